@@ -1,0 +1,59 @@
+// Domain vocabulary shared by server, page, widget and bots: `as const` objects with derived unions.
+
+export const DIRECTIONS = ['LONG', 'SHORT'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+export const MARKET_TYPES = ['SPOT', 'FUTURES'] as const;
+export type MarketType = (typeof MARKET_TYPES)[number];
+
+export const TIMEFRAMES = ['1m', '5m', '15m', '30m', '1h', '4h', '1d', '1w'] as const;
+export type Timeframe = (typeof TIMEFRAMES)[number];
+
+export const SIGNAL_STATUSES = ['ACTIVE', 'EXECUTED', 'CANCELLED', 'EXPIRED'] as const;
+export type SignalStatus = (typeof SIGNAL_STATUSES)[number];
+
+export const TRADE_STATUSES = [
+  'PENDING',
+  'OPEN',
+  'CLOSED_TP',
+  'CLOSED_SL',
+  'CLOSED_MANUAL',
+  'CLOSED_EXPIRED',
+  'CANCELLED',
+] as const;
+export type TradeStatus = (typeof TRADE_STATUSES)[number];
+
+export const CLOSED_STATUSES = ['CLOSED_TP', 'CLOSED_SL', 'CLOSED_MANUAL', 'CLOSED_EXPIRED'] as const;
+export type ClosedStatus = (typeof CLOSED_STATUSES)[number];
+
+export function isClosedStatus(s: string): s is ClosedStatus {
+  return (CLOSED_STATUSES as readonly string[]).includes(s);
+}
+
+export const ENTRY_MODES = ['signal', 'touch'] as const;
+export type EntryMode = (typeof ENTRY_MODES)[number];
+
+/** Error codes grouped by what the caller should do (retry, fix input, back off). */
+export const ERROR_CODES = {
+  VALIDATION_ERROR: 'VALIDATION_ERROR',
+  RATE_LIMITED: 'RATE_LIMITED',
+  UNAVAILABLE: 'UNAVAILABLE',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+} as const;
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+export const DEFAULTS = {
+  positionSize: 100,
+  feeRate: 0.001,
+  timeframe: '1h',
+  confidence: 0.5,
+  marketType: 'SPOT',
+  leverage: 1,
+} as const;
+
+export const SYMBOL_PATTERN = /^[A-Z0-9]{2,20}$/;
+export const MAX_LEVERAGE = 125;

@@ -1,0 +1,101 @@
+// Wire shapes (SPEC §4–5): JSON a trade takes on REST and sockets, snapshot/delta, ticker, acks.
+import type { Direction, ErrorCode, MarketType, Timeframe, TradeStatus } from './constants.ts';
+
+export interface ApiError {
+  code: ErrorCode;
+  message: string;
+  field?: string;
+}
+
+/** A paper trade as REST and sockets carry it. Money as numbers rounded to 8 (percentages 4). */
+export interface TradeJson {
+  id: number;
+  signal_id: number | null;
+  symbol: string;
+  direction: Direction;
+  market_type: MarketType;
+  timeframe: Timeframe;
+  confidence: number;
+  leverage: number;
+  entry_price: number;
+  entry_time: string;
+  position_size: number;
+  quantity: number;
+  take_profit: number;
+  stop_loss: number;
+  status: TradeStatus;
+  exit_price: number | null;
+  exit_time: string | null;
+  fees: number | null;
+  profit_loss: number | null;
+  profit_loss_percentage: number | null;
+  /** True when the price feed had a gap (staleness or restart) while the trade was open. */
+  price_gap: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface OpenPositionJson extends TradeJson {
+  current_price: number | null;
+  unrealized_pnl: number | null;
+  unrealized_pnl_percentage: number | null;
+}
+
+export interface SummaryJson {
+  total_trades: number;
+  open_trades: number;
+  closed_trades: number;
+  profitable_trades: number;
+  losing_trades: number;
+  breakeven_trades: number;
+  win_rate: number;
+  total_profit_loss: number;
+  avg_profit_loss: number;
+  unrealized_profit_loss: number;
+  profit_factor: number | null;
+  max_drawdown: number;
+  total_fees: number;
+}
+
+export interface PriceJson {
+  price: number;
+  ts: number;
+  stale?: boolean;
+}
+
+export interface SnapshotJson {
+  epoch: string;
+  seq: number;
+  server_time: string;
+  summary: SummaryJson;
+  open_positions: TradeJson[];
+  recent_closed: TradeJson[];
+  prices: Record<string, PriceJson>;
+}
+
+export type DeltaEvent =
+  | { type: 'opened'; trade: TradeJson }
+  | { type: 'closed'; trade: TradeJson }
+  | { type: 'prices'; prices: Record<string, [price: number, ts: number]>; stale?: string[] }
+  | { type: 'summary'; summary: SummaryJson };
+
+export interface DeltaJson {
+  epoch: string;
+  seq: number;
+  events: DeltaEvent[];
+}
+
+export interface TickerJson {
+  win_rate: number;
+  total_profit_loss: number;
+  unrealized_profit_loss: number;
+  open_trades: number;
+  closed_trades: number;
+  last_closed: TradeJson | null;
+}
+
+export type SignalAck =
+  | { ok: true; signal_id: number; trade_id: number | null; duplicate: boolean }
+  | { ok: false; error: ApiError };
+
+export type SimpleAck = { ok: true } | { ok: false; error: ApiError };

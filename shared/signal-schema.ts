@@ -1,0 +1,87 @@
+// Inbound signal payload (SPEC §1): validated once at the edge, for the socket event and REST alike.
+import { z } from 'zod';
+import {
+  DEFAULTS,
+  DIRECTIONS,
+  MARKET_TYPES,
+  MAX_LEVERAGE,
+  SYMBOL_PATTERN,
+  TIMEFRAMES,
+} from './constants.ts';
+
+const MAX_PRICE = 1e12;
+
+/** A positive, finite price; numeric strings ("50123.5") are accepted as the replaced system did. */
+export const priceSchema = z
+  .union([z.number(), z.string().trim().regex(/^\d{1,13}(\.\d{1,12})?$/, 'must be a decimal number')])
+  .transform((v) => (typeof v === 'string' ? Number(v) : v))
+  .refine((v) => Number.isFinite(v), 'must be a finite number')
+  .refine((v) => v > 0, 'must be positive')
+  .refine((v) => v < MAX_PRICE, `must be below ${MAX_PRICE}`);
+
+export const symbolSchema = z
+  .string()
+  .max(20)
+  .regex(SYMBOL_PATTERN, 'must be 2-20 upper-case letters or digits, e.g. BTCUSDT');
+
+const timestampSchema = z
+  .union([z.iso.datetime({ offset: true }), z.number().int().positive().max(8.64e15)])
+  .transform((v) => new Date(v));
+
+export const signalSchema = z
+  .object({
+    external_id: z.string().trim().min(1).max(128).optional(),
+    source: z.string().trim().min(1).max(64).optional(),
+    symbol: symbolSchema,
+    direction: z.enum(DIRECTIONS),
+    timeframe: z.enum(TIMEFRAMES).default(DEFAULTS.timeframe),
+    entry: priceSchema,
+    tp: priceSchema,
+    sl: priceSchema,
+    confidence: z.number().min(0).max(1).default(DEFAULTS.confidence),
+    market_type: z.enum(MARKET_TYPES).default(DEFAULTS.marketType),
+    leverage: z.number().int().min(1).max(MAX_LEVERAGE).default(DEFAULTS.leverage),
+    expires_at: timestampSchema.optional(),
+  })
+  .superRefine((s, ctx) => {
+    const long = s.direction === 'LONG';
+    if (long ? !(s.sl < s.entry) : !(s.sl > s.entry)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sl'],
+        message: long ? 'LONG needs sl < entry' : 'SHORT needs sl > entry',
+      });
+    }
+    if (long ? !(s.tp > s.entry) : !(s.tp < s.entry)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tp'],
+        message: long ? 'LONG needs tp > entry' : 'SHORT needs tp < entry',
+      });
+    }
+    if (s.leverage > 1 && s.market_type !== 'FUTURES') {
+      ctx.addIssue({ code: 'custom', path: ['leverage'], message: 'leverage above 1 needs market_type FUTURES' });
+    }
+  });
+
+export type SignalInput = z.input<typeof signalSchema>;
+export type SignalPayload = z.output<typeof signalSchema>;
+
+export const signalCancelSchema = z
+  .object({
+    signal_id: z.number().int().positive().optional(),
+    external_id: z.string().trim().min(1).max(128).optional(),
+  })
+  .refine((v) => v.signal_id !== undefined || v.external_id !== undefined, {
+    message: 'signal_id or external_id is required',
+    path: ['signal_id'],
+  });
+export type SignalCancelPayload = z.output<typeof signalCancelSchema>;
+
+export const priceTickSchema = z.object({
+  symbol: symbolSchema,
+  price: priceSchema,
+  ts: z.number().int().nonnegative().max(8.64e15),
+});
+export const pricesPayloadSchema = z.object({ ticks: z.array(priceTickSchema).min(1).max(1000) });
+export type PricesPayload = z.output<typeof pricesPayloadSchema>;

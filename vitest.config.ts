@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+// uWS is a native addon: run test files in forked processes, not worker threads (STYLE.md).
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
