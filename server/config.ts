@@ -1,0 +1,81 @@
+// Configuration (SPEC §7): parsed once from the environment into a typed object; a bad value
+// stops start-up with a message naming the variable.
+import { z } from 'zod';
+import { ENTRY_MODES } from '../shared/constants.ts';
+
+const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
+const num = (def: number, min: number, max: number) => z.coerce.number().min(min).max(max).default(def);
+const onOff = z.enum(['on', 'off']);
+
+const PRICE_FEED = z
+  .string()
+  .regex(/^(simulated|binance|bot|replay:.+)$/, 'must be simulated, binance, bot or replay:FILE')
+  .default('simulated');
+
+export const configSchema = z.object({
+  PORT: int(3000, 0, 65535),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  PRICE_FEED,
+  DEMO_BOT: onOff.optional(),
+  BOT_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
+  POSITION_SIZE: num(100, 0.01, 1e9),
+  FEE_RATE: num(0.001, 0, 0.1),
+  ENTRY_MODE: z.enum(ENTRY_MODES).default('signal'),
+  BROADCAST_INTERVAL_MS: int(100, 10, 60_000),
+  PRICE_STALE_MS: int(30_000, 100, 86_400_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SEED: z.coerce.number().int().default(42),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  priceFeed: string;
+  /** undefined = decided at start: on with the embedded database, off otherwise. */
+  demoBot: boolean | undefined;
+  botToken: string | undefined;
+  positionSize: number;
+  feeRate: number;
+  entryMode: 'signal' | 'touch';
+  broadcastIntervalMs: number;
+  priceStaleMs: number;
+  logLevel: string;
+  seed: number;
+}
+
+export class ConfigError extends Error {}
+
+/** Parse `env`; empty strings count as unset. Throws ConfigError naming the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v.trim() !== '') cleaned[key] = v.trim();
+  }
+  const r = configSchema.safeParse(cleaned);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = r.data;
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    databaseUrl: c.DATABASE_URL,
+    dataDir: c.DATA_DIR,
+    priceFeed: c.PRICE_FEED,
+    demoBot: c.DEMO_BOT === undefined ? undefined : c.DEMO_BOT === 'on',
+    botToken: c.BOT_TOKEN,
+    positionSize: c.POSITION_SIZE,
+    feeRate: c.FEE_RATE,
+    entryMode: c.ENTRY_MODE,
+    broadcastIntervalMs: c.BROADCAST_INTERVAL_MS,
+    priceStaleMs: c.PRICE_STALE_MS,
+    logLevel: c.LOG_LEVEL,
+    seed: c.SEED,
+  };
+}

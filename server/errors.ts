@@ -1,0 +1,13 @@
+// Domain errors grouped by what the caller should do. They know nothing of HTTP or sockets:
+// transport/error-mapper.ts turns them into status codes and ack errors.
+import type { ApiError } from '../shared/protocol-types.ts';
+
+export class ValidationError extends Error {
+  constructor(readonly detail: ApiError) {
+    super(detail.message);
+  }
+}
+export class NotFoundError extends Error {}
+export class ConflictError extends Error {}
+export class UnauthorizedError extends Error {}
+export class RateLimitedError extends Error {}
