@@ -11,3 +11,5 @@ export class NotFoundError extends Error {}
 export class ConflictError extends Error {}
 export class UnauthorizedError extends Error {}
 export class RateLimitedError extends Error {}
+/** The database (or another dependency) is unreachable: nothing was stored; the caller may retry. */
+export class UnavailableError extends Error {}

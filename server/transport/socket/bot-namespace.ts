@@ -1,0 +1,90 @@
+// /bot: authenticated bots push signals (acked after commit), cancel them, and may feed prices.
+import type { Namespace, Server, Socket } from 'socket.io';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import {
+  NAMESPACES,
+  type BotClientToServer,
+  type BotServerToClient,
+} from '../../../shared/socket-events.ts';
+import type { SignalAck, SimpleAck } from '../../../shared/protocol-types.ts';
+import type { TokenAuth, TokenIdentity } from '../../auth/token-auth.ts';
+import type { Logger } from '../../logger.ts';
+import { toAckError, isExpected } from '../error-mapper.ts';
+
+export interface BotPort {
+  ingestSignal(payload: unknown, identity: TokenIdentity): Promise<SignalAck>;
+  cancelSignal(payload: unknown, identity: TokenIdentity): Promise<SimpleAck>;
+  /** null when PRICE_FEED is not `bot`. */
+  pushPrices: ((payload: unknown) => SimpleAck & { accepted?: number }) | null;
+}
+
+type BotSocket = Socket<BotClientToServer, BotServerToClient, Record<string, never>, { identity: TokenIdentity }>;
+
+const RATE_LIMITED = { ok: false, error: { code: 'RATE_LIMITED', message: 'too many requests; slow down' } } as const;
+
+export function registerBotNamespace(
+  io: Server,
+  deps: { auth: TokenAuth; bot: BotPort; log: Logger; signalsPerSecond: number },
+): Namespace {
+  const nsp = io.of(NAMESPACES.bot) as unknown as Namespace<BotClientToServer, BotServerToClient>;
+  const limiter = new RateLimiterMemory({ points: deps.signalsPerSecond, duration: 1 });
+  const log = deps.log.child({ module: 'bot-namespace' });
+
+  nsp.use((socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    deps.auth
+      .verify(token, 'bot')
+      .then((identity) => {
+        if (!identity) return next(new Error('unauthorized'));
+        (socket as BotSocket).data.identity = identity;
+        next();
+      })
+      .catch(() => next(new Error('unauthorized')));
+  });
+
+  nsp.on('connection', (raw) => {
+    const socket = raw as BotSocket;
+    const identity = socket.data.identity;
+    log.info({ bot: identity.name, id: socket.id }, 'bot connected');
+
+    const limited = async (): Promise<boolean> => {
+      try {
+        await limiter.consume(socket.id);
+        return false;
+      } catch {
+        return true;
+      }
+    };
+
+    socket.on('signal', async (payload, ack) => {
+      const reply = typeof ack === 'function' ? ack : () => {};
+      if (await limited()) return reply(RATE_LIMITED);
+      try {
+        reply(await deps.bot.ingestSignal(payload, identity));
+      } catch (err) {
+        if (!isExpected(err)) log.error({ err }, 'signal failed');
+        reply(toAckError(err));
+      }
+    });
+
+    socket.on('signal:cancel', async (payload, ack) => {
+      const reply = typeof ack === 'function' ? ack : () => {};
+      if (await limited()) return reply(RATE_LIMITED);
+      try {
+        reply(await deps.bot.cancelSignal(payload, identity));
+      } catch (err) {
+        if (!isExpected(err)) log.error({ err }, 'cancel failed');
+        reply(toAckError(err));
+      }
+    });
+
+    socket.on('prices', (payload, ack) => {
+      const reply = typeof ack === 'function' ? ack : () => {};
+      if (!deps.bot.pushPrices) {
+        return reply({ ok: false, error: { code: 'VALIDATION_ERROR', message: 'this server does not take bot prices (PRICE_FEED is not bot)' } });
+      }
+      reply(deps.bot.pushPrices(payload));
+    });
+  });
+  return nsp as unknown as Namespace;
+}

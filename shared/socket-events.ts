@@ -1,0 +1,41 @@
+// Typed Socket.IO event maps per namespace, shared by server (`Namespace<C2S, S2C>`), page, widget and bots.
+import type { SignalInput } from './signal-schema.ts';
+import type {
+  DeltaJson,
+  SignalAck,
+  SimpleAck,
+  SnapshotJson,
+  TickerJson,
+} from './protocol-types.ts';
+
+export const NAMESPACES = { public: '/public', bot: '/bot', me: '/me' } as const;
+
+export interface PublicServerToClient {
+  snapshot: (s: SnapshotJson) => void;
+  delta: (d: DeltaJson) => void;
+  ticker: (t: TickerJson) => void;
+}
+export interface PublicClientToServer {
+  resync: () => void;
+}
+/** Handshake auth on /public: `{channels: ['ticker']}` = ticker frames only (the widget). */
+export interface PublicAuth {
+  channels?: Array<'stream' | 'ticker'>;
+}
+
+export interface PriceTickInput {
+  symbol: string;
+  price: number;
+  ts: number;
+}
+
+export interface BotClientToServer {
+  signal: (payload: SignalInput, ack: (r: SignalAck) => void) => void;
+  'signal:cancel': (payload: { signal_id?: number; external_id?: string }, ack: (r: SimpleAck) => void) => void;
+  prices: (payload: { ticks: PriceTickInput[] }, ack: (r: SimpleAck & { accepted?: number }) => void) => void;
+}
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface BotServerToClient {}
+
+export type MeServerToClient = PublicServerToClient;
+export type MeClientToServer = PublicClientToServer;
