@@ -1,0 +1,10 @@
+// Public surface of the metric definitions (SPEC §3), used by REST, the socket summary and the page.
+export type { MetricTrade } from './metric-trade.ts';
+export { metricTradeFromJson, isOpenStatus, compareByExit } from './metric-trade.ts';
+export type { PerformanceJson, PerformanceOptions } from './performance.ts';
+export { computePerformance } from './performance.ts';
+export type { BreakdownJson, Breakdowns } from './breakdowns.ts';
+export type { EquityPointJson } from './equity-curve.ts';
+export type { PerformanceFilters, PerformanceQuery } from './filters.ts';
+export { filterTrades, performanceQuerySchema } from './filters.ts';
+export { SummaryAccumulator } from './summary-accumulator.ts';

@@ -1,0 +1,94 @@
+// The socket summary (SummaryJson) kept up to date in O(1) per trade event, for the live book.
+import type { SummaryJson } from '../protocol-types.ts';
+import { roundMoney } from '../trade-math.ts';
+import { applyClose, initialEquity, mean, profitFactor, winRate } from './definitions.ts';
+import type { MetricTrade } from './metric-trade.ts';
+import { compareByExit, exitTimeOf, isClosedTrade } from './metric-trade.ts';
+
+/**
+ * Event contract: `opened()` once when a trade enters the book (OPEN or PENDING); later at most
+ * one of `closed()` or `cancelled()` for it. Closes must arrive in exit-time order (ties in the
+ * order the book closed them); drawdown is tracked in arrival order. Sums use the same formulas
+ * and order as `computePerformance`, so both report identical numbers.
+ */
+export class SummaryAccumulator {
+  private total = 0;
+  private open = 0;
+  private closedCount = 0;
+  private profitable = 0;
+  private losing = 0;
+  private sumWins = 0;
+  private sumLosses = 0;
+  private fees = 0;
+  private lastExit = Number.NEGATIVE_INFINITY;
+  private readonly equity = initialEquity();
+
+  /** Rebuild from stored trades (e.g. on start-up), replaying closes in canonical exit order. */
+  static fromTrades(trades: readonly MetricTrade[]): SummaryAccumulator {
+    const acc = new SummaryAccumulator();
+    for (let i = 0; i < trades.length; i++) acc.opened();
+    for (const t of trades) if (t.status === 'CANCELLED') acc.cancelled();
+    const closed = trades.filter(isClosedTrade).sort(compareByExit);
+    for (const t of closed) acc.closed(t.profit_loss, t.fees, exitTimeOf(t));
+    return acc;
+  }
+
+  /** A trade entered the book as OPEN or PENDING. */
+  opened(): void {
+    this.total += 1;
+    this.open += 1;
+  }
+
+  /** An open trade closed (any CLOSED_*). `exitTime` in epoch ms. */
+  closed(profitLoss: number | null, fees: number | null, exitTime: number): void {
+    this.leaveOpen('closed');
+    const pl = profitLoss ?? 0;
+    this.closedCount += 1;
+    this.fees += fees ?? 0;
+    if (pl > 0) {
+      this.profitable += 1;
+      this.sumWins += pl;
+    } else if (pl < 0) {
+      this.losing += 1;
+      this.sumLosses += pl;
+    }
+    applyClose(this.equity, pl);
+    if (exitTime > this.lastExit) this.lastExit = exitTime;
+  }
+
+  /** An open or pending trade was cancelled: it stays in total_trades only. */
+  cancelled(): void {
+    this.leaveOpen('cancelled');
+  }
+
+  /** Latest exit time seen (epoch ms), or null before the first close. */
+  get lastExitTime(): number | null {
+    return this.closedCount === 0 ? null : this.lastExit;
+  }
+
+  summary(unrealizedProfitLoss: number): SummaryJson {
+    const n = this.closedCount;
+    const totalPl = this.equity.cumulative;
+    return {
+      total_trades: this.total,
+      open_trades: this.open,
+      closed_trades: n,
+      profitable_trades: this.profitable,
+      losing_trades: this.losing,
+      breakeven_trades: n - this.profitable - this.losing,
+      win_rate: winRate(this.profitable, n),
+      total_profit_loss: roundMoney(totalPl),
+      avg_profit_loss: roundMoney(mean(totalPl, n)),
+      unrealized_profit_loss: roundMoney(unrealizedProfitLoss),
+      profit_factor: profitFactor(this.sumWins, this.sumLosses, this.losing),
+      max_drawdown: roundMoney(this.equity.maxDrawdown),
+      total_fees: roundMoney(this.fees),
+    };
+  }
+
+  private leaveOpen(event: string): void {
+    // A close or cancel without a matching open is a bookkeeping bug upstream: fail loudly.
+    if (this.open === 0) throw new RangeError(`SummaryAccumulator.${event}() with no open trade`);
+    this.open -= 1;
+  }
+}
