@@ -9,25 +9,25 @@ import { STREAM_ROOM, TICKER_ROOM, type PublicStream, type StreamSink } from './
 
 const RESYNC_MIN_INTERVAL_MS = 250;
 
-export function registerPublicNamespace(io: Server, stream: () => PublicStream): Namespace {
+export function registerPublicNamespace(io: Server, stream: PublicStream): Namespace {
   const nsp = io.of(NAMESPACES.public) as Namespace<PublicClientToServer, PublicServerToClient>;
   nsp.on('connection', (socket) => {
     const channels = (socket.handshake.auth as { channels?: unknown } | undefined)?.channels;
     const tickerOnly = Array.isArray(channels) && channels.includes('ticker') && !channels.includes('stream');
     if (tickerOnly) {
       void socket.join(TICKER_ROOM);
-      socket.emit('ticker', stream().snapshotTicker());
+      socket.emit('ticker', stream.snapshotTicker());
       return;
     }
     void socket.join(STREAM_ROOM);
-    socket.emit('snapshot', stream().snapshot());
+    socket.emit('snapshot', stream.snapshot());
     // A client that resyncs in a loop gets at most one snapshot per interval, never none.
     let lastResync = 0;
     let deferred: NodeJS.Timeout | null = null;
     const sendSnapshot = () => {
       deferred = null;
       lastResync = Date.now();
-      if (socket.connected) socket.emit('snapshot', stream().snapshot());
+      if (socket.connected) socket.emit('snapshot', stream.snapshot());
     };
     socket.on('resync', () => {
       if (deferred) return;

@@ -1,0 +1,189 @@
+// The composition root: config → database → ORM → store → book → engine → feed → transport.
+// The only module that knows them all. `startApp` is what `npm start` and the tests run.
+import uWS from 'uWebSockets.js';
+import { fileURLToPath } from 'node:url';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+import { openDatabase, type Database } from './persistence/database.ts';
+import { initOrm } from './persistence/orm.ts';
+import { PgTradeStore } from './persistence/trade-store.ts';
+import { StorePortAdapter } from './persistence/store-port-adapter.ts';
+import { TokenRepository } from './persistence/token-repository.ts';
+import { OpenBook } from './book/open-book.ts';
+import { EngineEvents } from './engine/engine-events.ts';
+import { PublicState, RECENT_CLOSED_LIMIT } from './engine/public-state.ts';
+import { TradeEngine } from './engine/trade-engine.ts';
+import { StalenessMonitor } from './engine/staleness-monitor.ts';
+import { TokenAuth } from './auth/token-auth.ts';
+import { TradeQueries } from './queries/trade-queries.ts';
+import { PUBLIC_SCOPE } from './queries/trade-scope.ts';
+import { createFeed } from './feeds/create-feed.ts';
+import { BotPriceFeed } from './feeds/bot-feed.ts';
+import { AppMetrics } from './ops/metrics-registry.ts';
+import { HttpRouter } from './transport/http/http-router.ts';
+import { StaticFiles } from './transport/http/static-files.ts';
+import { registerPublicRoutes } from './transport/http/public-routes.ts';
+import { registerSignalRoutes } from './transport/http/signal-routes.ts';
+import { registerOpsRoutes } from './transport/http/ops-routes.ts';
+import { createIoServer } from './transport/socket/io-server.ts';
+import { PublicStream } from './transport/socket/public-stream.ts';
+import { namespaceSink, registerPublicNamespace } from './transport/socket/public-namespace.ts';
+import { registerBotNamespace } from './transport/socket/bot-namespace.ts';
+import { PublicLiveView } from './engine/public-live-view.ts';
+
+export const WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta.url));
+
+export interface AppHandle {
+  port: number;
+  url: string;
+  database: Database;
+  engine: TradeEngine;
+  book: OpenBook;
+  /** Graceful stop (SPEC §7): not ready, stop listening, flush writes, close sockets, ORM and database. */
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  log: Logger;
+  webRoot?: string;
+  /** Bot-namespace signals per second per connection before RATE_LIMITED. */
+  signalsPerSecond?: number;
+}
+
+export async function startApp(config: Config, opts: AppOptions): Promise<AppHandle> {
+  const log = opts.log;
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger: log });
+  const orm = await initOrm(database.url, { logger: log });
+  const store = new StorePortAdapter(new PgTradeStore(orm, { logger: log }), orm);
+  const queries = new TradeQueries(orm);
+  const metrics = new AppMetrics();
+  const events = new EngineEvents(log.child({ module: 'events' }));
+
+  let engine: TradeEngine | null = null;
+  const book = new OpenBook({
+    feeRate: config.feeRate,
+    listener: { closed: (c) => engine?.onBookClose(c) },
+    onListenerError: (err) => log.error({ err }, 'book listener failed'),
+  });
+  const publicState = new PublicState(
+    await store.systemMetricTrades(),
+    await queries.recentClosed(PUBLIC_SCOPE, RECENT_CLOSED_LIMIT),
+  );
+  engine = new TradeEngine(book, store, events, publicState, { positionSize: config.positionSize }, log.child({ module: 'engine' }));
+  const hydrated = await engine.hydrate();
+  // Trades open across a restart saw no prices while we were down: record the gap (SPEC §2).
+  for (const symbol of new Set(book.trades().map((t) => t.symbol))) engine.markGap(symbol);
+  log.info({ hydrated }, 'book hydrated');
+
+  const staleness = new StalenessMonitor(config.priceStaleMs);
+  const live = new PublicLiveView(engine, book, publicState, staleness);
+
+  // Transport
+  const app = uWS.App();
+  const io = createIoServer(app);
+  const stream = new PublicStream(live, namespaceSink(io.of('/public')), { broadcastIntervalMs: config.broadcastIntervalMs });
+  registerPublicNamespace(io, stream);
+  events.subscribe(stream);
+  events.subscribe({ closed: (t) => metrics.closes.inc({ status: t.status }) });
+
+  const feed = createFeed(config, log);
+  const tokens = new TokenRepository(orm);
+  const auth = new TokenAuth(config.botToken, (hash) => tokens.findByHash(hash));
+  const botPort = {
+    ingestSignal: async (payload: unknown, identity: Parameters<TradeEngine['ingestSignal']>[1]) => {
+      const end = metrics.commitLatency.startTimer();
+      try {
+        const ack = await engine!.ingestSignal(payload, identity);
+        metrics.signals.inc({ result: ack.ok && ack.duplicate ? 'duplicate' : 'created' });
+        return ack;
+      } catch (err) {
+        metrics.signals.inc({ result: 'error' });
+        throw err;
+      } finally {
+        end();
+      }
+    },
+    cancelSignal: (payload: unknown, identity: Parameters<TradeEngine['cancelSignal']>[1]) => engine!.cancelSignal(payload, identity),
+    pushPrices: feed instanceof BotPriceFeed ? (payload: unknown) => feed.push(payload) : null,
+  };
+  registerBotNamespace(io, { auth, bot: botPort, log, signalsPerSecond: opts.signalsPerSecond ?? 2_000 });
+
+  let accepting = true;
+  const router = new HttpRouter(log.child({ module: 'http' }));
+  registerPublicRoutes(
+    router,
+    {
+      listTrades: (q) => queries.listTrades(PUBLIC_SCOPE, q),
+      metricTrades: (f, now) => queries.metricTrades(PUBLIC_SCOPE, f, now),
+    },
+    live,
+  );
+  registerSignalRoutes(router, auth, botPort);
+  registerOpsRoutes(
+    router,
+    {
+      checks: async () => ({
+        accepting: accepting || 'shutting down',
+        database: await store.ping().then(() => true as const, (e: unknown) => `unreachable: ${String(e)}`),
+        book: true,
+        feed: live.feedFresh(Date.now()) || `no fresh prices for ${staleness.staleSymbols().join(', ') || 'any symbol'}`,
+      }),
+    },
+    async () => {
+      metrics.openTrades.set(book.size);
+      for (const n of ['/public', '/bot', '/me']) metrics.viewers.set({ namespace: n }, io.of(n).sockets.size);
+      metrics.feedAge.set(Math.min(staleness.feedAge(Date.now()) / 1000, 1e9));
+      metrics.staleSymbols.set(staleness.staleSymbols().length);
+      return metrics.render();
+    },
+  );
+  const statics = new StaticFiles(opts.webRoot ?? WEB_ROOT);
+  router.otherwise((ex) => statics.serve(ex));
+  router.mount(app);
+
+  // Price feed → engine, with staleness tracking.
+  await feed.start({
+    tick: (symbol, price, ts) => {
+      metrics.ticks.inc();
+      if (staleness.seen(symbol, Date.now())) events.staleness(symbol, false);
+      engine!.tick(symbol, price, ts);
+    },
+  });
+  const watchSymbols = () => new Set(book.trades({}).map((t) => t.symbol));
+  const sweep = setInterval(() => {
+    const symbols = watchSymbols();
+    feed.watch?.(symbols);
+    for (const s of staleness.sweep(Date.now(), symbols)) {
+      engine!.markGap(s);
+      events.staleness(s, true);
+    }
+  }, Math.min(1000, config.priceStaleMs));
+  feed.watch?.(watchSymbols());
+  stream.start();
+
+  const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
+    app.listen(config.host, config.port, (token) => (token ? resolve(token) : reject(new Error(`cannot listen on ${config.host}:${config.port}`))));
+  });
+  const port = uWS.us_socket_local_port(listenSocket as unknown as uWS.us_socket);
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${shownHost}:${port}`;
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      accepting = false;
+      uWS.us_listen_socket_close(listenSocket);
+      clearInterval(sweep);
+      stream.stop();
+      await feed.stop();
+      const flushed = await engine!.flush(5_000);
+      if (!flushed) log.error({ pending: engine!.pendingCloses }, 'shutdown: some closes were not written');
+      await store.flush();
+      io.close();
+      metrics.stop();
+      await orm.close(true).catch(() => {});
+      await database.stop();
+    })());
+
+  return { port, url, database, engine, book, close };
+}

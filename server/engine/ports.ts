@@ -1,0 +1,49 @@
+// Ports the engine needs from persistence. Plain interfaces: the PostgreSQL adapter implements them,
+// the engine never sees MikroORM.
+import type { SignalPayload } from '../../shared/signal-schema.ts';
+import type { TradeJson } from '../../shared/protocol-types.ts';
+import type { MetricTrade } from '../../shared/metrics/index.ts';
+import type { ClosedStatus } from '../../shared/constants.ts';
+
+export interface OwnedTrade {
+  trade: TradeJson;
+  /** null = system trade. */
+  userId: number | null;
+}
+
+export interface IngestResult {
+  signalId: number;
+  trade: TradeJson | null;
+  duplicate: boolean;
+}
+
+export interface CloseRecord {
+  id: number;
+  status: ClosedStatus;
+  exitPrice: number;
+  exitTime: Date;
+  fees: number;
+  profitLoss: number;
+  profitLossPercentage: number;
+  priceGap: boolean;
+}
+
+export interface SignalRef {
+  id: number;
+  status: string;
+  tradeId: number | null;
+}
+
+export interface TradeStorePort {
+  ingestSignal(p: SignalPayload & { source: string }, opts: { positionSize: number; now: Date }): Promise<IngestResult>;
+  /** Guarded close: true if this call closed it, false if it was already closed. */
+  closeTrade(c: CloseRecord): Promise<boolean>;
+  findSignal(source: string | null, ref: { signalId?: number; externalId?: string }): Promise<SignalRef | null>;
+  markSignalCancelled(signalId: number): Promise<void>;
+  /** Streams every OPEN/PENDING trade (system and user). Returns the count. */
+  hydrateOpenTrades(onTrade: (t: OwnedTrade) => void): Promise<number>;
+  /** All system trades as metric records (for the live summary at start-up). */
+  systemMetricTrades(): Promise<MetricTrade[]>;
+  recentClosedSystemTrades(limit: number): Promise<TradeJson[]>;
+  getTrade(id: number): Promise<OwnedTrade | null>;
+}

@@ -1,0 +1,194 @@
+// The engine: signals in, ticks in, closes out. Owns the book, writes through the store port,
+// and announces only what the database holds (opened/closed events go out after commit).
+import { signalCancelSchema, signalSchema } from '../../shared/signal-schema.ts';
+import { parseWith } from '../../shared/validation.ts';
+import type { SignalAck, SimpleAck, TradeJson } from '../../shared/protocol-types.ts';
+import type { OpenBook } from '../book/open-book.ts';
+import type { BookClose, BookTrade } from '../book/types.ts';
+import type { TokenIdentity } from '../auth/token-auth.ts';
+import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { EngineEvents } from './engine-events.ts';
+import type { CloseRecord, OwnedTrade, TradeStorePort } from './ports.ts';
+import type { PublicState } from './public-state.ts';
+import { CloseWriter } from './close-writer.ts';
+
+export interface EngineOptions {
+  positionSize: number;
+  now?: () => number;
+}
+
+export class TradeEngine {
+  /** Open trades' full records (for snapshots and close events), by id. */
+  private readonly open = new Map<number, OwnedTrade>();
+  private readonly closes: CloseWriter;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly book: OpenBook,
+    private readonly store: TradeStorePort,
+    private readonly events: EngineEvents,
+    private readonly publicState: PublicState,
+    private readonly opts: EngineOptions,
+    private readonly log: Logger,
+  ) {
+    this.now = opts.now ?? Date.now;
+    this.closes = new CloseWriter(store, log, (rec, persisted) => this.announceClose(rec, persisted));
+  }
+
+  /** Book listener: every close the book decides goes through here exactly once. */
+  onBookClose(c: BookClose): void {
+    this.closes.write(toCloseRecord(c));
+  }
+
+  async hydrate(): Promise<number> {
+    const n = await this.store.hydrateOpenTrades((t) => this.addOpen(t));
+    return n;
+  }
+
+  openTrade(id: number): OwnedTrade | undefined {
+    return this.open.get(id);
+  }
+
+  /** Open trades of one owner (null = system), newest first. */
+  openTrades(userId: number | null): TradeJson[] {
+    const out: TradeJson[] = [];
+    for (const o of this.open.values()) if (o.userId === userId) out.push(o.trade);
+    return out.reverse();
+  }
+
+  get pendingCloses(): number {
+    return this.closes.pending;
+  }
+
+  async ingestSignal(payload: unknown, identity: TokenIdentity): Promise<SignalAck> {
+    const parsed = parseWith(signalSchema, payload);
+    if (!parsed.ok) throw new ValidationError(parsed.error);
+    const source = identity.env ? (parsed.value.source ?? 'default') : identity.name;
+    const r = await this.store.ingestSignal(
+      { ...parsed.value, source },
+      { positionSize: this.opts.positionSize, now: new Date(this.now()) },
+    );
+    if (!r.duplicate && r.trade && !this.open.has(r.trade.id)) {
+      this.addOpen({ trade: r.trade, userId: null });
+      this.publicState.opened();
+      this.events.opened(r.trade, null);
+    }
+    return { ok: true, signal_id: r.signalId, trade_id: r.trade?.id ?? null, duplicate: r.duplicate };
+  }
+
+  /** A user's manual trade, already stored by the caller: enters the book like any other. */
+  addUserTrade(t: OwnedTrade): void {
+    this.addOpen(t);
+    this.events.opened(t.trade, t.userId);
+  }
+
+  async cancelSignal(payload: unknown, identity: TokenIdentity): Promise<SimpleAck> {
+    const parsed = parseWith(signalCancelSchema, payload);
+    if (!parsed.ok) throw new ValidationError(parsed.error);
+    const source = identity.env ? null : identity.name;
+    const ref = await this.store.findSignal(source, {
+      signalId: parsed.value.signal_id,
+      externalId: parsed.value.external_id,
+    });
+    if (!ref) throw new NotFoundError('no such signal');
+    if (ref.status === 'CANCELLED') return { ok: true };
+    if (ref.tradeId !== null && this.open.has(ref.tradeId)) {
+      await this.closeManually(ref.tradeId, 'CLOSED_MANUAL');
+    } else if (ref.tradeId !== null) {
+      throw new ConflictError('the signal’s trade is already closed');
+    }
+    await this.store.markSignalCancelled(ref.id);
+    return { ok: true };
+  }
+
+  /** Closes an open trade at its symbol's last price; resolves once the close is committed. */
+  async closeManually(id: number, status: 'CLOSED_MANUAL' | 'CLOSED_EXPIRED'): Promise<TradeJson> {
+    const c = this.book.close(id, status, this.now());
+    if (!c) throw new ConflictError('trade is not open');
+    return this.closes.whenWritten(id);
+  }
+
+  /** One price tick. Older-than-last ticks are ignored (SPEC §2). Returns trades closed, or -1. */
+  tick(symbol: string, price: number, ts: number): number {
+    const last = this.book.lastPrice(symbol);
+    if (last && ts < last.ts) return -1;
+    // The price goes out before any close it causes, in the same delta (SPEC §5).
+    this.events.price(symbol, price, ts);
+    return this.book.tick(symbol, price, ts);
+  }
+
+  markGap(symbol: string): void {
+    this.book.markGap(symbol);
+    for (const o of this.open.values()) if (o.trade.symbol === symbol) o.trade.price_gap = true;
+  }
+
+  private addOpen(t: OwnedTrade): void {
+    this.open.set(t.trade.id, t);
+    this.book.add(toBookTrade(t));
+  }
+
+  private announceClose(rec: CloseRecord, persisted: boolean): TradeJson | null {
+    const o = this.open.get(rec.id);
+    if (!o) return null;
+    this.open.delete(rec.id);
+    if (!persisted) {
+      // Another process closed it first: the database holds its close, not ours. Nothing to announce here.
+      this.log.warn({ trade: rec.id }, 'trade was already closed elsewhere');
+      return null;
+    }
+    const closed: TradeJson = {
+      ...o.trade,
+      status: rec.status,
+      exit_price: rec.exitPrice,
+      exit_time: rec.exitTime.toISOString(),
+      fees: rec.fees,
+      profit_loss: rec.profitLoss,
+      profit_loss_percentage: rec.profitLossPercentage,
+      price_gap: rec.priceGap,
+      updated_at: rec.exitTime.toISOString(),
+    };
+    if (o.userId === null) this.publicState.closed(closed);
+    this.events.closed(closed, o.userId);
+    return closed;
+  }
+
+  /** For shutdown: wait until queued closes are written (or the deadline passes). */
+  flush(deadlineMs: number): Promise<boolean> {
+    return this.closes.drain(deadlineMs);
+  }
+
+  static unavailable(): UnavailableError {
+    return new UnavailableError('database unavailable');
+  }
+}
+
+export function toBookTrade(t: OwnedTrade): BookTrade {
+  const j = t.trade;
+  return {
+    id: j.id,
+    userId: t.userId,
+    signalId: j.signal_id,
+    symbol: j.symbol,
+    direction: j.direction,
+    entryPrice: j.entry_price,
+    quantity: j.quantity,
+    positionSize: j.position_size,
+    takeProfit: j.take_profit,
+    stopLoss: j.stop_loss,
+    openedAt: Date.parse(j.entry_time),
+  };
+}
+
+function toCloseRecord(c: BookClose): CloseRecord {
+  return {
+    id: c.trade.id,
+    status: c.status,
+    exitPrice: c.exitPrice,
+    exitTime: new Date(c.exitTime),
+    fees: c.fees,
+    profitLoss: c.profitLoss,
+    profitLossPercentage: c.profitLossPercentage,
+    priceGap: c.priceGap,
+  };
+}

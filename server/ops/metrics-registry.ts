@@ -1,0 +1,37 @@
+// Prometheus metrics (prom-client): one registry per app instance, so tests can run several servers.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+export class AppMetrics {
+  readonly registry = new Registry();
+  readonly ticks = new Counter({ name: 'paperbook_ticks_total', help: 'Price ticks processed', registers: [this.registry] });
+  readonly signals = new Counter({ name: 'paperbook_signals_total', help: 'Signals acknowledged', labelNames: ['result'], registers: [this.registry] });
+  readonly closes = new Counter({ name: 'paperbook_closes_total', help: 'Trades closed', labelNames: ['status'], registers: [this.registry] });
+  readonly openTrades = new Gauge({ name: 'paperbook_open_trades', help: 'Open trades in the book', registers: [this.registry] });
+  readonly viewers = new Gauge({ name: 'paperbook_viewers', help: 'Connected sockets per namespace', labelNames: ['namespace'], registers: [this.registry] });
+  readonly feedAge = new Gauge({ name: 'paperbook_feed_age_seconds', help: 'Seconds since the last price tick', registers: [this.registry] });
+  readonly staleSymbols = new Gauge({ name: 'paperbook_stale_symbols', help: 'Symbols with open trades and no recent tick', registers: [this.registry] });
+  readonly commitLatency = new Histogram({
+    name: 'paperbook_group_commit_seconds',
+    help: 'Signal ingest latency from request to commit',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly eventLoopLag = new Gauge({ name: 'paperbook_event_loop_lag_seconds', help: 'Event-loop delay p99 over the scrape interval', registers: [this.registry] });
+  private loop = monitorEventLoopDelay({ resolution: 10 });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'paperbook_' });
+    this.loop.enable();
+  }
+
+  async render(): Promise<string> {
+    this.eventLoopLag.set(this.loop.percentile(99) / 1e9);
+    this.loop.reset();
+    return this.registry.metrics();
+  }
+
+  stop(): void {
+    this.loop.disable();
+  }
+}

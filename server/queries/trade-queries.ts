@@ -1,0 +1,98 @@
+// Read queries over paper_trades for REST (lists, metrics), always through a TradeScope.
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { TradeJson } from '../../shared/protocol-types.ts';
+import type { MetricTrade } from '../../shared/metrics/index.ts';
+import type { PerformanceQuery } from '../../shared/metrics/index.ts';
+import { TRADE_COLUMNS, tradeRowFromDb } from '../persistence/rows.ts';
+import { tradeRowToJson } from '../persistence/trade-mapper.ts';
+import { toStoreError } from '../persistence/errors.ts';
+import type { ListQuery } from './list-query.ts';
+import { scopeCondition, type TradeScope } from './trade-scope.ts';
+
+const ORDER_COLUMNS: Record<string, string> = {
+  entry_time: 'entry_time',
+  exit_time: 'exit_time',
+  profit_loss: 'profit_loss',
+};
+
+type Filters = Partial<Pick<ListQuery, 'status' | 'symbol' | 'direction' | 'market_type' | 'timeframe'>>;
+
+function where(scope: TradeScope, f: Filters, params: unknown[]): string {
+  const parts = [scopeCondition(scope, params)];
+  for (const key of ['status', 'symbol', 'direction', 'market_type', 'timeframe'] as const) {
+    const v = f[key];
+    if (v !== undefined) {
+      parts.push(`${key} = ?`);
+      params.push(v);
+    }
+  }
+  return parts.join(' AND ');
+}
+
+export class TradeQueries {
+  constructor(private orm: MikroORM) {}
+
+  private async rows(sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+    try {
+      return await this.orm.em.fork().getConnection().execute(sql, params, 'all');
+    } catch (err) {
+      throw toStoreError(err);
+    }
+  }
+
+  async listTrades(scope: TradeScope, q: ListQuery): Promise<{ count: number; results: TradeJson[] }> {
+    const params: unknown[] = [];
+    const cond = where(scope, q, params);
+    const desc = q.ordering.startsWith('-');
+    const col = ORDER_COLUMNS[q.ordering.replace(/^-/, '')] ?? 'entry_time';
+    const dir = desc ? 'DESC NULLS LAST' : 'ASC NULLS LAST';
+    const [countRow] = await this.rows(`SELECT count(*)::int AS n FROM paper_trades WHERE ${cond}`, params);
+    const rows = await this.rows(
+      `SELECT ${TRADE_COLUMNS} FROM paper_trades WHERE ${cond} ORDER BY ${col} ${dir}, id ${desc ? 'DESC' : 'ASC'} LIMIT ? OFFSET ?`,
+      [...params, q.page_size, (q.page - 1) * q.page_size],
+    );
+    return { count: Number(countRow?.n ?? 0), results: rows.map((r) => tradeRowToJson(tradeRowFromDb(r))) };
+  }
+
+  async metricTrades(scope: TradeScope, f: PerformanceQuery, now: number): Promise<MetricTrade[]> {
+    const params: unknown[] = [];
+    let cond = where(scope, f, params);
+    if (f.days !== undefined) {
+      cond += ' AND entry_time >= ?';
+      params.push(new Date(now - f.days * 86_400_000));
+    }
+    const rows = await this.rows(
+      `SELECT id, symbol, direction, timeframe, market_type, status, entry_time, exit_time, profit_loss, fees
+         FROM paper_trades WHERE ${cond}`,
+      params,
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      symbol: r.symbol as string,
+      direction: r.direction as MetricTrade['direction'],
+      timeframe: r.timeframe as MetricTrade['timeframe'],
+      market_type: r.market_type as MetricTrade['market_type'],
+      status: r.status as MetricTrade['status'],
+      entry_time: toMs(r.entry_time) as number,
+      exit_time: toMs(r.exit_time),
+      profit_loss: r.profit_loss === null ? null : Number(r.profit_loss),
+      fees: r.fees === null ? null : Number(r.fees),
+    }));
+  }
+
+  async recentClosed(scope: TradeScope, limit: number): Promise<TradeJson[]> {
+    const params: unknown[] = [];
+    const cond = scopeCondition(scope, params);
+    const rows = await this.rows(
+      `SELECT ${TRADE_COLUMNS} FROM paper_trades WHERE ${cond} AND status LIKE 'CLOSED_%' ORDER BY exit_time DESC, id DESC LIMIT ?`,
+      [...params, limit],
+    );
+    return rows.map((r) => tradeRowToJson(tradeRowFromDb(r)));
+  }
+}
+
+function toMs(v: unknown): number | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v.getTime();
+  return Date.parse(String(v).replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
+}

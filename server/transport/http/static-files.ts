@@ -1,0 +1,107 @@
+// Serves the built page (web/dist) from memory: gzip when accepted, immutable caching for hashed
+// assets, the page itself for its client-side routes.
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { extname, join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import type { Exchange } from './http-io.ts';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+interface StaticFile {
+  body: Buffer;
+  gzip: Buffer | null;
+  type: string;
+  etag: string;
+  immutable: boolean;
+}
+
+/** Page routes served by index.html (SPEC §8). */
+const PAGE_ROUTES = new Set(['/', '/bot-performance', '/bot-performance/']);
+
+const PAGE_CSP = [
+  "default-src 'self'",
+  "connect-src 'self' ws: wss:",
+  "img-src 'self' data:",
+  "style-src 'self' 'unsafe-inline'",
+  "script-src 'self'",
+].join('; ');
+
+export class StaticFiles {
+  private files = new Map<string, StaticFile>();
+
+  constructor(private root: string) {
+    if (existsSync(root)) this.load(root);
+  }
+
+  get built(): boolean {
+    return this.files.has('/index.html');
+  }
+
+  serve(ex: Exchange): void {
+    const file = this.resolve(ex.path);
+    if (!file) {
+      ex.error(404, { code: 'NOT_FOUND', message: this.built ? `no such page: ${ex.path}` : 'the page is not built: run npm run build' });
+      return;
+    }
+    if (ex.headers['if-none-match'] === file.etag) {
+      ex.send(304, '', file.type);
+      return;
+    }
+    ex.header('etag', file.etag)
+      .header('cache-control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
+      .header('vary', 'accept-encoding');
+    if (file.type.startsWith('text/html')) {
+      // /embed/ticker is made to sit in other sites' iframes; the dashboard is not.
+      if (!ex.path.startsWith('/embed/')) ex.header('x-frame-options', 'SAMEORIGIN');
+      ex.header('content-security-policy', PAGE_CSP);
+    } else {
+      ex.header('access-control-allow-origin', '*');
+    }
+    const acceptsGzip = (ex.headers['accept-encoding'] ?? '').includes('gzip');
+    if (file.gzip && acceptsGzip) {
+      ex.header('content-encoding', 'gzip').send(200, ex.method === 'HEAD' ? '' : file.gzip, file.type);
+    } else {
+      ex.send(200, ex.method === 'HEAD' ? '' : file.body, file.type);
+    }
+  }
+
+  private resolve(path: string): StaticFile | undefined {
+    if (PAGE_ROUTES.has(path)) return this.files.get('/index.html');
+    const clean = path.replace(/\/+$/, '');
+    return this.files.get(clean) ?? this.files.get(`${clean}.html`) ?? this.files.get(`${clean}/index.html`);
+  }
+
+  private load(dir: string): void {
+    for (const name of readdirSync(dir)) {
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) {
+        this.load(full);
+        continue;
+      }
+      const url = '/' + relative(this.root, full).split('\\').join('/');
+      const body = readFileSync(full);
+      const type = TYPES[extname(name)] ?? 'application/octet-stream';
+      const compressible = /text|javascript|json|svg/.test(type) && body.length > 512;
+      this.files.set(url, {
+        body,
+        gzip: compressible ? gzipSync(body, { level: 9 }) : null,
+        type,
+        etag: `"${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"`,
+        immutable: url.startsWith('/assets/'),
+      });
+    }
+  }
+}
