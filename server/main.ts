@@ -1,0 +1,68 @@
+// `npm start`: parse config, build the page if needed, start the app (and the demo bot), and
+// shut down gracefully on SIGTERM/SIGINT (exit 0 within 10 s).
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+import { startApp, WEB_ROOT } from './app.ts';
+import { startDemoBot } from './demo/demo-bot.ts';
+
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  const demoBot = config.demoBot ?? config.databaseUrl === undefined;
+  // The demo bot needs a credential; without BOT_TOKEN one is made for this process only.
+  if (demoBot && !config.botToken) config.botToken = randomBytes(24).toString('base64url');
+
+  if (!existsSync(join(WEB_ROOT, 'index.html'))) {
+    log.info('building the page (first start)…');
+    const r = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
+    if (r.status !== 0) log.error('page build failed; the API and streams still run');
+  }
+
+  const app = await startApp(config, { log });
+  const bot = demoBot ? startDemoBot({ url: `http://127.0.0.1:${app.port}`, token: config.botToken!, log, seed: config.seed }) : null;
+  log.info({ url: app.url, embeddedDatabase: app.database.embedded, demoBot, priceFeed: config.priceFeed }, 'Paperbook is running');
+  console.log(`\n  Paperbook is live at ${app.url}/bot-performance\n`);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      log.error('shutdown deadline passed; exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    force.unref();
+    Promise.resolve(bot?.stop())
+      .then(() => app.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
