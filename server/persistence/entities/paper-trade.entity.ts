@@ -1,0 +1,51 @@
+// paper_trades: system trades (user_id null, at most one per signal) and private user trades.
+import { defineEntity, type InferEntity } from '@mikro-orm/core';
+import { DIRECTIONS, MARKET_TYPES, TIMEFRAMES, TRADE_STATUSES } from '../../../shared/constants.ts';
+import { SignalSchema } from './signal.entity.ts';
+import { UserSchema } from './user.entity.ts';
+
+export const PaperTradeSchema = defineEntity({
+  name: 'PaperTrade',
+  tableName: 'paper_trades',
+  properties: (p) => ({
+    id: p.bigint('number').columnType('bigint').primary().autoincrement().generated('by default as identity'),
+    signal: () => p.manyToOne(SignalSchema).fieldName('signal_id').nullable().deleteRule('set null'),
+    user: () => p.manyToOne(UserSchema).fieldName('user_id').nullable().deleteRule('cascade').index('paper_trades_user_id_index'),
+    symbol: p.string().length(20).index('paper_trades_symbol_index'),
+    direction: p.enum([...DIRECTIONS]),
+    marketType: p.enum([...MARKET_TYPES]).fieldName('market_type'),
+    timeframe: p.enum([...TIMEFRAMES]),
+    confidence: p.decimal('number').precision(5).scale(4),
+    leverage: p.integer(),
+    entryPrice: p.decimal('number').precision(30).scale(8).fieldName('entry_price'),
+    entryTime: p.datetime().fieldName('entry_time').index('paper_trades_entry_time_index'),
+    positionSize: p.decimal('number').precision(30).scale(8).fieldName('position_size'),
+    quantity: p.decimal('number').precision(30).scale(8),
+    takeProfit: p.decimal('number').precision(30).scale(8).fieldName('take_profit'),
+    stopLoss: p.decimal('number').precision(30).scale(8).fieldName('stop_loss'),
+    status: p.enum([...TRADE_STATUSES]).index('paper_trades_status_index'),
+    exitPrice: p.decimal('number').precision(30).scale(8).fieldName('exit_price').nullable(),
+    exitTime: p.datetime().fieldName('exit_time').nullable().index('paper_trades_exit_time_index'),
+    fees: p.decimal('number').precision(30).scale(8).nullable(),
+    profitLoss: p.decimal('number').precision(30).scale(8).fieldName('profit_loss').nullable(),
+    profitLossPercentage: p.decimal('number').precision(12).scale(4).fieldName('profit_loss_percentage').nullable(),
+    priceGap: p.boolean().fieldName('price_gap').default(false),
+    version: p.integer().version().default(1),
+    createdAt: p.datetime().fieldName('created_at').defaultRaw('now()').onCreate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .fieldName('updated_at')
+      .defaultRaw('now()')
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
+  }),
+  uniques: [
+    {
+      // One system trade per signal; user trades may share a signal.
+      name: 'paper_trades_system_signal_unique',
+      expression:
+        'create unique index "paper_trades_system_signal_unique" on "paper_trades" ("signal_id") where "user_id" is null',
+    },
+  ],
+});
+export type PaperTrade = InferEntity<typeof PaperTradeSchema>;

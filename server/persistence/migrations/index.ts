@@ -1,0 +1,7 @@
+// Migrations in the order they run. Listed explicitly (no file globbing) so tsx and bundles agree.
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20250101000000Initial } from './Migration20250101000000Initial.ts';
+
+export const MIGRATIONS: MigrationObject[] = [
+  { name: 'Migration20250101000000Initial', class: Migration20250101000000Initial },
+];

@@ -1,0 +1,124 @@
+// Plain row types the store hands out (no ORM entities leave persistence), and the decoding of
+// raw pg results (numeric/bigint arrive as strings, timestamptz as text) into them.
+import type { Direction, MarketType, SignalStatus, Timeframe, TradeStatus } from '../../shared/constants.ts';
+
+export interface SignalRow {
+  id: number;
+  externalId: string | null;
+  source: string;
+  symbol: string;
+  direction: Direction;
+  timeframe: Timeframe;
+  entry: number;
+  tp: number;
+  sl: number;
+  confidence: number;
+  marketType: MarketType;
+  leverage: number;
+  status: SignalStatus;
+  expiresAt: Date | null;
+  createdAt: Date;
+}
+
+export interface TradeRow {
+  id: number;
+  signalId: number | null;
+  /** null = system trade. */
+  userId: number | null;
+  symbol: string;
+  direction: Direction;
+  marketType: MarketType;
+  timeframe: Timeframe;
+  confidence: number;
+  leverage: number;
+  entryPrice: number;
+  entryTime: Date;
+  positionSize: number;
+  quantity: number;
+  takeProfit: number;
+  stopLoss: number;
+  status: TradeStatus;
+  exitPrice: number | null;
+  exitTime: Date | null;
+  fees: number | null;
+  profitLoss: number | null;
+  profitLossPercentage: number | null;
+  priceGap: boolean;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const SIGNAL_COLUMNS =
+  'id, external_id, source, symbol, direction, timeframe, entry, tp, sl, confidence, market_type, leverage, status, expires_at, created_at';
+
+export const TRADE_COLUMNS =
+  'id, signal_id, user_id, symbol, direction, market_type, timeframe, confidence, leverage, entry_price, entry_time, ' +
+  'position_size, quantity, take_profit, stop_loss, status, exit_price, exit_time, fees, profit_loss, ' +
+  'profit_loss_percentage, price_gap, version, created_at, updated_at';
+
+type Raw = Record<string, unknown>;
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
+
+/** pg text for timestamptz ("2025-01-02 03:04:05.123456+00") or a Date → Date. */
+export function parseTimestamp(v: unknown): Date {
+  if (v instanceof Date) return v;
+  const s = String(v);
+  const iso = s.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) throw new Error(`unparseable timestamp: ${s}`);
+  return d;
+}
+const dateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : parseTimestamp(v));
+
+export function signalRowFromDb(r: Raw): SignalRow {
+  return {
+    id: num(r.id),
+    externalId: (r.external_id as string | null) ?? null,
+    source: r.source as string,
+    symbol: r.symbol as string,
+    direction: r.direction as Direction,
+    timeframe: r.timeframe as Timeframe,
+    entry: num(r.entry),
+    tp: num(r.tp),
+    sl: num(r.sl),
+    confidence: num(r.confidence),
+    marketType: r.market_type as MarketType,
+    leverage: num(r.leverage),
+    status: r.status as SignalStatus,
+    expiresAt: dateOrNull(r.expires_at),
+    createdAt: parseTimestamp(r.created_at),
+  };
+}
+
+export function tradeRowFromDb(r: Raw): TradeRow {
+  return {
+    id: num(r.id),
+    signalId: numOrNull(r.signal_id),
+    userId: numOrNull(r.user_id),
+    symbol: r.symbol as string,
+    direction: r.direction as Direction,
+    marketType: r.market_type as MarketType,
+    timeframe: r.timeframe as Timeframe,
+    confidence: num(r.confidence),
+    leverage: num(r.leverage),
+    entryPrice: num(r.entry_price),
+    entryTime: parseTimestamp(r.entry_time),
+    positionSize: num(r.position_size),
+    quantity: num(r.quantity),
+    takeProfit: num(r.take_profit),
+    stopLoss: num(r.stop_loss),
+    status: r.status as TradeStatus,
+    exitPrice: numOrNull(r.exit_price),
+    exitTime: dateOrNull(r.exit_time),
+    fees: numOrNull(r.fees),
+    profitLoss: numOrNull(r.profit_loss),
+    profitLossPercentage: numOrNull(r.profit_loss_percentage),
+    priceGap: r.price_gap === true,
+    version: num(r.version),
+    createdAt: parseTimestamp(r.created_at),
+    updatedAt: parseTimestamp(r.updated_at),
+  };
+}

@@ -1,0 +1,75 @@
+// Adapts PgTradeStore (rows) to the engine's TradeStorePort (wire JSON + owner).
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { SignalPayload } from '../../shared/signal-schema.ts';
+import type { TradeJson } from '../../shared/protocol-types.ts';
+import type { MetricTrade } from '../../shared/metrics/index.ts';
+import type { CloseRecord, IngestResult, OwnedTrade, SignalRef, TradeStorePort } from '../engine/ports.ts';
+import type { TradeRow } from './rows.ts';
+import { tradeRowToJson } from './trade-mapper.ts';
+import type { PgTradeStore } from './trade-store.ts';
+
+const owned = (r: TradeRow): OwnedTrade => ({ trade: tradeRowToJson(r), userId: r.userId });
+
+export function tradeRowToMetric(r: TradeRow): MetricTrade {
+  return {
+    id: r.id,
+    symbol: r.symbol,
+    direction: r.direction,
+    timeframe: r.timeframe,
+    market_type: r.marketType,
+    status: r.status,
+    entry_time: r.entryTime.getTime(),
+    exit_time: r.exitTime ? r.exitTime.getTime() : null,
+    profit_loss: r.profitLoss,
+    fees: r.fees,
+  };
+}
+
+export class StorePortAdapter implements TradeStorePort {
+  constructor(
+    readonly store: PgTradeStore,
+    readonly orm: MikroORM,
+  ) {}
+
+  async ingestSignal(p: SignalPayload & { source: string }, opts: { positionSize: number; now: Date }): Promise<IngestResult> {
+    const r = await this.store.ingestSignal(p, opts);
+    return { signalId: r.signal.id, trade: r.trade ? tradeRowToJson(r.trade) : null, duplicate: r.duplicate };
+  }
+
+  closeTrade(c: CloseRecord): Promise<boolean> {
+    return this.store.closeTrade(c);
+  }
+
+  async findSignal(source: string | null, ref: { signalId?: number; externalId?: string }): Promise<SignalRef | null> {
+    const found = await this.store.findSignal(source, ref);
+    return found ? { id: found.signal.id, status: found.signal.status, tradeId: found.trade?.id ?? null } : null;
+  }
+
+  async markSignalCancelled(signalId: number): Promise<void> {
+    await this.store.markSignalCancelled(signalId);
+  }
+
+  hydrateOpenTrades(onTrade: (t: OwnedTrade) => void): Promise<number> {
+    return this.store.hydrateOpenTrades((r) => onTrade(owned(r)));
+  }
+
+  async systemMetricTrades(): Promise<MetricTrade[]> {
+    const out: MetricTrade[] = [];
+    await this.store.forEachSystemTrade((r) => out.push(tradeRowToMetric(r)));
+    return out;
+  }
+
+  async recentClosedSystemTrades(limit: number): Promise<TradeJson[]> {
+    return (await this.store.recentClosedSystemTrades(limit)).map(tradeRowToJson);
+  }
+
+  async getTrade(id: number): Promise<OwnedTrade | null> {
+    const r = await this.store.getTrade(id);
+    return r ? owned(r) : null;
+  }
+
+  /** Writes still queued (shutdown). */
+  flush(): Promise<void> {
+    return this.store.flush();
+  }
+}

@@ -1,0 +1,336 @@
+// PostgreSQL trade store. Writes go through group commit: concurrent ingests (and closes) share
+// one transaction; every caller hears back only after its batch has committed.
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import type { SignalPayload } from '../../shared/signal-schema.ts';
+import { quantityFor, roundMoney } from '../../shared/trade-math.ts';
+import type { TradeStatus } from '../../shared/constants.ts';
+import { UnavailableError, toStoreError } from './errors.ts';
+import { GroupCommit } from './group-commit.ts';
+import { SIGNAL_COLUMNS, TRADE_COLUMNS, signalRowFromDb, tradeRowFromDb, type SignalRow, type TradeRow } from './rows.ts';
+import { SqlRunner, valuesList, type Query } from './sql-runner.ts';
+import * as reads from './trade-queries.ts';
+
+export type IngestPayload = SignalPayload & { source: string };
+
+export interface IngestOptions {
+  /** USDT per trade (POSITION_SIZE). */
+  positionSize: number;
+  /** Signal time: the trade's entry_time and the signal's created_at. */
+  now: Date;
+  /** `OPEN` (default, ENTRY_MODE=signal) or `PENDING` (ENTRY_MODE=touch). */
+  entryStatus?: 'OPEN' | 'PENDING';
+}
+
+export interface IngestResult {
+  signal: SignalRow;
+  trade: TradeRow | null;
+  /** True when the signal had been stored before (a resend): nothing new was written. */
+  duplicate: boolean;
+}
+
+export interface TradeClose {
+  id: number;
+  status: TradeStatus;
+  exitPrice: number;
+  exitTime: Date;
+  fees: number;
+  profitLoss: number;
+  profitLossPercentage: number;
+  priceGap: boolean;
+}
+
+export interface SignalRef {
+  signalId?: number | undefined;
+  externalId?: string | undefined;
+}
+
+export interface TradeStoreOptions {
+  logger?: Logger;
+  /** Group-commit window (default 2 ms) and batch size (default 200). */
+  flushIntervalMs?: number;
+  maxBatch?: number;
+  /** Ingest batches in flight at once (default 4; keep below the pool size). */
+  maxInFlight?: number;
+}
+
+interface IngestItem {
+  p: IngestPayload;
+  opts: IngestOptions;
+}
+
+export interface TradeStoreStats {
+  /** Transactions used for ingests / closes (one per batch). */
+  ingestBatches: number;
+  closeBatches: number;
+}
+
+export class PgTradeStore {
+  private readonly db: SqlRunner;
+  private readonly ingests: GroupCommit<IngestItem, IngestResult>;
+  private readonly closes: GroupCommit<TradeClose, boolean>;
+  private readonly log: Logger | undefined;
+
+  constructor(orm: MikroORM, opts: TradeStoreOptions = {}) {
+    this.db = new SqlRunner(orm);
+    this.log = opts.logger?.child({ module: 'trade-store' });
+    const common = { maxDelayMs: opts.flushIntervalMs ?? 2, maxBatch: opts.maxBatch ?? 200, mapError: toStoreError };
+    this.ingests = new GroupCommit((items) => this.writeIngestBatch(items), { ...common, maxInFlight: opts.maxInFlight ?? 4 });
+    // Closes run one batch at a time: no two close transactions can lock the same rows in a different order.
+    this.closes = new GroupCommit((items) => this.writeCloseBatch(items), { ...common, maxInFlight: 1 });
+  }
+
+  get stats(): TradeStoreStats {
+    return { ingestBatches: this.ingests.batches, closeBatches: this.closes.batches };
+  }
+
+  /** Stores a signal and its system trade atomically; idempotent by (source, external_id). */
+  ingestSignal(p: IngestPayload, opts: IngestOptions): Promise<IngestResult> {
+    return this.ingests.submit({ p, opts });
+  }
+
+  /** Closes an OPEN/PENDING trade once; false if it was already closed (by anyone). */
+  closeTrade(close: TradeClose): Promise<boolean> {
+    return this.closes.submit(close);
+  }
+
+  /** Waits until every queued write has committed (shutdown). */
+  async flush(): Promise<void> {
+    await Promise.all([this.ingests.drain(), this.closes.drain()]);
+  }
+
+  /**
+   * Marks a bot's signal CANCELLED (if ACTIVE or EXECUTED). Returns it with its system trade so the
+   * caller can close the position, or null when the signal is unknown for that source.
+   */
+  async cancelSignal(source: string | null, ref: SignalRef): Promise<{ signal: SignalRow; trade: TradeRow | null } | null> {
+    const found = await this.findSignal(source, ref);
+    if (!found) return null;
+    if (await this.markSignalCancelled(found.signal.id)) found.signal.status = 'CANCELLED';
+    return found;
+  }
+
+  /** PENDING → OPEN when the price touches entry (ENTRY_MODE=touch). False if no longer pending. */
+  async activateTrade(id: number, at: Date): Promise<boolean> {
+    const rows = await this.db.query(
+      `update paper_trades set status = 'OPEN', entry_time = ?, version = version + 1, updated_at = now()
+       where id = ? and status = 'PENDING' returning id`,
+      [at, id],
+    );
+    return rows.length === 1;
+  }
+
+  /** Records that price data had a gap while these trades were open (restart, stale feed). */
+  async flagPriceGap(ids: readonly number[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const rows = await this.db.query(
+      `update paper_trades set price_gap = true, version = version + 1, updated_at = now()
+       where id in (${ids.map(() => '?').join(', ')}) and status in ('OPEN', 'PENDING') and not price_gap returning id`,
+      ids,
+    );
+    return rows.length;
+  }
+
+  getTrade(id: number): Promise<TradeRow | null> {
+    return reads.getTrade(this.db, id);
+  }
+
+  listClosedSystemTrades(filters: reads.ClosedTradeFilters = {}): Promise<TradeRow[]> {
+    return reads.listClosedSystemTrades(this.db, filters);
+  }
+
+  listSystemTrades(q: reads.SystemTradePage): Promise<{ count: number; rows: TradeRow[] }> {
+    return reads.listSystemTrades(this.db, q);
+  }
+
+  hydrateOpenTrades(onRow: (row: TradeRow) => void, batchSize = 10_000): Promise<number> {
+    return reads.hydrateOpenTrades(this.db, onRow, batchSize);
+  }
+
+  recentClosedSystemTrades(limit: number): Promise<TradeRow[]> {
+    return reads.recentClosedSystemTrades(this.db, limit);
+  }
+
+  forEachSystemTrade(onRow: (row: TradeRow) => void, batchSize = 20_000): Promise<number> {
+    return reads.forEachSystemTrade(this.db, onRow, batchSize);
+  }
+
+  /** A signal by id (any source when `source` is null) or by the bot's external id. */
+  async findSignal(source: string | null, ref: SignalRef): Promise<{ signal: SignalRow; trade: TradeRow | null } | null> {
+    const where: string[] = [];
+    const bindings: unknown[] = [];
+    if (source !== null) (where.push('source = ?'), bindings.push(source));
+    if (ref.signalId !== undefined) (where.push('id = ?'), bindings.push(ref.signalId));
+    else if (ref.externalId !== undefined) (where.push('external_id = ?'), bindings.push(ref.externalId));
+    else return null;
+    const rows = await this.db.query(
+      `select ${SIGNAL_COLUMNS} from signals where ${where.join(' and ')} order by id limit 1`,
+      bindings,
+    );
+    if (!rows[0]) return null;
+    const signal = signalRowFromDb(rows[0]);
+    const trades = await this.db.query(`select ${TRADE_COLUMNS} from paper_trades where signal_id = ? and user_id is null`, [
+      signal.id,
+    ]);
+    return { signal, trade: trades[0] ? tradeRowFromDb(trades[0]) : null };
+  }
+
+  /** Signal status → CANCELLED (from ACTIVE or EXECUTED). True if it changed. */
+  async markSignalCancelled(signalId: number): Promise<boolean> {
+    const rows = await this.db.query(
+      `update signals set status = 'CANCELLED' where id = ? and status in ('ACTIVE', 'EXECUTED') returning id`,
+      [signalId],
+    );
+    return rows.length === 1;
+  }
+
+  private async writeIngestBatch(items: readonly IngestItem[]): Promise<IngestResult[]> {
+    const started = performance.now();
+    const results = await this.db.transaction((q) => ingestBatch(q, items));
+    this.log?.debug({ size: items.length, ms: performance.now() - started }, 'ingest batch committed');
+    return results;
+  }
+
+  private async writeCloseBatch(items: readonly TradeClose[]): Promise<boolean[]> {
+    return this.db.transaction((q) => closeBatch(q, items));
+  }
+}
+
+const keyOf = (p: IngestPayload): string | null =>
+  p.external_id === undefined ? null : JSON.stringify([p.source, p.external_id]);
+
+const SIGNAL_INSERT_COLS =
+  'id, external_id, source, symbol, direction, timeframe, entry, tp, sl, confidence, market_type, leverage, status, expires_at, created_at';
+const TRADE_INSERT_COLS =
+  'signal_id, user_id, symbol, direction, market_type, timeframe, confidence, leverage, entry_price, entry_time, ' +
+  'position_size, quantity, take_profit, stop_loss, status, created_at, updated_at';
+
+/**
+ * One transaction for a batch of ingests: multi-row INSERT … ON CONFLICT DO NOTHING for the
+ * signals (ids pre-allocated so each caller knows its row), one INSERT for the new signals'
+ * system trades, then a read of the rows that already existed (resends).
+ */
+async function ingestBatch(q: Query, items: readonly IngestItem[]): Promise<IngestResult[]> {
+  // Callers sharing a key inside the batch write once; the first is the writer.
+  const writerOf = new Map<string, number>();
+  const writers: number[] = [];
+  items.forEach((it, i) => {
+    const key = keyOf(it.p);
+    if (key === null || !writerOf.has(key)) {
+      if (key !== null) writerOf.set(key, i);
+      writers.push(i);
+    }
+  });
+  // Same lock order in every batch (concurrent batches may insert the same keys).
+  writers.sort((a, b) => compareKeys(keyOf(items[a]!.p), keyOf(items[b]!.p)));
+
+  const ids = await q(`select nextval(pg_get_serial_sequence('signals', 'id'))::text as id from generate_series(1, ?)`, [
+    writers.length,
+  ]);
+  const signalIdOf = new Map<number, number>(writers.map((w, n) => [w, Number(ids[n]!.id)]));
+
+  const inserted = await q(
+    `insert into signals (${SIGNAL_INSERT_COLS}) values ${valuesList(writers.length, 15)}
+     on conflict (source, external_id) do nothing returning ${SIGNAL_COLUMNS}`,
+    writers.flatMap((w) => signalValues(signalIdOf.get(w)!, items[w]!)),
+  );
+  const newSignals = new Map(inserted.map((r) => [Number(r.id), signalRowFromDb(r)]));
+  const created = writers.filter((w) => newSignals.has(signalIdOf.get(w)!));
+
+  const trades = new Map<number, TradeRow>();
+  if (created.length > 0) {
+    const rows = await q(
+      `insert into paper_trades (${TRADE_INSERT_COLS}) values ${valuesList(created.length, 17)} returning ${TRADE_COLUMNS}`,
+      created.flatMap((w) => tradeValues(signalIdOf.get(w)!, items[w]!)),
+    );
+    for (const r of rows) trades.set(Number(r.signal_id), tradeRowFromDb(r));
+  }
+
+  // Resends: rows committed earlier (ON CONFLICT waited for any concurrent writer to finish).
+  const existing = await loadExisting(q, items, writers.filter((w) => !newSignals.has(signalIdOf.get(w)!)));
+
+  return items.map((it, i) => {
+    const key = keyOf(it.p);
+    const writer = key === null ? i : writerOf.get(key)!;
+    const sid = signalIdOf.get(writer)!;
+    const fresh = newSignals.get(sid);
+    if (fresh) return { signal: fresh, trade: trades.get(sid) ?? null, duplicate: writer !== i };
+    const found = existing.get(key!);
+    if (!found) throw new Error(`signal ${key} neither inserted nor found`);
+    return { ...found, duplicate: true };
+  });
+}
+
+async function loadExisting(
+  q: Query,
+  items: readonly IngestItem[],
+  conflicted: readonly number[],
+): Promise<Map<string, { signal: SignalRow; trade: TradeRow | null }>> {
+  const out = new Map<string, { signal: SignalRow; trade: TradeRow | null }>();
+  if (conflicted.length === 0) return out;
+  const sigRows = await q(
+    `select ${SIGNAL_COLUMNS} from signals where (source, external_id) in (${valuesList(conflicted.length, 2)})`,
+    conflicted.flatMap((w) => [items[w]!.p.source, items[w]!.p.external_id]),
+  );
+  const signals = sigRows.map(signalRowFromDb);
+  const tradeRows = await q(
+    `select ${TRADE_COLUMNS} from paper_trades where user_id is null and signal_id in (${signals.map(() => '?').join(', ')})`,
+    signals.map((s) => s.id),
+  );
+  const tradeBySignal = new Map(tradeRows.map((r) => [Number(r.signal_id), tradeRowFromDb(r)]));
+  for (const s of signals) {
+    out.set(JSON.stringify([s.source, s.externalId]), { signal: s, trade: tradeBySignal.get(s.id) ?? null });
+  }
+  return out;
+}
+
+function signalValues(id: number, { p, opts }: IngestItem): unknown[] {
+  return [
+    id, p.external_id ?? null, p.source, p.symbol, p.direction, p.timeframe, p.entry, p.tp, p.sl, p.confidence,
+    p.market_type, p.leverage, 'EXECUTED', p.expires_at ?? null, opts.now,
+  ];
+}
+
+function tradeValues(signalId: number, { p, opts }: IngestItem): unknown[] {
+  const positionSize = roundMoney(opts.positionSize);
+  return [
+    signalId, null, p.symbol, p.direction, p.market_type, p.timeframe, p.confidence, p.leverage, p.entry, opts.now,
+    positionSize, quantityFor(positionSize, p.leverage, p.entry), p.tp, p.sl, opts.entryStatus ?? 'OPEN', opts.now, opts.now,
+  ];
+}
+
+function compareKeys(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return a < b ? -1 : 1;
+}
+
+const CLOSE_TYPES = ['?::bigint', '?::text', '?::numeric', '?::timestamptz', '?::numeric', '?::numeric', '?::numeric', '?::boolean'];
+
+/** Guarded multi-row UPDATE: only rows still OPEN/PENDING change; RETURNING says which. */
+async function closeBatch(q: Query, items: readonly TradeClose[]): Promise<boolean[]> {
+  // A trade closed twice in one batch: the first request writes, later ones get false.
+  const firstFor = new Map<number, number>();
+  items.forEach((c, i) => {
+    if (!firstFor.has(c.id)) firstFor.set(c.id, i);
+  });
+  const writers = [...firstFor.values()].sort((a, b) => items[a]!.id - items[b]!.id);
+  const rows = await q(
+    `update paper_trades as t set status = v.status, exit_price = v.exit_price, exit_time = v.exit_time, fees = v.fees,
+       profit_loss = v.profit_loss, profit_loss_percentage = v.pl_pct, price_gap = t.price_gap or v.price_gap,
+       version = t.version + 1, updated_at = now()
+     from (values ${valuesList(writers.length, CLOSE_TYPES)})
+       as v(id, status, exit_price, exit_time, fees, profit_loss, pl_pct, price_gap)
+     where t.id = v.id and t.status in ('OPEN', 'PENDING')
+     returning t.id`,
+    writers.flatMap((w) => {
+      const c = items[w]!;
+      return [c.id, c.status, c.exitPrice, c.exitTime, c.fees, c.profitLoss, c.profitLossPercentage, c.priceGap];
+    }),
+  );
+  const closed = new Set(rows.map((r) => Number(r.id)));
+  return items.map((c, i) => firstFor.get(c.id) === i && closed.has(c.id));
+}
+
+export { UnavailableError };
