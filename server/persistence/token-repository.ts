@@ -1,60 +1,74 @@
-// api_tokens and users: look-ups by token hash for auth, and the writes the operator CLI needs.
+// api_tokens: issue, look up (by sha256 hash) and revoke bot and user tokens.
+import { randomBytes } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { SqlRunner } from './sql-runner.ts';
+import type { TokenIdentity } from '../auth/token-auth.ts';
+import { hashToken } from '../auth/token-auth.ts';
+import { toStoreError } from './errors.ts';
 
-export interface TokenIdentityRow {
-  kind: 'bot' | 'user';
-  /** Bot name (the signal `source`) or username. */
-  name: string;
-  userId: number | null;
-  env: false;
+export interface IssuedToken {
+  id: number;
+  token: string;
 }
 
 export class TokenRepository {
-  private readonly db: SqlRunner;
+  constructor(private orm: MikroORM) {}
 
-  constructor(orm: MikroORM) {
-    this.db = new SqlRunner(orm);
+  private async rows(sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+    try {
+      return await this.orm.em.fork().getConnection().execute(sql, params, 'all');
+    } catch (err) {
+      throw toStoreError(err);
+    }
   }
 
-  /** The identity behind an unrevoked token hash (sha256 hex), or null. */
-  async findByHash(tokenHash: string): Promise<TokenIdentityRow | null> {
-    const rows = await this.db.query(
-      `select t.kind, t.name, t.user_id, u.username from api_tokens t left join users u on u.id = t.user_id
-       where t.token_hash = ? and t.revoked_at is null`,
-      [tokenHash],
+  async findByHash(hash: string): Promise<TokenIdentity | null> {
+    const [row] = await this.rows(
+      `SELECT t.kind, t.name, t.user_id, u.username
+         FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id
+        WHERE t.token_hash = ? AND t.revoked_at IS NULL`,
+      [hash],
     );
-    const r = rows[0];
-    if (!r) return null;
-    const kind = r.kind as 'bot' | 'user';
-    const userId = r.user_id === null ? null : Number(r.user_id);
-    return { kind, name: kind === 'user' && r.username ? String(r.username) : String(r.name), userId, env: false };
+    if (!row) return null;
+    const kind = row.kind === 'user' ? 'user' : 'bot';
+    return {
+      kind,
+      name: kind === 'user' ? String(row.username ?? row.name) : String(row.name),
+      userId: row.user_id === null || row.user_id === undefined ? null : Number(row.user_id),
+      env: false,
+    };
   }
 
-  async createUser(username: string, passwordHash: string): Promise<number> {
-    const rows = await this.db.query(`insert into users (username, password_hash) values (?, ?) returning id`, [
-      username,
-      passwordHash,
-    ]);
-    return Number(rows[0]!.id);
-  }
-
-  async findUserId(username: string): Promise<number | null> {
-    const rows = await this.db.query(`select id from users where username = ?`, [username]);
-    return rows[0] ? Number(rows[0].id) : null;
-  }
-
-  async createToken(t: { kind: 'bot' | 'user'; name: string; userId: number | null; tokenHash: string }): Promise<number> {
-    const rows = await this.db.query(
-      `insert into api_tokens (kind, name, user_id, token_hash) values (?, ?, ?, ?) returning id`,
-      [t.kind, t.name, t.userId, t.tokenHash],
+  /** Creates a token; the secret is returned once and only its hash is stored. */
+  async issue(kind: 'bot' | 'user', name: string, userId: number | null = null): Promise<IssuedToken> {
+    const token = `pb_${kind}_${randomBytes(24).toString('base64url')}`;
+    const [row] = await this.rows(
+      `INSERT INTO api_tokens (kind, name, user_id, token_hash) VALUES (?, ?, ?, ?) RETURNING id`,
+      [kind, name, userId, hashToken(token)],
     );
-    return Number(rows[0]!.id);
+    return { id: Number(row?.id), token };
   }
 
-  /** True if the token existed and was not yet revoked. */
-  async revokeToken(id: number): Promise<boolean> {
-    const rows = await this.db.query(`update api_tokens set revoked_at = now() where id = ? and revoked_at is null returning id`, [id]);
-    return rows.length === 1;
+  /** Revokes by id or by the secret itself. Returns how many tokens were revoked. */
+  async revoke(ref: { id?: number; token?: string; name?: string; kind?: 'bot' | 'user' }): Promise<number> {
+    const where: string[] = ['revoked_at IS NULL'];
+    const params: unknown[] = [];
+    if (ref.id !== undefined) (where.push('id = ?'), params.push(ref.id));
+    if (ref.token !== undefined) (where.push('token_hash = ?'), params.push(hashToken(ref.token)));
+    if (ref.name !== undefined) (where.push('name = ?'), params.push(ref.name));
+    if (ref.kind !== undefined) (where.push('kind = ?'), params.push(ref.kind));
+    if (params.length === 0) throw new RangeError('revoke needs an id, token or name');
+    const rows = await this.rows(`UPDATE api_tokens SET revoked_at = now() WHERE ${where.join(' AND ')} RETURNING id`, params);
+    return rows.length;
+  }
+
+  async list(): Promise<Array<{ id: number; kind: string; name: string; created_at: string; revoked_at: string | null }>> {
+    const rows = await this.rows(`SELECT id, kind, name, created_at, revoked_at FROM api_tokens ORDER BY id`, []);
+    return rows.map((r) => ({
+      id: Number(r.id),
+      kind: String(r.kind),
+      name: String(r.name),
+      created_at: String(r.created_at),
+      revoked_at: r.revoked_at === null ? null : String(r.revoked_at),
+    }));
   }
 }
