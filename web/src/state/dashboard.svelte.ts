@@ -1,0 +1,107 @@
+// Page state: mirrors the StreamClient once per animation frame into runes, plus filters and
+// selection. Components read it; charts also subscribe to raw batches for `series.update`.
+import type { Direction } from '../../../shared/constants.ts';
+import type { SummaryJson, TradeJson } from '../../../shared/protocol-types.ts';
+import {
+  livePnl,
+  StreamClient,
+  totalUnrealized,
+  type ConnectionStatus,
+  type PriceState,
+  type PublicSocket,
+  type StreamBatch,
+} from '../../../shared/stream-client.ts';
+import type { ProfitLoss } from '../../../shared/trade-math.ts';
+import { PriceHistory } from '../lib/price-history.ts';
+
+export type DirectionFilter = 'ALL' | Direction;
+
+export interface OpenRow {
+  trade: TradeJson;
+  price: PriceState | null;
+  pnl: ProfitLoss | null;
+}
+
+/** Table rows rendered at most; the cards still count every trade. */
+export const MAX_OPEN_ROWS = 200;
+
+export class DashboardState {
+  status = $state<ConnectionStatus>('connecting');
+  summary = $state.raw<SummaryJson | null>(null);
+  open = $state.raw<TradeJson[]>([]);
+  closed = $state.raw<TradeJson[]>([]);
+  prices = $state.raw<ReadonlyMap<string, PriceState>>(new Map());
+  feeRate = $state(0.001);
+  directionFilter = $state<DirectionFilter>('ALL');
+  symbolFilter = $state('ALL');
+  selectedId = $state<number | null>(null);
+  /** Bumped on every batch that closes a trade or replaces state (equity curve refresh). */
+  closedVersion = $state(0);
+
+  readonly history = new PriceHistory();
+  private readonly client: StreamClient;
+  private readonly batchListeners = new Set<(b: StreamBatch) => void>();
+  private unsubscribe: (() => void) | null = null;
+
+  unrealized = $derived(totalUnrealized(this.open, this.prices, this.feeRate));
+  staleSymbols = $derived([...this.prices].filter(([, p]) => p.stale).map(([s]) => s).sort());
+  symbols = $derived([...new Set([...this.open, ...this.closed].map((t) => t.symbol))].sort());
+
+  openRows = $derived.by((): OpenRow[] =>
+    this.open.filter((t) => this.matches(t)).slice(0, MAX_OPEN_ROWS).map((trade) => {
+      const p = this.prices.get(trade.symbol) ?? null;
+      const usable = p && Number.isFinite(p.price) ? p : null;
+      return { trade, price: usable, pnl: usable ? livePnl(trade, usable.price, this.feeRate) : null };
+    }),
+  );
+  openMatching = $derived(this.open.filter((t) => this.matches(t)).length);
+  closedRows = $derived(this.closed.filter((t) => this.matches(t)));
+  selected = $derived(this.open.find((t) => t.id === this.selectedId) ?? this.open[0] ?? null);
+
+  constructor(socket: PublicSocket, schedule: (flush: () => void) => void = requestAnimationFrame) {
+    this.client = new StreamClient(socket, { schedule });
+  }
+
+  start(): void {
+    this.unsubscribe = this.client.subscribe((b) => this.apply(b));
+    this.client.start();
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    this.client.stop();
+  }
+
+  /** Raw batches after state is updated: charts use them to `update` series per tick. */
+  onBatch(fn: (b: StreamBatch) => void): () => void {
+    this.batchListeners.add(fn);
+    return () => this.batchListeners.delete(fn);
+  }
+
+  get counters(): { resyncs: number; gaps: number } {
+    return { resyncs: this.client.resyncs, gaps: this.client.gaps };
+  }
+
+  private matches(t: TradeJson): boolean {
+    if (this.directionFilter !== 'ALL' && t.direction !== this.directionFilter) return false;
+    return this.symbolFilter === 'ALL' || t.symbol === this.symbolFilter;
+  }
+
+  private apply(b: StreamBatch): void {
+    const c = this.client;
+    if (b.snapshot) for (const [symbol, p] of c.prices) this.history.add(symbol, p.price, p.ts);
+    for (const t of b.ticks) this.history.add(t.symbol, t.price, t.ts);
+    if (b.status) this.status = c.status;
+    if (b.summary) {
+      this.summary = c.summary;
+      this.feeRate = c.feeRate;
+    }
+    if (b.snapshot || b.opened.length > 0 || b.closed.length > 0) {
+      this.open = [...c.openPositions.values()].sort((x, y) => y.id - x.id);
+      this.closed = [...c.recentClosed];
+    }
+    if (b.snapshot || b.ticks.length > 0 || b.stale.length > 0) this.prices = new Map(c.prices);
+    if (b.snapshot || b.closed.length > 0) this.closedVersion++;
+    for (const fn of this.batchListeners) fn(b);
+  }
+}

@@ -1,0 +1,56 @@
+// Equity curve from REST (`equity_curve` of the performance endpoint), refetched after closes.
+import { toEpochSeconds } from '../lib/format.ts';
+
+export interface EquityPoint {
+  time: number;
+  value: number;
+}
+
+export const PERFORMANCE_URL = '/api/public/paper-trading/performance/';
+
+export class EquityState {
+  points = $state.raw<EquityPoint[]>([]);
+  loaded = $state(false);
+  error = $state<string | null>(null);
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private inFlight: AbortController | null = null;
+
+  /** Coalesces bursts of closes into one request. */
+  refresh(delayMs = 500): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.load(), delayMs);
+  }
+
+  async load(): Promise<void> {
+    this.inFlight?.abort();
+    const ctrl = (this.inFlight = new AbortController());
+    try {
+      const res = await fetch(PERFORMANCE_URL, { signal: ctrl.signal, headers: { accept: 'application/json' } });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const body = (await res.json()) as { equity_curve?: EquityPoint[] };
+      this.points = normalise(body.equity_curve ?? []);
+      this.error = null;
+      this.loaded = true;
+    } catch (e) {
+      if (ctrl.signal.aborted) return;
+      this.error = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.inFlight?.abort();
+  }
+}
+
+/** The chart needs strictly ascending times: several closes in one second keep the last value. */
+export function normalise(points: EquityPoint[]): EquityPoint[] {
+  const out: EquityPoint[] = [];
+  for (const p of points.filter((q) => Number.isFinite(q.time) && Number.isFinite(q.value)).sort((a, b) => a.time - b.time)) {
+    const time = toEpochSeconds(p.time);
+    const last = out.at(-1);
+    if (last && last.time === time) last.value = p.value;
+    else out.push({ time, value: p.value });
+  }
+  return out;
+}
