@@ -21,8 +21,13 @@ interface Pending<I, O> {
   reject: (err: unknown) => void;
 }
 
-/** `write` receives a batch and returns one result per item, in the same order. */
-export type BatchWriter<I, O> = (items: readonly I[]) => Promise<O[]>;
+/** A per-item failure inside an otherwise committed batch: only that caller's promise rejects. */
+export class ItemFailure {
+  constructor(readonly error: unknown) {}
+}
+
+/** `write` receives a batch and returns one result (or ItemFailure) per item, in the same order. */
+export type BatchWriter<I, O> = (items: readonly I[]) => Promise<(O | ItemFailure)[]>;
 
 export class GroupCommit<I, O> {
   private queue: Pending<I, O>[] = [];
@@ -86,7 +91,11 @@ export class GroupCommit<I, O> {
   private async run(batch: Pending<I, O>[]): Promise<void> {
     try {
       const results = await this.write(batch.map((p) => p.item));
-      batch.forEach((p, i) => p.resolve(results[i] as O));
+      batch.forEach((p, i) => {
+        const r = results[i];
+        if (r instanceof ItemFailure) p.reject(this.mapError(r.error));
+        else p.resolve(r as O);
+      });
     } catch (err) {
       const mapped = this.mapError(err);
       for (const p of batch) p.reject(mapped);

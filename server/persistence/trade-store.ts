@@ -5,8 +5,8 @@ import type { Logger } from 'pino';
 import type { SignalPayload } from '../../shared/signal-schema.ts';
 import { quantityFor, roundMoney } from '../../shared/trade-math.ts';
 import type { TradeStatus } from '../../shared/constants.ts';
-import { UnavailableError, toStoreError } from './errors.ts';
-import { GroupCommit } from './group-commit.ts';
+import { UnavailableError, isUnavailableError, toStoreError } from './errors.ts';
+import { GroupCommit, ItemFailure } from './group-commit.ts';
 import { SIGNAL_COLUMNS, TRADE_COLUMNS, signalRowFromDb, tradeRowFromDb, type SignalRow, type TradeRow } from './rows.ts';
 import { SqlRunner, valuesList, type Query } from './sql-runner.ts';
 import * as reads from './trade-queries.ts';
@@ -86,11 +86,16 @@ export class PgTradeStore {
 
   /** Stores a signal and its system trade atomically; idempotent by (source, external_id). */
   ingestSignal(p: IngestPayload, opts: IngestOptions): Promise<IngestResult> {
+    if (!(opts.positionSize > 0 && Number.isFinite(opts.positionSize)) || Number.isNaN(opts.now.getTime())) {
+      return Promise.reject(new RangeError('positionSize must be a positive finite number and now a valid date'));
+    }
     return this.ingests.submit({ p, opts });
   }
 
   /** Closes an OPEN/PENDING trade once; false if it was already closed (by anyone). */
   closeTrade(close: TradeClose): Promise<boolean> {
+    const nums = [close.exitPrice, close.fees, close.profitLoss, close.profitLossPercentage, close.exitTime.getTime()];
+    if (!nums.every(Number.isFinite)) return Promise.reject(new RangeError(`close of trade ${close.id} has a non-finite value`));
     return this.closes.submit(close);
   }
 
@@ -184,15 +189,31 @@ export class PgTradeStore {
     return rows.length === 1;
   }
 
-  private async writeIngestBatch(items: readonly IngestItem[]): Promise<IngestResult[]> {
+  private async writeIngestBatch(items: readonly IngestItem[]): Promise<(IngestResult | ItemFailure)[]> {
     const started = performance.now();
-    const results = await this.db.transaction((q) => ingestBatch(q, items));
+    const results = await this.isolated(items, (batch) => this.db.transaction((q) => ingestBatch(q, batch)));
     this.log?.debug({ size: items.length, ms: performance.now() - started }, 'ingest batch committed');
     return results;
   }
 
-  private async writeCloseBatch(items: readonly TradeClose[]): Promise<boolean[]> {
-    return this.db.transaction((q) => closeBatch(q, items));
+  private writeCloseBatch(items: readonly TradeClose[]): Promise<(boolean | ItemFailure)[]> {
+    return this.isolated(items, (batch) => this.db.transaction((q) => closeBatch(q, batch)));
+  }
+
+  /**
+   * Writes the batch; if it fails for a reason other than the database being unreachable (one bad
+   * row), each item is retried in its own transaction so it cannot fail its neighbours.
+   */
+  private async isolated<I, O>(items: readonly I[], write: (batch: readonly I[]) => Promise<O[]>): Promise<(O | ItemFailure)[]> {
+    try {
+      return await write(items);
+    } catch (err) {
+      if (items.length === 1 || isUnavailableError(err)) throw err;
+      this.log?.warn({ err, size: items.length }, 'batch failed; retrying items one by one');
+      return Promise.all(
+        items.map((it) => write([it]).then((r) => r[0] as O, (e: unknown) => new ItemFailure(e))),
+      );
+    }
   }
 }
 
