@@ -60,7 +60,7 @@ export class LevelHeap {
     }
     this.size = n;
     for (let i = (n >> 1) - 1; i >= 0; i--) this.siftDown(i, keys[i] as number, slots[i] as number, n);
-    if (n * 4 < keys.length && keys.length > 64) this.resize(Math.max(8, n * 2));
+    if (n * 4 < keys.length && keys.length > 256) this.resize(Math.max(8, n * 2));
   }
 
   private siftDown(i: number, key: number, slot: number, n: number): void {

@@ -1,10 +1,12 @@
 // The in-memory book of open trades: decides TP/SL closes per tick (SPEC §2) in O(log n + k) and keeps
 // the live unrealised P/L of system trades. Pure: time and ids come in as arguments, events go out.
-import type { ClosedStatus, Direction } from '../../shared/constants.ts';
+import type { ClosedStatus } from '../../shared/constants.ts';
 import { crossedLevel, exitPriceFor, profitLossAt, roundMoney, type ProfitLoss } from '../../shared/trade-math.ts';
-import { SymbolBook } from './symbol-book.ts';
+import { IdIndex } from './id-index.ts';
+import type { SymbolBook } from './symbol-book.ts';
+import { H, H_STRIDE, SymbolTable } from './symbol-table.ts';
 import { assertTradeTerms, nullable } from './trade-terms.ts';
-import { SLOT_OPEN, TradeStore } from './trade-store.ts';
+import { F, F_STRIDE, M, M_STRIDE, SLOT_OPEN, TradeStore } from './trade-store.ts';
 import type { BookClose, BookEvents, BookTrade, ManualCloseStatus, OpenBookOptions, TradeFilter } from './types.ts';
 
 /** Re-sum the unrealised total from per-symbol values every 2^16 updates, so float drift stays bounded. */
@@ -15,9 +17,8 @@ export class OpenBook {
   private readonly listener: BookEvents | undefined;
   private readonly onListenerError: ((err: unknown) => void) | undefined;
   private readonly store = new TradeStore();
-  private readonly slotsById = new Map<number, number>();
-  private readonly symbols = new Map<string, SymbolBook>();
-  private readonly symbolList: SymbolBook[] = [];
+  private readonly slotsById = new IdIndex();
+  private readonly symbols: SymbolTable;
   /** Ids of open user trades per user; system trades (the bulk) are not indexed here. */
   private readonly userTrades = new Map<number, Set<number>>();
   private readonly triggered: number[] = [];
@@ -29,6 +30,7 @@ export class OpenBook {
     this.feeRate = options.feeRate;
     this.listener = options.listener;
     this.onListenerError = options.onListenerError;
+    this.symbols = new SymbolTable(this.store, this.feeRate);
   }
 
   get size(): number {
@@ -36,7 +38,7 @@ export class OpenBook {
   }
 
   sizeOf(symbol: string): number {
-    return this.symbols.get(symbol)?.live ?? 0;
+    return this.symbols.bookOf(symbol)?.live ?? 0;
   }
 
   has(id: number): boolean {
@@ -45,36 +47,41 @@ export class OpenBook {
 
   get(id: number): BookTrade | undefined {
     const slot = this.slotsById.get(id);
-    return slot === undefined ? undefined : this.tradeAt(slot);
+    return slot < 0 ? undefined : this.tradeAt(slot);
   }
 
   /** Adds an open trade; false if its id is already open. It is evaluated from the next tick on. */
   add(t: BookTrade): boolean {
     if (this.slotsById.has(t.id)) return false;
     assertTradeTerms(t);
-    const s = this.symbolFor(t.symbol);
+    const ord = this.symbols.ensure(t.symbol);
+    const s = this.symbols.book(ord);
     const store = this.store;
     const slot = store.alloc();
     const dir = t.direction === 'LONG' ? 1 : -1;
-    store.id[slot] = t.id;
-    store.userId[slot] = t.userId ?? NaN;
-    store.signalId[slot] = t.signalId ?? NaN;
-    store.entry[slot] = t.entryPrice;
-    store.qty[slot] = t.quantity;
-    store.size[slot] = t.positionSize;
-    store.tp[slot] = t.takeProfit;
-    store.sl[slot] = t.stopLoss;
-    store.openedAt[slot] = t.openedAt;
-    store.symbol[slot] = s.ordinal;
-    store.dir[slot] = dir;
-    store.gap[slot] = 0;
-    store.state[slot] = SLOT_OPEN;
+    const f = slot * F_STRIDE;
+    const nums = store.nums;
+    nums[f + F.id] = t.id;
+    nums[f + F.userId] = t.userId ?? NaN;
+    nums[f + F.signalId] = t.signalId ?? NaN;
+    nums[f + F.entry] = t.entryPrice;
+    nums[f + F.qty] = t.quantity;
+    nums[f + F.size] = t.positionSize;
+    nums[f + F.tp] = t.takeProfit;
+    nums[f + F.sl] = t.stopLoss;
+    nums[f + F.openedAt] = t.openedAt;
+    nums[f + F.symbol] = ord;
+    const m = slot * M_STRIDE;
+    store.flags[m + M.dir] = dir;
+    store.flags[m + M.gap] = 0;
+    store.flags[m + M.state] = SLOT_OPEN;
     s.index.add(slot, dir, t.takeProfit, t.stopLoss);
+    this.symbols.syncTops(ord);
     s.live++;
     this.slotsById.set(t.id, slot);
     if (t.userId === null) {
       s.pnl.add(dir, t.quantity, t.entryPrice);
-      this.refreshUpl(s);
+      this.addUpl(this.symbols.syncPnl(ord));
     } else {
       let ids = this.userTrades.get(t.userId);
       if (ids === undefined) this.userTrades.set(t.userId, (ids = new Set()));
@@ -91,14 +98,22 @@ export class OpenBook {
    */
   tick(symbol: string, price: number, ts: number): number {
     if (!(price > 0 && price < Infinity)) return -1;
-    let s = this.symbols.get(symbol);
-    if (s === undefined) s = this.symbolFor(symbol);
-    if (!(ts >= s.lastTs)) return -1;
-    s.lastPrice = price;
-    s.lastTs = ts;
-    s.hasPrice = true;
-    const closed = s.index.triggers(price) ? this.trigger(s, price, ts) : 0;
-    if (s.pnl.count > 0) this.refreshUpl(s);
+    const ord = this.symbols.ordinal(symbol) ?? this.symbols.ensure(symbol);
+    let hot = this.symbols.hot;
+    const h = ord * H_STRIDE;
+    if (!(ts >= (hot[h + H.ts] as number))) return -1;
+    hot[h + H.price] = price;
+    hot[h + H.ts] = ts;
+    let closed = 0;
+    if ((hot[h + H.up] as number) <= price || (hot[h + H.down] as number) <= -price) {
+      closed = this.trigger(ord, price, ts);
+      hot = this.symbols.hot;
+    }
+    if ((hot[h + H.sys] as number) > 0) {
+      const value = price * (hot[h + H.a] as number) - (hot[h + H.b] as number);
+      this.addUpl(value - (hot[h + H.upl] as number));
+      hot[h + H.upl] = value;
+    }
     const listener = this.listener;
     if (listener !== undefined && listener.price !== undefined) {
       try {
@@ -113,26 +128,33 @@ export class OpenBook {
   /** Closes an open trade at `price`, else its symbol's last price, else its entry; null if not open. */
   close(id: number, status: ManualCloseStatus, ts: number, price?: number): BookClose | null {
     const slot = this.slotsById.get(id);
-    if (slot === undefined) return null;
+    if (slot < 0) return null;
     if (price !== undefined && !(price > 0 && price < Infinity)) throw new RangeError(`bad close price: ${price}`);
     const store = this.store;
-    const s = this.symbolList[store.symbol[slot] as number] as SymbolBook;
-    const exit = price ?? s.price() ?? (store.entry[slot] as number);
-    const c = this.finish(s, slot, status, exit, ts);
+    const trade = this.tradeAt(slot);
+    const ord = this.symbols.ordinal(trade.symbol) as number;
+    const s = this.symbols.book(ord);
+    const exit = price ?? this.symbols.price(ord) ?? trade.entryPrice;
+    const c = this.finish(s, slot, trade, status, exit, ts);
     store.markClosed(slot);
     s.index.compactIfNeeded(s.live);
-    this.refreshUpl(s);
+    this.symbols.syncTops(ord);
+    this.addUpl(this.symbols.syncPnl(ord));
     this.emitClosed([c]);
     return c;
   }
 
   lastPrice(symbol: string): { price: number; ts: number } | undefined {
-    const s = this.symbols.get(symbol);
-    return s !== undefined && s.hasPrice ? { price: s.lastPrice, ts: s.lastTs } : undefined;
+    const ord = this.symbols.ordinal(symbol);
+    const price = ord === undefined ? undefined : this.symbols.price(ord);
+    return price === undefined ? undefined : { price, ts: this.symbols.ts(ord as number) };
   }
 
   *prices(): IterableIterator<[symbol: string, price: number, ts: number]> {
-    for (const s of this.symbolList) if (s.hasPrice) yield [s.name, s.lastPrice, s.lastTs];
+    for (const s of this.symbols.books) {
+      const price = this.symbols.price(s.ordinal);
+      if (price !== undefined) yield [s.name, price, this.symbols.ts(s.ordinal)];
+    }
   }
 
   /** Unrealised P/L of all open system trades at their symbols' last prices, exit fee included. */
@@ -141,22 +163,22 @@ export class OpenBook {
   }
 
   unrealizedPnlOf(symbol: string): number {
-    return roundMoney(this.symbols.get(symbol)?.upl ?? 0);
+    const ord = this.symbols.ordinal(symbol);
+    return ord === undefined ? 0 : roundMoney(this.symbols.upl(ord));
   }
 
   /** Unrealised P/L of one open trade (system or user) at its symbol's last price, or entry. */
   unrealizedOf(id: number): (ProfitLoss & { price: number }) | null {
     const t = this.get(id);
     if (t === undefined) return null;
-    const price = this.symbols.get(t.symbol)?.price() ?? t.entryPrice;
+    const price = this.symbols.price(this.symbols.ordinal(t.symbol) as number) ?? t.entryPrice;
     return { price, ...profitLossAt(t, price, this.feeRate) };
   }
 
   /** Flags every open trade of `symbol` as having seen a gap in price data (restart, staleness). */
   markGap(symbol: string): void {
-    const s = this.symbols.get(symbol);
-    const gap = this.store.gap;
-    s?.index.forEachLive((slot) => (gap[slot] = 1));
+    const flags = this.store.flags;
+    this.symbols.bookOf(symbol)?.index.forEachLive((slot) => (flags[slot * M_STRIDE + M.gap] = 1));
   }
 
   /** Open trades matching the filter, by ascending id. */
@@ -166,52 +188,50 @@ export class OpenBook {
     const store = this.store;
     const wanted = (slot: number): boolean => {
       if (userId === undefined) return true;
-      const u = store.userId[slot] as number;
+      const u = store.nums[slot * F_STRIDE + F.userId] as number;
       return userId === null ? Number.isNaN(u) : u === userId;
     };
     if (symbol !== undefined) {
-      this.symbols.get(symbol)?.index.forEachLive((slot) => wanted(slot) && slots.push(slot));
+      this.symbols.bookOf(symbol)?.index.forEachLive((slot) => wanted(slot) && slots.push(slot));
     } else if (typeof userId === 'number') {
-      for (const id of this.userTrades.get(userId) ?? []) slots.push(this.slotsById.get(id) as number);
+      for (const id of this.userTrades.get(userId) ?? []) slots.push(this.slotsById.get(id));
     } else {
       for (let slot = 0; slot < store.highWater; slot++) {
-        if (store.state[slot] === SLOT_OPEN && wanted(slot)) slots.push(slot);
+        if (store.state(slot) === SLOT_OPEN && wanted(slot)) slots.push(slot);
       }
     }
     return slots.map((slot) => this.tradeAt(slot)).sort((a, b) => a.id - b.id);
   }
 
-  private trigger(s: SymbolBook, price: number, ts: number): number {
+  private trigger(ord: number, price: number, ts: number): number {
+    const s = this.symbols.book(ord);
     const slots = this.triggered;
     slots.length = 0;
     s.index.collect(price, slots);
-    const store = this.store;
-    const closes: BookClose[] = new Array(slots.length);
+    const closes: BookClose[] = [];
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i] as number;
-      const direction: Direction = store.dir[slot] === 1 ? 'LONG' : 'SHORT';
-      const tp = store.tp[slot] as number;
-      const sl = store.sl[slot] as number;
+      const t = this.tradeAt(slot);
       // A popped live leg is always crossed; crossedLevel decides TP vs SL exactly as a full scan would.
-      const reason = crossedLevel(direction, tp, sl, price) ?? 'SL';
-      const exit = exitPriceFor(direction, reason, tp, sl, price);
-      closes[i] = this.finish(s, slot, reason === 'TP' ? 'CLOSED_TP' : 'CLOSED_SL', exit, ts);
+      const reason = crossedLevel(t.direction, t.takeProfit, t.stopLoss, price) ?? 'SL';
+      const exit = exitPriceFor(t.direction, reason, t.takeProfit, t.stopLoss, price);
+      closes.push(this.finish(s, slot, t, reason === 'TP' ? 'CLOSED_TP' : 'CLOSED_SL', exit, ts));
     }
     slots.length = 0;
     s.index.compactIfNeeded(s.live);
-    if (s.pnl.count === 0) this.refreshUpl(s);
+    this.symbols.syncTops(ord);
+    this.addUpl(this.symbols.syncPnl(ord));
     this.emitClosed(closes);
     return closes.length;
   }
 
   /** Takes a trade out of every index and prices its close. The slot's state is the caller's business. */
-  private finish(s: SymbolBook, slot: number, status: ClosedStatus, exitPrice: number, ts: number): BookClose {
-    const trade = this.tradeAt(slot);
+  private finish(s: SymbolBook, slot: number, trade: BookTrade, status: ClosedStatus, exitPrice: number, ts: number): BookClose {
     const pl = profitLossAt(trade, exitPrice, this.feeRate);
     this.slotsById.delete(trade.id);
     s.live--;
     if (trade.userId === null) {
-      s.pnl.remove(this.store.dir[slot] as number, trade.quantity, trade.entryPrice);
+      s.pnl.remove(trade.direction === 'LONG' ? 1 : -1, trade.quantity, trade.entryPrice);
     } else {
       const ids = this.userTrades.get(trade.userId);
       ids?.delete(trade.id);
@@ -225,44 +245,33 @@ export class OpenBook {
       fees: pl.fees,
       profitLoss: pl.profitLoss,
       profitLossPercentage: pl.profitLossPercentage,
-      priceGap: this.store.gap[slot] === 1,
+      priceGap: this.store.flags[slot * M_STRIDE + M.gap] === 1,
     };
   }
 
   private tradeAt(slot: number): BookTrade {
-    const st = this.store;
+    const nums = this.store.nums;
+    const f = slot * F_STRIDE;
     return {
-      id: st.id[slot] as number,
-      userId: nullable(st.userId[slot] as number),
-      signalId: nullable(st.signalId[slot] as number),
-      symbol: (this.symbolList[st.symbol[slot] as number] as SymbolBook).name,
-      direction: st.dir[slot] === 1 ? 'LONG' : 'SHORT',
-      entryPrice: st.entry[slot] as number,
-      quantity: st.qty[slot] as number,
-      positionSize: st.size[slot] as number,
-      takeProfit: st.tp[slot] as number,
-      stopLoss: st.sl[slot] as number,
-      openedAt: st.openedAt[slot] as number,
+      id: nums[f + F.id] as number,
+      userId: nullable(nums[f + F.userId] as number),
+      signalId: nullable(nums[f + F.signalId] as number),
+      symbol: this.symbols.book(nums[f + F.symbol] as number).name,
+      direction: this.store.flags[slot * M_STRIDE + M.dir] === 1 ? 'LONG' : 'SHORT',
+      entryPrice: nums[f + F.entry] as number,
+      quantity: nums[f + F.qty] as number,
+      positionSize: nums[f + F.size] as number,
+      takeProfit: nums[f + F.tp] as number,
+      stopLoss: nums[f + F.sl] as number,
+      openedAt: nums[f + F.openedAt] as number,
     };
   }
 
-  private symbolFor(symbol: string): SymbolBook {
-    let s = this.symbols.get(symbol);
-    if (s === undefined) {
-      s = new SymbolBook(symbol, this.symbolList.length, this.store);
-      this.symbols.set(symbol, s);
-      this.symbolList.push(s);
-    }
-    return s;
-  }
-
-  private refreshUpl(s: SymbolBook): void {
-    const value = s.pnl.valueAt(s.hasPrice ? s.lastPrice : undefined, this.feeRate);
-    this.uplTotal += value - s.upl;
-    s.upl = value;
+  private addUpl(delta: number): void {
+    this.uplTotal += delta;
     if ((++this.uplUpdates & RESUM_MASK) === 0) {
       let total = 0;
-      for (const sym of this.symbolList) total += sym.upl;
+      for (const sym of this.symbols.books) total += this.symbols.upl(sym.ordinal);
       this.uplTotal = total;
     }
   }

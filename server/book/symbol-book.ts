@@ -1,4 +1,5 @@
-// Everything the book keeps per symbol: last tick, trigger index, live count and the P/L aggregate.
+// The cold per-symbol state: trigger index, open-trade count and the system trades' P/L sums.
+// Per-tick (hot) fields live in symbol-table.ts.
 import { PnlAggregate } from './pnl-aggregate.ts';
 import type { TradeStore } from './trade-store.ts';
 import { TriggerIndex } from './trigger-index.ts';
@@ -8,11 +9,6 @@ export class SymbolBook {
   readonly pnl = new PnlAggregate();
   /** Open trades (system and user). */
   live = 0;
-  lastPrice = 0;
-  lastTs = -Infinity;
-  hasPrice = false;
-  /** Last computed unrealised P/L of the system trades, as counted in the book's total. */
-  upl = 0;
 
   constructor(
     readonly name: string,
@@ -20,10 +16,5 @@ export class SymbolBook {
     store: TradeStore,
   ) {
     this.index = new TriggerIndex(store);
-  }
-
-  /** Price used for closes and valuation: the last tick, if any. */
-  price(): number | undefined {
-    return this.hasPrice ? this.lastPrice : undefined;
   }
 }

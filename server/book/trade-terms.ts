@@ -7,10 +7,13 @@ export function nullable(v: number): number | null {
 }
 
 export function assertTradeTerms(t: BookTrade): void {
-  const positive = (v: number): boolean => v > 0 && v < Infinity;
   if (!Number.isFinite(t.id)) throw new RangeError(`trade id must be a finite number: ${t.id}`);
   if (t.direction !== 'LONG' && t.direction !== 'SHORT') throw new RangeError(`bad direction: ${t.direction}`);
   for (const key of ['entryPrice', 'quantity', 'positionSize', 'takeProfit', 'stopLoss'] as const) {
     if (!positive(t[key])) throw new RangeError(`trade ${t.id}: ${key} must be positive and finite`);
   }
+}
+
+function positive(v: number): boolean {
+  return v > 0 && v < Infinity;
 }

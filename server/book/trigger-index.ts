@@ -1,7 +1,7 @@
 // Per-symbol trigger index: levels crossed upward (LONG TP, SHORT SL) in a min-heap, levels crossed
 // downward (LONG SL, SHORT TP) in a max-heap (negated keys). Dead legs are dropped lazily.
 import { LevelHeap } from './level-heap.ts';
-import { SLOT_CLOSED, SLOT_OPEN, type TradeStore } from './trade-store.ts';
+import { M, M_STRIDE, SLOT_CLOSED, SLOT_OPEN, type TradeStore } from './trade-store.ts';
 
 /** Dead entries tolerated per heap beyond the live count before a compaction. */
 const DEAD_SLACK = 32;
@@ -22,7 +22,7 @@ export class TriggerIndex {
       this.up.push(stopLoss, slot);
       this.down.push(-takeProfit, slot);
     }
-    this.store.refs[slot] = 2;
+    this.store.flags[slot * M_STRIDE + M.refs] = 2;
   }
 
   /** Nothing-triggers check: two heap peeks. */
@@ -42,10 +42,10 @@ export class TriggerIndex {
   /** Live slots of this symbol (each open trade has exactly one leg in each heap). */
   forEachLive(fn: (slot: number) => void): void {
     const { slots, size } = this.up;
-    const state = this.store.state;
+    const store = this.store;
     for (let i = 0; i < size; i++) {
       const slot = slots[i] as number;
-      if (state[slot] === SLOT_OPEN) fn(slot);
+      if (store.state(slot) === SLOT_OPEN) fn(slot);
     }
   }
 
@@ -58,7 +58,7 @@ export class TriggerIndex {
   private compact(heap: LevelHeap): void {
     const store = this.store;
     heap.compact(
-      (slot) => store.state[slot] === SLOT_OPEN,
+      (slot) => store.state(slot) === SLOT_OPEN,
       (slot) => store.release(slot),
     );
   }
@@ -68,8 +68,8 @@ export class TriggerIndex {
     while (heap.top() <= key) {
       const slot = heap.topSlot();
       heap.pop();
-      if (store.state[slot] === SLOT_OPEN) {
-        store.state[slot] = SLOT_CLOSED;
+      if (store.state(slot) === SLOT_OPEN) {
+        store.setState(slot, SLOT_CLOSED);
         out.push(slot);
       }
       store.release(slot);

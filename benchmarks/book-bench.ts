@@ -1,0 +1,227 @@
+// Benchmark of the open-trade book: ticks/s with nothing triggering vs a per-symbol scan and the
+// replaced system's all-trades scan, closes/s under a sweeping price, and bytes per open trade.
+import { OpenBook } from '../server/book/open-book.ts';
+import type { BookTrade } from '../server/book/types.ts';
+import type { BenchResult, BenchRow } from './run.ts';
+
+export interface BookBenchOptions {
+  trades?: number;
+  symbols?: number;
+}
+
+interface Universe {
+  symbols: string[];
+  base: Float64Array;
+  /** Per trade: symbol index, direction (+1/−1), levels. */
+  sym: Int32Array;
+  dir: Int8Array;
+  entry: Float64Array;
+  tp: Float64Array;
+  sl: Float64Array;
+}
+
+const FEE_RATE = 0.001;
+
+export async function bookBench(options: BookBenchOptions = {}): Promise<BenchResult> {
+  const nTrades = options.trades ?? 1_000_000;
+  const nSymbols = options.symbols ?? 1_000;
+  const rnd = mulberry32(42);
+  const u = makeUniverse(nTrades, nSymbols, rnd);
+  const ticks = makeTicks(u, 2_000_000, rnd);
+
+  const { book, bytesPerTrade } = buildBook(u);
+  const ours = timeTicks(ticks.length * 3, (i) => book.tick(u.symbols[ticks.sym[i % ticks.length] as number] as string, ticks.price[i % ticks.length] as number, i));
+  if (ours.closed !== 0) throw new Error('bench universe is wrong: far levels triggered');
+
+  const perSymbol = new PerSymbolScan(u);
+  const scanA = timeTicks(100_000, (i) => perSymbol.tick(u.symbols[ticks.sym[i] as number] as string, ticks.price[i] as number, i));
+  const allScan = new AllTradesScan(u);
+  const scanB = timeTicks(40, (i) => allScan.tick(u.symbols[ticks.sym[i] as number] as string, ticks.price[i] as number, i));
+
+  const closes = sweep(book, u, ours.count + 1);
+
+  const rows: BenchRow[] = [
+    row('ticks/s, nothing triggers (vs per-symbol scan)', ours.rate, scanA.rate, '≥ 5,000,000 and ≥ 25×', ours.rate >= 5e6 && ours.rate / scanA.rate >= 25),
+    row('ticks/s (vs all-open-trades scan)', ours.rate, scanB.rate, 'informative', null),
+    row('closes/s, sweeping price', closes.rate, null, '≥ 1,000,000', closes.rate >= 1e6),
+    row('bytes per open trade', bytesPerTrade, null, '≤ 300', Number.isFinite(bytesPerTrade) ? bytesPerTrade <= 300 : null),
+  ];
+  return {
+    name: 'book',
+    notes: [`${nTrades.toLocaleString('en')} open trades over ${nSymbols.toLocaleString('en')} symbols; ${closes.closed.toLocaleString('en')} closed by the sweep in ${closes.ticks.toLocaleString('en')} ticks`],
+    rows,
+  };
+}
+
+function row(measure: string, ours: number, baseline: number | null, goal: string, ok: boolean | null): BenchRow {
+  return { measure, ours, baseline, ratio: baseline === null ? null : ours / baseline, goal, ok };
+}
+
+function makeUniverse(n: number, nSymbols: number, rnd: () => number): Universe {
+  const symbols = Array.from({ length: nSymbols }, (_, i) => `S${String(i).padStart(4, '0')}USDT`);
+  const base = Float64Array.from({ length: nSymbols }, () => 1 + rnd() * 999);
+  const u: Universe = {
+    symbols,
+    base,
+    sym: new Int32Array(n),
+    dir: new Int8Array(n),
+    entry: new Float64Array(n),
+    tp: new Float64Array(n),
+    sl: new Float64Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const s = i % nSymbols;
+    const b = base[s] as number;
+    const far = b * (1.5 + rnd());
+    const near = b * (0.2 + 0.3 * rnd());
+    const long = rnd() < 0.5;
+    u.sym[i] = s;
+    u.dir[i] = long ? 1 : -1;
+    u.entry[i] = b * (0.98 + 0.04 * rnd());
+    u.tp[i] = long ? far : near;
+    u.sl[i] = long ? near : far;
+  }
+  return u;
+}
+
+/** Ticks wander within ±5% of each symbol's base price: far from every level. */
+function makeTicks(u: Universe, n: number, rnd: () => number): { sym: Int32Array; price: Float64Array; length: number } {
+  const sym = new Int32Array(n);
+  const price = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = Math.floor(rnd() * u.symbols.length);
+    sym[i] = s;
+    price[i] = (u.base[s] as number) * (0.95 + 0.1 * rnd());
+  }
+  return { sym, price, length: n };
+}
+
+function heapBytes(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+function collect(): boolean {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) return false;
+  gc();
+  gc();
+  return true;
+}
+
+function buildBook(u: Universe): { book: OpenBook; bytesPerTrade: number } {
+  const measured = collect();
+  const before = heapBytes();
+  const book = new OpenBook({ feeRate: FEE_RATE });
+  for (let i = 0; i < u.sym.length; i++) book.add(tradeOf(u, i));
+  collect();
+  const bytes = heapBytes() - before;
+  return { book, bytesPerTrade: measured ? bytes / u.sym.length : NaN };
+}
+
+function tradeOf(u: Universe, i: number): BookTrade {
+  const entry = u.entry[i] as number;
+  return {
+    id: i + 1,
+    userId: i % 10 === 9 ? 1 + (i % 1000) : null,
+    signalId: i % 10 === 9 ? null : i + 1,
+    symbol: u.symbols[u.sym[i] as number] as string,
+    direction: u.dir[i] === 1 ? 'LONG' : 'SHORT',
+    entryPrice: entry,
+    quantity: 100 / entry,
+    positionSize: 100,
+    takeProfit: u.tp[i] as number,
+    stopLoss: u.sl[i] as number,
+    openedAt: 1_700_000_000_000 + i,
+  };
+}
+
+function timeTicks(n: number, tick: (i: number) => number): { rate: number; closed: number; count: number } {
+  const warm = Math.min(n, 10_000);
+  for (let i = 0; i < warm; i++) tick(i);
+  let closed = 0;
+  const start = performance.now();
+  for (let i = warm; i < n + warm; i++) closed += Math.max(0, tick(i));
+  const seconds = (performance.now() - start) / 1000;
+  return { rate: n / seconds, closed, count: n + warm };
+}
+
+/** Walks every symbol's price up in steps to far above all levels: closes every trade. */
+function sweep(book: OpenBook, u: Universe, ts0: number): { rate: number; closed: number; ticks: number } {
+  const steps = 50;
+  let closed = 0;
+  let ticks = 0;
+  let ts = ts0;
+  const start = performance.now();
+  for (let k = 1; k <= steps; k++) {
+    for (let s = 0; s < u.symbols.length; s++) {
+      closed += book.tick(u.symbols[s] as string, (u.base[s] as number) * (1 + (2.6 * k) / steps), ts++);
+      ticks++;
+    }
+  }
+  const seconds = (performance.now() - start) / 1000;
+  if (book.size !== 0) throw new Error(`sweep left ${book.size} trades open`);
+  return { rate: closed / seconds, closed, ticks };
+}
+
+/**
+ * Baseline (a): every trade of the ticked symbol is checked per tick, over typed arrays. Made as fast
+ * as a scan gets: each trade is pre-reduced to the two levels that trigger it (up: LONG TP / SHORT SL).
+ */
+class PerSymbolScan {
+  private readonly bySymbol = new Map<string, { up: Float64Array; down: Float64Array; lastTs: number }>();
+
+  constructor(u: Universe) {
+    const counts = new Int32Array(u.symbols.length);
+    for (let i = 0; i < u.sym.length; i++) counts[u.sym[i] as number]!++;
+    const groups = u.symbols.map((_, s) => ({ up: new Float64Array(counts[s]!), down: new Float64Array(counts[s]!), lastTs: -Infinity, n: 0 }));
+    for (let i = 0; i < u.sym.length; i++) {
+      const g = groups[u.sym[i] as number]!;
+      const long = u.dir[i] === 1;
+      g.up[g.n] = long ? u.tp[i]! : u.sl[i]!;
+      g.down[g.n++] = long ? u.sl[i]! : u.tp[i]!;
+    }
+    u.symbols.forEach((name, s) => this.bySymbol.set(name, groups[s]!));
+  }
+
+  tick(symbol: string, price: number, ts: number): number {
+    const g = this.bySymbol.get(symbol);
+    if (g === undefined || ts < g.lastTs) return -1;
+    g.lastTs = ts;
+    const { up, down } = g;
+    let hit = 0;
+    for (let i = 0; i < up.length; i++) if (price >= up[i]! || price <= down[i]!) hit++;
+    return hit;
+  }
+}
+
+/** Baseline (b): the replaced monitor's loop, every open trade checked on every tick. */
+class AllTradesScan {
+  private readonly index = new Map<string, number>();
+
+  constructor(private readonly u: Universe) {
+    u.symbols.forEach((name, s) => this.index.set(name, s));
+  }
+
+  tick(symbol: string, price: number, _ts: number): number {
+    const s = this.index.get(symbol) ?? -1;
+    const { sym, dir, tp, sl } = this.u;
+    let hit = 0;
+    for (let i = 0; i < sym.length; i++) {
+      if (sym[i] !== s) continue;
+      if (dir[i] === 1 ? price <= sl[i]! || price >= tp[i]! : price >= sl[i]! || price <= tp[i]!) hit++;
+    }
+    return hit;
+  }
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
