@@ -1,12 +1,25 @@
 // PRICE_FEED → adapter. The only place that knows every feed.
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import { BinancePriceFeed } from './binance-feed.ts';
 import { BotPriceFeed } from './bot-feed.ts';
 import type { PriceFeed } from './price-feed.ts';
+import { ReplayPriceFeed } from './replay-feed.ts';
+import { SimulatedPriceFeed } from './simulated-feed.ts';
 
-export function createFeed(config: Config, log: Logger): PriceFeed {
+/** `binance` feed URLs may be overridden (a proxy, the testnet) by BINANCE_SPOT_WS / BINANCE_FUTURES_WS. */
+export function createFeed(config: Config, log: Logger, env: Record<string, string | undefined> = process.env): PriceFeed {
   const spec = config.priceFeed;
+  const feedLog = log.child({ module: 'feed' });
   if (spec === 'bot') return new BotPriceFeed();
-  log.warn({ feed: spec }, 'price feed not available yet; using bot-fed prices');
-  return new BotPriceFeed();
+  if (spec === 'simulated') return new SimulatedPriceFeed({ seed: config.seed });
+  if (spec === 'binance') {
+    return new BinancePriceFeed({
+      log: feedLog,
+      ...(env.BINANCE_SPOT_WS ? { spotUrl: env.BINANCE_SPOT_WS } : {}),
+      ...(env.BINANCE_FUTURES_WS ? { futuresUrl: env.BINANCE_FUTURES_WS } : {}),
+    });
+  }
+  if (spec.startsWith('replay:')) return new ReplayPriceFeed(spec, feedLog);
+  throw new Error(`PRICE_FEED: unknown feed "${spec}"`);
 }
