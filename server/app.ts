@@ -18,6 +18,7 @@ import { TokenAuth } from './auth/token-auth.ts';
 import { TradeQueries } from './queries/trade-queries.ts';
 import { PUBLIC_SCOPE } from './queries/trade-scope.ts';
 import { createFeed } from './feeds/create-feed.ts';
+import type { PriceFeed } from './feeds/price-feed.ts';
 import { BotPriceFeed } from './feeds/bot-feed.ts';
 import { AppMetrics } from './ops/metrics-registry.ts';
 import { HttpRouter } from './transport/http/http-router.ts';
@@ -86,7 +87,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   events.subscribe(stream);
   events.subscribe({ closed: (t) => metrics.closes.inc({ status: t.status }) });
 
-  const feed = createFeed(config, log);
+  const feed: PriceFeed = createFeed(config, log);
   const tokens = new TokenRepository(orm);
   const auth = new TokenAuth(config.botToken, (hash) => tokens.findByHash(hash));
   const botPort = {

@@ -16,6 +16,9 @@ export class BotPriceFeed implements PriceFeed {
     this.sink = null;
   }
 
+  /** Bots decide what they push; there is nothing to subscribe to. */
+  watch(_symbols: ReadonlySet<string>): void {}
+
   /** Applies a `{ticks:[…]}` batch in order; the whole batch is rejected if any tick is invalid. */
   push(payload: unknown): SimpleAck & { accepted?: number } {
     const parsed = parseWith(pricesPayloadSchema, payload);

@@ -68,6 +68,11 @@ export class StorePortAdapter implements TradeStorePort {
     return r ? owned(r) : null;
   }
 
+  /** Readiness: one round trip to the database. */
+  async ping(): Promise<void> {
+    await this.orm.em.fork().getConnection().execute('select 1', [], 'all');
+  }
+
   /** Writes still queued (shutdown). */
   flush(): Promise<void> {
     return this.store.flush();
