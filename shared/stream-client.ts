@@ -24,6 +24,8 @@ export interface StreamClientOptions {
 const MAX_BUFFERED_DELTAS = 1000;
 /** Ticks kept in one undelivered batch (a hidden tab gets no animation frames). */
 const MAX_BATCH_TICKS = 5000;
+/** Pause before reconnecting after the server closed the socket on purpose. */
+export const SERVER_DISCONNECT_RETRY_MS = 2000;
 
 export class StreamClient {
   private readonly st = new StreamState();
@@ -37,6 +39,7 @@ export class StreamClient {
   private pending: StreamBatch | null = null;
   private flushScheduled = false;
   private detach: Array<() => void> = [];
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   /** Resync requests sent (gaps and epoch changes). */
   resyncs = 0;
   /** Seq gaps seen within one epoch. */
@@ -80,12 +83,14 @@ export class StreamClient {
     if (this.detach.length > 0) return;
     this.listen('snapshot', (s: SnapshotJson) => this.onSnapshot(s));
     this.listen('delta', (d: DeltaJson) => this.onDelta(d));
-    this.listen('disconnect', () => this.onDisconnect());
+    this.listen('disconnect', (reason: string) => this.onDisconnect(reason));
     this.listen('connect_error', () => this.onDisconnect());
     this.socket.connect();
   }
 
   stop(): void {
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
     for (const off of this.detach) off();
     this.detach = [];
     this.socket.disconnect();
@@ -124,7 +129,15 @@ export class StreamClient {
   }
 
   /** Until the fresh snapshot the server sends on (re)connect, deltas are only buffered. */
-  onDisconnect(): void {
+  onDisconnect(reason?: string): void {
+    // Socket.IO does not reconnect by itself after a server-side disconnect (e.g. a slow consumer
+    // being dropped); the page should come back, so ask again after a pause.
+    if (reason === 'io server disconnect' && this.detach.length > 0) {
+      this.reconnectTimer ??= setTimeout(() => {
+        this.reconnectTimer = undefined;
+        if (this.detach.length > 0) this.socket.connect();
+      }, SERVER_DISCONNECT_RETRY_MS);
+    }
     this.synced = false;
     this.buffered = [];
     this.setStatus(this.everSynced ? 'reconnecting' : 'connecting');

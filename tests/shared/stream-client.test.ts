@@ -1,8 +1,9 @@
 // Stream client protocol logic, fed through a tiny fake emitter (no network, no DOM).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { DeltaEvent, DeltaJson, SnapshotJson, SummaryJson, TradeJson } from '../../shared/protocol-types.ts';
 import {
   livePnl,
+  SERVER_DISCONNECT_RETRY_MS,
   StreamClient,
   totalUnrealized,
   type PublicSocket,
@@ -238,6 +239,22 @@ describe('StreamClient', () => {
     expect(client.openPositions.size).toBe(1);
     expect(client.recentClosed).toHaveLength(1);
     expect(client.seq).toBe(20);
+  });
+
+  it('reconnects by itself after a server-side disconnect', () => {
+    vi.useFakeTimers();
+    try {
+      const { socket, client } = setup();
+      socket.fire('snapshot', snapshot());
+      socket.disconnect();
+      socket.fire('disconnect', 'io server disconnect');
+      expect(client.status).toBe('reconnecting');
+      expect(socket.connected).toBe(false);
+      vi.advanceTimersByTime(SERVER_DISCONNECT_RETRY_MS);
+      expect(socket.connected).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('batches notifications through the given scheduler', () => {

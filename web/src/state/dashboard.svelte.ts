@@ -58,7 +58,7 @@ export class DashboardState {
   closedRows = $derived(this.closed.filter((t) => this.matches(t)));
   selected = $derived(this.open.find((t) => t.id === this.selectedId) ?? this.open[0] ?? null);
 
-  constructor(socket: PublicSocket, schedule: (flush: () => void) => void = requestAnimationFrame) {
+  constructor(socket: PublicSocket, schedule: (flush: () => void) => void = (f) => requestAnimationFrame(f)) {
     this.client = new StreamClient(socket, { schedule });
   }
 
