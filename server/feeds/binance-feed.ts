@@ -7,7 +7,8 @@ import { SYMBOL_PATTERN } from '../../shared/constants.ts';
 import type { Logger } from '../logger.ts';
 import { BinanceConnection, type ConnectionSettings } from './binance-connection.ts';
 import { aggTradeStream, type BinanceMarket } from './binance-messages.ts';
-import type { PriceFeed, PriceSink } from './price-feed.ts';
+import type { MarketWatch, MarketWatchingFeed } from './market-watch.ts';
+import type { PriceSink } from './price-feed.ts';
 import { realTimers, type Timers } from './timers.ts';
 
 export const BINANCE_URLS = {
@@ -34,11 +35,6 @@ export interface BinanceFeedOptions {
   backoffMaxMs?: number;
   /** Default 65 s for spot (pings every 20 s), 400 s for futures (pings every 3 min); 0 = off. */
   idleTimeoutMs?: Partial<Record<BinanceMarket, number>>;
-}
-
-export interface MarketWatch {
-  spot: ReadonlySet<string>;
-  futures: ReadonlySet<string>;
 }
 
 export interface BinanceStats {
@@ -96,7 +92,7 @@ class MarketPool {
   }
 }
 
-export class BinancePriceFeed implements PriceFeed {
+export class BinancePriceFeed implements MarketWatchingFeed {
   readonly name = 'binance';
   readonly stats: BinanceStats = { ticks: 0, malformed: 0, reconnects: 0 };
   private readonly pools: Record<BinanceMarket, MarketPool>;

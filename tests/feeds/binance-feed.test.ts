@@ -223,3 +223,12 @@ describe('BinancePriceFeed', () => {
     expect(feed.stats.reconnects).toBe(6);
   });
 });
+
+describe('hasMarketWatch', () => {
+  it('tells the composition root which feeds take spot and futures sets', async () => {
+    const { hasMarketWatch } = await import('../../server/feeds/market-watch.ts');
+    const { BotPriceFeed } = await import('../../server/feeds/bot-feed.ts');
+    expect(hasMarketWatch(new BinancePriceFeed())).toBe(true);
+    expect(hasMarketWatch(new BotPriceFeed())).toBe(false);
+  });
+});
