@@ -64,9 +64,9 @@ const SYMBOLS = ['AAAUSDT', 'BBBUSDT', 'CCCUSDT'] as const;
 // Prices on a coarse grid so ticks land exactly on levels often.
 const gridPrice = fc.integer({ min: 80, max: 120 }).map((v) => v / 2 + 40);
 
-const addOp = fc.record({
+const addOp = (maxId: number) => fc.record({
   kind: fc.constant('add' as const),
-  id: fc.integer({ min: 1, max: 25 }),
+  id: fc.integer({ min: 1, max: maxId }),
   symbol: fc.constantFrom(...SYMBOLS),
   direction: fc.constantFrom<Direction>('LONG', 'SHORT'),
   entry: gridPrice,
@@ -82,65 +82,70 @@ const tickOp = fc.record({
   // Mostly forward in time, sometimes backwards (must be ignored) or equal.
   dt: fc.integer({ min: -3, max: 5 }),
 });
-const closeOp = fc.record({
+const closeOp = (maxId: number) => fc.record({
   kind: fc.constant('close' as const),
-  id: fc.integer({ min: 1, max: 25 }),
+  id: fc.integer({ min: 1, max: maxId }),
   status: fc.constantFrom<ManualCloseStatus>('CLOSED_MANUAL', 'CLOSED_EXPIRED'),
   price: fc.option(gridPrice, { nil: undefined }),
 });
 const gapOp = fc.record({ kind: fc.constant('gap' as const), symbol: fc.constantFrom(...SYMBOLS) });
 
-const ops = fc.array(fc.oneof({ arbitrary: addOp, weight: 4 }, { arbitrary: tickOp, weight: 6 }, { arbitrary: closeOp, weight: 1 }, { arbitrary: gapOp, weight: 1 }), {
-  minLength: 1,
-  maxLength: 80,
-});
+const ops = (maxId: number, minLength: number, maxLength: number) =>
+  fc.array(fc.oneof({ arbitrary: addOp(maxId), weight: 4 }, { arbitrary: tickOp, weight: 6 }, { arbitrary: closeOp(maxId), weight: 1 }, { arbitrary: gapOp, weight: 1 }), {
+    minLength,
+    maxLength,
+    size: 'max',
+  });
 
 const byId = (a: BookClose, b: BookClose): number => a.trade.id - b.trade.id;
 
 describe('OpenBook vs a naive all-trades scan', () => {
   it('closes exactly the same trades, at the same prices, statuses and P/L, in the same tick', () => {
-    fc.assert(
-      fc.property(ops, (steps) => {
-        const { book, events } = bookWith();
-        const ref = new ScanBook();
-        let ts = 1_000;
-        for (const op of steps) {
-          const before = events.closes.length;
-          if (op.kind === 'add') {
-            const long = op.direction === 'LONG';
-            const trade = makeTrade({
-              id: op.id,
-              symbol: op.symbol,
-              direction: op.direction,
-              entryPrice: op.entry,
-              takeProfit: long ? op.entry + op.tpOffset / 2 : op.entry - op.tpOffset / 2,
-              stopLoss: long ? op.entry - op.slOffset / 2 : op.entry + op.slOffset / 2,
-              userId: op.user,
-              leverage: op.leverage,
-            });
-            expect(book.add(trade)).toBe(ref.add(trade));
-          } else if (op.kind === 'tick') {
-            ts += op.dt;
-            const expected = ref.tick(op.symbol, op.price, ts);
-            const n = book.tick(op.symbol, op.price, ts);
-            expect(n).toBe(expected === null ? -1 : expected.length);
-            expect(events.closes.slice(before).sort(byId)).toEqual((expected ?? []).sort(byId));
-          } else if (op.kind === 'close') {
-            const expected = ref.close(op.id, op.status, ts, op.price);
-            expect(book.close(op.id, op.status, ts, op.price)).toEqual(expected);
-            expect(events.closes.slice(before)).toEqual(expected === null ? [] : [expected]);
-          } else {
-            book.markGap(op.symbol);
-            ref.markGap(op.symbol);
-          }
-          expect(book.size).toBe(ref.open.size);
-          expect(Math.abs(book.unrealizedPnl() - ref.unrealized())).toBeLessThan(1e-6);
-        }
-        const refOpen = [...ref.open.values()].map(({ gap: _gap, ...t }) => t).sort((a, b) => a.id - b.id);
-        expect(book.trades()).toEqual(refOpen);
-        for (const s of SYMBOLS) expect(book.sizeOf(s)).toBe(refOpen.filter((t) => t.symbol === s).length);
-      }),
-      { numRuns: 1_000 },
-    );
+    fc.assert(fc.property(ops(25, 1, 80), agree), { numRuns: 1_000 });
+  });
+
+  it('agrees under heavy churn (hundreds of trades: heap compaction and slot reuse)', () => {
+    fc.assert(fc.property(ops(300, 800, 1_500), agree), { numRuns: 60 });
   });
 });
+
+function agree(steps: fc.infer<ReturnType<typeof ops>>): void {
+  const { book, events } = bookWith();
+  const ref = new ScanBook();
+  let ts = 1_000;
+  for (const op of steps) {
+    const before = events.closes.length;
+    if (op.kind === 'add') {
+      const long = op.direction === 'LONG';
+      const trade = makeTrade({
+        id: op.id,
+        symbol: op.symbol,
+        direction: op.direction,
+        entryPrice: op.entry,
+        takeProfit: long ? op.entry + op.tpOffset / 2 : op.entry - op.tpOffset / 2,
+        stopLoss: long ? op.entry - op.slOffset / 2 : op.entry + op.slOffset / 2,
+        userId: op.user,
+        leverage: op.leverage,
+      });
+      expect(book.add(trade)).toBe(ref.add(trade));
+    } else if (op.kind === 'tick') {
+      ts += op.dt;
+      const expected = ref.tick(op.symbol, op.price, ts);
+      const n = book.tick(op.symbol, op.price, ts);
+      expect(n).toBe(expected === null ? -1 : expected.length);
+      expect(events.closes.slice(before).sort(byId)).toEqual((expected ?? []).sort(byId));
+    } else if (op.kind === 'close') {
+      const expected = ref.close(op.id, op.status, ts, op.price);
+      expect(book.close(op.id, op.status, ts, op.price)).toEqual(expected);
+      expect(events.closes.slice(before)).toEqual(expected === null ? [] : [expected]);
+    } else {
+      book.markGap(op.symbol);
+      ref.markGap(op.symbol);
+    }
+    expect(book.size).toBe(ref.open.size);
+    expect(Math.abs(book.unrealizedPnl() - ref.unrealized())).toBeLessThan(1e-6);
+  }
+  const refOpen = [...ref.open.values()].map(({ gap: _gap, ...t }) => t).sort((a, b) => a.id - b.id);
+  expect(book.trades()).toEqual(refOpen);
+  for (const s of SYMBOLS) expect(book.sizeOf(s)).toBe(refOpen.filter((t) => t.symbol === s).length);
+}
