@@ -124,14 +124,28 @@ export class BotClient {
           continue;
         }
       }
+      const cut = this.onDisconnect();
       try {
-        const { ack, retry } = await attempt(timeoutMs);
+        // A dropped link fails the attempt at once instead of waiting out the ack timeout.
+        const { ack, retry } = await Promise.race([attempt(timeoutMs), cut.promise]);
         if (!retry || i === retries) return ack;
       } catch (err) {
         lastError = err;
+      } finally {
+        cut.cancel();
       }
     }
     throw new BotClientError(`no acknowledgement after ${retries + 1} attempts`, 'TIMEOUT', { cause: lastError });
+  }
+
+  private onDisconnect(): { promise: Promise<never>; cancel: () => void } {
+    let listener = () => {};
+    const promise = new Promise<never>((_, reject) => {
+      listener = () => reject(new BotClientError('disconnected before the ack', 'NOT_CONNECTED'));
+      this.socket.once('disconnect', listener);
+    });
+    promise.catch(() => {});
+    return { promise, cancel: () => this.socket.off('disconnect', listener) };
   }
 
   private waitConnected(ms: number): Promise<boolean> {

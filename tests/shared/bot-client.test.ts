@@ -15,11 +15,14 @@ let url: string;
 let received: SignalInput[];
 /** How many incoming signals to leave unanswered before acking. */
 let dropFirst: number;
+/** How many incoming signals cut the connection instead of answering ('server' = io disconnect). */
+let cutFirst: { n: number; how: 'server' | 'transport' };
 const clients: BotClient[] = [];
 
 beforeEach(async () => {
   received = [];
   dropFirst = 0;
+  cutFirst = { n: 0, how: 'transport' };
   const http = createServer();
   io = new Server(http);
   const bot = io.of('/bot');
@@ -28,6 +31,11 @@ beforeEach(async () => {
     socket.on('signal', (payload: SignalInput, ack: (r: SignalAck) => void) => {
       received.push(payload);
       if (received.length <= dropFirst) return;
+      if (received.length <= cutFirst.n) {
+        if (cutFirst.how === 'server') socket.disconnect(true);
+        else socket.conn.close();
+        return;
+      }
       const first = received.findIndex((r) => r.external_id === payload.external_id);
       ack({ ok: true, signal_id: first + 1, trade_id: first + 1, duplicate: first !== received.length - 1 });
     });
@@ -71,6 +79,15 @@ describe('BotClient', () => {
     expect(received).toHaveLength(3);
     expect(new Set(received.map((r) => r.external_id)).size).toBe(1);
     expect(ack).toMatchObject({ ok: true, signal_id: 1, duplicate: true });
+  });
+
+  it.each(['transport', 'server'] as const)('retries across a %s disconnect with the same external_id', async (how) => {
+    cutFirst = { n: 1, how };
+    const c = client(TOKEN, 1000);
+    await c.connect();
+    const ack = await c.sendSignal({ ...SIGNAL, external_id: 'bot-42' });
+    expect(ack).toMatchObject({ ok: true, duplicate: true });
+    expect(received.map((r) => r.external_id)).toEqual(['bot-42', 'bot-42']);
   });
 
   it('gives up with BotClientError after the last retry', async () => {
