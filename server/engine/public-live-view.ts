@@ -15,8 +15,11 @@ export class PublicLiveView {
     private staleness: StalenessMonitor,
   ) {}
 
+  /** Over open system trades whose symbol has a price; a trade with no price yet has no P/L to show. */
   unrealized(): number {
-    return this.book.unrealizedPnl();
+    let sum = 0;
+    for (const [symbol] of this.book.prices()) sum += this.book.unrealizedPnlOf(symbol);
+    return roundMoney(sum);
   }
 
   summary(): SummaryJson {

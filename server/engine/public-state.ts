@@ -2,15 +2,39 @@
 // Fed only with system trades: user trades are filtered out before they get here.
 import type { SummaryJson, TickerJson, TradeJson } from '../../shared/protocol-types.ts';
 import { SummaryAccumulator, type MetricTrade } from '../../shared/metrics/index.ts';
+import { closedInExitOrder, exitTimeOf } from '../../shared/metrics/metric-trade.ts';
 
 export const RECENT_CLOSED_LIMIT = 10;
+
+/** Closed system trades in canonical order (exit time, then id), compact: three numbers each. */
+class CloseLog {
+  private times: number[] = [];
+  private ids: number[] = [];
+  private pls: number[] = [];
+
+  /** Inserts in order; returns false when the close did not land at the end. */
+  insert(time: number, id: number, pl: number): boolean {
+    let i = this.times.length;
+    while (i > 0 && (this.times[i - 1]! > time || (this.times[i - 1] === time && this.ids[i - 1]! > id))) i--;
+    this.times.splice(i, 0, time);
+    this.ids.splice(i, 0, id);
+    this.pls.splice(i, 0, pl);
+    return i === this.times.length - 1;
+  }
+
+  profitLosses(): readonly number[] {
+    return this.pls;
+  }
+}
 
 export class PublicState {
   private acc: SummaryAccumulator;
   private recent: TradeJson[];
+  private log = new CloseLog();
 
   constructor(metricTrades: MetricTrade[], recentClosed: TradeJson[]) {
     this.acc = SummaryAccumulator.fromTrades(metricTrades);
+    for (const t of closedInExitOrder(metricTrades)) this.log.insert(exitTimeOf(t), t.id, t.profit_loss ?? 0);
     this.recent = recentClosed.slice(0, RECENT_CLOSED_LIMIT);
   }
 
@@ -19,7 +43,11 @@ export class PublicState {
   }
 
   closed(t: TradeJson): void {
-    this.acc.closed(t.profit_loss, t.fees, t.exit_time ? Date.parse(t.exit_time) : Date.now());
+    const time = t.exit_time ? Date.parse(t.exit_time) : Date.now();
+    this.acc.closed(t.profit_loss, t.fees, time);
+    // The summary must equal /performance/, which orders closes by (exit_time, id): a close that
+    // arrives out of that order (rare) replays the equity path in canonical order.
+    if (!this.log.insert(time, t.id, t.profit_loss ?? 0)) this.acc.replayEquity(this.log.profitLosses());
     this.recent.unshift(t);
     if (this.recent.length > RECENT_CLOSED_LIMIT) this.recent.pop();
   }

@@ -185,7 +185,8 @@ function toCloseRecord(c: BookClose): CloseRecord {
     id: c.trade.id,
     status: c.status,
     exitPrice: c.exitPrice,
-    exitTime: new Date(c.exitTime),
+    // A feed's clock may lag ours: a trade never exits before it entered.
+    exitTime: new Date(Math.max(c.exitTime, c.trade.openedAt)),
     fees: c.fees,
     profitLoss: c.profitLoss,
     profitLossPercentage: c.profitLossPercentage,

@@ -56,6 +56,16 @@ export class SummaryAccumulator {
     if (exitTime > this.lastExit) this.lastExit = exitTime;
   }
 
+  /**
+   * A close arrived out of exit-time order (ticks of different symbols carry their own clocks):
+   * recompute the equity path (total P/L, peak, drawdown) from every closed P/L in canonical order.
+   */
+  replayEquity(profitLossesInExitOrder: readonly number[]): void {
+    const fresh = initialEquity();
+    for (const pl of profitLossesInExitOrder) applyClose(fresh, pl);
+    Object.assign(this.equity, fresh);
+  }
+
   /** An open or pending trade was cancelled: it stays in total_trades only. */
   cancelled(): void {
     this.leaveOpen('cancelled');
