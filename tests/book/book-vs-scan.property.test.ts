@@ -109,7 +109,9 @@ describe('OpenBook vs a naive all-trades scan', () => {
   });
 });
 
-function agree(steps: fc.infer<ReturnType<typeof ops>>): void {
+type Steps = ReturnType<typeof ops> extends fc.Arbitrary<infer T> ? T : never;
+
+function agree(steps: Steps): void {
   const { book, events } = bookWith();
   const ref = new ScanBook();
   let ts = 1_000;
