@@ -6,6 +6,7 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     globalSetup: 'tests/global-setup.ts',
     pool: 'forks',
+    reporters: ['default', './tests/helpers/plain-summary-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -19,6 +19,7 @@ import { TradeQueries } from './queries/trade-queries.ts';
 import { PUBLIC_SCOPE } from './queries/trade-scope.ts';
 import { createFeed } from './feeds/create-feed.ts';
 import type { PriceFeed } from './feeds/price-feed.ts';
+import { hasMarketWatch } from './feeds/market-watch.ts';
 import { BotPriceFeed } from './feeds/bot-feed.ts';
 import { AppMetrics } from './ops/metrics-registry.ts';
 import { HttpRouter } from './transport/http/http-router.ts';
@@ -77,7 +78,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   log.info({ hydrated }, 'book hydrated');
 
   const staleness = new StalenessMonitor(config.priceStaleMs);
-  const live = new PublicLiveView(engine, book, publicState, staleness);
+  const live = new PublicLiveView(engine, book, publicState, staleness, config.feeRate);
 
   // Transport
   const app = uWS.App();
@@ -150,16 +151,20 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
       engine!.tick(symbol, price, ts);
     },
   });
-  const watchSymbols = () => new Set(book.trades({}).map((t) => t.symbol));
+  const watch = (): Set<string> => {
+    const { spot, futures } = engine!.watchedMarkets();
+    if (hasMarketWatch(feed)) feed.watchMarkets({ spot, futures });
+    else feed.watch?.(new Set([...spot, ...futures]));
+    return new Set([...spot, ...futures]);
+  };
   const sweep = setInterval(() => {
-    const symbols = watchSymbols();
-    feed.watch?.(symbols);
+    const symbols = watch();
     for (const s of staleness.sweep(Date.now(), symbols)) {
       engine!.markGap(s);
       events.staleness(s, true);
     }
   }, Math.min(1000, config.priceStaleMs));
-  feed.watch?.(watchSymbols());
+  watch();
   stream.start();
 
   const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {

@@ -67,6 +67,8 @@ export interface SnapshotJson {
   epoch: string;
   seq: number;
   server_time: string;
+  /** FEE_RATE of this server, so clients compute live P/L with the same shared math. */
+  fee_rate: number;
   summary: SummaryJson;
   open_positions: TradeJson[];
   recent_closed: TradeJson[];

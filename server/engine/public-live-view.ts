@@ -13,6 +13,7 @@ export class PublicLiveView {
     private book: OpenBook,
     private state: PublicState,
     private staleness: StalenessMonitor,
+    private feeRate: number,
   ) {}
 
   /** Over open system trades whose symbol has a price; a trade with no price yet has no P/L to show. */
@@ -57,6 +58,7 @@ export class PublicLiveView {
 
   snapshotState(): Omit<SnapshotJson, 'epoch' | 'seq' | 'server_time'> {
     return {
+      fee_rate: this.feeRate,
       summary: this.summary(),
       open_positions: this.engine.openTrades(null),
       recent_closed: this.recentClosed(),

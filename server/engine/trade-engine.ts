@@ -57,6 +57,14 @@ export class TradeEngine {
     return out.reverse();
   }
 
+  /** Symbols with open trades, split by market (a feed prices SPOT and FUTURES from different streams). */
+  watchedMarkets(): { spot: Set<string>; futures: Set<string> } {
+    const spot = new Set<string>();
+    const futures = new Set<string>();
+    for (const o of this.open.values()) (o.trade.market_type === 'FUTURES' ? futures : spot).add(o.trade.symbol);
+    return { spot, futures };
+  }
+
   get pendingCloses(): number {
     return this.closes.pending;
   }

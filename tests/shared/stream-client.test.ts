@@ -93,6 +93,7 @@ function snapshot(over: Partial<SnapshotJson> = {}): SnapshotJson {
     epoch: 'e1',
     seq: 10,
     server_time: '2024-01-01T00:00:00.000Z',
+    fee_rate: 0.001,
     summary: summary(),
     open_positions: [],
     recent_closed: [],

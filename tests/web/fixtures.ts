@@ -90,6 +90,7 @@ export function snapshot(over: Partial<SnapshotJson> = {}): SnapshotJson {
     epoch: 'epoch-1',
     seq: 5,
     server_time: '2026-01-01T03:00:00.000Z',
+    fee_rate: 0.001,
     summary: summary({ open_trades: 2, total_trades: 4 }),
     open_positions: [OPEN_BTC, OPEN_ETH],
     recent_closed: [CLOSED_TP, CLOSED_SL],
