@@ -71,7 +71,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
     await store.systemMetricTrades(),
     await queries.recentClosed(PUBLIC_SCOPE, RECENT_CLOSED_LIMIT),
   );
-  engine = new TradeEngine(book, store, events, publicState, { positionSize: config.positionSize }, log.child({ module: 'engine' }));
+  engine = new TradeEngine(book, store, events, publicState, { positionSize: config.positionSize, entryMode: config.entryMode }, log.child({ module: 'engine' }));
   const hydrated = await engine.hydrate();
   // Trades open across a restart saw no prices while we were down: record the gap (SPEC §2).
   for (const symbol of new Set(book.trades().map((t) => t.symbol))) engine.markGap(symbol);
@@ -158,6 +158,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
     return new Set([...spot, ...futures]);
   };
   const sweep = setInterval(() => {
+    engine!.expireDue();
     const symbols = watch();
     for (const s of staleness.sweep(Date.now(), symbols)) {
       engine!.markGap(s);

@@ -19,7 +19,8 @@ export interface IngestResult {
 
 export interface CloseRecord {
   id: number;
-  status: ClosedStatus;
+  /** CANCELLED: a pending (touch-mode) trade that never filled. */
+  status: ClosedStatus | 'CANCELLED';
   exitPrice: number;
   exitTime: Date;
   fees: number;
@@ -35,7 +36,10 @@ export interface SignalRef {
 }
 
 export interface TradeStorePort {
-  ingestSignal(p: SignalPayload & { source: string }, opts: { positionSize: number; now: Date }): Promise<IngestResult>;
+  ingestSignal(
+    p: SignalPayload & { source: string },
+    opts: { positionSize: number; now: Date; entryStatus?: 'OPEN' | 'PENDING' },
+  ): Promise<IngestResult>;
   /** Guarded close: true if this call closed it, false if it was already closed. */
   closeTrade(c: CloseRecord): Promise<boolean>;
   findSignal(source: string | null, ref: { signalId?: number; externalId?: string }): Promise<SignalRef | null>;
@@ -46,4 +50,8 @@ export interface TradeStorePort {
   systemMetricTrades(): Promise<MetricTrade[]>;
   recentClosedSystemTrades(limit: number): Promise<TradeJson[]>;
   getTrade(id: number): Promise<OwnedTrade | null>;
+  /** PENDING → OPEN (touch mode). False if it was no longer pending. */
+  activateTrade(id: number, at: Date): Promise<boolean>;
+  /** Expiry times of open/pending trades whose signal has `expires_at` (for hydration). */
+  openTradeExpiries(): Promise<Array<{ id: number; expiresAt: Date }>>;
 }

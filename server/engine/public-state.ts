@@ -42,6 +42,10 @@ export class PublicState {
     this.acc.opened();
   }
 
+  cancelled(): void {
+    this.acc.cancelled();
+  }
+
   closed(t: TradeJson): void {
     const time = t.exit_time ? Date.parse(t.exit_time) : Date.now();
     this.acc.closed(t.profit_loss, t.fees, time);

@@ -12,9 +12,13 @@ import type { EngineEvents } from './engine-events.ts';
 import type { CloseRecord, OwnedTrade, TradeStorePort } from './ports.ts';
 import type { PublicState } from './public-state.ts';
 import { CloseWriter } from './close-writer.ts';
+import { PendingEntries } from './pending-entries.ts';
+import { ExpirySchedule } from './expiry-schedule.ts';
 
 export interface EngineOptions {
   positionSize: number;
+  /** `touch`: trades wait as PENDING until the price touches entry (SPEC §2). */
+  entryMode?: 'signal' | 'touch';
   now?: () => number;
 }
 
@@ -23,6 +27,8 @@ export class TradeEngine {
   private readonly open = new Map<number, OwnedTrade>();
   private readonly closes: CloseWriter;
   private readonly now: () => number;
+  private readonly pending = new PendingEntries();
+  private readonly expiries = new ExpirySchedule();
 
   constructor(
     private readonly book: OpenBook,
@@ -43,6 +49,7 @@ export class TradeEngine {
 
   async hydrate(): Promise<number> {
     const n = await this.store.hydrateOpenTrades((t) => this.addOpen(t));
+    for (const e of await this.store.openTradeExpiries()) this.expiries.add(e.id, e.expiresAt.getTime());
     return n;
   }
 
@@ -75,10 +82,15 @@ export class TradeEngine {
     const source = identity.env ? (parsed.value.source ?? 'default') : identity.name;
     const r = await this.store.ingestSignal(
       { ...parsed.value, source },
-      { positionSize: this.opts.positionSize, now: new Date(this.now()) },
+      {
+        positionSize: this.opts.positionSize,
+        now: new Date(this.now()),
+        entryStatus: this.opts.entryMode === 'touch' ? 'PENDING' : 'OPEN',
+      },
     );
     if (!r.duplicate && r.trade && !this.open.has(r.trade.id)) {
       this.addOpen({ trade: r.trade, userId: null });
+      if (parsed.value.expires_at) this.expiries.add(r.trade.id, parsed.value.expires_at.getTime());
       this.publicState.opened();
       this.events.opened(r.trade, null);
     }
@@ -101,7 +113,9 @@ export class TradeEngine {
     });
     if (!ref) throw new NotFoundError('no such signal');
     if (ref.status === 'CANCELLED') return { ok: true };
-    if (ref.tradeId !== null && this.open.has(ref.tradeId)) {
+    if (ref.tradeId !== null && this.pending.has(ref.tradeId)) {
+      await this.cancelPending(ref.tradeId, this.book.lastPrice(this.open.get(ref.tradeId)!.trade.symbol)?.price);
+    } else if (ref.tradeId !== null && this.open.has(ref.tradeId)) {
       await this.closeManually(ref.tradeId, 'CLOSED_MANUAL');
     } else if (ref.tradeId !== null) {
       throw new ConflictError('the signal’s trade is already closed');
@@ -123,7 +137,51 @@ export class TradeEngine {
     if (last && ts < last.ts) return -1;
     // The price goes out before any close it causes, in the same delta (SPEC §5).
     this.events.price(symbol, price, ts);
+    if (this.pending.size > 0) this.decidePending(symbol, price, ts);
     return this.book.tick(symbol, price, ts);
+  }
+
+  /** Closes (open) or cancels (pending) every trade whose signal expired by `now`. */
+  expireDue(now: number = this.now()): number {
+    let n = 0;
+    for (const id of this.expiries.due(now)) {
+      if (this.pending.has(id)) {
+        void this.cancelPending(id, undefined).catch(() => {});
+        n++;
+      } else if (this.book.close(id, 'CLOSED_EXPIRED', now)) n++;
+    }
+    return n;
+  }
+
+  private decidePending(symbol: string, price: number, ts: number): void {
+    for (const o of this.pending.tick(symbol, price)) {
+      const t = o.entry.trade;
+      if (o.kind === 'invalidated') {
+        void this.writeCancel(t.id, price, ts);
+        continue;
+      }
+      // Filled at the entry level, from this tick on; the activation is written in the background
+      // (a close of a trade still PENDING in the database is accepted by the same guard).
+      const at = new Date(Math.max(ts, Date.parse(t.entry_time)));
+      const opened: OwnedTrade = { userId: o.entry.userId, trade: { ...t, status: 'OPEN', entry_time: at.toISOString(), updated_at: at.toISOString() } };
+      this.open.set(t.id, opened);
+      this.book.add(toBookTrade(opened));
+      this.events.opened(opened.trade, opened.userId);
+      this.store.activateTrade(t.id, at).catch((err: unknown) => this.log.warn({ err: String(err), trade: t.id }, 'activation not written'));
+    }
+  }
+
+  private cancelPending(id: number, price: number | undefined): Promise<TradeJson> {
+    const entry = this.pending.remove(id);
+    if (!entry) return Promise.reject(new ConflictError('trade is not pending'));
+    return this.writeCancel(id, price ?? entry.trade.entry_price, this.now());
+  }
+
+  /** A pending trade that never filled: CANCELLED, no fees, no P/L. */
+  private writeCancel(id: number, price: number, ts: number): Promise<TradeJson> {
+    const done = this.closes.whenWritten(id);
+    this.closes.write({ id, status: 'CANCELLED', exitPrice: price, exitTime: new Date(ts), fees: 0, profitLoss: 0, profitLossPercentage: 0, priceGap: false });
+    return done;
   }
 
   markGap(symbol: string): void {
@@ -133,7 +191,8 @@ export class TradeEngine {
 
   private addOpen(t: OwnedTrade): void {
     this.open.set(t.trade.id, t);
-    this.book.add(toBookTrade(t));
+    if (t.trade.status === 'PENDING') this.pending.add(t, this.book.lastPrice(t.trade.symbol)?.price);
+    else this.book.add(toBookTrade(t));
   }
 
   private announceClose(rec: CloseRecord, persisted: boolean): TradeJson | null {
@@ -156,7 +215,10 @@ export class TradeEngine {
       price_gap: rec.priceGap,
       updated_at: rec.exitTime.toISOString(),
     };
-    if (o.userId === null) this.publicState.closed(closed);
+    if (o.userId === null) {
+      if (rec.status === 'CANCELLED') this.publicState.cancelled();
+      else this.publicState.closed(closed);
+    }
     this.events.closed(closed, o.userId);
     return closed;
   }

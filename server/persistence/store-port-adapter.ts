@@ -1,4 +1,5 @@
 // Adapts PgTradeStore (rows) to the engine's TradeStorePort (wire JSON + owner).
+import { parseTimestamp } from './rows.ts';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { SignalPayload } from '../../shared/signal-schema.ts';
 import type { TradeJson } from '../../shared/protocol-types.ts';
@@ -31,7 +32,10 @@ export class StorePortAdapter implements TradeStorePort {
     readonly orm: MikroORM,
   ) {}
 
-  async ingestSignal(p: SignalPayload & { source: string }, opts: { positionSize: number; now: Date }): Promise<IngestResult> {
+  async ingestSignal(
+    p: SignalPayload & { source: string },
+    opts: { positionSize: number; now: Date; entryStatus?: 'OPEN' | 'PENDING' },
+  ): Promise<IngestResult> {
     const r = await this.store.ingestSignal(p, opts);
     return { signalId: r.signal.id, trade: r.trade ? tradeRowToJson(r.trade) : null, duplicate: r.duplicate };
   }
@@ -66,6 +70,20 @@ export class StorePortAdapter implements TradeStorePort {
   async getTrade(id: number): Promise<OwnedTrade | null> {
     const r = await this.store.getTrade(id);
     return r ? owned(r) : null;
+  }
+
+  activateTrade(id: number, at: Date): Promise<boolean> {
+    return this.store.activateTrade(id, at);
+  }
+
+  async openTradeExpiries(): Promise<Array<{ id: number; expiresAt: Date }>> {
+    const rows: Array<Record<string, unknown>> = await this.orm.em.fork().getConnection().execute(
+      `select t.id, s.expires_at from paper_trades t join signals s on s.id = t.signal_id
+        where t.status in ('OPEN', 'PENDING') and s.expires_at is not null`,
+      [],
+      'all',
+    );
+    return rows.map((r) => ({ id: Number(r.id), expiresAt: parseTimestamp(r.expires_at) }));
   }
 
   /** Readiness: one round trip to the database. */
