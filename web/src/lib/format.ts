@@ -66,6 +66,7 @@ const REASONS: Record<string, string> = {
   CLOSED_SL: 'SL',
   CLOSED_MANUAL: 'Manual',
   CLOSED_EXPIRED: 'Expired',
+  CANCELLED: 'Cancelled (never filled)',
 };
 
 export function exitReason(t: Pick<TradeJson, 'status'>): string {
