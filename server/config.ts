@@ -27,6 +27,11 @@ export const configSchema = z.object({
   PRICE_STALE_MS: int(30_000, 100, 86_400_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED: z.coerce.number().int().default(42),
+  // Scale-out (docs/deployment.md): ROLE=all is the single process; engine/edge share PostgreSQL and Redis.
+  ROLE: z.enum(['all', 'engine', 'edge']).default('all'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  CLUSTER_NAME: z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits, . _ : - only').default('paperbook'),
+  SNAPSHOT_INTERVAL_MS: int(500, 20, 60_000),
 });
 
 export interface Config {
@@ -45,6 +50,12 @@ export interface Config {
   priceStaleMs: number;
   logLevel: string;
   seed: number;
+  role: 'all' | 'engine' | 'edge';
+  redisUrl: string;
+  /** Prefix of every Redis key and stream of this deployment. */
+  clusterName: string;
+  /** Engine: how often at most it writes its snapshot to Redis for edges. */
+  snapshotIntervalMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -62,6 +73,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const c = r.data;
+  if (c.ROLE !== 'all' && !c.DATABASE_URL) {
+    throw new ConfigError(`Invalid configuration:\n  DATABASE_URL: required when ROLE is ${c.ROLE} (engines and edges share one PostgreSQL)`);
+  }
   return {
     port: c.PORT,
     host: c.HOST,
@@ -77,5 +91,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     priceStaleMs: c.PRICE_STALE_MS,
     logLevel: c.LOG_LEVEL,
     seed: c.SEED,
+    role: c.ROLE,
+    redisUrl: c.REDIS_URL,
+    clusterName: c.CLUSTER_NAME,
+    snapshotIntervalMs: c.SNAPSHOT_INTERVAL_MS,
   };
 }
