@@ -27,6 +27,7 @@ import { StaticFiles } from './transport/http/static-files.ts';
 import { registerPublicRoutes } from './transport/http/public-routes.ts';
 import { registerSignalRoutes } from './transport/http/signal-routes.ts';
 import { registerOpsRoutes } from './transport/http/ops-routes.ts';
+import type { Server } from 'socket.io';
 import { createIoServer } from './transport/socket/io-server.ts';
 import { PublicStream } from './transport/socket/public-stream.ts';
 import { namespaceSink, registerPublicNamespace } from './transport/socket/public-namespace.ts';
@@ -41,6 +42,9 @@ export interface AppHandle {
   database: Database;
   engine: TradeEngine;
   book: OpenBook;
+  /** For the cluster roles (server/cluster/): the Socket.IO server and the public stream. */
+  io: Server;
+  stream: PublicStream;
   /** Graceful stop (SPEC §7): not ready, stop listening, flush writes, close sockets, ORM and database. */
   close(): Promise<void>;
 }
@@ -50,6 +54,8 @@ export interface AppOptions {
   webRoot?: string;
   /** Bot-namespace signals per second per connection before RATE_LIMITED. */
   signalsPerSecond?: number;
+  /** Socket.IO adapter factory (ROLE=engine: Redis Streams); set before any namespace is made. */
+  adapter?: Parameters<Server['adapter']>[0];
 }
 
 export async function startApp(config: Config, opts: AppOptions): Promise<AppHandle> {
@@ -83,6 +89,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   // Transport
   const app = uWS.App();
   const io = createIoServer(app);
+  if (opts.adapter) io.adapter(opts.adapter);
   const stream = new PublicStream(live, namespaceSink(io.of('/public')), { broadcastIntervalMs: config.broadcastIntervalMs });
   registerPublicNamespace(io, stream);
   events.subscribe(stream);
@@ -192,5 +199,5 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
       await database.stop();
     })());
 
-  return { port, url, database, engine, book, close };
+  return { port, url, database, engine, book, io, stream, close };
 }

@@ -9,7 +9,10 @@ import { STREAM_ROOM, TICKER_ROOM, type PublicStream, type StreamSink } from './
 
 const RESYNC_MIN_INTERVAL_MS = 250;
 
-export function registerPublicNamespace(io: Server, stream: PublicStream): Namespace {
+/** What a connecting viewer is served from: the local stream, or (ROLE=edge) a mirror of the engine's. */
+export type SnapshotSource = Pick<PublicStream, 'snapshot' | 'snapshotTicker'>;
+
+export function registerPublicNamespace(io: Server, stream: SnapshotSource): Namespace {
   const nsp = io.of(NAMESPACES.public) as Namespace<PublicClientToServer, PublicServerToClient>;
   nsp.on('connection', (socket) => {
     const channels = (socket.handshake.auth as { channels?: unknown } | undefined)?.channels;
