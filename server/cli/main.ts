@@ -1,0 +1,102 @@
+// `npm run cli -- <command>`: the operator CLI (SPEC §7). Uses the server's configuration and
+// database. Exit codes: 0 ok, 2 usage error (with a message), 1 failure.
+import { pino } from 'pino';
+import { ConfigError, loadConfig } from '../config.ts';
+import { Flags, UsageError, parseArgs } from './cli-args.ts';
+import { createCommandContext, type CommandContext } from './command-context.ts';
+import { tokenCreate, tokenList, tokenRevoke } from './token-commands.ts';
+import { tradesExport, tradesImport } from './trade-commands.ts';
+
+const HELP = `Paperbook operator CLI
+
+Usage: npm run cli -- <command> [options]
+
+  help                                   this text
+  migrate                                apply pending database migrations
+  token:create --kind bot|user --name NAME [--user USERNAME]
+                                         create a token; prints the secret once (on stdout)
+  token:revoke --id N | --name NAME      revoke a token (or every active token with that name)
+  token:list                             list tokens (never their secrets)
+  trades:export [--out FILE] [--scope system|all]
+                                         trades as CSV (stdout without --out); system trades by default
+  trades:import --in FILE                import system trades from such a CSV; idempotent by trade id
+
+The database is the server's: DATABASE_URL, else the embedded PostgreSQL under DATA_DIR (default
+.data). If a server is running on that DATA_DIR, the CLI connects to its PostgreSQL.
+LOG_LEVEL (default warn for the CLI) sets how much the CLI logs to stderr.
+Exit codes: 0 ok, 1 failure, 2 usage error. See docs/operations.md.`;
+
+type Command = (ctx: CommandContext, flags: Flags) => Promise<void>;
+
+const COMMANDS: Record<string, Command> = {
+  migrate,
+  'token:create': tokenCreate,
+  'token:revoke': tokenRevoke,
+  'token:list': tokenList,
+  'trades:export': tradesExport,
+  'trades:import': tradesImport,
+};
+
+async function migrate(ctx: CommandContext, flags: Flags): Promise<void> {
+  flags.done();
+  await ctx.withDatabase(
+    async (orm) => {
+      const applied = await orm.getMigrator().up();
+      const done = await orm.getMigrator().getExecutedMigrations();
+      ctx.out(
+        applied.length > 0
+          ? `Applied ${applied.length} migration${applied.length === 1 ? '' : 's'}: ${applied.map((m) => m.name).join(', ')}`
+          : `Up to date (${done.length} migration${done.length === 1 ? '' : 's'} applied).`,
+      );
+    },
+    { migrate: false },
+  );
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs(argv);
+  } catch (err) {
+    return usage(err);
+  }
+  const { command, flags } = parsed;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    (command === undefined ? process.stderr : process.stdout).write(HELP + '\n');
+    return command === undefined ? 2 : 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) return usage(new UsageError(`unknown command "${command}"`));
+
+  let config;
+  try {
+    config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL || 'warn' });
+  } catch (err) {
+    if (err instanceof ConfigError) return usage(err);
+    throw err;
+  }
+  // Logs go to stderr: stdout carries results (a CSV, a secret).
+  const log = pino({ level: config.logLevel, base: { app: 'paperbook-cli' } }, pino.destination(2));
+  try {
+    await run(createCommandContext(config, log), new Flags(flags, command));
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof UsageError) return usage(err);
+    process.stderr.write(`${command} failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    log.debug({ err }, 'command failed');
+    return 1;
+  }
+}
+
+function usage(err: unknown): number {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\nRun "npm run cli -- help" for usage.\n`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
