@@ -2,6 +2,10 @@
 // Add a bench by importing its function and appending it to BENCHES.
 import os from 'node:os';
 import { bookBench } from './book-bench.ts';
+import { fanoutBench } from './fanout-bench.ts';
+import { latencyBench } from './latency-bench.ts';
+import { ingestBench } from './ingest-bench.ts';
+import { benchDatabasesIfOpen } from './support/bench-db.ts';
 
 export interface BenchRow {
   measure: string;
@@ -19,9 +23,29 @@ export interface BenchResult {
   notes?: string[];
 }
 
-const BENCHES: Array<() => Promise<BenchResult>> = [bookBench];
+// Flags: --json, --only P3,P5, and sizes: --trades N --symbols N (P1/P2/P7), --viewers N
+// --viewer-procs N (P3/P4/P7), --signals N (P4), --in-flight N (P5), --hydrate N (P6),
+// --seconds N (measure window of P3/P5).
+const argv = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+};
+const num = (name: string): number | undefined => (flag(name) === undefined ? undefined : Number(flag(name)));
+const only = flag('only')?.toUpperCase().split(',').map((s) => s.trim());
+const seconds = num('seconds');
 
-const json = process.argv.includes('--json');
+const BENCHES: Array<{ ids: string[]; run: () => Promise<BenchResult> }> = [
+  { ids: ['P1', 'P2', 'P7'], run: () => bookBench({ trades: num('trades'), symbols: num('symbols') }) },
+  {
+    ids: ['P3', 'P7'],
+    run: () => fanoutBench({ viewers: num('viewers'), viewerProcs: num('viewer-procs'), measureMs: seconds && seconds * 1000 }),
+  },
+  { ids: ['P4'], run: () => latencyBench({ viewers: num('viewers'), viewerProcs: num('viewer-procs'), signals: num('signals') }) },
+  { ids: ['P5'], run: () => ingestBench({ inFlight: num('in-flight'), measureMs: seconds && seconds * 1000 }) },
+];
+
+const json = argv.includes('--json');
 const machine = {
   cpus: os.cpus().length,
   cpu: os.cpus()[0]?.model ?? 'unknown',
@@ -35,8 +59,10 @@ const fmt = (v: number | null): string =>
 
 const results: BenchResult[] = [];
 if (!json) console.log(`machine: ${machine.cpus} cores (${machine.cpu}), node ${machine.node}, ${machine.platform}${machine.gc ? '' : ', no --expose-gc: memory not measured'}`);
+const started = performance.now();
 for (const bench of BENCHES) {
-  const result = await bench();
+  if (only && !bench.ids.some((id) => only.includes(id))) continue;
+  const result = await bench.run();
   results.push(result);
   if (json) continue;
   console.log(`\n## ${result.name}`);
@@ -47,5 +73,8 @@ for (const bench of BENCHES) {
     console.log(`${r.measure} | ${fmt(r.ours)} | ${fmt(r.baseline)} | ${r.ratio === null ? '—' : `${fmt(r.ratio)}×`} | ${r.goal}${verdict}`);
   }
 }
-if (json) console.log(JSON.stringify({ machine, results }, null, 2));
+await (await benchDatabasesIfOpen())?.stop();
+const totalSeconds = Math.round((performance.now() - started) / 1000);
+if (json) console.log(JSON.stringify({ machine, seconds: totalSeconds, results }, null, 2));
+else console.log(`\n${results.length} benches in ${totalSeconds} s`);
 if (results.some((r) => r.rows.some((row) => row.ok === false))) process.exitCode = 1;

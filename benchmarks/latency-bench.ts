@@ -1,0 +1,62 @@
+// P4: signal sent (BotClient over /bot) → `opened` delta received at a real socket.io-client viewer,
+// with N lean viewers connected (baseline: 100). The real app, default 100 ms price coalescing,
+// a bot pushing 8 symbols at 10 Hz meanwhile. Sender and probe share one process (one clock).
+import type { BenchResult } from './run.ts';
+import { benchDatabases } from './support/bench-db.ts';
+import { sleep } from './support/child.ts';
+import { percentile, startBot, startFleet, startServerProc } from './support/fleet.ts';
+
+export interface LatencyOptions {
+  viewers?: number;
+  baselineViewers?: number;
+  viewerProcs?: number;
+  signals?: number;
+}
+
+interface Latency {
+  p50: number;
+  p99: number;
+  n: number;
+  missing: number;
+}
+
+export async function latencyBench(o: LatencyOptions = {}): Promise<BenchResult> {
+  const viewers = o.viewers ?? 5_000;
+  const small = o.baselineViewers ?? 100;
+  const signals = o.signals ?? 400;
+  const procs = o.viewerProcs ?? 4;
+  const dbs = await benchDatabases();
+  const run = async (n: number): Promise<Latency> => {
+    const server = await startServerProc('app', { databaseUrl: await dbs.create(`latency${n}`) });
+    try {
+      const fleet = await startFleet(server.port, n - 1, n < 500 ? 1 : procs);
+      const bot = await startBot(server);
+      try {
+        await bot.call('startPrices', { everyMs: 100, perPush: 8 });
+        await sleep(1_000);
+        const r = await bot.call<{ latencies: number[]; missing: number }>('latency', { n: signals, intervalMs: 10 }, 300_000);
+        await bot.call('stopPrices');
+        const sorted = [...r.latencies].sort((a, b) => a - b);
+        return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), n: sorted.length, missing: r.missing };
+      } finally {
+        await bot.stop();
+        await fleet.stop();
+      }
+    } finally {
+      await server.child.stop();
+    }
+  };
+  const base = await run(small);
+  const ours = await run(viewers);
+  return {
+    name: 'signal → opened latency (P4)',
+    notes: [
+      `${signals} signals 10 ms apart; ${viewers.toLocaleString('en')} viewers = 1 socket.io-client probe + ${(viewers - 1).toLocaleString('en')} lean raw-WebSocket viewers in ${procs} processes; baseline ${small}`,
+      `p50 ${ours.p50.toFixed(1)} ms vs ${base.p50.toFixed(1)} ms; samples ${ours.n} (${ours.missing} missing) vs ${base.n} (${base.missing} missing)`,
+    ],
+    rows: [
+      { measure: `P4 p50 ms, ${viewers.toLocaleString('en')} viewers (vs ${small})`, ours: ours.p50, baseline: base.p50, ratio: ours.p50 / base.p50, goal: 'informative', ok: null },
+      { measure: `P4 p99 ms, ${viewers.toLocaleString('en')} viewers (vs ${small})`, ours: ours.p99, baseline: base.p99, ratio: ours.p99 / base.p99, goal: '≤ 25 ms', ok: ours.p99 <= 25 && ours.missing === 0 },
+    ],
+  };
+}

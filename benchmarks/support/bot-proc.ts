@@ -1,0 +1,112 @@
+// Load from another process through the product's own SDK (BotClient over /bot): price pushes,
+// signal latency probes (with one real socket.io-client viewer) and ingest at a fixed concurrency.
+// Argv: url, token. Reports ready once connected.
+import { io } from 'socket.io-client';
+import { BotClient } from '../../shared/bot-client.ts';
+import type { DeltaJson } from '../../shared/protocol-types.ts';
+import { serveCommands, sleep } from './child.ts';
+
+const url = process.argv[2]!;
+const token = process.argv[3]!;
+
+export const PRICE_SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT', 'ADAUSDT', 'BNBUSDT', 'DOGEUSDT', 'TRXUSDT'];
+
+async function main(): Promise<void> {
+  const bot = new BotClient({ url, token, timeoutMs: 30_000, retries: 0 });
+  await bot.connect();
+  let pricing: NodeJS.Timeout | null = null;
+  let pushes = 0;
+
+  serveCommands({
+    /** Every `everyMs`, push `perPush` ticks (rotating over `symbols`); at most `maxUnacked` (32) pushes unacked. */
+    startPrices: (m) => {
+      const everyMs = m.everyMs as number;
+      const perPush = m.perPush as number;
+      const symbols = (m.symbols as string[] | undefined) ?? PRICE_SYMBOLS;
+      const maxUnacked = (m.maxUnacked as number | undefined) ?? 32;
+      let k = 0;
+      let unacked = 0;
+      pricing = setInterval(() => {
+        if (unacked >= maxUnacked) return;
+        const ts = Date.now();
+        const ticks = Array.from({ length: perPush }, () => {
+          const s = symbols[k++ % symbols.length]!;
+          return { symbol: s, price: 100 + ((k * 7919) % 1000) / 100, ts };
+        });
+        unacked++;
+        bot.pushPrices(ticks).then(() => unacked--, () => unacked--);
+        pushes++;
+      }, everyMs);
+      return {};
+    },
+    stopPrices: () => {
+      if (pricing) clearInterval(pricing);
+      pricing = null;
+      return { pushes };
+    },
+    /** `n` signals `intervalMs` apart; per signal, ms from send to the `opened` delta at a real viewer. */
+    latency: async (m) => {
+      const n = m.n as number;
+      const intervalMs = m.intervalMs as number;
+      const viewer = io(`${url}/public`, { transports: ['websocket'], forceNew: true });
+      const seen = new Map<number, number>();
+      viewer.on('delta', (d: DeltaJson) => {
+        const at = performance.now();
+        for (const e of d.events) if (e.type === 'opened') seen.set(e.trade.id, at);
+      });
+      await new Promise<void>((resolve) => viewer.once('snapshot', () => resolve()));
+      const sent: Array<Promise<{ t0: number; tradeId: number | null }>> = [];
+      for (let i = 0; i < n; i++) {
+        const t0 = performance.now();
+        sent.push(
+          bot.sendSignal({ symbol: 'LATUSDT', direction: 'LONG', entry: 100, tp: 1000, sl: 10 }).then((ack) => ({ t0, tradeId: ack.ok ? ack.trade_id : null })),
+        );
+        await sleep(intervalMs);
+      }
+      const acks = await Promise.all(sent);
+      await sleep(500);
+      viewer.close();
+      const latencies = acks.flatMap((a) => (a.tradeId !== null && seen.has(a.tradeId) ? [seen.get(a.tradeId)! - a.t0] : []));
+      return { latencies, missing: n - latencies.length };
+    },
+    /** Keeps `inFlight` signals outstanding for `ms`; counts ok acks (each one is committed). */
+    ingest: async (m) => {
+      const inFlight = m.inFlight as number;
+      const ms = m.ms as number;
+      const warmMs = (m.warmMs as number | undefined) ?? 1000;
+      let acked = 0;
+      let failed = 0;
+      let counting = false;
+      let stop = false;
+      let seq = 0;
+      const started = performance.now();
+      let t0 = started;
+      const lane = async () => {
+        while (!stop) {
+          const i = seq++;
+          const long = i % 2 === 0;
+          const ack = await bot.sendSignal({ symbol: `ING${i % 500}USDT`, direction: long ? 'LONG' : 'SHORT', entry: 100, tp: long ? 110 : 90, sl: long ? 95 : 105 });
+          if (!counting) continue;
+          if (ack.ok) acked++;
+          else failed++;
+        }
+      };
+      const lanes = Array.from({ length: inFlight }, lane);
+      await sleep(warmMs);
+      counting = true;
+      t0 = performance.now();
+      await sleep(ms);
+      const seconds = (performance.now() - t0) / 1000;
+      const counted = acked;
+      stop = true;
+      await Promise.all(lanes);
+      return { rate: counted / seconds, acked: counted, failed, seconds };
+    },
+  });
+  process.send?.({ type: 'ready' });
+}
+
+main().catch((err: unknown) => {
+  process.send?.({ type: 'error', message: String(err) });
+  process.exit(1);
+});
