@@ -1,0 +1,80 @@
+// Redis for the cluster roles: one command client (snapshot key, adapter publishes) and the
+// Socket.IO Redis Streams adapter on `${CLUSTER_NAME}:sio`. Every key is under CLUSTER_NAME.
+import { createClient, type RedisClientType } from 'redis';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { Logger } from '../logger.ts';
+
+export interface RedisBus {
+  client: RedisClientType;
+  keys: { snapshot: string; stream: string };
+  /** Socket.IO adapter factory for `io.adapter(…)`. */
+  adapter: ReturnType<typeof createAdapter>;
+  close(): Promise<void>;
+}
+
+export interface RedisBusOptions {
+  url: string;
+  clusterName: string;
+  log: Logger;
+  /** Test hook: XREAD block time (default 5,000 ms; shorter = faster shutdown). */
+  blockTimeInMs?: number;
+}
+
+export async function connectRedisBus(o: RedisBusOptions): Promise<RedisBus> {
+  const log = o.log.child({ module: 'redis' });
+  // No offline queue on the publishing client: while Redis is down a publish fails at once and the
+  // local broadcast goes on (the adapter awaits XADD before emitting locally), instead of stalling
+  // every local viewer behind a queue. Edges that missed deltas see a seq gap and resync.
+  const client = createClient({ url: o.url, disableOfflineQueue: true, socket: { reconnectStrategy: (n) => Math.min(50 * 2 ** n, 2000) } }) as RedisClientType;
+  let lastError = '';
+  client.on('error', (err: Error) => {
+    if (err.message !== lastError) log.warn({ err: err.message }, 'redis error');
+    lastError = err.message;
+  });
+  client.on('ready', () => (lastError = ''));
+  await client.connect();
+  // The adapter duplicates the client for its blocking XREAD loop; that one keeps the offline
+  // queue so a Redis outage parks the loop instead of spinning on immediate failures.
+  const forAdapter = new Proxy(client, {
+    get(target, prop) {
+      if (prop === 'duplicate') return () => target.duplicate({ disableOfflineQueue: false });
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  const stream = `${o.clusterName}:sio`;
+  const adapter = createAdapter(forAdapter, {
+    streamName: stream,
+    channelPrefix: stream,
+    sessionKeyPrefix: `${o.clusterName}:sio:session:`,
+    onlyPlaintext: true,
+    blockTimeInMs: o.blockTimeInMs ?? 5_000,
+  });
+  return {
+    client,
+    keys: { snapshot: `${o.clusterName}:snapshot`, stream },
+    adapter,
+    async close() {
+      await client.close().catch(() => client.destroy());
+    },
+  };
+}
+
+/** True when a Redis answers PING at `url` within `timeoutMs`. */
+export async function redisReachable(url: string, timeoutMs = 1000): Promise<boolean> {
+  const c = createClient({ url, socket: { connectTimeout: timeoutMs, reconnectStrategy: false } });
+  c.on('error', () => {});
+  try {
+    await c.connect();
+    await c.ping();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    try {
+      c.destroy();
+    } catch {
+      // never opened
+    }
+  }
+}
