@@ -80,6 +80,14 @@ export class TradeQueries {
     }));
   }
 
+  /** One trade by id, or null when it does not exist in the scope (another user's trade is "not found"). */
+  async getTrade(scope: TradeScope, id: number): Promise<TradeJson | null> {
+    const params: unknown[] = [];
+    const cond = scopeCondition(scope, params);
+    const [row] = await this.rows(`SELECT ${TRADE_COLUMNS} FROM paper_trades WHERE ${cond} AND id = ?`, [...params, id]);
+    return row ? tradeRowToJson(tradeRowFromDb(row)) : null;
+  }
+
   async recentClosed(scope: TradeScope, limit: number): Promise<TradeJson[]> {
     const params: unknown[] = [];
     const cond = scopeCondition(scope, params);
