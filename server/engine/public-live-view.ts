@@ -6,6 +6,7 @@ import type { OpenBook } from '../book/open-book.ts';
 import type { PublicState } from './public-state.ts';
 import type { StalenessMonitor } from './staleness-monitor.ts';
 import type { TradeEngine } from './trade-engine.ts';
+import { PUBLIC_SCOPE } from '../queries/trade-scope.ts';
 
 export class PublicLiveView {
   constructor(
@@ -36,7 +37,7 @@ export class PublicLiveView {
   }
 
   openPositions(): OpenPositionJson[] {
-    return this.engine.openTrades(null).map((t) => {
+    return this.engine.openTrades(PUBLIC_SCOPE).map((t) => {
       const u = this.book.unrealizedOf(t.id);
       const hasPrice = this.book.lastPrice(t.symbol) !== undefined;
       return {
@@ -60,7 +61,7 @@ export class PublicLiveView {
     return {
       fee_rate: this.feeRate,
       summary: this.summary(),
-      open_positions: this.engine.openTrades(null),
+      open_positions: this.engine.openTrades(PUBLIC_SCOPE),
       recent_closed: this.recentClosed(),
       prices: this.prices(),
     };

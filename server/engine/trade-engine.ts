@@ -14,6 +14,7 @@ import type { PublicState } from './public-state.ts';
 import { CloseWriter } from './close-writer.ts';
 import { PendingEntries } from './pending-entries.ts';
 import { ExpirySchedule } from './expiry-schedule.ts';
+import { inScope, PUBLIC_SCOPE, type TradeScope } from '../queries/trade-scope.ts';
 
 export interface EngineOptions {
   positionSize: number;
@@ -57,10 +58,18 @@ export class TradeEngine {
     return this.open.get(id);
   }
 
-  /** Open trades of one owner (null = system), newest first. */
-  openTrades(userId: number | null): TradeJson[] {
+  /** Open trades inside the scope (the wall, server/queries/trade-scope.ts), newest first. */
+  openTrades(scope: TradeScope): TradeJson[] {
     const out: TradeJson[] = [];
-    for (const o of this.open.values()) if (o.userId === userId) out.push(o.trade);
+    if (scope.kind === 'user') {
+      // The book indexes trades by user: a user's snapshot does not scan the whole book.
+      for (const b of this.book.trades({ userId: scope.userId })) {
+        const o = this.open.get(b.id);
+        if (o && inScope(scope, o.userId)) out.push(o.trade);
+      }
+      return out.reverse();
+    }
+    for (const o of this.open.values()) if (inScope(scope, o.userId)) out.push(o.trade);
     return out.reverse();
   }
 
@@ -215,7 +224,7 @@ export class TradeEngine {
       price_gap: rec.priceGap,
       updated_at: rec.exitTime.toISOString(),
     };
-    if (o.userId === null) {
+    if (inScope(PUBLIC_SCOPE, o.userId)) {
       if (rec.status === 'CANCELLED') this.publicState.cancelled();
       else this.publicState.closed(closed);
     }

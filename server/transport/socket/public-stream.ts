@@ -10,6 +10,7 @@ import type {
   TradeJson,
 } from '../../../shared/protocol-types.ts';
 import type { EngineListener } from '../../engine/engine-events.ts';
+import { inScope, PUBLIC_SCOPE } from '../../queries/trade-scope.ts';
 
 export const STREAM_ROOM = 'stream';
 export const TICKER_ROOM = 'ticker';
@@ -69,12 +70,12 @@ export class PublicStream implements EngineListener {
   }
 
   opened(trade: TradeJson, userId: number | null): void {
-    if (userId !== null) return; // the wall: user trades never reach the public stream
+    if (!inScope(PUBLIC_SCOPE, userId)) return; // the wall: user trades never reach the public stream
     this.queueEvent({ type: 'opened', trade });
   }
 
   closed(trade: TradeJson, userId: number | null): void {
-    if (userId !== null) return;
+    if (!inScope(PUBLIC_SCOPE, userId)) return;
     this.queueEvent({ type: 'closed', trade });
   }
 
