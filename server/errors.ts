@@ -8,7 +8,12 @@ export class ValidationError extends Error {
   }
 }
 export class NotFoundError extends Error {}
-export class ConflictError extends Error {}
+export class ConflictError extends Error {
+  /** `field`: the input that conflicts (e.g. a taken username). */
+  constructor(message?: string, readonly field?: string) {
+    super(message);
+  }
+}
 export class UnauthorizedError extends Error {}
 export class RateLimitedError extends Error {}
 /** The database (or another dependency) is unreachable: nothing was stored; the caller may retry. */

@@ -29,7 +29,9 @@ export function toHttpError(err: unknown): MappedError {
     };
   }
   if (err instanceof NotFoundError) return { status: 404, error: { code: 'NOT_FOUND', message: err.message || 'not found' }, expected: true };
-  if (err instanceof ConflictError) return { status: 409, error: { code: 'CONFLICT', message: err.message }, expected: true };
+  if (err instanceof ConflictError) {
+    return { status: 409, error: { code: 'CONFLICT', message: err.message, ...(err.field ? { field: err.field } : {}) }, expected: true };
+  }
   if (err instanceof UnauthorizedError) return { status: 401, error: { code: 'UNAUTHORIZED', message: err.message || 'unauthorized' }, expected: true };
   if (err instanceof RateLimitedError) return { status: 429, error: { code: 'RATE_LIMITED', message: err.message || 'too many requests' }, expected: true };
   if (err instanceof UnavailableError || isUnavailable(err)) {
