@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { startApp, WEB_ROOT } from './app.ts';
 import { startDemoBot } from './demo/demo-bot.ts';
+import { startRole } from './cluster/start-role.ts';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
     if (r.status !== 0) log.error('page build failed; the API and streams still run');
   }
 
-  const app = await startApp(config, { log });
+  const app = config.role === 'all' ? await startApp(config, { log }) : await startRole(config, { log });
   const bot = demoBot ? startDemoBot({ url: `http://127.0.0.1:${app.port}`, token: config.botToken!, log, seed: config.seed }) : null;
   log.info({ url: app.url, embeddedDatabase: app.database.embedded, demoBot, priceFeed: config.priceFeed }, 'Paperbook is running');
   console.log(`\n  Paperbook is live at ${app.url}/bot-performance\n`);

@@ -1,0 +1,106 @@
+// ROLE=edge: serves /public, REST reads and the page; holds no book. Live state comes from the
+// engine through Redis (SnapshotMirror + relayed deltas); list and performance query PostgreSQL.
+import uWS from 'uWebSockets.js';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import { UnavailableError } from '../errors.ts';
+import { openDatabase } from '../persistence/database.ts';
+import { initOrm } from '../persistence/orm.ts';
+import { TradeQueries } from '../queries/trade-queries.ts';
+import { PUBLIC_SCOPE } from '../queries/trade-scope.ts';
+import { AppMetrics } from '../ops/metrics-registry.ts';
+import { HttpRouter } from '../transport/http/http-router.ts';
+import { StaticFiles } from '../transport/http/static-files.ts';
+import { registerPublicRoutes } from '../transport/http/public-routes.ts';
+import { registerOpsRoutes } from '../transport/http/ops-routes.ts';
+import { createIoServer } from '../transport/socket/io-server.ts';
+import { registerPublicNamespace } from '../transport/socket/public-namespace.ts';
+import { NAMESPACES } from '../../shared/socket-events.ts';
+import { WEB_ROOT, type AppHandle } from '../app.ts';
+import { connectRedisBus } from './redis-bus.ts';
+import { SnapshotMirror } from './snapshot-mirror.ts';
+import { tapStreamDeltas } from './adapter-tap.ts';
+
+/** What main.ts needs from any role. */
+export type RoleHandle = Pick<AppHandle, 'port' | 'url' | 'database' | 'close'>;
+
+export interface EdgeHandle extends RoleHandle {
+  mirror: SnapshotMirror;
+}
+
+/** How long start-up waits for the engine's first snapshot before serving anyway (not ready). */
+const FIRST_SNAPSHOT_WAIT_MS = 5_000;
+
+export async function startEdge(config: Config, opts: { log: Logger; webRoot?: string }): Promise<EdgeHandle> {
+  const log = opts.log.child({ role: 'edge' });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger: log });
+  // The engine owns the schema: edges never migrate (two processes racing migrations is a hazard).
+  const orm = await initOrm(database.url, { logger: log, migrate: false });
+  const queries = new TradeQueries(orm);
+  const bus = await connectRedisBus({ url: config.redisUrl, clusterName: config.clusterName, log });
+  const metrics = new AppMetrics();
+
+  const app = uWS.App();
+  const io = createIoServer(app);
+  io.adapter(bus.adapter);
+  const mirror = new SnapshotMirror(bus.client, bus.keys.snapshot, log.child({ module: 'mirror' }));
+  tapStreamDeltas(io.of(NAMESPACES.public), (d) => mirror.onDelta(d));
+  registerPublicNamespace(io, mirror);
+  await mirror.start(FIRST_SNAPSHOT_WAIT_MS);
+
+  let accepting = true;
+  const router = new HttpRouter(log.child({ module: 'http' }));
+  registerPublicRoutes(
+    router,
+    {
+      listTrades: (q) => queries.listTrades(PUBLIC_SCOPE, q),
+      metricTrades: (f, now) => queries.metricTrades(PUBLIC_SCOPE, f, now),
+    },
+    mirror,
+  );
+  router.post('/api/signals', () => {
+    throw new UnavailableError('this is an edge node (ROLE=edge): send signals to the engine; nothing was stored');
+  });
+  registerOpsRoutes(
+    router,
+    {
+      checks: async () => ({
+        accepting: accepting || 'shutting down',
+        database: await orm.em
+          .fork()
+          .getConnection()
+          .execute('select 1')
+          .then(() => true as const, (e: unknown) => `unreachable: ${String(e)}`),
+        redis: bus.client.isReady || 'not connected',
+        stream: mirror.synced || (mirror.everSynced ? 'rebuilding from the engine snapshot' : 'waiting for the engine snapshot'),
+      }),
+    },
+    async () => {
+      metrics.viewers.set({ namespace: NAMESPACES.public }, io.of(NAMESPACES.public).sockets.size);
+      return metrics.render();
+    },
+  );
+  const statics = new StaticFiles(opts.webRoot ?? WEB_ROOT);
+  router.otherwise((ex) => statics.serve(ex));
+  router.mount(app);
+
+  const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
+    app.listen(config.host, config.port, (token) => (token ? resolve(token) : reject(new Error(`cannot listen on ${config.host}:${config.port}`))));
+  });
+  const port = uWS.us_socket_local_port(listenSocket as unknown as uWS.us_socket);
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      accepting = false;
+      uWS.us_listen_socket_close(listenSocket);
+      mirror.stop();
+      io.close();
+      metrics.stop();
+      await bus.close();
+      await orm.close(true).catch(() => {});
+      await database.stop();
+    })());
+  return { port, url: `http://${shownHost}:${port}`, database, mirror, close };
+}

@@ -1,0 +1,226 @@
+// ROLE=edge: a live copy of the engine's public state, built from the snapshot the engine writes to
+// Redis and kept current by the same deltas the adapter relays to this edge's viewers. Because the
+// mirror and the room see each relayed delta in the same turn, a snapshot served from it has exactly
+// the seq the next delta to that viewer continues from.
+import type { RedisClientType } from 'redis';
+import type {
+  DeltaJson,
+  OpenPositionJson,
+  PriceJson,
+  SnapshotJson,
+  SummaryJson,
+  TickerJson,
+  TradeJson,
+} from '../../shared/protocol-types.ts';
+import { livePnl, totalUnrealized, type PriceState } from '../../shared/stream-state.ts';
+import { roundMoney, roundPct } from '../../shared/trade-math.ts';
+import { RECENT_CLOSED_LIMIT } from '../engine/public-state.ts';
+import type { Logger } from '../logger.ts';
+
+/** Deltas held while waiting for a snapshot to continue from. */
+const MAX_BUFFERED = 5_000;
+
+const EMPTY_SUMMARY: SummaryJson = {
+  total_trades: 0,
+  open_trades: 0,
+  closed_trades: 0,
+  profitable_trades: 0,
+  losing_trades: 0,
+  breakeven_trades: 0,
+  win_rate: 0,
+  total_profit_loss: 0,
+  avg_profit_loss: 0,
+  unrealized_profit_loss: 0,
+  profit_factor: null,
+  max_drawdown: 0,
+  total_fees: 0,
+};
+
+export class SnapshotMirror {
+  epoch = '';
+  seq = 0;
+  /** True while the mirror continues a snapshot without a gap. */
+  synced = false;
+  everSynced = false;
+  /** Times the mirror rebuilt itself from the Redis snapshot. */
+  bootstraps = 0;
+  private feeRate = 0.001;
+  private summaryValue: SummaryJson = EMPTY_SUMMARY;
+  /** Insertion order = oldest first, like the engine's map; served newest first. */
+  private readonly open = new Map<number, TradeJson>();
+  private recent: TradeJson[] = [];
+  private readonly prices = new Map<string, PriceState>();
+  private buffer: DeltaJson[] = [];
+  private loading: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly redis: RedisClientType,
+    private readonly key: string,
+    private readonly log: Logger,
+    private readonly pollMs = 50,
+  ) {}
+
+  /** Bootstraps; resolves when synced or after `waitMs` (the edge then serves and keeps trying). */
+  async start(waitMs: number): Promise<void> {
+    const loading = this.bootstrap();
+    await Promise.race([loading, new Promise((r) => setTimeout(r, waitMs).unref())]);
+    if (!this.synced) this.log.warn({ waitMs }, 'no engine snapshot in Redis yet; serving empty until one appears');
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** A delta the adapter relayed to this edge (the engine emitted it to the stream room). */
+  onDelta(d: DeltaJson): void {
+    if (this.synced) {
+      if (d.epoch === this.epoch && d.seq <= this.seq) return;
+      if (d.epoch === this.epoch && d.seq === this.seq + 1) return this.apply(d);
+      this.log.info({ epoch: d.epoch, seq: d.seq, had: { epoch: this.epoch, seq: this.seq } }, d.epoch === this.epoch ? 'delta gap: rebuilding mirror' : 'new engine epoch: rebuilding mirror');
+      this.synced = false;
+    }
+    // Only the newest epoch's deltas are worth holding.
+    if (this.buffer.length > 0 && this.buffer[0]!.epoch !== d.epoch) this.buffer = [];
+    this.buffer.push(d);
+    if (this.buffer.length > MAX_BUFFERED) this.buffer.shift();
+    void this.bootstrap();
+  }
+
+  snapshot(): SnapshotJson {
+    return {
+      epoch: this.epoch,
+      seq: this.seq,
+      server_time: new Date().toISOString(),
+      fee_rate: this.feeRate,
+      summary: this.summary(),
+      open_positions: this.openTrades(),
+      recent_closed: this.recent.slice(),
+      prices: this.priceJson(),
+    };
+  }
+
+  snapshotTicker(): TickerJson {
+    const s = this.summary();
+    return {
+      win_rate: s.win_rate,
+      total_profit_loss: s.total_profit_loss,
+      unrealized_profit_loss: s.unrealized_profit_loss,
+      open_trades: s.open_trades,
+      closed_trades: s.closed_trades,
+      last_closed: this.recent[0] ?? null,
+    };
+  }
+
+  // PublicLive (REST on an edge): the same figures the engine serves, from the mirror.
+  summary(): SummaryJson {
+    return { ...this.summaryValue, unrealized_profit_loss: this.unrealized() };
+  }
+
+  recentClosed(): TradeJson[] {
+    return this.recent.slice();
+  }
+
+  unrealized(): number {
+    return totalUnrealized(this.filled(), this.prices, this.feeRate).total;
+  }
+
+  openPositions(): OpenPositionJson[] {
+    return this.openTrades().map((t) => {
+      const p = this.prices.get(t.symbol);
+      if (t.status === 'PENDING' || !p || !Number.isFinite(p.price)) {
+        return { ...t, current_price: null, unrealized_pnl: null, unrealized_pnl_percentage: null };
+      }
+      const pl = livePnl(t, p.price, this.feeRate);
+      return { ...t, current_price: p.price, unrealized_pnl: roundMoney(pl.profitLoss), unrealized_pnl_percentage: roundPct(pl.profitLossPercentage) };
+    });
+  }
+
+  private *filled(): Iterable<TradeJson> {
+    for (const t of this.open.values()) if (t.status !== 'PENDING') yield t;
+  }
+
+  private openTrades(): TradeJson[] {
+    return [...this.open.values()].reverse();
+  }
+
+  private priceJson(): Record<string, PriceJson> {
+    const out: Record<string, PriceJson> = {};
+    for (const [s, p] of this.prices) if (Number.isFinite(p.price)) out[s] = p.stale ? { price: p.price, ts: p.ts, stale: true } : { price: p.price, ts: p.ts };
+    return out;
+  }
+
+  private apply(d: DeltaJson): void {
+    for (const e of d.events) {
+      switch (e.type) {
+        case 'opened':
+          this.open.set(e.trade.id, e.trade);
+          break;
+        case 'closed':
+          this.open.delete(e.trade.id);
+          this.recent = [e.trade, ...this.recent.filter((t) => t.id !== e.trade.id)].slice(0, RECENT_CLOSED_LIMIT);
+          break;
+        case 'prices':
+          for (const [symbol, [price, ts]] of Object.entries(e.prices)) this.prices.set(symbol, { price, ts, stale: false });
+          for (const symbol of e.stale ?? []) {
+            const p = this.prices.get(symbol);
+            if (p) p.stale = true;
+          }
+          break;
+        case 'summary':
+          this.summaryValue = e.summary;
+          break;
+      }
+    }
+    this.seq = d.seq;
+  }
+
+  private adopt(s: SnapshotJson): void {
+    this.epoch = s.epoch;
+    this.seq = s.seq;
+    this.feeRate = s.fee_rate;
+    this.summaryValue = s.summary;
+    this.open.clear();
+    for (let i = s.open_positions.length - 1; i >= 0; i--) this.open.set(s.open_positions[i]!.id, s.open_positions[i]!);
+    this.recent = s.recent_closed.slice(0, RECENT_CLOSED_LIMIT);
+    this.prices.clear();
+    for (const [symbol, p] of Object.entries(s.prices)) this.prices.set(symbol, { price: p.price, ts: p.ts, stale: p.stale === true });
+  }
+
+  /** Polls the Redis snapshot until one continues the buffered deltas (or any, with none buffered). */
+  private bootstrap(): Promise<void> {
+    return (this.loading ??= (async () => {
+      try {
+        while (!this.stopped && !this.synced) {
+          const raw = await this.redis.get(this.key).catch((err: unknown) => (this.log.warn({ err: String(err) }, 'snapshot read failed'), null));
+          if (raw && this.tryAdopt(JSON.parse(raw) as SnapshotJson)) break;
+          await new Promise((r) => setTimeout(r, this.pollMs));
+        }
+      } finally {
+        this.loading = null;
+      }
+    })());
+  }
+
+  private tryAdopt(s: SnapshotJson): boolean {
+    const first = this.buffer[0];
+    if (first && (first.epoch !== s.epoch || s.seq < first.seq - 1)) return false; // older than what we hold
+    this.adopt(s);
+    const held = this.buffer;
+    this.buffer = [];
+    for (let i = 0; i < held.length; i++) {
+      const d = held[i]!;
+      if (d.seq <= this.seq) continue;
+      if (d.seq !== this.seq + 1) {
+        this.buffer = held.slice(i); // a hole inside the buffer: wait for a snapshot past it
+        return false;
+      }
+      this.apply(d);
+    }
+    this.synced = true;
+    this.everSynced = true;
+    this.bootstraps++;
+    this.log.info({ epoch: this.epoch, seq: this.seq }, 'mirror synced with the engine');
+    return true;
+  }
+}

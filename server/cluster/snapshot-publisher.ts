@@ -1,0 +1,54 @@
+// ROLE=engine: writes the public stream's snapshot (with its epoch and seq) to Redis so an edge can
+// (re)build its mirror: at start, then at most every SNAPSHOT_INTERVAL_MS while the seq moves.
+// Edges follow deltas through the adapter; this key only bootstraps them, so it may lag by one interval.
+import type { RedisClientType } from 'redis';
+import type { SnapshotJson } from '../../shared/protocol-types.ts';
+import type { Logger } from '../logger.ts';
+
+export interface SnapshotStream {
+  readonly seq: number;
+  snapshot(): SnapshotJson;
+}
+
+export class SnapshotPublisher {
+  private timer: NodeJS.Timeout | null = null;
+  private lastSeq = -1;
+  private writing = false;
+  /** Snapshots written (for tests and metrics). */
+  writes = 0;
+
+  constructor(
+    private readonly stream: SnapshotStream,
+    private readonly redis: RedisClientType,
+    private readonly key: string,
+    private readonly intervalMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.write();
+    this.timer = setInterval(() => {
+      if (this.stream.seq !== this.lastSeq) void this.write();
+    }, this.intervalMs);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private async write(): Promise<void> {
+    if (this.writing) return; // one in flight at most: a slow Redis gets fewer, not more, writes
+    this.writing = true;
+    try {
+      const snap = this.stream.snapshot();
+      await this.redis.set(this.key, JSON.stringify(snap));
+      this.lastSeq = snap.seq;
+      this.writes++;
+    } catch (err) {
+      this.log.warn({ err: String(err) }, 'snapshot publish failed; edges keep following deltas');
+    } finally {
+      this.writing = false;
+    }
+  }
+}
