@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/logger.ts';
-import { startApp, type AppHandle } from '../../server/app.ts';
+import { startApp, type AppHandle, type AppOptions } from '../../server/app.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 
 export interface TestServer {
@@ -17,7 +17,7 @@ export interface TestServer {
 
 export async function startTestServer(
   env: Record<string, string> = {},
-  opts: { db?: TestDatabase; signalsPerSecond?: number; keepDatabase?: boolean } = {},
+  opts: { db?: TestDatabase; signalsPerSecond?: number; keepDatabase?: boolean; app?: Pick<AppOptions, 'authLimits' | 'scrypt'> } = {},
 ): Promise<TestServer> {
   const db = opts.db ?? (await createTestDatabase());
   const botToken = env.BOT_TOKEN ?? `test-${randomBytes(12).toString('hex')}`;
@@ -34,6 +34,7 @@ export async function startTestServer(
   const app = await startApp(config, {
     log: createLogger(config.logLevel),
     ...(opts.signalsPerSecond ? { signalsPerSecond: opts.signalsPerSecond } : {}),
+    ...opts.app,
   });
   const url = `http://127.0.0.1:${app.port}`;
   let stopped = false;
