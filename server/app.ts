@@ -33,6 +33,15 @@ import { PublicStream } from './transport/socket/public-stream.ts';
 import { namespaceSink, registerPublicNamespace } from './transport/socket/public-namespace.ts';
 import { registerBotNamespace } from './transport/socket/bot-namespace.ts';
 import { PublicLiveView } from './engine/public-live-view.ts';
+import { inScope } from './queries/trade-scope.ts';
+import { UserRepository } from './persistence/user-repository.ts';
+import { PasswordHasher, type ScryptParams } from './users/password-hasher.ts';
+import { AccountService, type AuthLimits } from './users/account-service.ts';
+import { ManualTradeService } from './users/manual-trade-service.ts';
+import { registerAuthRoutes } from './transport/http/auth-routes.ts';
+import { registerUserRoutes } from './transport/http/user-routes.ts';
+import { UserStreams } from './transport/socket/user-streams.ts';
+import { registerMeNamespace } from './transport/socket/me-namespace.ts';
 
 export const WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta.url));
 
@@ -54,6 +63,9 @@ export interface AppOptions {
   webRoot?: string;
   /** Bot-namespace signals per second per connection before RATE_LIMITED. */
   signalsPerSecond?: number;
+  /** Login/registration rate limits and scrypt cost (tests lower the cost, never below N = 2^14). */
+  authLimits?: AuthLimits;
+  scrypt?: ScryptParams;
   /** Socket.IO adapter factory (ROLE=engine: Redis Streams); set before any namespace is made. */
   adapter?: Parameters<Server['adapter']>[0];
 }
@@ -93,7 +105,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   const stream = new PublicStream(live, namespaceSink(io.of('/public')), { broadcastIntervalMs: config.broadcastIntervalMs });
   registerPublicNamespace(io, stream);
   events.subscribe(stream);
-  events.subscribe({ closed: (t) => metrics.closes.inc({ status: t.status }) });
+  events.subscribe({ closed: (t, userId) => inScope(PUBLIC_SCOPE, userId) && metrics.closes.inc({ status: t.status }) });
 
   const feed: PriceFeed = createFeed(config, log);
   const tokens = new TokenRepository(orm);
@@ -117,6 +129,35 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   };
   registerBotNamespace(io, { auth, bot: botPort, log, signalsPerSecond: opts.signalsPerSecond ?? 2_000 });
 
+  // Users: accounts, manual trades in the shared book, and their private /me streams.
+  const users = new UserRepository(orm);
+  const accounts = new AccountService(users, tokens, new PasswordHasher(opts.scrypt), opts.authLimits);
+  const manualTrades = new ManualTradeService({
+    insert: (t) => users.insertManualTrade(t),
+    listTrades: (scope, q) => queries.listTrades(scope, q),
+    getTrade: (scope, id) => queries.getTrade(scope, id),
+    lastPrice: (symbol) => {
+      const p = book.lastPrice(symbol);
+      return p && { price: p.price, stale: staleness.isStale(symbol) };
+    },
+    engine,
+  });
+  const userStreams = new UserStreams(
+    {
+      metricTrades: (scope) => queries.metricTrades(scope, {}, Date.now()),
+      recentClosed: (scope, limit) => queries.recentClosed(scope, limit),
+      openTrades: (scope) => engine!.openTrades(scope),
+      lastPrice: (symbol) => book.lastPrice(symbol),
+      unrealizedOf: (id) => book.unrealizedOf(id),
+      isStale: (symbol) => staleness.isStale(symbol),
+      feeRate: config.feeRate,
+      emitToRoom: (room, event, payload) => io.of('/me').to(room).emit(event, payload),
+    },
+    { broadcastIntervalMs: config.broadcastIntervalMs },
+  );
+  events.subscribe(userStreams);
+  registerMeNamespace(io, { auth, streams: userStreams, log });
+
   let accepting = true;
   const router = new HttpRouter(log.child({ module: 'http' }));
   registerPublicRoutes(
@@ -128,6 +169,8 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
     live,
   );
   registerSignalRoutes(router, auth, botPort);
+  registerAuthRoutes(router, accounts);
+  registerUserRoutes(router, auth, manualTrades);
   registerOpsRoutes(
     router,
     {
@@ -139,7 +182,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
       }),
     },
     async () => {
-      metrics.openTrades.set(book.size);
+      metrics.openTrades.set(engine!.openTrades(PUBLIC_SCOPE).length);
       for (const n of ['/public', '/bot', '/me']) metrics.viewers.set({ namespace: n }, io.of(n).sockets.size);
       metrics.feedAge.set(Math.min(staleness.feedAge(Date.now()) / 1000, 1e9));
       metrics.staleSymbols.set(staleness.staleSymbols().length);
@@ -174,6 +217,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   }, Math.min(1000, config.priceStaleMs));
   watch();
   stream.start();
+  userStreams.start();
 
   const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
     app.listen(config.host, config.port, (token) => (token ? resolve(token) : reject(new Error(`cannot listen on ${config.host}:${config.port}`))));
@@ -189,6 +233,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
       uWS.us_listen_socket_close(listenSocket);
       clearInterval(sweep);
       stream.stop();
+      userStreams.stop();
       await feed.stop();
       const flushed = await engine!.flush(5_000);
       if (!flushed) log.error({ pending: engine!.pendingCloses }, 'shutdown: some closes were not written');

@@ -1,0 +1,69 @@
+// /me: a user's own trades as a snapshot/delta stream (SPEC §5). Handshake `auth: {token}` of a user;
+// anything else gets connect_error `unauthorized`. Each socket joins only its own user's room.
+import type { Namespace, Server, Socket } from 'socket.io';
+import { NAMESPACES, type MeClientToServer, type MeServerToClient } from '../../../shared/socket-events.ts';
+import type { TokenAuth } from '../../auth/token-auth.ts';
+import type { Logger } from '../../logger.ts';
+import type { UserStreams } from './user-streams.ts';
+
+const RESYNC_MIN_INTERVAL_MS = 250;
+
+type MeSocket = Socket<MeClientToServer, MeServerToClient, Record<string, never>, { userId: number }>;
+
+export function registerMeNamespace(io: Server, deps: { auth: TokenAuth; streams: UserStreams; log: Logger }): Namespace {
+  const nsp = io.of(NAMESPACES.me) as unknown as Namespace<MeClientToServer, MeServerToClient>;
+  const log = deps.log.child({ module: 'me-namespace' });
+
+  nsp.use((socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    deps.auth
+      .verify(token, 'user')
+      .then((identity) => {
+        if (!identity || identity.userId === null) return next(new Error('unauthorized'));
+        (socket as MeSocket).data.userId = identity.userId;
+        next();
+      })
+      .catch(() => next(new Error('unauthorized')));
+  });
+
+  nsp.on('connection', (raw) => {
+    const socket = raw as MeSocket;
+    const userId = socket.data.userId;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      deps.streams.release(userId);
+    };
+    socket.on('disconnect', release);
+    deps.streams.acquire(userId).then(
+      (stream) => {
+        if (!socket.connected) return release();
+        // Snapshot first (it flushes queued deltas to the room), then join: no delta falls between.
+        const first = stream.snapshot();
+        void socket.join(stream.room);
+        socket.emit('snapshot', first);
+        let lastResync = 0;
+        let deferred: NodeJS.Timeout | null = null;
+        const send = () => {
+          deferred = null;
+          lastResync = Date.now();
+          if (socket.connected) socket.emit('snapshot', stream.snapshot());
+        };
+        socket.on('resync', () => {
+          if (deferred) return;
+          const wait = lastResync + RESYNC_MIN_INTERVAL_MS - Date.now();
+          if (wait <= 0) send();
+          else deferred = setTimeout(send, wait);
+        });
+        socket.on('disconnect', () => deferred && clearTimeout(deferred));
+      },
+      (err: unknown) => {
+        log.warn({ err: String(err), userId }, 'could not open the user stream');
+        release();
+        socket.disconnect(true);
+      },
+    );
+  });
+  return nsp as unknown as Namespace;
+}

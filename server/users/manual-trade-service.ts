@@ -1,0 +1,106 @@
+// A user's manual trades: open (stored, then put in the shared book), list, read and close their own.
+// Every read is scoped with userScope(); another user's trade is "not found", never "forbidden".
+import { manualTradeSchema, levelIssues, tradeIdSchema } from '../../shared/manual-trade-schema.ts';
+import type { TradeJson } from '../../shared/protocol-types.ts';
+import { quantityFor } from '../../shared/trade-math.ts';
+import { parseWith } from '../../shared/validation.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import type { OwnedTrade } from '../engine/ports.ts';
+import type { NewManualTrade } from '../persistence/user-repository.ts';
+import type { TradeRow } from '../persistence/rows.ts';
+import { tradeRowToJson } from '../persistence/trade-mapper.ts';
+import type { ListQuery } from '../queries/list-query.ts';
+import { inScope, userScope, type TradeScope } from '../queries/trade-scope.ts';
+
+export interface ManualTradeDeps {
+  insert(t: NewManualTrade): Promise<TradeRow>;
+  listTrades(scope: TradeScope, q: ListQuery): Promise<{ count: number; results: TradeJson[] }>;
+  getTrade(scope: TradeScope, id: number): Promise<TradeJson | null>;
+  /** The book's last price for a symbol, and whether the feed has gone stale on it. */
+  lastPrice(symbol: string): { price: number; stale: boolean } | undefined;
+  engine: {
+    addUserTrade(t: OwnedTrade): void;
+    openTrade(id: number): OwnedTrade | undefined;
+    closeManually(id: number, status: 'CLOSED_MANUAL'): Promise<TradeJson>;
+  };
+  now?: () => number;
+}
+
+export class ManualTradeService {
+  private now: () => number;
+
+  constructor(private deps: ManualTradeDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  async open(userId: number, payload: unknown): Promise<TradeJson> {
+    const parsed = parseWith(manualTradeSchema, payload);
+    if (!parsed.ok) throw new ValidationError(parsed.error);
+    const p = parsed.value;
+    let entry: number;
+    if (p.entry_price === 'market') {
+      const last = this.deps.lastPrice(p.symbol);
+      if (!last) throw new ConflictError(`no price for ${p.symbol} yet: give entry_price as a number`, 'entry_price');
+      if (last.stale) throw new ConflictError(`the price of ${p.symbol} is stale: give entry_price as a number`, 'entry_price');
+      entry = last.price;
+      const [issue] = levelIssues(p.direction, entry, p.take_profit, p.stop_loss);
+      if (issue) {
+        throw new ValidationError({ code: 'VALIDATION_ERROR', field: issue.field, message: `${issue.field}: ${issue.message} (market price ${entry})` });
+      }
+    } else {
+      entry = p.entry_price;
+    }
+    const row = await this.deps.insert({
+      userId,
+      symbol: p.symbol,
+      direction: p.direction,
+      marketType: p.market_type,
+      timeframe: p.timeframe,
+      leverage: p.leverage,
+      entryPrice: entry,
+      entryTime: new Date(this.now()),
+      positionSize: p.position_size,
+      quantity: quantityFor(p.position_size, p.leverage, entry),
+      takeProfit: p.take_profit,
+      stopLoss: p.stop_loss,
+    });
+    const trade = tradeRowToJson(row);
+    this.deps.engine.addUserTrade({ trade, userId });
+    return trade;
+  }
+
+  list(userId: number, q: ListQuery): Promise<{ count: number; results: TradeJson[] }> {
+    return this.deps.listTrades(userScope(userId), q);
+  }
+
+  async get(userId: number, rawId: string): Promise<TradeJson> {
+    const id = parseId(rawId);
+    const trade = await this.deps.getTrade(userScope(userId), id);
+    if (!trade) throw new NotFoundError(`no trade ${id}`);
+    return trade;
+  }
+
+  /** Closes the user's own open trade at the last price (CLOSED_MANUAL); resolves after commit. */
+  async close(userId: number, rawId: string): Promise<TradeJson> {
+    const id = parseId(rawId);
+    const scope = userScope(userId);
+    const open = this.deps.engine.openTrade(id);
+    if (open && inScope(scope, open.userId)) {
+      try {
+        return await this.deps.engine.closeManually(id, 'CLOSED_MANUAL');
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err; // lost a race with a TP/SL close: answer as below
+      }
+    }
+    const stored = await this.deps.getTrade(scope, id);
+    if (!stored) throw new NotFoundError(`no trade ${id}`);
+    throw new ConflictError(`trade ${id} is not open (${stored.status})`);
+  }
+}
+
+function parseId(raw: string): number {
+  const r = tradeIdSchema.safeParse(raw);
+  // A malformed id names no trade of this user: the same 404 as any other.
+  if (!r.success) throw new NotFoundError(`no trade ${raw}`);
+  return r.data;
+}
