@@ -1,0 +1,46 @@
+// Small HTTP and socket helpers for the user API tests: register/login, authorised JSON calls, /me sockets.
+import { io, type Socket } from 'socket.io-client';
+import type { AppOptions } from '../../server/app.ts';
+
+/** Fast but valid scrypt cost and limits no test trips by accident. */
+export const TEST_APP_OPTIONS: Pick<AppOptions, 'authLimits' | 'scrypt'> = {
+  scrypt: { N: 2 ** 14, r: 8, p: 1 },
+  authLimits: { loginsPerIpPerMinute: 100_000, failuresPerUsername: 100_000, registrationsPerIpPerHour: 100_000 },
+};
+
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+}
+
+export async function call<T = any>(url: string, method: string, path: string, opts: { token?: string; body?: unknown; raw?: string } = {}): Promise<Reply<T>> {
+  const headers: Record<string, string> = {};
+  if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
+  let body: string | undefined = opts.raw;
+  if (opts.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(opts.body);
+  }
+  const res = await fetch(`${url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+export async function register(url: string, username: string, password = 'correct horse'): Promise<{ token: string; user_id: number }> {
+  const r = await call(url, 'POST', '/api/auth/register', { body: { username, password } });
+  if (r.status !== 201) throw new Error(`register ${username}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+export function connectMe(url: string, token: unknown): Socket {
+  return io(`${url}/me`, { auth: token === undefined ? {} : { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+}
+
+/** Resolves with the connect_error message, or 'connected'. */
+export function handshake(socket: Socket, timeoutMs = 5000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('handshake timeout')), timeoutMs);
+    socket.once('connect', () => (clearTimeout(timer), resolve('connected')));
+    socket.once('connect_error', (e) => (clearTimeout(timer), resolve(e.message)));
+  });
+}
