@@ -92,7 +92,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   engine = new TradeEngine(book, store, events, publicState, { positionSize: config.positionSize, entryMode: config.entryMode }, log.child({ module: 'engine' }));
   const hydrated = await engine.hydrate();
   // Trades open across a restart saw no prices while we were down: record the gap (SPEC §2).
-  for (const symbol of new Set(book.trades().map((t) => t.symbol))) engine.markGap(symbol);
+  engine.markGaps(null);
   log.info({ hydrated }, 'book hydrated');
 
   const staleness = new StalenessMonitor(config.priceStaleMs);
@@ -210,10 +210,9 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   const sweep = setInterval(() => {
     engine!.expireDue();
     const symbols = watch();
-    for (const s of staleness.sweep(Date.now(), symbols)) {
-      engine!.markGap(s);
-      events.staleness(s, true);
-    }
+    const stale = new Set(staleness.sweep(Date.now(), symbols));
+    if (stale.size > 0) engine!.markGaps(stale);
+    for (const s of stale) events.staleness(s, true);
   }, Math.min(1000, config.priceStaleMs));
   watch();
   stream.start();

@@ -194,8 +194,19 @@ export class TradeEngine {
   }
 
   markGap(symbol: string): void {
-    this.book.markGap(symbol);
-    for (const o of this.open.values()) if (o.trade.symbol === symbol) o.trade.price_gap = true;
+    this.markGaps(new Set([symbol]));
+  }
+
+  /** One pass over the open trades for many symbols at once (null = every open trade): start-up and stale sweeps. */
+  markGaps(symbols: ReadonlySet<string> | null): void {
+    const marked = new Set<string>();
+    for (const o of this.open.values()) {
+      const s = o.trade.symbol;
+      if (symbols !== null && !symbols.has(s)) continue;
+      o.trade.price_gap = true;
+      if (!marked.has(s)) (marked.add(s), this.book.markGap(s));
+    }
+    if (symbols !== null) for (const s of symbols) if (!marked.has(s)) this.book.markGap(s);
   }
 
   private addOpen(t: OwnedTrade): void {
