@@ -3,7 +3,6 @@
 import uWS from 'uWebSockets.js';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import { UnavailableError } from '../errors.ts';
 import { openDatabase } from '../persistence/database.ts';
 import { initOrm } from '../persistence/orm.ts';
 import { TradeQueries } from '../queries/trade-queries.ts';
@@ -58,8 +57,9 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
     },
     mirror,
   );
-  router.post('/api/signals', () => {
-    throw new UnavailableError('this is an edge node (ROLE=edge): send signals to the engine; nothing was stored');
+  // Bots talk to the engine; a misrouted one gets a retryable answer that says where to go.
+  router.post('/api/signals', (ex) => {
+    ex.json(503, { error: { code: 'UNAVAILABLE', message: 'this is an edge node (ROLE=edge): send signals to the engine; nothing was stored' } });
   });
   registerOpsRoutes(
     router,
