@@ -18,7 +18,9 @@ export function isUnavailableError(err: unknown): boolean {
   }
   if (e.name === 'KnexTimeoutError' || e.name === 'ConnectionException') return true;
   const msg = typeof e.message === 'string' ? e.message : '';
-  if (/Connection terminated|timeout exceeded when trying to connect|Timeout acquiring a connection|Connection ended unexpectedly|the database system is (starting up|shutting down)/i.test(msg)) {
+  // "Transaction query already complete": knex rolled the transaction back because its connection
+  // died (e.g. pg_terminate_backend) while our code still had queries to run in it: nothing committed.
+  if (/Connection terminated|timeout exceeded when trying to connect|Timeout acquiring a connection|Connection ended unexpectedly|the database system is (starting up|shutting down)|Transaction query already complete/i.test(msg)) {
     return true;
   }
   return e.cause !== undefined && e.cause !== err && isUnavailableError(e.cause);
