@@ -3,9 +3,7 @@
 import { pino } from 'pino';
 import { ConfigError, loadConfig } from '../config.ts';
 import { Flags, UsageError, parseArgs } from './cli-args.ts';
-import { createCommandContext, type CommandContext } from './command-context.ts';
-import { tokenCreate, tokenList, tokenRevoke } from './token-commands.ts';
-import { tradesExport, tradesImport } from './trade-commands.ts';
+import type { CommandContext } from './command-context.ts';
 
 const HELP = `Paperbook operator CLI
 
@@ -28,13 +26,14 @@ Exit codes: 0 ok, 1 failure, 2 usage error. See docs/operations.md.`;
 
 type Command = (ctx: CommandContext, flags: Flags) => Promise<void>;
 
-const COMMANDS: Record<string, Command> = {
-  migrate,
-  'token:create': tokenCreate,
-  'token:revoke': tokenRevoke,
-  'token:list': tokenList,
-  'trades:export': tradesExport,
-  'trades:import': tradesImport,
+// Loaded on demand: `help` and usage errors answer without loading the ORM.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  migrate: async () => migrate,
+  'token:create': async () => (await import('./token-commands.ts')).tokenCreate,
+  'token:revoke': async () => (await import('./token-commands.ts')).tokenRevoke,
+  'token:list': async () => (await import('./token-commands.ts')).tokenList,
+  'trades:export': async () => (await import('./trade-commands.ts')).tradesExport,
+  'trades:import': async () => (await import('./trade-commands.ts')).tradesImport,
 };
 
 async function migrate(ctx: CommandContext, flags: Flags): Promise<void> {
@@ -65,8 +64,8 @@ async function main(argv: readonly string[]): Promise<number> {
     (command === undefined ? process.stderr : process.stdout).write(HELP + '\n');
     return command === undefined ? 2 : 0;
   }
-  const run = COMMANDS[command];
-  if (!run) return usage(new UsageError(`unknown command "${command}"`));
+  const load = COMMANDS[command];
+  if (!load) return usage(new UsageError(`unknown command "${command}"`));
 
   let config;
   try {
@@ -78,6 +77,7 @@ async function main(argv: readonly string[]): Promise<number> {
   // Logs go to stderr: stdout carries results (a CSV, a secret).
   const log = pino({ level: config.logLevel, base: { app: 'paperbook-cli' } }, pino.destination(2));
   try {
+    const [run, { createCommandContext }] = await Promise.all([load(), import('./command-context.ts')]);
     await run(createCommandContext(config, log), new Flags(flags, command));
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {

@@ -15,7 +15,7 @@ const T = '2025-03-01T12:00:00Z';
 const GOOD = `1,1,,BTCUSDT,LONG,SPOT,1h,0.5,1,50000,${T},100,0.002,52000,49000,CLOSED_TP,52000,2025-03-01T13:00:00Z,0.204,3.796,3.796,${T},${T}`;
 const OPEN = `2,,,ETHUSDT,SHORT,SPOT,4h,0.7,1,3000,${T},100,0.0333,2900,3100,OPEN,,,,,,${T},${T}`;
 
-describe('trades:import of a malformed file', () => {
+describe('trades:import of a malformed file', { timeout: 120_000 }, () => {
   let db: TestDatabase;
   let dir: string;
   const env = () => ({ DATABASE_URL: db.url });

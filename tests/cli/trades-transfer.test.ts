@@ -18,7 +18,7 @@ async function count(url: string, sql: string): Promise<number> {
   return withAdmin(url, async (k) => Number((await k.raw(sql)).rows[0].n));
 }
 
-describe('trades:export / trades:import', () => {
+describe('trades:export / trades:import', { timeout: 120_000 }, () => {
   let source: TestStore;
   let target: TestDatabase;
   let dir: string;
