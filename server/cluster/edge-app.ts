@@ -14,6 +14,7 @@ import { registerPublicRoutes } from '../transport/http/public-routes.ts';
 import { registerOpsRoutes } from '../transport/http/ops-routes.ts';
 import { createIoServer } from '../transport/socket/io-server.ts';
 import { registerPublicNamespace } from '../transport/socket/public-namespace.ts';
+import { STREAM_ROOM } from '../transport/socket/public-stream.ts';
 import { NAMESPACES } from '../../shared/socket-events.ts';
 import { WEB_ROOT, type AppHandle } from '../app.ts';
 import { connectRedisBus } from './redis-bus.ts';
@@ -42,8 +43,12 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
   const app = uWS.App();
   const io = createIoServer(app);
   io.adapter(bus.adapter);
-  const mirror = new SnapshotMirror(bus.client, bus.keys.snapshot, log.child({ module: 'mirror' }));
-  tapStreamDeltas(io.of(NAMESPACES.public), (d) => mirror.onDelta(d));
+  const mirror = new SnapshotMirror(bus.client, bus.keys, log.child({ module: 'mirror' }));
+  const publicNsp = io.of(NAMESPACES.public);
+  tapStreamDeltas(publicNsp, (d) => mirror.onDelta(d));
+  // A new engine: every viewer here gets its fresh snapshot at once (one local room publish),
+  // without waiting for its first delta to reveal the new epoch.
+  mirror.onNewEpoch = () => publicNsp.local.to(STREAM_ROOM).emit('snapshot', mirror.snapshot());
   registerPublicNamespace(io, mirror);
   await mirror.start(FIRST_SNAPSHOT_WAIT_MS);
 

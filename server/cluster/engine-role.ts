@@ -29,7 +29,7 @@ export async function startEngine(config: Config, opts: AppOptions): Promise<Rol
 
   const bus = await connectRedisBus({ url: config.redisUrl, clusterName: config.clusterName, log });
   const app = await startApp(config, { ...opts, adapter: bus.adapter });
-  const publisher = new SnapshotPublisher(app.stream, bus.client, bus.keys.snapshot, config.snapshotIntervalMs, log.child({ module: 'snapshot-publisher' }));
+  const publisher = new SnapshotPublisher(app.stream, bus.client, bus.keys, config.snapshotIntervalMs, log.child({ module: 'snapshot-publisher' }));
   await publisher.start();
   log.info({ epoch: app.stream.epoch }, 'active engine');
 

@@ -6,7 +6,7 @@ import type { Logger } from '../logger.ts';
 
 export interface RedisBus {
   client: RedisClientType;
-  keys: { snapshot: string; stream: string };
+  keys: { snapshot: string; epoch: string; stream: string };
   /** Socket.IO adapter factory for `io.adapter(…)`. */
   adapter: ReturnType<typeof createAdapter>;
   close(): Promise<void>;
@@ -52,7 +52,7 @@ export async function connectRedisBus(o: RedisBusOptions): Promise<RedisBus> {
   });
   return {
     client,
-    keys: { snapshot: `${o.clusterName}:snapshot`, stream },
+    keys: { snapshot: `${o.clusterName}:snapshot`, epoch: `${o.clusterName}:epoch`, stream },
     adapter,
     async close() {
       await client.close().catch(() => client.destroy());

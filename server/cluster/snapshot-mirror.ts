@@ -53,23 +53,40 @@ export class SnapshotMirror {
   private buffer: DeltaJson[] = [];
   private loading: Promise<void> | null = null;
   private stopped = false;
+  private epochWatch: NodeJS.Timeout | null = null;
+  /** Called after the mirror adopted a snapshot of a new epoch (a new engine took over). */
+  onNewEpoch: (() => void) | null = null;
 
   constructor(
     private readonly redis: RedisClientType,
-    private readonly key: string,
+    private readonly keys: { snapshot: string; epoch: string },
     private readonly log: Logger,
     private readonly pollMs = 50,
+    private readonly epochPollMs = 500,
   ) {}
 
   /** Bootstraps; resolves when synced or after `waitMs` (the edge then serves and keeps trying). */
   async start(waitMs: number): Promise<void> {
     const loading = this.bootstrap();
+    this.epochWatch = setInterval(() => void this.checkEpoch(), this.epochPollMs);
     await Promise.race([loading, new Promise((r) => setTimeout(r, waitMs).unref())]);
     if (!this.synced) this.log.warn({ waitMs }, 'no engine snapshot in Redis yet; serving empty until one appears');
   }
 
   stop(): void {
     this.stopped = true;
+    if (this.epochWatch) clearInterval(this.epochWatch);
+  }
+
+  /** A new engine may be quiet (no deltas yet): its epoch key tells us to rebuild anyway. */
+  private async checkEpoch(): Promise<void> {
+    if (!this.synced) return;
+    const epoch = await this.redis.get(this.keys.epoch).catch(() => null);
+    if (!epoch || epoch === this.epoch || !this.synced) return;
+    this.log.info({ epoch, had: this.epoch }, 'new engine epoch announced: rebuilding mirror');
+    this.synced = false;
+    this.buffer = [];
+    void this.bootstrap();
   }
 
   /** A delta the adapter relayed to this edge (the engine emitted it to the stream room). */
@@ -192,7 +209,7 @@ export class SnapshotMirror {
     return (this.loading ??= (async () => {
       try {
         while (!this.stopped && !this.synced) {
-          const raw = await this.redis.get(this.key).catch((err: unknown) => (this.log.warn({ err: String(err) }, 'snapshot read failed'), null));
+          const raw = await this.redis.get(this.keys.snapshot).catch((err: unknown) => (this.log.warn({ err: String(err) }, 'snapshot read failed'), null));
           if (raw && this.tryAdopt(JSON.parse(raw) as SnapshotJson)) break;
           await new Promise((r) => setTimeout(r, this.pollMs));
         }
@@ -205,6 +222,7 @@ export class SnapshotMirror {
   private tryAdopt(s: SnapshotJson): boolean {
     const first = this.buffer[0];
     if (first && (first.epoch !== s.epoch || s.seq < first.seq - 1)) return false; // older than what we hold
+    const newEpoch = this.everSynced && s.epoch !== this.epoch;
     this.adopt(s);
     const held = this.buffer;
     this.buffer = [];
@@ -221,6 +239,7 @@ export class SnapshotMirror {
     this.everSynced = true;
     this.bootstraps++;
     this.log.info({ epoch: this.epoch, seq: this.seq }, 'mirror synced with the engine');
+    if (newEpoch) this.onNewEpoch?.();
     return true;
   }
 }

@@ -7,6 +7,7 @@ import type { Logger } from '../logger.ts';
 
 export interface SnapshotStream {
   readonly seq: number;
+  readonly epoch: string;
   snapshot(): SnapshotJson;
 }
 
@@ -20,12 +21,14 @@ export class SnapshotPublisher {
   constructor(
     private readonly stream: SnapshotStream,
     private readonly redis: RedisClientType,
-    private readonly key: string,
+    private readonly keys: { snapshot: string; epoch: string },
     private readonly intervalMs: number,
     private readonly log: Logger,
   ) {}
 
   async start(): Promise<void> {
+    // The epoch key is tiny: edges poll it to notice a new engine even when no delta flows.
+    await this.redis.set(this.keys.epoch, this.stream.epoch).catch((err: unknown) => this.log.warn({ err: String(err) }, 'epoch publish failed'));
     await this.write();
     this.timer = setInterval(() => {
       if (this.stream.seq !== this.lastSeq) void this.write();
@@ -42,7 +45,7 @@ export class SnapshotPublisher {
     this.writing = true;
     try {
       const snap = this.stream.snapshot();
-      await this.redis.set(this.key, JSON.stringify(snap));
+      await this.redis.set(this.keys.snapshot, JSON.stringify(snap));
       this.lastSeq = snap.seq;
       this.writes++;
     } catch (err) {
