@@ -66,11 +66,39 @@ const numOrNull = (v: unknown): number | null => (v === null || v === undefined 
 export function parseTimestamp(v: unknown): Date {
   if (v instanceof Date) return v;
   const s = String(v);
+  const fast = typeof v === 'string' ? parseUtcText(v) : NaN;
+  if (!Number.isNaN(fast)) return new Date(fast);
   const iso = s.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) throw new Error(`unparseable timestamp: ${s}`);
   return d;
 }
+const digits = (s: string, from: number, to: number): number => {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    n = n * 10 + d;
+  }
+  return n;
+};
+
+/**
+ * Hydration reads a million of these: PostgreSQL's UTC text form `2024-01-02 03:04:05.678901+00`
+ * parsed by position (NaN for any other form, which takes the general path).
+ */
+function parseUtcText(s: string): number {
+  const n = s.length;
+  if (n < 22 || s.charCodeAt(10) !== 32 || s.charCodeAt(n - 3) !== 43 || s.charCodeAt(n - 2) !== 48 || s.charCodeAt(n - 1) !== 48) return NaN;
+  let ms = 0;
+  if (n > 22) {
+    if (s.charCodeAt(19) !== 46) return NaN;
+    const frac = s.slice(20, Math.min(23, n - 3)).padEnd(3, '0');
+    ms = digits(frac, 0, 3);
+  }
+  return Date.UTC(digits(s, 0, 4), digits(s, 5, 7) - 1, digits(s, 8, 10), digits(s, 11, 13), digits(s, 14, 16), digits(s, 17, 19), ms);
+}
+
 const dateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : parseTimestamp(v));
 
 export function signalRowFromDb(r: Raw): SignalRow {
