@@ -2,6 +2,7 @@
 // (bounded by the open-trade count: each trade closes once) and are retried with backoff.
 import type { TradeJson } from '../../shared/protocol-types.ts';
 import type { Logger } from '../logger.ts';
+import { ConflictError } from '../errors.ts';
 import type { CloseRecord, TradeStorePort } from './ports.ts';
 
 type Announce = (rec: CloseRecord, persisted: boolean) => TradeJson | null;
@@ -65,7 +66,7 @@ export class CloseWriter {
     if (!w) return;
     this.waiters.delete(rec.id);
     if (t) w.resolve(t);
-    else w.reject(new Error('closed elsewhere'));
+    else w.reject(new ConflictError('the trade was closed elsewhere first'));
   }
 
   private scheduleRetry(): void {
