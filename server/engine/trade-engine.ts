@@ -220,8 +220,10 @@ export class TradeEngine {
     if (!o) return null;
     this.open.delete(rec.id);
     if (!persisted) {
-      // Another process closed it first: the database holds its close, not ours. Nothing to announce here.
+      // Another process closed it first: the database holds its close, not ours. Nothing to announce
+      // here (the winner announces it), but our summary takes the database's close so it stays true.
       this.log.warn({ trade: rec.id }, 'trade was already closed elsewhere');
+      if (inScope(PUBLIC_SCOPE, o.userId)) void this.foldForeignClose(rec.id);
       return null;
     }
     const closed: TradeJson = {
@@ -241,6 +243,13 @@ export class TradeEngine {
     }
     this.events.closed(closed, o.userId);
     return closed;
+  }
+
+  private async foldForeignClose(id: number): Promise<void> {
+    const t = await this.store.getTrade(id).catch(() => null);
+    if (!t) return;
+    if (t.trade.status === 'CANCELLED') this.publicState.cancelled();
+    else if (t.trade.status.startsWith('CLOSED_')) this.publicState.closed(t.trade);
   }
 
   /** For shutdown: wait until queued closes are written (or the deadline passes). */
