@@ -5,6 +5,8 @@ import { bookBench } from './book-bench.ts';
 import { fanoutBench } from './fanout-bench.ts';
 import { latencyBench } from './latency-bench.ts';
 import { ingestBench } from './ingest-bench.ts';
+import { startupBench } from './startup-bench.ts';
+import { pageBench } from './page-bench.ts';
 import { benchDatabasesIfOpen } from './support/bench-db.ts';
 
 export interface BenchRow {
@@ -24,7 +26,7 @@ export interface BenchResult {
 }
 
 // Flags: --json, --only P3,P5, and sizes: --trades N --symbols N (P1/P2/P7), --viewers N
-// --viewer-procs N (P3/P4/P7), --signals N (P4), --in-flight N (P5), --hydrate N (P6),
+// --viewer-procs N (P3/P4/P7), --signals N (P4), --in-flight N (P5), --hydrate N (P6), --page-trades N (P8),
 // --seconds N (measure window of P3/P5).
 const argv = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -42,7 +44,9 @@ const BENCHES: Array<{ ids: string[]; run: () => Promise<BenchResult> }> = [
     run: () => fanoutBench({ viewers: num('viewers'), viewerProcs: num('viewer-procs'), measureMs: seconds && seconds * 1000 }),
   },
   { ids: ['P4'], run: () => latencyBench({ viewers: num('viewers'), viewerProcs: num('viewer-procs'), signals: num('signals') }) },
+  { ids: ['P6'], run: () => startupBench({ trades: num('hydrate') }) },
   { ids: ['P5'], run: () => ingestBench({ inFlight: num('in-flight'), measureMs: seconds && seconds * 1000 }) },
+  { ids: ['P8'], run: () => pageBench({ trades: num('page-trades') }) },
 ];
 
 const json = argv.includes('--json');

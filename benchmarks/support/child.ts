@@ -1,6 +1,7 @@
 // Child processes for benchmarks (servers, viewers, bots): spawned with tsx and an IPC channel;
 // `call` sends a command and resolves with the child's reply to it.
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export interface Child {
@@ -96,3 +97,9 @@ export function settledRss(): number {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Peak resident set (VmHWM) in bytes. */
+export function peakRss(): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}

@@ -2,7 +2,6 @@
 // PRICE_FEED=bot), `bare-ws` (the baseline: bare Socket.IO on Node's http server, i.e. ws) or
 // `bare-uws` (the ceiling: bare Socket.IO attached to uWS with the product's limits).
 // Argv: mode, then JSON options. Reports {type:'ready', port, startMs, peakRss}.
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { Server } from 'socket.io';
 import uWS from 'uWebSockets.js';
@@ -10,7 +9,7 @@ import { SOCKET_LIMITS } from '../../server/transport/socket/io-server.ts';
 import { loadConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/logger.ts';
 import { startApp, type AppHandle } from '../../server/app.ts';
-import { serveCommands, settledRss } from './child.ts';
+import { peakRss, serveCommands, settledRss } from './child.ts';
 
 interface Options {
   databaseUrl?: string;
@@ -22,12 +21,6 @@ interface Options {
 
 const mode = process.argv[2];
 const opts = JSON.parse(process.argv[3] ?? '{}') as Options;
-
-/** Peak resident set (VmHWM) in bytes. */
-export function peakRss(): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
-}
 
 async function main(): Promise<void> {
   const t0 = performance.now();

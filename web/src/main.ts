@@ -8,7 +8,9 @@ import './styles.css';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('#app missing');
-const dashboard = new DashboardState(createPublicSocket());
+// `?batch=off` applies every stream message as it arrives (the frame-time benchmark's baseline).
+const perMessage = new URLSearchParams(location.search).get('batch') === 'off';
+const dashboard = new DashboardState(createPublicSocket(), perMessage ? (flush) => flush() : undefined);
 const equity = new EquityState();
 mount(App, { target, props: { dashboard, equity } });
 dashboard.start();
