@@ -7,11 +7,10 @@ import knex from 'knex';
 import type { Socket } from 'socket.io-client';
 import type { SignalAck } from '../../shared/protocol-types.ts';
 import { computePerformance, type MetricTrade } from '../../shared/metrics/index.ts';
-import { quantityFor } from '../../shared/trade-math.ts';
 import { tradeRowFromDb, TRADE_COLUMNS } from '../../server/persistence/rows.ts';
-import { tradeRowToJson } from '../../server/persistence/trade-mapper.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { connectBot, connected, connectPublic, Recorder } from '../helpers/sockets.ts';
+import { call, register, TEST_APP_OPTIONS } from '../users/user-client.ts';
 
 const SYMBOLS = ['BTCUSDT', 'ETHUSDT'] as const;
 let server: TestServer;
@@ -19,7 +18,7 @@ let bot: Socket;
 let db: ReturnType<typeof knex>;
 let viewer: Recorder;
 let ticker: Recorder;
-let userId = 0;
+let userToken = '';
 const userTradeIds = new Set<number>();
 let ts = Date.now();
 
@@ -43,16 +42,13 @@ async function apply(s: Step): Promise<void> {
     });
     expect(ack.ok).toBe(true);
   } else if (s.kind === 'user') {
-    // A user's manual trade, stored and put in the same book as the system's.
-    const [row] = await db.raw(
-      `INSERT INTO paper_trades (user_id, symbol, direction, market_type, timeframe, confidence, leverage, entry_price, entry_time,
-         position_size, quantity, take_profit, stop_loss, status)
-       VALUES (?, ?, ?, 'SPOT', '1h', 0.5, 1, 100, now(), ?, ?, ?, ?, 'OPEN') RETURNING ${TRADE_COLUMNS}`,
-      [userId, symbol, s.long ? 'LONG' : 'SHORT', s.size, quantityFor(s.size, 1, 100), s.long ? 104 : 96, s.long ? 96 : 104],
-    ).then((r: { rows: Record<string, unknown>[] }) => r.rows);
-    const trade = tradeRowToJson(tradeRowFromDb(row!));
-    userTradeIds.add(trade.id);
-    server.app.engine.addUserTrade({ trade, userId });
+    // A user's manual trade through the real user API: stored, then put in the same book as the system's.
+    const r = await call(server.url, 'POST', '/api/paper-trades', {
+      token: userToken,
+      body: { symbol, direction: s.long ? 'LONG' : 'SHORT', entry_price: 100, take_profit: s.long ? 104 : 96, stop_loss: s.long ? 96 : 104, position_size: s.size },
+    });
+    expect(r.status).toBe(201);
+    userTradeIds.add(r.body.id);
   } else {
     await bot.timeout(5000).emitWithAck('prices', { ticks: [{ symbol, price: 100 + s.move, ts: ++ts }] });
   }
@@ -115,10 +111,9 @@ async function checkWall(): Promise<void> {
 }
 
 beforeAll(async () => {
-  server = await startTestServer({ BROADCAST_INTERVAL_MS: '20' });
+  server = await startTestServer({ BROADCAST_INTERVAL_MS: '20' }, { app: TEST_APP_OPTIONS });
   db = knex({ client: 'pg', connection: server.db.url, pool: { min: 0, max: 2 } });
-  const [u] = (await db.raw(`INSERT INTO users (username, password_hash) VALUES ('alice', 'x') RETURNING id`)).rows;
-  userId = Number(u.id);
+  userToken = (await register(server.url, 'alice')).token;
   bot = connectBot(server.url, server.botToken);
   await connected(bot);
   viewer = new Recorder(connectPublic(server.url));

@@ -29,12 +29,12 @@ describe('register', () => {
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ token: expect.any(String), username: 'alice_1', user_id: expect.any(Number) });
     expect((await call(server.url, 'GET', '/api/paper-trades', { token: r.body.token })).status).toBe(200);
-    const [row] = await orm.em.fork().getConnection().execute(`select password_hash from users where username = 'alice_1'`);
-    expect(row.password_hash).toMatch(/^scrypt\$16384\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
-    expect(row.password_hash).not.toContain('longenough');
-    const [tok] = await orm.em.fork().getConnection().execute(`select token_hash from api_tokens where name = 'alice_1'`);
-    expect(tok.token_hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(tok.token_hash).not.toBe(r.body.token);
+    const [row] = await orm.em.fork().getConnection().execute<Array<{ password_hash: string }>>(`select password_hash from users where username = 'alice_1'`);
+    expect(row!.password_hash).toMatch(/^scrypt\$16384\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
+    expect(row!.password_hash).not.toContain('longenough');
+    const [tok] = await orm.em.fork().getConnection().execute<Array<{ token_hash: string }>>(`select token_hash from api_tokens where name = 'alice_1'`);
+    expect(tok!.token_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(tok!.token_hash).not.toBe(r.body.token);
   });
 
   it('a taken username is 409 CONFLICT naming the field', async () => {

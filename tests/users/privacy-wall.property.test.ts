@@ -35,12 +35,14 @@ const users: UserModel[] = [];
 const userTradeIds = new Set<number>();
 let ts = Date.now();
 let userSeq = 0;
+const scanned = { viewer: 0, ticker: 0, me: new Map<UserModel, number>() };
+const timing = { publicMs: 0, usersMs: 0 };
 const stats = { runs: 0, steps: 0, signals: 0, registrations: 0, userTrades: 0, closes: 0, foreignCloses: 0, ticks: 0 };
 
 type Step =
   | { kind: 'signal'; symbol: number; long: boolean }
   | { kind: 'register' }
-  | { kind: 'user'; user: number; symbol: number; long: boolean; size: number; market: boolean }
+  | { kind: 'user'; user: number; symbol: number; long: boolean; size: number; market: boolean; width: number }
   | { kind: 'close'; user: number; pick: number; foreign: boolean }
   | { kind: 'tick'; symbol: number; move: number };
 
@@ -49,7 +51,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('signal' as const), symbol, long: fc.boolean() }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant('register' as const) }), weight: 1 },
   {
-    arbitrary: fc.record({ kind: fc.constant('user' as const), user: fc.nat(MAX_USERS - 1), symbol, long: fc.boolean(), size: fc.integer({ min: 10, max: 5000 }), market: fc.boolean() }),
+    arbitrary: fc.record({ kind: fc.constant('user' as const), user: fc.nat(MAX_USERS - 1), symbol, long: fc.boolean(), size: fc.integer({ min: 10, max: 5000 }), market: fc.boolean(), width: fc.integer({ min: 3, max: 15 }) }),
     weight: 4,
   },
   { arbitrary: fc.record({ kind: fc.constant('close' as const), user: fc.nat(MAX_USERS - 1), pick: fc.nat(50), foreign: fc.boolean() }), weight: 2 },
@@ -86,7 +88,7 @@ async function apply(s: Step): Promise<void> {
     const k = s.long ? 1 : -1;
     const r = await call(server.url, 'POST', '/api/paper-trades', {
       token: u.token,
-      body: { symbol: sym, direction: s.long ? 'LONG' : 'SHORT', entry_price: s.market ? 'market' : entry, take_profit: round4(entry * (1 + 0.04 * k)), stop_loss: round4(entry * (1 - 0.04 * k)), position_size: s.size },
+      body: { symbol: sym, direction: s.long ? 'LONG' : 'SHORT', entry_price: s.market ? 'market' : entry, take_profit: round4(entry * (1 + (s.width / 100) * k)), stop_loss: round4(entry * (1 - (s.width / 100) * k)), position_size: s.size },
     });
     if (s.market && last === undefined) {
       expect(r.status).toBe(409);
@@ -138,7 +140,7 @@ const toMetric = (t: TradeRow): MetricTrade => ({
   entry_time: t.entryTime.getTime(), exit_time: t.exitTime?.getTime() ?? null, profit_loss: t.profitLoss, fees: t.fees,
 });
 
-async function rowsWhere(cond: string, params: unknown[] = []): Promise<TradeRow[]> {
+async function rowsWhere(cond: string, params: number[] = []): Promise<TradeRow[]> {
   return ((await db.raw(`SELECT ${TRADE_COLUMNS} FROM paper_trades WHERE ${cond}`, params)).rows as Record<string, unknown>[]).map(tradeRowFromDb);
 }
 
@@ -190,7 +192,10 @@ async function checkPublic(): Promise<void> {
   freshTicker.close();
 
   // Nothing public names a user trade.
-  const frames = [...viewer.raw, ...ticker.raw].map((f) => JSON.parse(f));
+  // Frames are scanned once each, as they arrive.
+  const frames = [...viewer.raw.slice(scanned.viewer), ...ticker.raw.slice(scanned.ticker)].map((f) => JSON.parse(f));
+  scanned.viewer = viewer.raw.length;
+  scanned.ticker = ticker.raw.length;
   for (const payload of [...Object.values(bodies), ...frames, tick]) {
     for (const id of tradeIds(payload)) expect(userTradeIds.has(id), `user trade ${id} leaked`).toBe(false);
   }
@@ -246,7 +251,7 @@ async function checkUsers(): Promise<void> {
     const mine = await rowsWhere('user_id = ?', [u.id]);
     const ids = mine.map((t) => t.id).sort((a, b) => a - b);
     expect(ids, `user ${u.id}: DB holds what the user created`).toEqual([...u.trades].sort((a, b) => a - b));
-    const list = await call(u.token ? server.url : '', 'GET', '/api/paper-trades?page_size=100', { token: u.token });
+    const list = await call(server.url, 'GET', '/api/paper-trades?page_size=100', { token: u.token });
     expect(list.status).toBe(200);
     expect(list.body.count).toBe(ids.length);
     expect(list.body.results.map((t: { id: number }) => t.id).sort((a: number, b: number) => a - b), `user ${u.id} list`).toEqual(ids.slice(0, 100));
@@ -262,7 +267,10 @@ async function checkUsers(): Promise<void> {
     expect(f.seqOk, `user ${u.id} /me seq contiguous`).toBe(true);
     expect([...f.open].sort((a, b) => a - b), `user ${u.id} /me open`).toEqual(openIds);
     expectHeadline(f.summary, expected, `user ${u.id} /me summary`);
-    for (const frame of u.me.raw) for (const id of tradeIds(JSON.parse(frame))) expect(u.trades.has(id), `user ${u.id} saw trade ${id} on /me`).toBe(true);
+    for (const frame of u.me.raw.slice(scanned.me.get(u) ?? 0)) {
+      for (const id of tradeIds(JSON.parse(frame))) expect(u.trades.has(id), `user ${u.id} saw trade ${id} on /me`).toBe(true);
+    }
+    scanned.me.set(u, u.me.raw.length);
   }
 }
 
@@ -294,14 +302,18 @@ describe('the privacy wall (property)', () => {
           await apply(s);
           await server.app.engine.flush(5000);
           await new Promise((r) => setTimeout(r, 30)); // closes committed → deltas on the wire
+          const t0 = performance.now();
           await checkPublic();
+          const t1 = performance.now();
           await checkUsers();
+          timing.publicMs += t1 - t0;
+          timing.usersMs += performance.now() - t1;
           stats.steps++;
         }
       }),
       { numRuns: 10_000, interruptAfterTimeLimit: TIME_BUDGET_MS, markInterruptAsFailure: false, endOnFailure: true },
     );
-    console.log(`privacy wall: ${JSON.stringify(stats)} in ${Date.now() - started} ms`);
+    console.log(`privacy wall: ${JSON.stringify(stats)}, checks ${JSON.stringify({ publicMs: Math.round(timing.publicMs), usersMs: Math.round(timing.usersMs) })} in ${Date.now() - started} ms`);
     // The run exercised both sides of the wall.
     expect(stats.runs).toBeGreaterThan(3);
     expect(userTradeIds.size).toBeGreaterThan(0);
