@@ -24,6 +24,7 @@ import { BotPriceFeed } from './feeds/bot-feed.ts';
 import { AppMetrics } from './ops/metrics-registry.ts';
 import { HttpRouter } from './transport/http/http-router.ts';
 import { StaticFiles } from './transport/http/static-files.ts';
+import { IpRateLimit } from './transport/http/ip-rate-limit.ts';
 import { registerPublicRoutes } from './transport/http/public-routes.ts';
 import { registerSignalRoutes } from './transport/http/signal-routes.ts';
 import { registerOpsRoutes } from './transport/http/ops-routes.ts';
@@ -159,7 +160,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   registerMeNamespace(io, { auth, streams: userStreams, log });
 
   let accepting = true;
-  const router = new HttpRouter(log.child({ module: 'http' }));
+  const router = new HttpRouter(log.child({ module: 'http' })).limitApi(new IpRateLimit(config.httpRateLimit));
   registerPublicRoutes(
     router,
     {

@@ -25,6 +25,8 @@ export const configSchema = z.object({
   ENTRY_MODE: z.enum(ENTRY_MODES).default('signal'),
   BROADCAST_INTERVAL_MS: int(100, 10, 60_000),
   PRICE_STALE_MS: int(30_000, 100, 86_400_000),
+  // REST requests per second per client IP before 429 RATE_LIMITED (0 = no limit).
+  HTTP_RATE_LIMIT: int(300, 0, 1_000_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED: z.coerce.number().int().default(42),
   // Scale-out (docs/deployment.md): ROLE=all is the single process; engine/edge share PostgreSQL and Redis.
@@ -49,6 +51,8 @@ export interface Config {
   broadcastIntervalMs: number;
   priceStaleMs: number;
   logLevel: string;
+  /** REST requests per second per client IP (0 = unlimited). */
+  httpRateLimit: number;
   seed: number;
   role: 'all' | 'engine' | 'edge';
   redisUrl: string;
@@ -90,6 +94,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     broadcastIntervalMs: c.BROADCAST_INTERVAL_MS,
     priceStaleMs: c.PRICE_STALE_MS,
     logLevel: c.LOG_LEVEL,
+    httpRateLimit: c.HTTP_RATE_LIMIT,
     seed: c.SEED,
     role: c.ROLE,
     redisUrl: c.REDIS_URL,

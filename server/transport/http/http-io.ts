@@ -26,6 +26,8 @@ export class Exchange {
   readonly path: string;
   readonly query: URLSearchParams;
   readonly headers: Record<string, string> = {};
+  /** The peer's address as text (the direct client; a reverse proxy shows as itself). */
+  readonly ip: string;
   params: Record<string, string> = {};
   private extraHeaders: Array<[string, string]> = [];
 
@@ -33,6 +35,7 @@ export class Exchange {
     this.method = req.getMethod().toUpperCase();
     this.path = req.getUrl();
     this.query = new URLSearchParams(req.getQuery() ?? '');
+    this.ip = Buffer.from(res.getRemoteAddressAsText()).toString();
     req.forEach((k, v) => {
       this.headers[k] = v;
     });

@@ -3,6 +3,7 @@ import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import { Exchange } from './http-io.ts';
 import { toHttpError } from '../error-mapper.ts';
 import type { Logger } from '../../logger.ts';
+import type { IpRateLimit } from './ip-rate-limit.ts';
 
 export type Handler = (ex: Exchange) => void | Promise<void>;
 
@@ -31,8 +32,15 @@ function match(route: Route, parts: string[]): Record<string, string> | null {
 export class HttpRouter {
   private routes: Route[] = [];
   private fallback: Handler | null = null;
+  private limit: IpRateLimit | null = null;
 
   constructor(private log: Logger) {}
+
+  /** Per-IP budget for `/api/` requests (pages, health and metrics are not counted). */
+  limitApi(limit: IpRateLimit): this {
+    this.limit = limit;
+    return this;
+  }
 
   on(method: string, path: string, handler: Handler): this {
     this.routes.push({ method: method.toUpperCase(), segments: split(path), handler });
@@ -53,6 +61,10 @@ export class HttpRouter {
   }
 
   private dispatch(ex: Exchange): void {
+    if (this.limit && ex.path.startsWith('/api/') && !this.limit.take(ex.ip)) {
+      ex.header('retry-after', '1').error(429, { code: 'RATE_LIMITED', message: `more than ${this.limit.perSecond} requests per second from ${ex.ip}; slow down` });
+      return;
+    }
     const parts = split(ex.path);
     let methodMismatch = false;
     for (const route of this.routes) {
