@@ -7,6 +7,7 @@ import { latencyBench } from './latency-bench.ts';
 import { ingestBench } from './ingest-bench.ts';
 import { startupBench } from './startup-bench.ts';
 import { pageBench } from './page-bench.ts';
+import { clusterBench } from './cluster-bench.ts';
 import { benchDatabasesIfOpen } from './support/bench-db.ts';
 
 export interface BenchRow {
@@ -47,6 +48,7 @@ const BENCHES: Array<{ ids: string[]; run: () => Promise<BenchResult> }> = [
   { ids: ['P6'], run: () => startupBench({ trades: num('hydrate') }) },
   { ids: ['P5'], run: () => ingestBench({ inFlight: num('in-flight'), measureMs: seconds && seconds * 1000 }) },
   { ids: ['P8'], run: () => pageBench({ trades: num('page-trades') }) },
+  { ids: ['C1'], run: () => clusterBench({ viewers: num('viewers'), viewerProcs: num('viewer-procs'), measureMs: seconds && seconds * 1000 }) },
 ];
 
 const json = argv.includes('--json');
