@@ -153,4 +153,20 @@ describe('closing', () => {
     expect(again.snapshots[0]!.open_positions).toEqual([]);
     for (const s of [me, pub, again]) s.socket.close();
   });
+
+  it('/me answers resync with a fresh snapshot of the same epoch and current seq', async () => {
+    const e = await register(server.url, 'emil');
+    const me = new Recorder(connectMe(server.url, e.token));
+    await me.until(() => me.snapshots.length === 1);
+    const t = (await open(e.token, { ...LONG, symbol: 'AVAXUSDT' })).body;
+    await me.until(() => me.deltas.length >= 1);
+    me.socket.emit('resync');
+    await me.until(() => me.snapshots.length === 2);
+    const [first, second] = me.snapshots;
+    expect(second!.epoch).toBe(first!.epoch);
+    expect(second!.seq).toBe(me.deltas.at(-1)!.seq);
+    expect(second!.open_positions.map((x) => x.id)).toEqual([t.id]);
+    expect(second!.summary).toMatchObject({ total_trades: 1, open_trades: 1 });
+    me.socket.close();
+  });
 });
