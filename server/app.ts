@@ -28,6 +28,9 @@ import { IpRateLimit } from './transport/http/ip-rate-limit.ts';
 import { registerPublicRoutes } from './transport/http/public-routes.ts';
 import { registerSignalRoutes } from './transport/http/signal-routes.ts';
 import { registerOpsRoutes } from './transport/http/ops-routes.ts';
+import { registerLedgerRoutes } from './transport/http/ledger-routes.ts';
+import { SqlRunner } from './persistence/sql-runner.ts';
+import { ledgerPage, verifyLedger } from './ledger/ledger-reads.ts';
 import type { Server } from 'socket.io';
 import { createIoServer } from './transport/socket/io-server.ts';
 import { PublicStream } from './transport/socket/public-stream.ts';
@@ -75,7 +78,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   const log = opts.log;
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger: log });
   const orm = await initOrm(database.url, { logger: log });
-  const store = new StorePortAdapter(new PgTradeStore(orm, { logger: log }), orm);
+  const store = new StorePortAdapter(new PgTradeStore(orm, { logger: log, feeRate: config.feeRate }), orm);
   const queries = new TradeQueries(orm);
   const metrics = new AppMetrics();
   const events = new EngineEvents(log.child({ module: 'events' }));
@@ -169,6 +172,8 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
     },
     live,
   );
+  const ledgerDb = new SqlRunner(orm);
+  registerLedgerRoutes(router, { page: (after, limit) => ledgerPage(ledgerDb, after, limit), verify: () => verifyLedger(ledgerDb) });
   registerSignalRoutes(router, auth, botPort);
   registerAuthRoutes(router, accounts);
   registerUserRoutes(router, auth, manualTrades);
@@ -179,7 +184,8 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
         accepting: accepting || 'shutting down',
         database: await store.ping().then(() => true as const, (e: unknown) => `unreachable: ${String(e)}`),
         book: true,
-        feed: live.feedFresh(Date.now()) || `no fresh prices for ${staleness.staleSymbols().join(', ') || 'any symbol'}`,
+        // Counts only: stale symbol names could reveal what users hold.
+        feed: live.feedFresh(Date.now()) || `${staleness.staleSymbols().length} symbol(s) with open trades have no fresh price`,
       }),
     },
     async () => {

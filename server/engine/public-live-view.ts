@@ -49,9 +49,15 @@ export class PublicLiveView {
     });
   }
 
+  isPublicSymbol(symbol: string): boolean {
+    return this.engine.hasPublicTrades(symbol);
+  }
+
+  /** Last prices of symbols with open system trades only (see isPublicSymbol). */
   prices(): Record<string, PriceJson> {
     const out: Record<string, PriceJson> = {};
     for (const [symbol, price, ts] of this.book.prices()) {
+      if (!this.engine.hasPublicTrades(symbol)) continue;
       out[symbol] = this.staleness.isStale(symbol) ? { price, ts, stale: true } : { price, ts };
     }
     return out;

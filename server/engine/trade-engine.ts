@@ -14,6 +14,7 @@ import type { PublicState } from './public-state.ts';
 import { CloseWriter } from './close-writer.ts';
 import { PendingEntries } from './pending-entries.ts';
 import { ExpirySchedule } from './expiry-schedule.ts';
+import { WatchedMarkets } from './watched-markets.ts';
 import { inScope, PUBLIC_SCOPE, type TradeScope } from '../queries/trade-scope.ts';
 
 export interface EngineOptions {
@@ -30,6 +31,9 @@ export class TradeEngine {
   private readonly now: () => number;
   private readonly pending = new PendingEntries();
   private readonly expiries = new ExpirySchedule();
+  private readonly watched = new WatchedMarkets();
+  /** The same counts over system trades only: which symbols the public may see prices of. */
+  private readonly publicWatched = new WatchedMarkets();
 
   constructor(
     private readonly book: OpenBook,
@@ -75,10 +79,11 @@ export class TradeEngine {
 
   /** Symbols with open trades, split by market (a feed prices SPOT and FUTURES from different streams). */
   watchedMarkets(): { spot: Set<string>; futures: Set<string> } {
-    const spot = new Set<string>();
-    const futures = new Set<string>();
-    for (const o of this.open.values()) (o.trade.market_type === 'FUTURES' ? futures : spot).add(o.trade.symbol);
-    return { spot, futures };
+    return this.watched.sets();
+  }
+
+  hasPublicTrades(symbol: string): boolean {
+    return this.publicWatched.has(symbol);
   }
 
   get pendingCloses(): number {
@@ -210,6 +215,10 @@ export class TradeEngine {
   }
 
   private addOpen(t: OwnedTrade): void {
+    if (!this.open.has(t.trade.id)) {
+      this.watched.add(t.trade.market_type, t.trade.symbol);
+      if (inScope(PUBLIC_SCOPE, t.userId)) this.publicWatched.add(t.trade.market_type, t.trade.symbol);
+    }
     this.open.set(t.trade.id, t);
     if (t.trade.status === 'PENDING') this.pending.add(t, this.book.lastPrice(t.trade.symbol)?.price);
     else this.book.add(toBookTrade(t));
@@ -219,6 +228,8 @@ export class TradeEngine {
     const o = this.open.get(rec.id);
     if (!o) return null;
     this.open.delete(rec.id);
+    this.watched.remove(o.trade.market_type, o.trade.symbol);
+    if (inScope(PUBLIC_SCOPE, o.userId)) this.publicWatched.remove(o.trade.market_type, o.trade.symbol);
     if (!persisted) {
       // Another process closed it first: the database holds its close, not ours. Nothing to announce
       // here (the winner announces it), but our summary takes the database's close so it stays true.

@@ -20,6 +20,11 @@ const MAX_EVENTS_PER_DELTA = 500;
 export interface PublicStateSource {
   snapshotState(): Omit<SnapshotJson, 'epoch' | 'seq' | 'server_time'>;
   ticker(): TickerJson;
+  /**
+   * Whether a symbol's prices may be streamed: only symbols with open system trades. A feed that
+   * subscribes per symbol (binance) would otherwise reveal that some user holds an unusual symbol.
+   */
+  isPublicSymbol?(symbol: string): boolean;
 }
 
 /** Where frames go: a room-wide emit (fast path). */
@@ -80,10 +85,12 @@ export class PublicStream implements EngineListener {
   }
 
   price(symbol: string, price: number, ts: number): void {
+    if (this.state.isPublicSymbol && !this.state.isPublicSymbol(symbol)) return;
     this.pendingPrices.set(symbol, [price, ts]);
   }
 
   staleness(symbol: string, stale: boolean): void {
+    if (this.state.isPublicSymbol && !this.state.isPublicSymbol(symbol)) return;
     if (stale) this.pendingStale.push(symbol);
   }
 
