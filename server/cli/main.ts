@@ -18,6 +18,8 @@ Usage: npm run cli -- <command> [options]
   trades:export [--out FILE] [--scope system|all]
                                          trades as CSV (stdout without --out); system trades by default
   trades:import --in FILE                import system trades from such a CSV; idempotent by trade id
+  ledger:export [--out FILE]             the hash-chained ledger as JSONL (stdout without --out)
+  ledger:verify [--file FILE]            verify an exported ledger offline, or the database's ledger and rows
 
 The database is the server's: DATABASE_URL, else the embedded PostgreSQL under DATA_DIR (default
 .data). If a server is running on that DATA_DIR, the CLI connects to its PostgreSQL.
@@ -34,6 +36,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'token:list': async () => (await import('./token-commands.ts')).tokenList,
   'trades:export': async () => (await import('./trade-commands.ts')).tradesExport,
   'trades:import': async () => (await import('./trade-commands.ts')).tradesImport,
+  'ledger:export': async () => (await import('./ledger-commands.ts')).ledgerExport,
+  'ledger:verify': async () => (await import('./ledger-commands.ts')).ledgerVerify,
 };
 
 async function migrate(ctx: CommandContext, flags: Flags): Promise<void> {

@@ -3,6 +3,9 @@
 import { quantityFor, roundMoney } from '../../shared/trade-math.ts';
 import { SIGNAL_COLUMNS, TRADE_COLUMNS, signalRowFromDb, tradeRowFromDb, type SignalRow, type TradeRow } from './rows.ts';
 import { valuesList, type Query } from './sql-runner.ts';
+import { appendLedger } from '../ledger/ledger-append.ts';
+import { signalReceived, tradeClosed, tradeOpened } from '../ledger/ledger-events.ts';
+import type { LedgerEventDraft } from '../ledger/ledger-chain.ts';
 import type { IngestOptions, IngestPayload, IngestResult, TradeClose } from './trade-store.ts';
 
 export interface IngestItem {
@@ -22,9 +25,10 @@ const TRADE_INSERT_COLS =
 /**
  * One transaction for a batch of ingests: multi-row INSERT … ON CONFLICT DO NOTHING for the
  * signals (ids pre-allocated so each caller knows its row), one INSERT for the new signals'
- * system trades, then a read of the rows that already existed (resends).
+ * system trades, then a read of the rows that already existed (resends), then the ledger rows
+ * (signal received + trade opened) for what was actually inserted.
  */
-export async function ingestBatch(q: Query, items: readonly IngestItem[]): Promise<IngestResult[]> {
+export async function ingestBatch(q: Query, items: readonly IngestItem[], feeRate: number): Promise<IngestResult[]> {
   // Callers sharing a key inside the batch write once; the first is the writer.
   const writerOf = new Map<string, number>();
   const writers: number[] = [];
@@ -62,6 +66,15 @@ export async function ingestBatch(q: Query, items: readonly IngestItem[]): Promi
 
   // Resends: rows committed earlier (ON CONFLICT waited for any concurrent writer to finish).
   const existing = await loadExisting(q, items, writers.filter((w) => !newSignals.has(signalIdOf.get(w)!)));
+
+  // Last: the ledger append takes the chain lock, held until commit.
+  const drafts: LedgerEventDraft[] = [];
+  for (const w of created) {
+    const t = trades.get(signalIdOf.get(w)!);
+    if (!t) continue;
+    drafts.push(signalReceived(t.signalId!, t.id, items[w]!.p, items[w]!.opts.now), tradeOpened(t, feeRate));
+  }
+  await appendLedger(q, drafts);
 
   return items.map((it, i) => {
     const key = keyOf(it.p);
@@ -122,7 +135,7 @@ function compareKeys(a: string | null, b: string | null): number {
 
 const CLOSE_TYPES = ['?::bigint', '?::text', '?::numeric', '?::timestamptz', '?::numeric', '?::numeric', '?::numeric', '?::boolean'];
 
-/** Guarded multi-row UPDATE: only rows still OPEN/PENDING change; RETURNING says which. */
+/** Guarded multi-row UPDATE: only rows still OPEN/PENDING change; RETURNING says which. System closes go to the ledger. */
 export async function closeBatch(q: Query, items: readonly TradeClose[]): Promise<boolean[]> {
   // A trade closed twice in one batch: the first request writes, later ones get false.
   const firstFor = new Map<number, number>();
@@ -137,12 +150,14 @@ export async function closeBatch(q: Query, items: readonly TradeClose[]): Promis
      from (values ${valuesList(writers.length, CLOSE_TYPES)})
        as v(id, status, exit_price, exit_time, fees, profit_loss, pl_pct, price_gap)
      where t.id = v.id and t.status in ('OPEN', 'PENDING')
-     returning t.id`,
+     returning t.id, t.user_id is null as system`,
     writers.flatMap((w) => {
       const c = items[w]!;
       return [c.id, c.status, c.exitPrice, c.exitTime, c.fees, c.profitLoss, c.profitLossPercentage, c.priceGap];
     }),
   );
   const closed = new Set(rows.map((r) => Number(r.id)));
+  const system = new Set(rows.filter((r) => r.system === true).map((r) => Number(r.id)));
+  await appendLedger(q, writers.filter((w) => system.has(items[w]!.id)).map((w) => tradeClosed(items[w]!)));
   return items.map((c, i) => firstFor.get(c.id) === i && closed.has(c.id));
 }

@@ -10,6 +10,8 @@ import { SIGNAL_COLUMNS, TRADE_COLUMNS, signalRowFromDb, tradeRowFromDb, type Si
 import { SqlRunner } from './sql-runner.ts';
 import { closeBatch, ingestBatch, type IngestItem } from './batch-writes.ts';
 import * as reads from './trade-queries.ts';
+import { appendLedger } from '../ledger/ledger-append.ts';
+import { tradeActivated } from '../ledger/ledger-events.ts';
 
 export type IngestPayload = SignalPayload & { source: string };
 
@@ -52,6 +54,8 @@ export interface TradeStoreOptions {
   maxBatch?: number;
   /** Ingest batches in flight at once (default 4; keep below the pool size). */
   maxInFlight?: number;
+  /** FEE_RATE, recorded in the ledger's trade_opened events (default 0.001). */
+  feeRate?: number;
 }
 
 export interface TradeStoreStats {
@@ -65,9 +69,11 @@ export class PgTradeStore {
   private readonly ingests: GroupCommit<IngestItem, IngestResult>;
   private readonly closes: GroupCommit<TradeClose, boolean>;
   private readonly log: Logger | undefined;
+  private readonly feeRate: number;
 
   constructor(orm: MikroORM, opts: TradeStoreOptions = {}) {
     this.db = new SqlRunner(orm);
+    this.feeRate = opts.feeRate ?? 0.001;
     this.log = opts.logger?.child({ module: 'trade-store' });
     const common = { maxDelayMs: opts.flushIntervalMs ?? 2, maxBatch: opts.maxBatch ?? 200, mapError: toStoreError };
     this.ingests = new GroupCommit((items) => this.writeIngestBatch(items), { ...common, maxInFlight: opts.maxInFlight ?? 4 });
@@ -112,12 +118,15 @@ export class PgTradeStore {
 
   /** PENDING → OPEN when the price touches entry (ENTRY_MODE=touch). False if no longer pending. */
   async activateTrade(id: number, at: Date): Promise<boolean> {
-    const rows = await this.db.query(
-      `update paper_trades set status = 'OPEN', entry_time = ?, version = version + 1, updated_at = now()
-       where id = ? and status = 'PENDING' returning id`,
-      [at, id],
-    );
-    return rows.length === 1;
+    return this.db.transaction(async (q) => {
+      const rows = await q(
+        `update paper_trades set status = 'OPEN', entry_time = ?, version = version + 1, updated_at = now()
+         where id = ? and status = 'PENDING' returning id, user_id is null as system`,
+        [at, id],
+      );
+      if (rows[0]?.system === true) await appendLedger(q, [tradeActivated(id, at)]);
+      return rows.length === 1;
+    });
   }
 
   /** Records that price data had a gap while these trades were open (restart, stale feed). */
@@ -186,7 +195,7 @@ export class PgTradeStore {
 
   private async writeIngestBatch(items: readonly IngestItem[]): Promise<(IngestResult | ItemFailure)[]> {
     const started = performance.now();
-    const results = await this.isolated(items, (batch) => this.db.transaction((q) => ingestBatch(q, batch)));
+    const results = await this.isolated(items, (batch) => this.db.transaction((q) => ingestBatch(q, batch, this.feeRate)));
     this.log?.debug({ size: items.length, ms: performance.now() - started }, 'ingest batch committed');
     return results;
   }

@@ -1,8 +1,9 @@
 // All entity schemas, in dependency order, for the ORM config.
 import { ApiTokenSchema } from './api-token.entity.ts';
+import { LedgerEntrySchema } from './ledger-entry.entity.ts';
 import { PaperTradeSchema } from './paper-trade.entity.ts';
 import { SignalSchema } from './signal.entity.ts';
 import { UserSchema } from './user.entity.ts';
 
-export { ApiTokenSchema, PaperTradeSchema, SignalSchema, UserSchema };
-export const ENTITIES = [UserSchema, ApiTokenSchema, SignalSchema, PaperTradeSchema];
+export { ApiTokenSchema, LedgerEntrySchema, PaperTradeSchema, SignalSchema, UserSchema };
+export const ENTITIES = [UserSchema, ApiTokenSchema, SignalSchema, PaperTradeSchema, LedgerEntrySchema];

@@ -1,7 +1,9 @@
 // Migrations in the order they run. Listed explicitly (no file globbing) so tsx and bundles agree.
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20250101000000Initial } from './Migration20250101000000Initial.ts';
+import { Migration20261123000000Ledger } from './Migration20261123000000Ledger.ts';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20250101000000Initial', class: Migration20250101000000Initial },
+  { name: 'Migration20261123000000Ledger', class: Migration20261123000000Ledger },
 ];

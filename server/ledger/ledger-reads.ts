@@ -1,0 +1,53 @@
+// The ledger's database side for readers: pages, streaming in seq order, and the full audit
+// (chain + recomputed P/L + comparison with the current signal and trade rows).
+import type { SqlRunner, RawRow } from '../persistence/sql-runner.ts';
+import { SIGNAL_COLUMNS, TRADE_COLUMNS, parseTimestamp, signalRowFromDb, tradeRowFromDb, type SignalRow, type TradeRow } from '../persistence/rows.ts';
+import type { LedgerRecord } from './ledger-chain.ts';
+import { LedgerVerifier, type VerifyResult } from './ledger-verifier.ts';
+
+/** Anything that runs one statement: a SqlRunner, or a test's transaction. */
+export type LedgerDb = Pick<SqlRunner, 'query'>;
+
+const COLS = 'seq::text as seq, kind, trade_id::text as trade_id, event, at, prev_hash, hash';
+
+export function ledgerRecordFromDb(r: RawRow): LedgerRecord {
+  return {
+    seq: Number(r.seq),
+    kind: String(r.kind),
+    trade_id: Number(r.trade_id),
+    event: (typeof r.event === 'string' ? JSON.parse(r.event) : r.event) as LedgerRecord['event'],
+    at: parseTimestamp(r.at).toISOString(),
+    prev_hash: String(r.prev_hash),
+    hash: String(r.hash),
+  };
+}
+
+/** Rows with seq > after, oldest first. */
+export async function ledgerPage(db: LedgerDb, after: number, limit: number): Promise<LedgerRecord[]> {
+  const rows = await db.query(`select ${COLS} from ledger where ledger.seq > ? order by ledger.seq limit ?`, [after, limit]);
+  return rows.map(ledgerRecordFromDb);
+}
+
+/** Every row in seq order, a page at a time. */
+export async function forEachLedgerRecord(db: LedgerDb, onRow: (r: LedgerRecord) => boolean | void, pageSize = 5_000): Promise<void> {
+  for (let after = 0; ; ) {
+    const page = await ledgerPage(db, after, pageSize);
+    for (const r of page) if (onRow(r) === false) return;
+    if (page.length < pageSize) return;
+    after = page[page.length - 1]!.seq;
+  }
+}
+
+export async function verifyLedger(db: LedgerDb): Promise<VerifyResult> {
+  const v = new LedgerVerifier();
+  await forEachLedgerRecord(db, (r) => v.push(r));
+  const first = v.result();
+  if (!first.ok) return first;
+  const trades: TradeRow[] = (await db.query(`select ${TRADE_COLUMNS} from paper_trades where user_id is null order by id`)).map(tradeRowFromDb);
+  const signals = new Map<number, SignalRow>();
+  for (const r of await db.query(`select ${SIGNAL_COLUMNS} from signals where id in (select (event->>'signal_id')::bigint from ledger where kind = 'signal_received')`)) {
+    const s = signalRowFromDb(r);
+    signals.set(s.id, s);
+  }
+  return v.compareRows(trades, signals);
+}
