@@ -10,11 +10,15 @@ import type { HttpRouter } from './http-router.ts';
 export async function jsonBody(ex: Exchange): Promise<unknown | null> {
   const body = await ex.readBody();
   if (body === null) return null;
+  let value: unknown;
   try {
-    return JSON.parse(body.toString('utf8')) as unknown;
+    value = JSON.parse(body.toString('utf8')) as unknown;
   } catch {
     throw new ValidationError({ code: 'VALIDATION_ERROR', message: 'body is not valid JSON' });
   }
+  // A literal `null` body would read as "already answered" to callers and leave the request hanging.
+  if (value === null) throw new ValidationError({ code: 'VALIDATION_ERROR', message: 'body must be a JSON object' });
+  return value;
 }
 
 export function registerSignalRoutes(router: HttpRouter, auth: TokenAuth, bot: BotPort): void {
