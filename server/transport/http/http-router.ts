@@ -100,7 +100,14 @@ export class HttpRouter {
   private run(handler: Handler, ex: Exchange): void {
     try {
       const r = handler(ex);
-      if (r instanceof Promise) r.catch((err: unknown) => this.fail(ex, err));
+      // A handler that returns without answering must not leave the client hanging (and holding a socket).
+      const answered = () => {
+        if (ex.done || ex.aborted) return;
+        this.log.error({ path: ex.path, method: ex.method }, 'handler returned without a response');
+        ex.error(500, { code: 'UNAVAILABLE', message: 'internal error' });
+      };
+      if (r instanceof Promise) r.then(answered, (err: unknown) => this.fail(ex, err));
+      else answered();
     } catch (err) {
       this.fail(ex, err);
     }
