@@ -3,9 +3,14 @@
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** Plain JSON value of `v` (Dates → ISO strings, undefined properties dropped). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Plain JSON value of `v` (Dates → ISO strings, undefined properties dropped). Lone UTF-16
+ * surrogates become U+FFFD, as PostgreSQL stores them in text columns (jsonb rejects them).
+ */
 export function toJson(v: unknown): Json {
-  return JSON.parse(JSON.stringify(v)) as Json;
+  return JSON.parse(JSON.stringify(v), (_k, val: unknown) => (typeof val === 'string' ? val.replace(LONE_SURROGATE, '\ufffd') : val)) as Json;
 }
 
 export function canonicalJson(v: Json): string {
