@@ -31,6 +31,9 @@ import { registerOpsRoutes } from './transport/http/ops-routes.ts';
 import { registerLedgerRoutes } from './transport/http/ledger-routes.ts';
 import { SqlRunner } from './persistence/sql-runner.ts';
 import { ledgerPage, verifyLedger } from './ledger/ledger-reads.ts';
+import { FeedHealth } from './analytics/feed-health.ts';
+import { feedHealthGauges } from './analytics/feed-health-metrics.ts';
+import { registerFeedHealthRoutes } from './transport/http/feed-health-routes.ts';
 import type { Server } from 'socket.io';
 import { createIoServer } from './transport/socket/io-server.ts';
 import { PublicStream } from './transport/socket/public-stream.ts';
@@ -174,6 +177,11 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   );
   const ledgerDb = new SqlRunner(orm);
   registerLedgerRoutes(router, { page: (after, limit) => ledgerPage(ledgerDb, after, limit), verify: () => verifyLedger(ledgerDb) });
+  const feedHealth = new FeedHealth();
+  // Public and /metrics: symbols with open system trades only (privacy wall).
+  const feedHealthRows = () => feedHealth.rows(Date.now(), (s) => live.isPublicSymbol(s), (s) => staleness.isStale(s));
+  const setFeedHealthGauges = feedHealthGauges(metrics.registry);
+  registerFeedHealthRoutes(router, feedHealthRows);
   registerSignalRoutes(router, auth, botPort);
   registerAuthRoutes(router, accounts);
   registerUserRoutes(router, auth, manualTrades);
@@ -193,6 +201,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
       for (const n of ['/public', '/bot', '/me']) metrics.viewers.set({ namespace: n }, io.of(n).sockets.size);
       metrics.feedAge.set(Math.min(staleness.feedAge(Date.now()) / 1000, 1e9));
       metrics.staleSymbols.set(staleness.staleSymbols().length);
+      setFeedHealthGauges(feedHealthRows());
       return metrics.render();
     },
   );
@@ -204,7 +213,9 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   await feed.start({
     tick: (symbol, price, ts) => {
       metrics.ticks.inc();
-      if (staleness.seen(symbol, Date.now())) events.staleness(symbol, false);
+      const now = Date.now();
+      feedHealth.record(symbol, now);
+      if (staleness.seen(symbol, now)) events.staleness(symbol, false);
       engine!.tick(symbol, price, ts);
     },
   });

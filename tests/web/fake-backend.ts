@@ -90,6 +90,11 @@ export async function startFakeBackend(): Promise<FakeBackend> {
   http.on('request', (req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path.startsWith('/socket.io/')) return; // Socket.IO's own listener answers
+    if (path === '/api/public/feed-health/') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"symbols":[]}');
+      return;
+    }
     if (path === '/api/public/paper-trading/performance/') {
       backend.performanceRequests++;
       res.writeHead(200, { 'content-type': 'application/json' });
