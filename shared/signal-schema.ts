@@ -8,6 +8,7 @@ import {
   SYMBOL_PATTERN,
   TIMEFRAMES,
 } from './constants.ts';
+import { roundMoney } from './trade-math.ts';
 
 const MAX_PRICE = 1e12;
 
@@ -16,7 +17,9 @@ export const priceSchema = z
   .union([z.number(), z.string().trim().regex(/^\d{1,13}(\.\d{1,12})?$/, 'must be a decimal number')])
   .transform((v) => (typeof v === 'string' ? Number(v) : v))
   .refine((v) => Number.isFinite(v), 'must be a finite number')
-  .refine((v) => v > 0, 'must be positive')
+  // Validated as stored (NUMERIC, 8 decimals): 1e-10 would be stored as 0, and sl < entry could become sl = entry.
+  .transform(roundMoney)
+  .refine((v) => v > 0, 'must be positive (at least 0.00000001)')
   .refine((v) => v < MAX_PRICE, `must be below ${MAX_PRICE}`);
 
 export const symbolSchema = z
@@ -24,14 +27,18 @@ export const symbolSchema = z
   .max(20)
   .regex(SYMBOL_PATTERN, 'must be 2-20 upper-case letters or digits, e.g. BTCUSDT');
 
+/** Free text that PostgreSQL can store (no NUL) and a log can show (no control characters). */
+const textId = (max: number) =>
+  z.string().trim().min(1).max(max).regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters');
+
 const timestampSchema = z
   .union([z.iso.datetime({ offset: true }), z.number().int().positive().max(8.64e15)])
   .transform((v) => new Date(v));
 
 export const signalSchema = z
   .object({
-    external_id: z.string().trim().min(1).max(128).optional(),
-    source: z.string().trim().min(1).max(64).optional(),
+    external_id: textId(128).optional(),
+    source: textId(64).optional(),
     symbol: symbolSchema,
     direction: z.enum(DIRECTIONS),
     timeframe: z.enum(TIMEFRAMES).default(DEFAULTS.timeframe),
@@ -70,7 +77,7 @@ export type SignalPayload = z.output<typeof signalSchema>;
 export const signalCancelSchema = z
   .object({
     signal_id: z.number().int().positive().optional(),
-    external_id: z.string().trim().min(1).max(128).optional(),
+    external_id: textId(128).optional(),
   })
   .refine((v) => v.signal_id !== undefined || v.external_id !== undefined, {
     message: 'signal_id or external_id is required',
