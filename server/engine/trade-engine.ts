@@ -2,6 +2,7 @@
 // and announces only what the database holds (opened/closed events go out after commit).
 import { signalCancelSchema, signalSchema } from '../../shared/signal-schema.ts';
 import { parseWith } from '../../shared/validation.ts';
+import { quantityFor } from '../../shared/trade-math.ts';
 import type { SignalAck, SimpleAck, TradeJson } from '../../shared/protocol-types.ts';
 import type { OpenBook } from '../book/open-book.ts';
 import type { BookClose, BookTrade } from '../book/types.ts';
@@ -93,6 +94,10 @@ export class TradeEngine {
   async ingestSignal(payload: unknown, identity: TokenIdentity): Promise<SignalAck> {
     const parsed = parseWith(signalSchema, payload);
     if (!parsed.ok) throw new ValidationError(parsed.error);
+    // A position too small to hold at 8 decimals (a huge entry price) would be stored with quantity 0.
+    if (!(quantityFor(this.opts.positionSize, parsed.value.leverage, parsed.value.entry) > 0)) {
+      throw new ValidationError({ code: 'VALIDATION_ERROR', message: 'entry is too large for the position size (quantity rounds to 0)', field: 'entry' });
+    }
     const source = identity.env ? (parsed.value.source ?? 'default') : identity.name;
     const r = await this.store.ingestSignal(
       { ...parsed.value, source },
