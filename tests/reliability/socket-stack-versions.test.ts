@@ -1,0 +1,45 @@
+// Issue 8.3 — the Socket.IO stack, every installed copy (nested ones included, from
+// `npm ls --all --json`), is at or above the releases that fixed the known advisories:
+// engine.io 6.4.2 (CVE-2023-31125), socket.io-parser 4.2.4 (CVE-2023-32695), socket.io 4.6.2
+// (CVE-2024-38355), ws 8.17.1 (CVE-2024-37890).
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const MINIMUM: Record<string, string> = { 'engine.io': '6.4.2', 'socket.io-parser': '4.2.4', 'socket.io': '4.6.2', ws: '8.17.1' };
+
+function atLeast(v: string, min: string): boolean {
+  const a = v.split(/[.-]/).slice(0, 3).map(Number);
+  const b = min.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if (a[i]! !== b[i]!) return a[i]! > b[i]!;
+  return true;
+}
+
+interface LsNode {
+  version?: string;
+  path?: string;
+  dependencies?: Record<string, LsNode>;
+}
+
+describe('socket stack versions', () => {
+  it('every installed copy is at or above the advisory fixes', () => {
+    const tree = JSON.parse(execFileSync('npm', ['ls', '--all', '--json', '--long'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] })) as LsNode;
+    const found: Array<{ name: string; version: string; where: string }> = [];
+    const walk = (n: LsNode) => {
+      for (const [name, child] of Object.entries(n.dependencies ?? {})) {
+        if (name in MINIMUM && child.version) {
+          // Confirm against the package.json actually on disk (what Node loads).
+          const onDisk = child.path ? (JSON.parse(readFileSync(path.join(child.path, 'package.json'), 'utf8')) as { version: string }).version : child.version;
+          found.push({ name, version: onDisk, where: child.path ?? '?' });
+        }
+        walk(child);
+      }
+    };
+    walk(tree);
+    for (const name of Object.keys(MINIMUM)) expect(found.some((f) => f.name === name), `${name} is installed`).toBe(true);
+    const below = found.filter((f) => !atLeast(f.version, MINIMUM[f.name]!));
+    expect(below, JSON.stringify(found, null, 1)).toEqual([]);
+  }, 60_000);
+});
