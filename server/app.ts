@@ -4,6 +4,7 @@ import uWS from 'uWebSockets.js';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
+import { UnavailableError } from './errors.ts';
 import { openDatabase, type Database } from './persistence/database.ts';
 import { initOrm } from './persistence/orm.ts';
 import { PgTradeStore } from './persistence/trade-store.ts';
@@ -34,6 +35,9 @@ import { ledgerPage, verifyLedger } from './ledger/ledger-reads.ts';
 import { FeedHealth } from './analytics/feed-health.ts';
 import { feedHealthGauges } from './analytics/feed-health-metrics.ts';
 import { registerFeedHealthRoutes } from './transport/http/feed-health-routes.ts';
+import { PriceExtremes } from './analytics/price-extremes.ts';
+import { SignalQualityService } from './analytics/signal-quality-service.ts';
+import { recentClosedSystemTrades } from './analytics/closed-trade-source.ts';
 import type { Server } from 'socket.io';
 import { createIoServer } from './transport/socket/io-server.ts';
 import { PublicStream } from './transport/socket/public-stream.ts';
@@ -113,12 +117,19 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   registerPublicNamespace(io, stream);
   events.subscribe(stream);
   events.subscribe({ closed: (t, userId) => inScope(PUBLIC_SCOPE, userId) && metrics.closes.inc({ status: t.status }) });
+  // Signal-quality analytics: per-symbol price extremes (fed by ticks) queried once per close.
+  const extremes = new PriceExtremes();
+  const quality = new SignalQualityService(extremes);
+  quality.hydrate(await recentClosedSystemTrades(new SqlRunner(orm)));
+  events.subscribe({ closed: (t, userId) => void (inScope(PUBLIC_SCOPE, userId) && quality.closed(t)) });
 
   const feed: PriceFeed = createFeed(config, log);
   const tokens = new TokenRepository(orm);
   const auth = new TokenAuth(config.botToken, (hash) => tokens.findByHash(hash));
   const botPort = {
     ingestSignal: async (payload: unknown, identity: Parameters<TradeEngine['ingestSignal']>[1]) => {
+      // Shutting down: refuse new signals (nothing stored, retry elsewhere) so the final flush can drain.
+      if (!accepting) throw new UnavailableError('shutting down: nothing was stored; retry');
       const end = metrics.commitLatency.startTimer();
       try {
         const ack = await engine!.ingestSignal(payload, identity);
@@ -174,6 +185,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
       metricTrades: (f, now) => queries.metricTrades(PUBLIC_SCOPE, f, now),
     },
     live,
+    (ids) => ({ analytics: quality.compute(ids) }),
   );
   const ledgerDb = new SqlRunner(orm);
   registerLedgerRoutes(router, { page: (after, limit) => ledgerPage(ledgerDb, after, limit), verify: () => verifyLedger(ledgerDb) });
@@ -215,6 +227,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
       metrics.ticks.inc();
       const now = Date.now();
       feedHealth.record(symbol, now);
+      extremes.record(symbol, price, ts);
       if (staleness.seen(symbol, now)) events.staleness(symbol, false);
       engine!.tick(symbol, price, ts);
     },

@@ -44,7 +44,10 @@ function pageUrl(ex: Exchange, page: number): string {
   return `http://${host}${ex.path}?${q.toString()}`;
 }
 
-export function registerPublicRoutes(router: HttpRouter, reads: PublicReads, live: PublicLive): void {
+/** Extra performance fields (signal-quality `analytics`) over the filtered trades' ids. */
+export type PerformanceExtras = (tradeIds: number[]) => Record<string, unknown>;
+
+export function registerPublicRoutes(router: HttpRouter, reads: PublicReads, live: PublicLive, extras?: PerformanceExtras): void {
   const base = '/api/public/paper-trading';
 
   router.get(`${base}/`, async (ex) => {
@@ -78,7 +81,8 @@ export function registerPublicRoutes(router: HttpRouter, reads: PublicReads, liv
     const unfiltered = !filters.days && !filters.direction && !filters.symbol && !filters.market_type && !filters.timeframe;
     // Unrealised P/L is live over all open system trades; with filters, over the filtered open ones.
     const unrealized = unfiltered ? live.unrealized() : filteredUnrealized(live.openPositions(), trades);
-    cors(ex).json(200, computePerformance(trades, { unrealizedProfitLoss: unrealized }));
+    const performance = computePerformance(trades, { unrealizedProfitLoss: unrealized });
+    cors(ex).json(200, extras ? { ...performance, ...extras(trades.map((t) => t.id)) } : performance);
   });
 }
 

@@ -1,5 +1,6 @@
 // Equity curve from REST (`equity_curve` of the performance endpoint), refetched after closes.
 import { toEpochSeconds } from '../lib/format.ts';
+import type { SignalQuality } from '../../../shared/analytics/signal-quality.ts';
 
 export interface EquityPoint {
   time: number;
@@ -10,6 +11,8 @@ export const PERFORMANCE_URL = '/api/public/paper-trading/performance/';
 
 export class EquityState {
   points = $state.raw<EquityPoint[]>([]);
+  /** Signal-quality analytics from the same response (null until loaded or when absent). */
+  analytics = $state.raw<SignalQuality | null>(null);
   loaded = $state(false);
   error = $state<string | null>(null);
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -27,8 +30,9 @@ export class EquityState {
     try {
       const res = await fetch(PERFORMANCE_URL, { signal: ctrl.signal, headers: { accept: 'application/json' } });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      const body = (await res.json()) as { equity_curve?: EquityPoint[] };
+      const body = (await res.json()) as { equity_curve?: EquityPoint[]; analytics?: SignalQuality };
       this.points = normalise(body.equity_curve ?? []);
+      this.analytics = body.analytics ?? null;
       this.error = null;
       this.loaded = true;
     } catch (e) {

@@ -1,0 +1,11 @@
+// Closed system trades for SignalQualityService at start: the most recent ones, bounded.
+import type { SqlRunner } from '../persistence/sql-runner.ts';
+import { TRADE_COLUMNS, tradeRowFromDb, type TradeRow } from '../persistence/rows.ts';
+
+export async function recentClosedSystemTrades(db: Pick<SqlRunner, 'query'>, limit = 200_000): Promise<TradeRow[]> {
+  const rows = await db.query(
+    `select ${TRADE_COLUMNS} from paper_trades where user_id is null and exit_price is not null order by exit_time desc limit ?`,
+    [limit],
+  );
+  return rows.map(tradeRowFromDb);
+}
