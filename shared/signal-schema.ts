@@ -31,8 +31,12 @@ export const symbolSchema = z
 const textId = (max: number) =>
   z.string().trim().min(1).max(max).regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters');
 
+// 9999-12-31T23:59:59.999Z: PostgreSQL stores 5-digit years, but they come back as text that
+// neither our row decoder nor Date parses (a tick stamped 22988 broke the public list with a 500).
+const MAX_TIMESTAMP_MS = 253_402_300_799_999;
+
 const timestampSchema = z
-  .union([z.iso.datetime({ offset: true }), z.number().int().positive().max(8.64e15)])
+  .union([z.iso.datetime({ offset: true }), z.number().int().positive().max(MAX_TIMESTAMP_MS, 'must be before the year 10000')])
   .transform((v) => new Date(v));
 
 export const signalSchema = z
@@ -88,7 +92,7 @@ export type SignalCancelPayload = z.output<typeof signalCancelSchema>;
 export const priceTickSchema = z.object({
   symbol: symbolSchema,
   price: priceSchema,
-  ts: z.number().int().nonnegative().max(8.64e15),
+  ts: z.number().int().nonnegative().max(MAX_TIMESTAMP_MS, 'must be before the year 10000'),
 });
 export const pricesPayloadSchema = z.object({ ticks: z.array(priceTickSchema).min(1).max(1000) });
 export type PricesPayload = z.output<typeof pricesPayloadSchema>;
