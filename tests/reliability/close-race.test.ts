@@ -40,7 +40,7 @@ describe('close races across two processes', () => {
     sockets.push(botA);
     await connected(botA);
     // One symbol per trade, so each round's ticks touch only its own trade.
-    const start = Date.now() + 20_000;
+    const start = Date.now() + 20_000 + ROUNDS * 60;
     const trades: Array<{ ext: string; symbol: string; id: number; at: number }> = [];
     for (let i = 0; i < ROUNDS; i++) {
       const ext = `race-${i}`;
