@@ -5,8 +5,8 @@ import { NAMESPACES, type MeClientToServer, type MeServerToClient } from '../../
 import type { TokenAuth } from '../../auth/token-auth.ts';
 import type { Logger } from '../../logger.ts';
 import type { UserStreams } from './user-streams.ts';
+import { answerResyncs } from './resync-throttle.ts';
 
-const RESYNC_MIN_INTERVAL_MS = 250;
 
 type MeSocket = Socket<MeClientToServer, MeServerToClient, Record<string, never>, { userId: number }>;
 
@@ -43,20 +43,7 @@ export function registerMeNamespace(io: Server, deps: { auth: TokenAuth; streams
         const first = stream.snapshot();
         void socket.join(stream.room);
         socket.emit('snapshot', first);
-        let lastResync = 0;
-        let deferred: NodeJS.Timeout | null = null;
-        const send = () => {
-          deferred = null;
-          lastResync = Date.now();
-          if (socket.connected) socket.emit('snapshot', stream.snapshot());
-        };
-        socket.on('resync', () => {
-          if (deferred) return;
-          const wait = lastResync + RESYNC_MIN_INTERVAL_MS - Date.now();
-          if (wait <= 0) send();
-          else deferred = setTimeout(send, wait);
-        });
-        socket.on('disconnect', () => deferred && clearTimeout(deferred));
+        answerResyncs(socket as unknown as Socket, () => stream.snapshot());
       },
       (err: unknown) => {
         log.warn({ err: String(err), userId }, 'could not open the user stream');

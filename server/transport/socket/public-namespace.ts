@@ -1,13 +1,12 @@
 // /public: no auth. Stream viewers get a snapshot then deltas; `channels: ['ticker']` gets ticker frames only.
-import type { Namespace, Server } from 'socket.io';
+import type { Namespace, Server, Socket } from 'socket.io';
+import { answerResyncs } from './resync-throttle.ts';
 import {
   NAMESPACES,
   type PublicClientToServer,
   type PublicServerToClient,
 } from '../../../shared/socket-events.ts';
 import { STREAM_ROOM, TICKER_ROOM, type PublicStream, type StreamSink } from './public-stream.ts';
-
-const RESYNC_MIN_INTERVAL_MS = 250;
 
 /** What a connecting viewer is served from: the local stream, or (ROLE=edge) a mirror of the engine's. */
 export type SnapshotSource = Pick<PublicStream, 'snapshot' | 'snapshotTicker'>;
@@ -22,25 +21,11 @@ export function registerPublicNamespace(io: Server, stream: SnapshotSource): Nam
       socket.emit('ticker', stream.snapshotTicker());
       return;
     }
+    // Snapshot first (it flushes queued deltas to the room), then join: no delta falls between.
+    const first = stream.snapshot();
     void socket.join(STREAM_ROOM);
-    socket.emit('snapshot', stream.snapshot());
-    // A client that resyncs in a loop gets at most one snapshot per interval, never none.
-    let lastResync = 0;
-    let deferred: NodeJS.Timeout | null = null;
-    const sendSnapshot = () => {
-      deferred = null;
-      lastResync = Date.now();
-      if (socket.connected) socket.emit('snapshot', stream.snapshot());
-    };
-    socket.on('resync', () => {
-      if (deferred) return;
-      const wait = lastResync + RESYNC_MIN_INTERVAL_MS - Date.now();
-      if (wait <= 0) sendSnapshot();
-      else deferred = setTimeout(sendSnapshot, wait);
-    });
-    socket.on('disconnect', () => {
-      if (deferred) clearTimeout(deferred);
-    });
+    socket.emit('snapshot', first);
+    answerResyncs(socket as unknown as Socket, () => stream.snapshot());
   });
   return nsp as unknown as Namespace;
 }
