@@ -7,7 +7,7 @@ import { connectBot, connected } from '../helpers/sockets.ts';
 import { SOCKET_LIMITS } from '../../server/transport/socket/io-server.ts';
 import { MAX_BODY_BYTES } from '../../server/transport/http/http-io.ts';
 import { startTestServer } from '../helpers/server.ts';
-import { killGroup, spawnServer, type ChildServer } from './support/child-server.ts';
+import { terminate, spawnServer, type ChildServer } from './support/child-server.ts';
 import { reportLine } from './support/soak.ts';
 
 const BOT_TOKEN = 'bot-secret-Zq8x1VbN4mK7pL2w';
@@ -19,9 +19,7 @@ let server: ChildServer | null = null;
 
 afterAll(async () => {
   if (server) {
-    process.kill(server.pid, 'SIGTERM');
-    await Promise.race([server.exited, new Promise((r) => setTimeout(r, 10_000))]);
-    killGroup(server.pid);
+    await terminate(server);
   }
   await db?.drop().catch(() => {});
 });

@@ -8,7 +8,7 @@ import type { SignalAck, TradeJson } from '../../shared/protocol-types.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { Recorder, connectBot, connectPublic, connected, waitFor } from '../helpers/sockets.ts';
 import { SOAK, reportLine } from './support/soak.ts';
-import { killGroup, spawnServer, type ChildServer } from './support/child-server.ts';
+import { terminate, spawnServer, type ChildServer } from './support/child-server.ts';
 import { checkRecord, openKnex } from './support/record-check.ts';
 
 const ROUNDS = SOAK ? 200 : 30;
@@ -22,9 +22,7 @@ const sockets: Socket[] = [];
 afterAll(async () => {
   for (const s of sockets) s.close();
   for (const s of servers) {
-    process.kill(s.pid, 'SIGTERM');
-    await Promise.race([s.exited, new Promise((r) => setTimeout(r, 10_000))]);
-    killGroup(s.pid);
+    await terminate(s);
   }
   await db?.drop().catch(() => {});
 });

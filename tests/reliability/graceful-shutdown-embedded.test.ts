@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SOAK, reportLine } from './support/soak.ts';
-import { embeddedUrl, killGroup, postgresOn, spawnServer, stopOrphans, type ChildServer } from './support/child-server.ts';
+import { embeddedUrl, terminate, postgresOn, spawnServer, stopOrphans, type ChildServer } from './support/child-server.ts';
 import { checkRecord, openKnex } from './support/record-check.ts';
 import { Workload, prng } from './support/workload.ts';
 
@@ -18,13 +18,7 @@ let server: ChildServer | null = null;
 
 afterAll(async () => {
   if (server) {
-    try {
-      process.kill(server.pid, 'SIGTERM');
-    } catch {
-      /* already gone */
-    }
-    await Promise.race([server.exited, new Promise((r) => setTimeout(r, 10_000))]);
-    killGroup(server.pid);
+    await terminate(server);
   }
   if (dir) {
     await stopOrphans(dir);

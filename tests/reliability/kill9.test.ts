@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Knex } from 'knex';
 import { SOAK, reportLine } from './support/soak.ts';
-import { embeddedUrl, killGroup, killNodeOnly, postgresOn, spawnServer, stopOrphans, type ChildServer } from './support/child-server.ts';
+import { embeddedUrl, killGroup, terminate, killNodeOnly, postgresOn, spawnServer, stopOrphans, type ChildServer } from './support/child-server.ts';
 import { checkRecord, openKnex } from './support/record-check.ts';
 import { Workload, prng } from './support/workload.ts';
 
@@ -22,9 +22,7 @@ let server: ChildServer | null = null;
 
 afterAll(async () => {
   if (server) {
-    process.kill(server.pid, 'SIGTERM');
-    await Promise.race([server.exited, new Promise((r) => setTimeout(r, 10_000))]);
-    killGroup(server.pid);
+    await terminate(server);
   }
   if (dir) {
     await stopOrphans(dir);

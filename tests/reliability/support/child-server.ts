@@ -116,3 +116,14 @@ export async function stopOrphans(dir: string): Promise<number> {
   }
   return pids.length;
 }
+
+/** SIGTERM, up to 10 s for a graceful exit, then SIGKILL to the group. Safe on an exited process. */
+export async function terminate(s: ChildServer): Promise<void> {
+  try {
+    process.kill(s.pid, 'SIGTERM');
+  } catch {
+    /* already gone */
+  }
+  await Promise.race([s.exited, new Promise((r) => setTimeout(r, 10_000))]);
+  killGroup(s.pid);
+}
