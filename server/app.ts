@@ -38,6 +38,7 @@ import { registerFeedHealthRoutes } from './transport/http/feed-health-routes.ts
 import { PriceExtremes } from './analytics/price-extremes.ts';
 import { SignalQualityService } from './analytics/signal-quality-service.ts';
 import { recentClosedSystemTrades } from './analytics/closed-trade-source.ts';
+import { BENCHMARK_SYMBOL, BenchmarkService } from './analytics/benchmark-service.ts';
 import type { Server } from 'socket.io';
 import { createIoServer } from './transport/socket/io-server.ts';
 import { PublicStream } from './transport/socket/public-stream.ts';
@@ -122,6 +123,12 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   const quality = new SignalQualityService(extremes);
   quality.hydrate(await recentClosedSystemTrades(new SqlRunner(orm)));
   events.subscribe({ closed: (t, userId) => void (inScope(PUBLIC_SCOPE, userId) && quality.closed(t)) });
+  // Live benchmark: market prices of the symbol and BTC at each system trade's open and close.
+  const benchmark = new BenchmarkService(config.feeRate);
+  events.subscribe({
+    opened: (t, userId) => void (inScope(PUBLIC_SCOPE, userId) && benchmark.opened(t)),
+    closed: (t, userId) => void (inScope(PUBLIC_SCOPE, userId) && benchmark.closedTrade(t)),
+  });
 
   const feed: PriceFeed = createFeed(config, log);
   const tokens = new TokenRepository(orm);
@@ -185,7 +192,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
       metricTrades: (f, now) => queries.metricTrades(PUBLIC_SCOPE, f, now),
     },
     live,
-    (ids) => ({ analytics: quality.compute(ids) }),
+    (ids) => ({ analytics: quality.compute(ids), benchmark: benchmark.compute(ids) }),
   );
   const ledgerDb = new SqlRunner(orm);
   registerLedgerRoutes(router, { page: (after, limit) => ledgerPage(ledgerDb, after, limit), verify: () => verifyLedger(ledgerDb) });
@@ -228,14 +235,16 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
       const now = Date.now();
       feedHealth.record(symbol, now);
       extremes.record(symbol, price, ts);
+      benchmark.tick(symbol, price);
       if (staleness.seen(symbol, now)) events.staleness(symbol, false);
       engine!.tick(symbol, price, ts);
     },
   });
   const watch = (): Set<string> => {
     const { spot, futures } = engine!.watchedMarkets();
-    if (hasMarketWatch(feed)) feed.watchMarkets({ spot, futures });
-    else feed.watch?.(new Set([...spot, ...futures]));
+    // BTC spot is always watched: the live benchmark's "holding BTC" needs its price.
+    if (hasMarketWatch(feed)) feed.watchMarkets({ spot: new Set([...spot, BENCHMARK_SYMBOL]), futures });
+    else feed.watch?.(new Set([...spot, ...futures, BENCHMARK_SYMBOL]));
     return new Set([...spot, ...futures]);
   };
   const sweep = setInterval(() => {

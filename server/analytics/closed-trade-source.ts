@@ -7,5 +7,13 @@ export async function recentClosedSystemTrades(db: Pick<SqlRunner, 'query'>, lim
     `select ${TRADE_COLUMNS} from paper_trades where user_id is null and exit_price is not null order by exit_time desc limit ?`,
     [limit],
   );
-  return rows.map(tradeRowFromDb);
+  const out: TradeRow[] = [];
+  for (const r of rows) {
+    try {
+      out.push(tradeRowFromDb(r));
+    } catch {
+      // A row this process cannot decode only loses its analytics; it must not stop start-up.
+    }
+  }
+  return out;
 }

@@ -1,14 +1,15 @@
 // The ledger's database side for readers: pages, streaming in seq order, and the full audit
 // (chain + recomputed P/L + comparison with the current signal and trade rows).
 import type { SqlRunner, RawRow } from '../persistence/sql-runner.ts';
-import { SIGNAL_COLUMNS, TRADE_COLUMNS, parseTimestamp, signalRowFromDb, tradeRowFromDb, type SignalRow, type TradeRow } from '../persistence/rows.ts';
+import { SIGNAL_COLUMNS, TRADE_COLUMNS, signalRowFromDb, tradeRowFromDb, type SignalRow, type TradeRow } from '../persistence/rows.ts';
 import type { LedgerRecord } from './ledger-chain.ts';
 import { LedgerVerifier, type VerifyResult } from './ledger-verifier.ts';
 
 /** Anything that runs one statement: a SqlRunner, or a test's transaction. */
 export type LedgerDb = Pick<SqlRunner, 'query'>;
 
-const COLS = 'seq::text as seq, kind, trade_id::text as trade_id, event, at, prev_hash, hash';
+// `at` as epoch ms: exact, and independent of how pg prints far-future years.
+const COLS = "seq::text as seq, kind, trade_id::text as trade_id, event, round(extract(epoch from at) * 1000)::text as at_ms, prev_hash, hash";
 
 export function ledgerRecordFromDb(r: RawRow): LedgerRecord {
   return {
@@ -16,7 +17,7 @@ export function ledgerRecordFromDb(r: RawRow): LedgerRecord {
     kind: String(r.kind),
     trade_id: Number(r.trade_id),
     event: (typeof r.event === 'string' ? JSON.parse(r.event) : r.event) as LedgerRecord['event'],
-    at: parseTimestamp(r.at).toISOString(),
+    at: new Date(Number(r.at_ms)).toISOString(),
     prev_hash: String(r.prev_hash),
     hash: String(r.hash),
   };

@@ -76,5 +76,10 @@ describe('signal-quality analytics, live', { timeout: 60_000 }, () => {
     expect(perf.analytics).toEqual(computeSignalQuality(brute));
     expect(perf.analytics.excursions.measured).toBe(4);
     expect(perf.analytics.by_confidence['0.85-1']!.trades).toBe(1);
+    // Live benchmark: every trade is on BTC here, so holding the symbol is holding BTC.
+    const bench = (perf as unknown as { benchmark: { trades: number; btc_trades: number; hold_symbol_profit_loss: number; hold_btc_profit_loss: number; equity_curve: unknown[] } }).benchmark;
+    expect(bench).toMatchObject({ trades: 4, btc_trades: 4 });
+    expect(bench.hold_btc_profit_loss).toBe(bench.hold_symbol_profit_loss);
+    expect(bench.equity_curve).toHaveLength(4);
   });
 });

@@ -1,6 +1,7 @@
 // Equity curve from REST (`equity_curve` of the performance endpoint), refetched after closes.
 import { toEpochSeconds } from '../lib/format.ts';
 import type { SignalQuality } from '../../../shared/analytics/signal-quality.ts';
+import type { Benchmark } from '../../../shared/analytics/benchmark.ts';
 
 export interface EquityPoint {
   time: number;
@@ -13,6 +14,8 @@ export class EquityState {
   points = $state.raw<EquityPoint[]>([]);
   /** Signal-quality analytics from the same response (null until loaded or when absent). */
   analytics = $state.raw<SignalQuality | null>(null);
+  /** Live benchmark (bot vs holding), same response. */
+  benchmark = $state.raw<Benchmark | null>(null);
   loaded = $state(false);
   error = $state<string | null>(null);
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -30,9 +33,10 @@ export class EquityState {
     try {
       const res = await fetch(PERFORMANCE_URL, { signal: ctrl.signal, headers: { accept: 'application/json' } });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      const body = (await res.json()) as { equity_curve?: EquityPoint[]; analytics?: SignalQuality };
+      const body = (await res.json()) as { equity_curve?: EquityPoint[]; analytics?: SignalQuality; benchmark?: Benchmark };
       this.points = normalise(body.equity_curve ?? []);
       this.analytics = body.analytics ?? null;
+      this.benchmark = body.benchmark ?? null;
       this.error = null;
       this.loaded = true;
     } catch (e) {
