@@ -52,6 +52,17 @@ describe(`ledger over a ${TRADES}-trade replay`, { timeout: 120_000 }, () => {
     expect(JSON.parse(cli.stdout)).toEqual(r);
   });
 
+  it('ledger:export writes the same JSONL, and ledger:verify without --file audits the database', async () => {
+    const out = path.join(dir, 'cli-export.jsonl');
+    const env = { DATABASE_URL: t.db.url };
+    const exported = await runCli(['ledger:export', '--out', out], env);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(await readFile(out, 'utf8')).toBe(await readFile(file, 'utf8'));
+    const audited = await runCli(['ledger:verify'], env);
+    expect(audited.code, audited.stderr).toBe(0);
+    expect(JSON.parse(audited.stdout)).toMatchObject({ ok: true, trades: TRADES });
+  });
+
   it('catches an edited line of the export (exit code 1)', async () => {
     const lines = (await readFile(file, 'utf8')).trim().split('\n');
     const i = lines.findIndex((l) => l.includes('"trade_closed"'));
