@@ -1,0 +1,32 @@
+// The public record's verification status (`/api/public/ledger/verify`), refreshed every minute.
+
+export type LedgerStatus =
+  | { ok: true; verified_through: number; head_hash: string; events: number; trades: number }
+  | { ok: false; seq: number | null; reason: string };
+
+export const LEDGER_VERIFY_URL = '/api/public/ledger/verify';
+
+export class LedgerStatusState {
+  status = $state.raw<LedgerStatus | null>(null);
+  private timer: ReturnType<typeof setInterval> | null = null;
+
+  start(everyMs = 60_000): void {
+    void this.load();
+    this.timer = setInterval(() => {
+      if (document.visibilityState === 'visible') void this.load();
+    }, everyMs);
+  }
+
+  async load(): Promise<void> {
+    try {
+      const res = await fetch(LEDGER_VERIFY_URL, { headers: { accept: 'application/json' } });
+      if (res.ok || res.status === 409) this.status = (await res.json()) as LedgerStatus;
+    } catch {
+      // Offline: keep the last status.
+    }
+  }
+
+  dispose(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}
