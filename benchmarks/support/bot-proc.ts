@@ -19,11 +19,20 @@ async function main(): Promise<void> {
 
   serveCommands({
     /** Every `everyMs`, push `perPush` ticks (rotating over `symbols`); at most `maxUnacked` (32) pushes unacked. */
-    startPrices: (m) => {
+    startPrices: async (m) => {
       const everyMs = m.everyMs as number;
       const perPush = m.perPush as number;
       const symbols = (m.symbols as string[] | undefined) ?? PRICE_SYMBOLS;
       const maxUnacked = (m.maxUnacked as number | undefined) ?? 32;
+      // The public stream only carries prices of symbols with open system trades (the privacy wall):
+      // hold one trade per symbol whose levels the bench prices (100–110) never reach.
+      for (let i = 0; i < symbols.length; i += 50) {
+        await Promise.all(
+          symbols.slice(i, i + 50).map((symbol) =>
+            bot.sendSignal({ external_id: `bench-hold-${symbol}`, symbol, direction: 'LONG', entry: 105, tp: 1_000_000, sl: 1 }),
+          ),
+        );
+      }
       let k = 0;
       let unacked = 0;
       pricing = setInterval(() => {
