@@ -1,16 +1,14 @@
 // Per-user snapshot/delta streams for /me (SPEC §5): the public protocol (epoch, contiguous seq,
 // opened/closed/prices/summary, resync) over one user's own trades, with that user's own statistics.
 // A stream exists while its user has a socket connected; each emits to its user's room only.
-import { randomUUID } from 'node:crypto';
-import type { DeltaEvent, DeltaJson, PriceJson, SnapshotJson, TradeJson } from '../../../shared/protocol-types.ts';
+import type { DeltaJson, PriceJson, SnapshotJson, TradeJson } from '../../../shared/protocol-types.ts';
 import { isClosedStatus } from '../../../shared/constants.ts';
 import type { MetricTrade } from '../../../shared/metrics/index.ts';
 import { roundMoney } from '../../../shared/trade-math.ts';
 import type { EngineListener } from '../../engine/engine-events.ts';
 import { PublicState, RECENT_CLOSED_LIMIT } from '../../engine/public-state.ts';
 import { inScope, userScope, type TradeScope } from '../../queries/trade-scope.ts';
-
-const MAX_EVENTS_PER_DELTA = 500;
+import { DeltaBatcher } from './delta-batcher.ts';
 
 export interface UserStreamDeps {
   /** Stored trades of the scope, for the initial statistics and recent closes. */
@@ -28,19 +26,14 @@ export const userRoom = (userId: number): string => `user:${userId}`;
 
 /** One user's stream state: the same fold of events PublicState does for the public, over this user's trades. */
 class UserStream {
-  readonly epoch = randomUUID();
   readonly room: string;
-  seq = 0;
+  private readonly deltas: DeltaBatcher;
   private state: PublicState;
   /** Trade id → counted as open or closed (events may repeat what the initial load already saw). */
   private known = new Map<number, 'open' | 'closed'>();
   private openBySymbol = new Map<string, number>();
   /** Open trades whose symbol this stream prices (from the engine, not the load: they can differ by a moment). */
   private openIds = new Map<number, string>();
-  private pendingPrices = new Map<string, [number, number]>();
-  private pendingStale: string[] = [];
-  private pendingEvents: DeltaEvent[] = [];
-  private flushQueued = false;
 
   constructor(
     readonly scope: TradeScope & { kind: 'user' },
@@ -50,6 +43,10 @@ class UserStream {
     private symbolsChanged: (stream: UserStream, symbol: string, watching: boolean) => void,
   ) {
     this.room = userRoom(scope.userId);
+    this.deltas = new DeltaBatcher(
+      (d) => this.deps.emitToRoom(this.room, 'delta', d),
+      () => this.state.summary(this.unrealized(this.deps.openTrades(this.scope))),
+    );
     this.state = new PublicState(loaded, recent);
     for (const t of loaded) this.known.set(t.id, isClosedStatus(t.status) || t.status === 'CANCELLED' ? 'closed' : 'open');
     for (const t of deps.openTrades(scope)) this.watch(t.id, t.symbol);
@@ -65,7 +62,7 @@ class UserStream {
       this.state.opened();
     }
     this.watch(trade.id, trade.symbol);
-    this.queueEvent({ type: 'opened', trade });
+    this.deltas.event({ type: 'opened', trade });
   }
 
   closed(trade: TradeJson): void {
@@ -76,19 +73,19 @@ class UserStream {
     this.known.set(trade.id, 'closed');
     if (trade.status === 'CANCELLED') this.state.cancelled();
     else this.state.closed(trade);
-    this.queueEvent({ type: 'closed', trade });
+    this.deltas.event({ type: 'closed', trade });
   }
 
   price(symbol: string, price: number, ts: number): void {
-    this.pendingPrices.set(symbol, [price, ts]);
+    this.deltas.price(symbol, price, ts);
   }
 
   stale(symbol: string): void {
-    this.pendingStale.push(symbol);
+    this.deltas.stale(symbol);
   }
 
   snapshot(): SnapshotJson {
-    this.flushEvents();
+    this.deltas.flushEvents();
     const open = this.deps.openTrades(this.scope);
     const prices: Record<string, PriceJson> = {};
     for (const symbol of this.openBySymbol.keys()) {
@@ -96,8 +93,8 @@ class UserStream {
       if (p) prices[symbol] = this.deps.isStale(symbol) ? { ...p, stale: true } : { ...p };
     }
     return {
-      epoch: this.epoch,
-      seq: this.seq,
+      epoch: this.deltas.epoch,
+      seq: this.deltas.seq,
       server_time: new Date().toISOString(),
       fee_rate: this.deps.feeRate,
       summary: this.state.summary(this.unrealized(open)),
@@ -108,8 +105,7 @@ class UserStream {
   }
 
   flushPrices(): void {
-    if (this.pendingEvents.length > 0) this.flushEvents();
-    else if (this.pendingPrices.size > 0 || this.pendingStale.length > 0) this.emitDelta([]);
+    this.deltas.flushPrices();
   }
 
   private unrealized(open: TradeJson[]): number {
@@ -139,43 +135,6 @@ class UserStream {
       this.openBySymbol.delete(symbol);
       this.symbolsChanged(this, symbol, false);
     }
-  }
-
-  private queueEvent(e: DeltaEvent): void {
-    this.pendingEvents.push(e);
-    if (this.flushQueued) return;
-    this.flushQueued = true;
-    queueMicrotask(() => this.flushEvents());
-  }
-
-  private flushEvents(): void {
-    this.flushQueued = false;
-    if (this.pendingEvents.length === 0) return;
-    const events = this.pendingEvents;
-    this.pendingEvents = [];
-    for (let i = 0; i < events.length; i += MAX_EVENTS_PER_DELTA) {
-      const chunk = events.slice(i, i + MAX_EVENTS_PER_DELTA);
-      if (i + MAX_EVENTS_PER_DELTA >= events.length) {
-        chunk.push({ type: 'summary', summary: this.state.summary(this.unrealized(this.deps.openTrades(this.scope))) });
-      }
-      this.emitDelta(chunk);
-    }
-  }
-
-  private emitDelta(events: DeltaEvent[]): void {
-    const out: DeltaEvent[] = [];
-    if (this.pendingPrices.size > 0 || this.pendingStale.length > 0) {
-      const prices: Record<string, [number, number]> = {};
-      for (const [s, p] of this.pendingPrices) prices[s] = p;
-      const ev: DeltaEvent = { type: 'prices', prices };
-      if (this.pendingStale.length > 0) ev.stale = this.pendingStale;
-      out.push(ev);
-      this.pendingPrices.clear();
-      this.pendingStale = [];
-    }
-    out.push(...events);
-    this.seq += 1;
-    this.deps.emitToRoom(this.room, 'delta', { epoch: this.epoch, seq: this.seq, events: out });
   }
 }
 
