@@ -95,6 +95,11 @@ export async function startFakeBackend(): Promise<FakeBackend> {
       res.end('{"symbols":[]}');
       return;
     }
+    if (path === '/api/public/ledger/verify') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: true, verified_through: 0, head_hash: '0'.repeat(64), events: 0, trades: 0 }));
+      return;
+    }
     if (path === '/api/public/paper-trading/performance/') {
       backend.performanceRequests++;
       res.writeHead(200, { 'content-type': 'application/json' });
