@@ -27,6 +27,8 @@ export async function startTestServer(
     PRICE_FEED: 'bot',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     BROADCAST_INTERVAL_MS: '20',
+    // Tests drive REST far faster than a person: the per-IP limit is tested on its own (abuse-limits).
+    HTTP_RATE_LIMIT: '0',
     ...env,
     DATABASE_URL: db.url,
     BOT_TOKEN: botToken,
