@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import { openDatabase, withDatabase } from '../persistence/database.ts';
+import { isAlive, isPostgresFor, openDatabase, withDatabase } from '../persistence/database.ts';
 import { initOrm } from '../persistence/orm.ts';
 
 // Must match persistence/database.ts (the embedded cluster's superuser and database).
@@ -71,22 +71,4 @@ export async function runningEmbedded(pgDir: string): Promise<{ pid: number; por
   if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return null;
   if (!isAlive(pid) || !(await isPostgresFor(pid, dir))) return null; // stale file: openDatabase clears it
   return { pid, port };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-async function isPostgresFor(pid: number, dir: string): Promise<boolean> {
-  try {
-    const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
-    return cmdline.some((a) => a.endsWith('postgres')) && cmdline.includes(dir);
-  } catch {
-    return false;
-  }
 }

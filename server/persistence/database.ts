@@ -117,7 +117,8 @@ async function clearStalePidFile(dir: string, log: Logger): Promise<void> {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it does, owned by someone else). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -126,7 +127,8 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function isPostgresFor(pid: number, dir: string): Promise<boolean> {
+/** Whether `pid` is a postgres serving the data directory `dir`. */
+export async function isPostgresFor(pid: number, dir: string): Promise<boolean> {
   try {
     const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
     return cmdline.some((a) => a.endsWith('postgres')) && cmdline.includes(dir);
