@@ -234,7 +234,8 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
       metrics.ticks.inc();
       const now = Date.now();
       feedHealth.record(symbol, now);
-      extremes.record(symbol, price, ts);
+      // Only symbols with open system trades: their trades' closes are what the extremes are for.
+      if (engine!.hasPublicTrades(symbol)) extremes.record(symbol, price, ts);
       benchmark.tick(symbol, price);
       if (staleness.seen(symbol, now)) events.staleness(symbol, false);
       engine!.tick(symbol, price, ts);
@@ -253,6 +254,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
     const stale = new Set(staleness.sweep(Date.now(), symbols));
     if (stale.size > 0) engine!.markGaps(stale);
     for (const s of stale) events.staleness(s, true);
+    extremes.prune((s) => engine!.hasPublicTrades(s));
   }, Math.min(1000, config.priceStaleMs));
   watch();
   stream.start();

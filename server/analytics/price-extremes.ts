@@ -13,10 +13,15 @@ export interface Extremes {
   complete: boolean;
 }
 
+/** A new ring holds this many seconds and doubles as its history grows, up to its capacity. */
+const INITIAL_SECONDS = 16;
+
 class SymbolRing {
-  private readonly size: number;
-  private readonly maxTree: Float64Array;
-  private readonly minTree: Float64Array;
+  /** Seconds the ring holds now (grows to `maxCapacity`); slot of second s is s % capacity. */
+  private capacity: number;
+  private size = 1;
+  private maxTree = new Float64Array(2);
+  private minTree = new Float64Array(2);
   /** Second of the bucket being filled, and its extremes (not yet in the tree). */
   private curSec = -1;
   private curMax = EMPTY_MAX;
@@ -24,12 +29,14 @@ class SymbolRing {
   /** Oldest second still represented in the ring. */
   private firstSec = -1;
 
-  constructor(private readonly capacity: number) {
-    let size = 1;
-    while (size < capacity) size *= 2;
-    this.size = size;
-    this.maxTree = new Float64Array(2 * size).fill(EMPTY_MAX);
-    this.minTree = new Float64Array(2 * size).fill(EMPTY_MIN);
+  constructor(private readonly maxCapacity: number) {
+    this.capacity = Math.min(INITIAL_SECONDS, maxCapacity);
+    this.allocate();
+  }
+
+  /** Bytes held by the two trees. */
+  get bytes(): number {
+    return this.maxTree.byteLength + this.minTree.byteLength;
   }
 
   record(sec: number, price: number): void {
@@ -63,6 +70,8 @@ class SymbolRing {
   private advance(sec: number): void {
     if (this.curSec >= 0) this.write(this.curSec, this.curMax, this.curMin);
     else this.firstSec = sec;
+    const span = sec - this.firstSec + 1;
+    if (span > this.capacity && this.capacity < this.maxCapacity) this.grow(Math.min(this.maxCapacity, Math.max(2 * this.capacity, span)));
     // Seconds without ticks in between: clear their (reused) slots.
     const from = this.curSec < 0 ? sec : this.curSec + 1;
     if (sec - from >= this.capacity) {
@@ -76,6 +85,30 @@ class SymbolRing {
     this.curSec = sec;
     this.curMax = EMPTY_MAX;
     this.curMin = EMPTY_MIN;
+  }
+
+  private allocate(): void {
+    this.size = 1;
+    while (this.size < this.capacity) this.size *= 2;
+    this.maxTree = new Float64Array(2 * this.size).fill(EMPTY_MAX);
+    this.minTree = new Float64Array(2 * this.size).fill(EMPTY_MIN);
+  }
+
+  /** Re-lays the kept seconds into a bigger ring: O(size), amortised O(1) per second recorded. */
+  private grow(capacity: number): void {
+    const { maxTree, minTree, size, capacity: old } = this;
+    const from = Math.max(this.firstSec, this.curSec - old + 1);
+    this.capacity = capacity;
+    this.allocate();
+    for (let s = from; s <= this.curSec; s++) {
+      const leaf = this.size + (s % capacity);
+      this.maxTree[leaf] = maxTree[size + (s % old)]!;
+      this.minTree[leaf] = minTree[size + (s % old)]!;
+    }
+    for (let i = this.size - 1; i >= 1; i--) {
+      this.maxTree[i] = Math.max(this.maxTree[2 * i]!, this.maxTree[2 * i + 1]!);
+      this.minTree[i] = Math.min(this.minTree[2 * i]!, this.minTree[2 * i + 1]!);
+    }
   }
 
   private write(sec: number, max: number, min: number): void {
@@ -102,8 +135,27 @@ class SymbolRing {
 export class PriceExtremes {
   private readonly rings = new Map<string, SymbolRing>();
 
-  /** `capacitySeconds`: how far back a range can reach (default 6 h: ≈1 MB per symbol). */
+  /**
+   * `capacitySeconds`: how far back a range can reach (default 6 h). A ring starts at 16 s and
+   * doubles as its history grows: ≈1 MB per symbol only once a symbol has 6 h of history.
+   */
   constructor(private readonly capacitySeconds = 6 * 3600) {}
+
+  /** Drops the rings of symbols `keep` rejects (no open trade can ask for their range any more). */
+  prune(keep: (symbol: string) => boolean): void {
+    for (const symbol of this.rings.keys()) if (!keep(symbol)) this.rings.delete(symbol);
+  }
+
+  get symbols(): number {
+    return this.rings.size;
+  }
+
+  /** Bytes held by every ring's trees. */
+  get bytes(): number {
+    let n = 0;
+    for (const r of this.rings.values()) n += r.bytes;
+    return n;
+  }
 
   record(symbol: string, price: number, tsMs: number): void {
     let ring = this.rings.get(symbol);

@@ -44,6 +44,33 @@ describe('PriceExtremes', () => {
     );
   });
 
+  it('grows from 16 s to a long capacity without losing a second, and prunes symbols', () => {
+    fc.assert(
+      fc.property(stream, fc.integer({ min: 65, max: 5000 }), (ticks: Tick[], cap) => {
+        const x = new PriceExtremes(cap);
+        for (const t of ticks) x.record('BTC', t.price, t.ts);
+        const first = ticks[0]!.ts;
+        const last = ticks.at(-1)!.ts;
+        const lo = Math.max(Math.floor(first / 1000), Math.floor(last / 1000) - cap + 1);
+        const kept = ticks.filter((t) => Math.floor(t.ts / 1000) >= lo).map((t) => t.price);
+        const got = x.range('BTC', first, last)!;
+        expect(got.max).toBe(Math.max(...kept));
+        expect(got.min).toBe(Math.min(...kept));
+        expect(got.complete).toBe(Math.floor(last / 1000) - Math.floor(first / 1000) < cap);
+      }),
+      { numRuns: 300 },
+    );
+    const x = new PriceExtremes(6 * 3600);
+    for (let s = 0; s < 100; s++) x.record('ETH', 1 + s, 1_700_000_000_000 + s * 1000);
+    x.record('BTC', 1, 1_700_000_000_000);
+    // 100 s of history is a 128-slot ring (2 trees of 256 doubles), not the 6 h one.
+    expect(x.bytes).toBeLessThan(2 * (2 * 256 * 8) + 1);
+    x.prune((s) => s === 'ETH');
+    expect(x.symbols).toBe(1);
+    expect(x.range('BTC', 0, Date.now())).toBeNull();
+    expect(x.range('ETH', 1_700_000_000_000, 1_700_000_099_000)).toMatchObject({ max: 100, min: 1, complete: true });
+  });
+
   it('is null for a symbol never seen, and ignores a tick older than the current bucket', () => {
     const x = new PriceExtremes(10);
     expect(x.range('ETH', 0, 1)).toBeNull();
