@@ -20,7 +20,7 @@ export function isUnavailableError(err: unknown): boolean {
   const msg = typeof e.message === 'string' ? e.message : '';
   // "Transaction query already complete": knex rolled the transaction back because its connection
   // died (e.g. pg_terminate_backend) while our code still had queries to run in it: nothing committed.
-  if (/Connection terminated|timeout exceeded when trying to connect|Timeout acquiring a connection|Connection ended unexpectedly|the database system is (starting up|shutting down)|Transaction query already complete/i.test(msg)) {
+  if (/Connection terminated|timeout exceeded when trying to connect|Timeout acquiring a connection|Connection ended unexpectedly|the database system is (starting up|shutting down)|Transaction query already complete|Client has encountered a connection error and is not queryable|Client was closed and is not queryable/i.test(msg)) {
     return true;
   }
   return e.cause !== undefined && e.cause !== err && isUnavailableError(e.cause);

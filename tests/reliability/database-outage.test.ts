@@ -117,7 +117,10 @@ describe('database outage', () => {
     await viewer.until(() => closedEvents().length === closedBefore + 40, 10_000, '40 closed deltas');
     // Every refused signal is accepted once the database is back, exactly once.
     await waitFor(async () => (await fetch(`${server.url}/readyz`)).status === 200, 30_000, 'ready again');
-    for (const id of refused) expect((await send(id)).ok).toBe(true);
+    for (let i = 0; i < refused.length; i += 50) {
+      const acks = await Promise.all(refused.slice(i, i + 50).map((id) => send(id)));
+      for (const a of acks) expect(a.ok).toBe(true);
+    }
     expect(await check()).toEqual([]);
     const k = openKnex(db.url);
     const tp = (await k.raw(`select count(*)::int as n from paper_trades where symbol = 'ETHUSDT' and status = 'CLOSED_TP'`)).rows[0].n;
@@ -136,7 +139,7 @@ describe('database outage', () => {
     });
     expect(latencies.at(-1)!).toBeLessThan(10_000);
     expect(uncaught).toEqual([]);
-  }, OUTAGE_MS + 90_000);
+  }, OUTAGE_MS + 150_000);
 
   it(`pg_terminate_backend ${TERMINATIONS} times under load: every ack is ok or UNAVAILABLE, nothing acked is lost`, async () => {
     const codes = new Map<string, number>();
