@@ -16,6 +16,7 @@ import { PublicState, RECENT_CLOSED_LIMIT } from './engine/public-state.ts';
 import { TradeEngine } from './engine/trade-engine.ts';
 import { StalenessMonitor } from './engine/staleness-monitor.ts';
 import { TokenAuth } from './auth/token-auth.ts';
+import { TokenWatch } from './auth/token-watch.ts';
 import { TradeQueries } from './queries/trade-queries.ts';
 import { PUBLIC_SCOPE } from './queries/trade-scope.ts';
 import { createFeed } from './feeds/create-feed.ts';
@@ -80,6 +81,8 @@ export interface AppOptions {
   scrypt?: ScryptParams;
   /** Socket.IO adapter factory (ROLE=engine: Redis Streams); set before any namespace is made. */
   adapter?: Parameters<Server['adapter']>[0];
+  /** How often open sockets' tokens are checked for revocation (default 5 s). */
+  tokenRecheckMs?: number;
 }
 
 export async function startApp(config: Config, opts: AppOptions): Promise<AppHandle> {
@@ -133,6 +136,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   const feed: PriceFeed = createFeed(config, log);
   const tokens = new TokenRepository(orm);
   const auth = new TokenAuth(config.botToken, (hash) => tokens.findByHash(hash));
+  const tokenWatch = new TokenWatch((hashes) => tokens.validHashes(hashes), log, opts.tokenRecheckMs);
   const botPort = {
     ingestSignal: async (payload: unknown, identity: Parameters<TradeEngine['ingestSignal']>[1]) => {
       // Shutting down: refuse new signals (nothing stored, retry elsewhere) so the final flush can drain.
@@ -152,7 +156,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
     cancelSignal: (payload: unknown, identity: Parameters<TradeEngine['cancelSignal']>[1]) => engine!.cancelSignal(payload, identity),
     pushPrices: feed instanceof BotPriceFeed ? (payload: unknown) => feed.push(payload) : null,
   };
-  registerBotNamespace(io, { auth, bot: botPort, log, signalsPerSecond: opts.signalsPerSecond ?? 2_000 });
+  registerBotNamespace(io, { auth, bot: botPort, log, signalsPerSecond: opts.signalsPerSecond ?? 2_000, tokens: tokenWatch });
 
   // Users: accounts, manual trades in the shared book, and their private /me streams.
   const users = new UserRepository(orm);
@@ -181,7 +185,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
     { broadcastIntervalMs: config.broadcastIntervalMs },
   );
   events.subscribe(userStreams);
-  registerMeNamespace(io, { auth, streams: userStreams, log });
+  registerMeNamespace(io, { auth, streams: userStreams, log, tokens: tokenWatch });
 
   let accepting = true;
   const router = new HttpRouter(log.child({ module: 'http' })).limitApi(new IpRateLimit(config.httpRateLimit));
@@ -202,7 +206,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   const setFeedHealthGauges = feedHealthGauges(metrics.registry);
   registerFeedHealthRoutes(router, feedHealthRows);
   registerSignalRoutes(router, auth, botPort);
-  registerAuthRoutes(router, accounts);
+  registerAuthRoutes(router, accounts, { auth, revoke: (token) => tokens.revoke({ token, kind: 'user' }), revoked: () => void tokenWatch.sweep() });
   registerUserRoutes(router, auth, manualTrades);
   registerOpsRoutes(
     router,
@@ -259,6 +263,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   watch();
   stream.start();
   userStreams.start();
+  tokenWatch.start();
 
   const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
     app.listen(config.host, config.port, (token) => (token ? resolve(token) : reject(new Error(`cannot listen on ${config.host}:${config.port}`))));
@@ -275,6 +280,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
       clearInterval(sweep);
       stream.stop();
       userStreams.stop();
+      tokenWatch.stop();
       await feed.stop();
       const flushed = await engine!.flush(5_000);
       if (!flushed) log.error({ pending: engine!.pendingCloses }, 'shutdown: some closes were not written');

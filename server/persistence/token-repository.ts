@@ -38,6 +38,13 @@ export class TokenRepository {
     };
   }
 
+  /** Of `hashes`, those of tokens that exist and are not revoked (the open-socket revocation check). */
+  async validHashes(hashes: string[]): Promise<Set<string>> {
+    if (hashes.length === 0) return new Set();
+    const rows = await this.rows(`SELECT token_hash FROM api_tokens WHERE token_hash IN (${hashes.map(() => '?').join(', ')}) AND revoked_at IS NULL`, hashes);
+    return new Set(rows.map((r) => String(r.token_hash)));
+  }
+
   /** Creates a token; the secret is returned once and only its hash is stored. */
   async issue(kind: 'bot' | 'user', name: string, userId: number | null = null): Promise<IssuedToken> {
     const token = `pb_${kind}_${randomBytes(24).toString('base64url')}`;

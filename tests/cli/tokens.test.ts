@@ -19,7 +19,7 @@ describe('token CLI', { timeout: 120_000 }, () => {
     const migrated = await runCli(['migrate'], env);
     expect(migrated, migrated.stderr).toMatchObject({ code: 0 });
     expect(migrated.stdout).toMatch(/Applied \d+ migrations?/);
-    server = await startTestServer({}, { db });
+    server = await startTestServer({}, { db, app: { tokenRecheckMs: 500 } });
   });
   afterAll(async () => {
     await server?.stop();
@@ -47,8 +47,8 @@ describe('token CLI', { timeout: 120_000 }, () => {
 
     const bot = connectBot(server.url, secret);
     await connected(bot);
-    bot.close();
     expect((await postSignal(secret, SIGNAL)).status).toBe(201);
+    const dropped = new Promise<string>((r) => bot.once('disconnect', r));
 
     const listed = await runCli(['token:list'], env);
     expect(listed.code).toBe(0);
@@ -60,6 +60,9 @@ describe('token CLI', { timeout: 120_000 }, () => {
     const revoked = await runCli(['token:revoke', '--id', id], env);
     expect(revoked.code, revoked.stderr).toBe(0);
     expect(revoked.stdout).toMatch(/Revoked 1 token with id/);
+    // The bot that was connected with it is disconnected by the server's revocation check.
+    expect(await dropped).toBe('io server disconnect');
+    bot.close();
 
     const refused = connectBot(server.url, secret);
     await expect(connected(refused)).rejects.toThrow('unauthorized');

@@ -158,4 +158,31 @@ describe('tokens', () => {
     expect(await handshake(ok)).toBe('connected');
     ok.close();
   });
+
+  it('logout revokes the token: REST 401, and an open /me socket is disconnected at once', async () => {
+    const { token } = await register(server.url, 'gina');
+    const other = (await call(server.url, 'POST', '/api/auth/login', { body: { username: 'gina', password: 'correct horse' } })).body.token;
+    const me = connectMe(server.url, token);
+    expect(await handshake(me)).toBe('connected');
+    const dropped = new Promise<string>((r) => me.once('disconnect', r));
+    expect((await call(server.url, 'POST', '/api/auth/logout', { token })).body).toEqual({ ok: true });
+    expect(await dropped).toBe('io server disconnect');
+    expect((await call(server.url, 'GET', '/api/paper-trades', { token })).status).toBe(401);
+    const again = await call(server.url, 'POST', '/api/auth/logout', { token });
+    expect(again.status).toBe(401);
+    expect(again.body.error.code).toBe('UNAUTHORIZED');
+    // Only that session ends: the user's other token still works.
+    expect((await call(server.url, 'GET', '/api/paper-trades', { token: other })).status).toBe(200);
+    me.close();
+  });
+
+  it('a token revoked elsewhere (CLI, another process) disconnects its open /me socket within the recheck', async () => {
+    const { token } = await register(server.url, 'hank');
+    const me = connectMe(server.url, token);
+    expect(await handshake(me)).toBe('connected');
+    const dropped = new Promise<string>((r) => me.once('disconnect', r));
+    await new TokenRepository(orm).revoke({ token });
+    expect(await dropped).toBe('io server disconnect');
+    me.close();
+  });
 });

@@ -3,8 +3,9 @@ import { io, type Socket } from 'socket.io-client';
 import type { AppOptions } from '../../server/app.ts';
 
 /** Fast but valid scrypt cost and limits no test trips by accident. */
-export const TEST_APP_OPTIONS: Pick<AppOptions, 'authLimits' | 'scrypt'> = {
+export const TEST_APP_OPTIONS: Pick<AppOptions, 'authLimits' | 'scrypt' | 'tokenRecheckMs'> = {
   scrypt: { N: 2 ** 14, r: 8, p: 1 },
+  tokenRecheckMs: 500,
   authLimits: { loginsPerIpPerMinute: 100_000, failuresPerUsername: 100_000, registrationsPerIpPerHour: 100_000 },
 };
 

@@ -1,5 +1,8 @@
-// POST /api/auth/register and /api/auth/login → {token} (SPEC §4).
+// POST /api/auth/register and /api/auth/login → {token} (SPEC §4); POST /api/auth/logout revokes the
+// bearer token (open /me sockets using it are disconnected).
 import type { AccountService } from '../../users/account-service.ts';
+import { bearer, type TokenAuth } from '../../auth/token-auth.ts';
+import { UnauthorizedError } from '../../errors.ts';
 import type { Exchange } from './http-io.ts';
 import type { HttpRouter } from './http-router.ts';
 import { jsonBody } from './signal-routes.ts';
@@ -9,7 +12,23 @@ export function clientIp(ex: Exchange): string {
   return Buffer.from(ex.res.getRemoteAddressAsText()).toString('utf8');
 }
 
-export function registerAuthRoutes(router: HttpRouter, accounts: AccountService): void {
+export interface Logout {
+  auth: TokenAuth;
+  /** Revokes the token; resolves once stored. */
+  revoke(token: string): Promise<unknown>;
+  /** Called after a revocation (the app disconnects the token's open sockets at once). */
+  revoked(): void;
+}
+
+export function registerAuthRoutes(router: HttpRouter, accounts: AccountService, logout: Logout): void {
+  router.post('/api/auth/logout', async (ex) => {
+    const token = bearer(ex.headers.authorization);
+    const identity = await logout.auth.verify(token, 'user');
+    if (!identity || token === undefined) throw new UnauthorizedError('a valid user token is required (Authorization: Bearer …)');
+    await logout.revoke(token);
+    logout.revoked();
+    ex.header('cache-control', 'no-store').json(200, { ok: true });
+  });
   router.post('/api/auth/register', async (ex) => {
     const ip = clientIp(ex);
     const body = await jsonBody(ex);

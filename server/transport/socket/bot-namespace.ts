@@ -8,6 +8,7 @@ import {
 } from '../../../shared/socket-events.ts';
 import type { SignalAck, SimpleAck } from '../../../shared/protocol-types.ts';
 import type { TokenAuth, TokenIdentity } from '../../auth/token-auth.ts';
+import type { TokenWatch } from '../../auth/token-watch.ts';
 import type { Logger } from '../../logger.ts';
 import { toAckError, isExpected } from '../error-mapper.ts';
 
@@ -24,7 +25,7 @@ const RATE_LIMITED = { ok: false, error: { code: 'RATE_LIMITED', message: 'too m
 
 export function registerBotNamespace(
   io: Server,
-  deps: { auth: TokenAuth; bot: BotPort; log: Logger; signalsPerSecond: number },
+  deps: { auth: TokenAuth; bot: BotPort; log: Logger; signalsPerSecond: number; tokens?: TokenWatch },
 ): Namespace {
   const nsp = io.of(NAMESPACES.bot) as unknown as Namespace<BotClientToServer, BotServerToClient>;
   const limiter = new RateLimiterMemory({ points: deps.signalsPerSecond, duration: 1 });
@@ -37,6 +38,8 @@ export function registerBotNamespace(
       .then((identity) => {
         if (!identity) return next(new Error('unauthorized'));
         (socket as BotSocket).data.identity = identity;
+        // A stored token can be revoked while the bot is connected: the watch then disconnects it.
+        if (!identity.env) deps.tokens?.track(token as string, socket);
         next();
       })
       .catch(() => next(new Error('unauthorized')));

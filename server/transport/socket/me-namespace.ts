@@ -3,6 +3,7 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import { NAMESPACES, type MeClientToServer, type MeServerToClient } from '../../../shared/socket-events.ts';
 import type { TokenAuth } from '../../auth/token-auth.ts';
+import type { TokenWatch } from '../../auth/token-watch.ts';
 import type { Logger } from '../../logger.ts';
 import type { UserStreams } from './user-streams.ts';
 import { answerResyncs } from './resync-throttle.ts';
@@ -10,7 +11,7 @@ import { answerResyncs } from './resync-throttle.ts';
 
 type MeSocket = Socket<MeClientToServer, MeServerToClient, Record<string, never>, { userId: number }>;
 
-export function registerMeNamespace(io: Server, deps: { auth: TokenAuth; streams: UserStreams; log: Logger }): Namespace {
+export function registerMeNamespace(io: Server, deps: { auth: TokenAuth; streams: UserStreams; log: Logger; tokens?: TokenWatch }): Namespace {
   const nsp = io.of(NAMESPACES.me) as unknown as Namespace<MeClientToServer, MeServerToClient>;
   const log = deps.log.child({ module: 'me-namespace' });
 
@@ -21,6 +22,7 @@ export function registerMeNamespace(io: Server, deps: { auth: TokenAuth; streams
       .then((identity) => {
         if (!identity || identity.userId === null) return next(new Error('unauthorized'));
         (socket as MeSocket).data.userId = identity.userId;
+        deps.tokens?.track(token as string, socket); // a logout or revocation disconnects this socket
         next();
       })
       .catch(() => next(new Error('unauthorized')));
