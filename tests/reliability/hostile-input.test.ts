@@ -3,6 +3,8 @@
 // unicode, prototype-pollution keys), oversize frames and raw Socket.IO packets with absurd
 // attachment counts over a bare `ws` WebSocket. The process stays up, memory stays bounded, no row
 // comes from input the shared schema rejects, and every rejection carries a clear code.
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import WebSocket from 'ws';
@@ -131,8 +133,19 @@ function clearRejection(where: string, err: { code?: unknown; message?: unknown 
 }
 const tally = { signals: 0, prices: 0, restBodies: 0, queries: 0, rawFrames: 0, oversize: 0, accepted: 0, expectedValid: 0 };
 
+/** Live memory after a full collection (the fuzz payloads themselves are garbage by then). */
+v8.setFlagsFromString('--expose-gc');
+const collect = vm.runInNewContext('gc') as () => void;
+function liveMb(): number {
+  collect();
+  const m = process.memoryUsage();
+  return (m.heapUsed + m.external) / 2 ** 20;
+}
+let liveBefore = 0;
+
 describe('hostile input', () => {
   it(`≥ 10,000 malformed payloads: no crash, no row from invalid input, clear codes (seed ${SEED})`, async () => {
+    liveBefore = liveMb();
     const rssBefore = process.memoryUsage().rss;
     const validExternal = new Set<string>();
 
@@ -232,9 +245,19 @@ describe('hostile input', () => {
     expect(stored).toBeLessThanOrEqual(tally.accepted);
     expect(trades).toBe(stored);
     expect(tally.signals + tally.prices + tally.restBodies + tally.queries).toBeGreaterThanOrEqual(10_000 * Math.min(1, SCALE));
-    expect(rssGrowthMb).toBeLessThan(400);
+    // RSS also holds this process's own generated payloads (megabyte strings) and a heap not yet
+    // given back: reported, not asserted. The bound is on live memory, checked once they are gone.
     expect(uncaught).toEqual([]);
   }, 300_000 * Math.max(1, SCALE));
+
+  it('memory stays bounded: what the server still holds after the fuzzing is its stored trades, not the input', () => {
+    const growth = liveMb() - liveBefore;
+    reportLine('hostile-memory', { liveGrowthMb: Math.round(growth) });
+    // What may remain: the accepted trades (book, caches; ~1 KB each) and fast-check's code-point
+    // tables, built lazily in this process when some values are drawn (~60 MB, seen in heap snapshots).
+    // Input retained at even 2 KB a payload would pass 100 MB at 50,000 payloads (soak).
+    expect(growth).toBeLessThan(128);
+  });
 
   it('oversize frames and absurd Socket.IO packets over a bare WebSocket: dropped, the server stays up', async () => {
     const wsUrl = `${server.url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`;
