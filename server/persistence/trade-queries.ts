@@ -3,6 +3,7 @@ import type { Direction, MarketType, Timeframe, TradeStatus } from '../../shared
 import type { ClosedPl, TradeTotals } from '../../shared/metrics/index.ts';
 import { TRADE_COLUMNS, parseTimestamp, tradeRowFromDb, type TradeRow } from './rows.ts';
 import type { SqlRunner } from './sql-runner.ts';
+import { PUBLIC_SCOPE, scopeCondition } from '../queries/trade-scope.ts';
 
 export interface TradeFilters {
   direction?: Direction;
@@ -97,13 +98,15 @@ export async function recentClosedSystemTrades(db: SqlRunner, limit: number): Pr
  * count, so they are counted in SQL; closed trades come as (id, exit time, P/L, fees).
  */
 export async function systemTradeTotals(db: SqlRunner): Promise<TradeTotals> {
+  // The wall's own condition (server/queries/trade-scope.ts): user trades never reach the summary.
+  const system = scopeCondition(PUBLIC_SCOPE, []);
   const [counts] = await db.query(
     `select count(*)::int8 as total, count(*) filter (where status = 'CANCELLED')::int8 as cancelled
-       from paper_trades where user_id is null`,
+       from paper_trades where ${system}`,
   );
   const rows = await db.query(
     `select id, coalesce(exit_time, entry_time) as exit_time, profit_loss, fees
-       from paper_trades where user_id is null and ${CLOSED_SQL}`,
+       from paper_trades where ${system} and ${CLOSED_SQL}`,
   );
   const closed: ClosedPl[] = rows.map((r) => ({
     id: Number(r.id),
