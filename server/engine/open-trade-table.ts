@@ -52,6 +52,12 @@ export class OpenTradeTable {
     return this.index.size;
   }
 
+  /** Room for `n` trades in one step (start-up hydration). */
+  reserve(n: number): void {
+    if (n > this.capacity) this.grow(n);
+    this.index.reserve(n);
+  }
+
   has(id: number): boolean {
     return this.index.has(id);
   }

@@ -58,6 +58,8 @@ export interface TradeStorePort {
   closeTrade(c: CloseRecord): Promise<boolean>;
   findSignal(source: string | null, ref: { signalId?: number; externalId?: string }): Promise<SignalRef | null>;
   markSignalCancelled(signalId: number): Promise<void>;
+  /** How many OPEN/PENDING trades there are (system and user): sizes the book before hydrating. */
+  countOpenTrades(): Promise<number>;
   /** Streams every OPEN/PENDING trade (system and user). Returns the count. */
   hydrateOpenTrades(onTrade: (t: OpenTradeFields) => void): Promise<number>;
   /** System trades reduced to the summary's inputs (for the live summary at start-up). */

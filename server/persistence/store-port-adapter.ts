@@ -38,6 +38,10 @@ export class StorePortAdapter implements TradeStorePort {
     await this.store.markSignalCancelled(signalId);
   }
 
+  countOpenTrades(): Promise<number> {
+    return this.store.countOpenTrades();
+  }
+
   hydrateOpenTrades(onTrade: (t: OpenTradeFields) => void): Promise<number> {
     return this.store.hydrateOpenTrades(onTrade);
   }

@@ -155,6 +155,10 @@ export class PgTradeStore {
     return reads.listSystemTrades(this.db, q);
   }
 
+  countOpenTrades(): Promise<number> {
+    return reads.countOpenTrades(this.db);
+  }
+
   /** Every OPEN/PENDING trade (system and user) by ascending id, streamed in keyset pages. */
   hydrateOpenTrades(onTrade: (f: OpenTradeFields) => void, pageSize?: number): Promise<number> {
     return streamOpenTrades(this.db, onTrade, pageSize);
