@@ -30,7 +30,7 @@ export class SqlRunner {
    * For bulk reads (start-up hydration). Returns the row count.
    */
   async stream(sql: string, bindings: readonly unknown[], onRow: (values: (string | null)[]) => void): Promise<number> {
-    const client = this.orm.em.getConnection().getKnex().client as KnexClient;
+    const client = this.orm.em.fork().getConnection().getKnex().client as KnexClient;
     let conn: pg.Client | undefined;
     try {
       conn = await client.acquireConnection();
