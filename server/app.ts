@@ -101,7 +101,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
     onListenerError: (err) => log.error({ err }, 'book listener failed'),
   });
   const publicState = new PublicState(
-    await store.systemMetricTrades(),
+    await store.systemTradeTotals(),
     await queries.recentClosed(PUBLIC_SCOPE, RECENT_CLOSED_LIMIT),
   );
   engine = new TradeEngine(book, store, events, publicState, { positionSize: config.positionSize, entryMode: config.entryMode }, log.child({ module: 'engine' }));

@@ -28,6 +28,12 @@ export class IdIndex {
     return this.get(id) !== EMPTY;
   }
 
+  /** Grows the table once for `n` entries (a bulk load would otherwise rehash ~20 times on the way). */
+  reserve(n: number): void {
+    const buckets = 2 ** Math.ceil(Math.log2(Math.max(16, n * 2)));
+    if (buckets > this.mask + 1) this.rehash(buckets);
+  }
+
   /** Inserts or replaces. */
   set(id: number, slot: number): void {
     if ((this.size + 1) * 2 > this.mask + 1) this.rehash((this.mask + 1) * 2);

@@ -50,6 +50,12 @@ export class OpenBook {
     return slot < 0 ? undefined : this.tradeAt(slot);
   }
 
+  /** Sizes the store and id index for `n` open trades up front (start-up hydration of a known count). */
+  reserve(n: number): void {
+    this.store.reserve(n);
+    this.slotsById.reserve(n);
+  }
+
   /** Adds an open trade; false if its id is already open. It is evaluated from the next tick on. */
   add(t: BookTrade): boolean {
     if (this.slotsById.has(t.id)) return false;

@@ -40,6 +40,11 @@ export class TradeStore {
     this.resize(Math.max(1, capacity));
   }
 
+  /** Room for `n` slots in one step (bulk loads). */
+  reserve(n: number): void {
+    if (n > this.capacity) this.resize(n);
+  }
+
   alloc(): number {
     if (this.freeTop > 0) return this.free[--this.freeTop] as number;
     if (this.highWater === this.capacity) this.resize(this.capacity * 2);

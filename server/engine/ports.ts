@@ -2,13 +2,27 @@
 // the engine never sees MikroORM.
 import type { SignalPayload } from '../../shared/signal-schema.ts';
 import type { TradeJson } from '../../shared/protocol-types.ts';
-import type { MetricTrade } from '../../shared/metrics/index.ts';
+import type { TradeTotals } from '../../shared/metrics/index.ts';
 import type { ClosedStatus } from '../../shared/constants.ts';
+import type { BookTrade } from '../book/types.ts';
+import type { SideFields } from './open-trade-table.ts';
 
 export interface OwnedTrade {
   trade: TradeJson;
   /** null = system trade. */
   userId: number | null;
+}
+
+/**
+ * An open trade as hydration streams it: the book's terms (openedAt = entry_time) and the side
+ * fields, times in epoch ms, no ISO strings. The object may be reused for the next row.
+ */
+export interface OpenTradeFields extends BookTrade, SideFields {
+  exitPrice: number | null;
+  exitTime: number | null;
+  fees: number | null;
+  profitLoss: number | null;
+  profitLossPercentage: number | null;
 }
 
 export interface IngestResult {
@@ -44,10 +58,12 @@ export interface TradeStorePort {
   closeTrade(c: CloseRecord): Promise<boolean>;
   findSignal(source: string | null, ref: { signalId?: number; externalId?: string }): Promise<SignalRef | null>;
   markSignalCancelled(signalId: number): Promise<void>;
+  /** How many OPEN/PENDING trades there are (system and user): sizes the book before hydrating. */
+  countOpenTrades(): Promise<number>;
   /** Streams every OPEN/PENDING trade (system and user). Returns the count. */
-  hydrateOpenTrades(onTrade: (t: OwnedTrade) => void): Promise<number>;
-  /** All system trades as metric records (for the live summary at start-up). */
-  systemMetricTrades(): Promise<MetricTrade[]>;
+  hydrateOpenTrades(onTrade: (t: OpenTradeFields) => void): Promise<number>;
+  /** System trades reduced to the summary's inputs (for the live summary at start-up). */
+  systemTradeTotals(): Promise<TradeTotals>;
   recentClosedSystemTrades(limit: number): Promise<TradeJson[]>;
   getTrade(id: number): Promise<OwnedTrade | null>;
   /** PENDING → OPEN (touch mode). False if it was no longer pending. */

@@ -1,8 +1,7 @@
 // What the public sees, kept live from engine events: summary, recent closes, ticker.
 // Fed only with system trades: user trades are filtered out before they get here.
 import type { SummaryJson, TickerJson, TradeJson } from '../../shared/protocol-types.ts';
-import { SummaryAccumulator, type MetricTrade } from '../../shared/metrics/index.ts';
-import { closedInExitOrder, exitTimeOf } from '../../shared/metrics/metric-trade.ts';
+import { SummaryAccumulator, closedPlInExitOrder, totalsOf, type MetricTrade, type TradeTotals } from '../../shared/metrics/index.ts';
 
 export const RECENT_CLOSED_LIMIT = 10;
 
@@ -32,10 +31,16 @@ export class PublicState {
   private recent: TradeJson[];
   private log = new CloseLog();
 
-  constructor(metricTrades: MetricTrade[], recentClosed: TradeJson[]) {
-    this.acc = SummaryAccumulator.fromTrades(metricTrades);
-    for (const t of closedInExitOrder(metricTrades)) this.log.insert(exitTimeOf(t), t.id, t.profit_loss ?? 0);
+  /** From stored totals (start-up: counts and closed trades from SQL, no record per open trade). */
+  constructor(totals: TradeTotals, recentClosed: TradeJson[]) {
+    const closed = closedPlInExitOrder(totals.closed);
+    this.acc = SummaryAccumulator.fromTotals(totals, closed);
+    for (const c of closed) this.log.insert(c.exit_time, c.id, c.profit_loss ?? 0);
     this.recent = recentClosed.slice(0, RECENT_CLOSED_LIMIT);
+  }
+
+  static fromTrades(metricTrades: readonly MetricTrade[], recentClosed: TradeJson[]): PublicState {
+    return new PublicState(totalsOf(metricTrades), recentClosed);
   }
 
   opened(): void {

@@ -10,12 +10,14 @@ import type { TokenIdentity } from '../auth/token-auth.ts';
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { EngineEvents } from './engine-events.ts';
-import type { CloseRecord, OwnedTrade, TradeStorePort } from './ports.ts';
+import type { CloseRecord, OpenTradeFields, OwnedTrade, TradeStorePort } from './ports.ts';
 import type { PublicState } from './public-state.ts';
 import { CloseWriter } from './close-writer.ts';
 import { PendingEntries } from './pending-entries.ts';
 import { ExpirySchedule } from './expiry-schedule.ts';
 import { WatchedMarkets } from './watched-markets.ts';
+import { OpenTradeTable } from './open-trade-table.ts';
+import { fieldsAreCompact, fieldsToJson, jsonIsCompact, jsonToFields, openTradeJson } from './open-trade-json.ts';
 import { inScope, PUBLIC_SCOPE, type TradeScope } from '../queries/trade-scope.ts';
 
 export interface EngineOptions {
@@ -26,8 +28,10 @@ export interface EngineOptions {
 }
 
 export class TradeEngine {
-  /** Open trades' full records (for snapshots and close events), by id. */
-  private readonly open = new Map<number, OwnedTrade>();
+  /** Open trades' fields beyond the book's terms; their TradeJson is built on demand (snapshots, closes). */
+  private readonly open = new OpenTradeTable();
+  /** Trades the book has closed whose close is not yet committed: still open to everyone else until then. */
+  private readonly closing = new Map<number, BookTrade>();
   private readonly closes: CloseWriter;
   private readonly now: () => number;
   private readonly pending = new PendingEntries();
@@ -50,17 +54,28 @@ export class TradeEngine {
 
   /** Book listener: every close the book decides goes through here exactly once. */
   onBookClose(c: BookClose): void {
+    this.closing.set(c.trade.id, c.trade);
     this.closes.write(toCloseRecord(c));
   }
 
   async hydrate(): Promise<number> {
-    const n = await this.store.hydrateOpenTrades((t) => this.addOpen(t));
+    // Sized once up front: growing typed arrays and hash tables a million trades long is ~10 % of start-up.
+    const expected = await this.store.countOpenTrades();
+    this.book.reserve(expected);
+    this.open.reserve(expected);
+    const n = await this.store.hydrateOpenTrades((f) => this.addFields(f));
     for (const e of await this.store.openTradeExpiries()) this.expiries.add(e.id, e.expiresAt.getTime());
     return n;
   }
 
+  /** An open trade (or one whose close is not yet committed) with its owner, built on demand. */
   openTrade(id: number): OwnedTrade | undefined {
-    return this.open.get(id);
+    const side = this.open.get(id);
+    if (!side) return undefined;
+    const whole = this.open.wholeOf(id);
+    if (whole) return { trade: whole, userId: side.userId };
+    const b = this.book.get(id) ?? this.closing.get(id);
+    return b ? { trade: openTradeJson(b, side), userId: side.userId } : undefined;
   }
 
   /** Open trades inside the scope (the wall, server/queries/trade-scope.ts), newest first. */
@@ -69,12 +84,16 @@ export class TradeEngine {
     if (scope.kind === 'user') {
       // The book indexes trades by user: a user's snapshot does not scan the whole book.
       for (const b of this.book.trades({ userId: scope.userId })) {
-        const o = this.open.get(b.id);
-        if (o && inScope(scope, o.userId)) out.push(o.trade);
+        const side = this.open.get(b.id);
+        if (side && inScope(scope, side.userId)) out.push(this.open.wholeOf(b.id) ?? openTradeJson(b, side));
       }
       return out.reverse();
     }
-    for (const o of this.open.values()) if (inScope(scope, o.userId)) out.push(o.trade);
+    // In the order trades entered, like the Map this replaced.
+    for (const id of this.open.idsInOrder((userId) => inScope(scope, userId))) {
+      const o = this.openTrade(id);
+      if (o) out.push(o.trade);
+    }
     return out.reverse();
   }
 
@@ -133,7 +152,7 @@ export class TradeEngine {
     if (!ref) throw new NotFoundError('no such signal');
     if (ref.status === 'CANCELLED') return { ok: true };
     if (ref.tradeId !== null && this.pending.has(ref.tradeId)) {
-      await this.cancelPending(ref.tradeId, this.book.lastPrice(this.open.get(ref.tradeId)!.trade.symbol)?.price);
+      await this.cancelPending(ref.tradeId, this.book.lastPrice(this.open.get(ref.tradeId)!.symbol)?.price);
     } else if (ref.tradeId !== null && this.open.has(ref.tradeId)) {
       await this.closeManually(ref.tradeId, 'CLOSED_MANUAL');
     } else if (ref.tradeId !== null) {
@@ -183,8 +202,7 @@ export class TradeEngine {
       // (a close of a trade still PENDING in the database is accepted by the same guard).
       const at = new Date(Math.max(ts, Date.parse(t.entry_time)));
       const opened: OwnedTrade = { userId: o.entry.userId, trade: { ...t, status: 'OPEN', entry_time: at.toISOString(), updated_at: at.toISOString() } };
-      this.open.set(t.id, opened);
-      this.book.add(toBookTrade(opened));
+      this.addOpen(opened);
       this.events.opened(opened.trade, opened.userId);
       this.store.activateTrade(t.id, at).catch((err: unknown) => this.log.warn({ err: String(err), trade: t.id }, 'activation not written'));
     }
@@ -209,28 +227,32 @@ export class TradeEngine {
 
   /** One pass over the open trades for many symbols at once (null = every open trade): start-up and stale sweeps. */
   markGaps(symbols: ReadonlySet<string> | null): void {
-    const marked = new Set<string>();
-    for (const o of this.open.values()) {
-      const s = o.trade.symbol;
-      if (symbols !== null && !symbols.has(s)) continue;
-      o.trade.price_gap = true;
-      if (!marked.has(s)) (marked.add(s), this.book.markGap(s));
-    }
+    const marked = this.open.markGaps(symbols);
+    for (const s of marked) this.book.markGap(s);
     if (symbols !== null) for (const s of symbols) if (!marked.has(s)) this.book.markGap(s);
   }
 
+  /** A trade given as TradeJson (ingest, user trade, activation): kept whole only if the fields cannot rebuild it. */
   private addOpen(t: OwnedTrade): void {
-    if (!this.open.has(t.trade.id)) {
-      this.watched.add(t.trade.market_type, t.trade.symbol);
-      if (inScope(PUBLIC_SCOPE, t.userId)) this.publicWatched.add(t.trade.market_type, t.trade.symbol);
+    const f = jsonToFields(t.trade, t.userId);
+    this.addFields(f, jsonIsCompact(t.trade, f) ? undefined : t.trade);
+  }
+
+  private addFields(f: OpenTradeFields, whole?: TradeJson): void {
+    if (!this.open.has(f.id)) {
+      this.watched.add(f.marketType, f.symbol);
+      if (inScope(PUBLIC_SCOPE, f.userId)) this.publicWatched.add(f.marketType, f.symbol);
     }
-    this.open.set(t.trade.id, t);
-    if (t.trade.status === 'PENDING') this.pending.add(t, this.book.lastPrice(t.trade.symbol)?.price);
-    else this.book.add(toBookTrade(t));
+    const pending = f.status === 'PENDING';
+    const keep = whole ?? (pending || !fieldsAreCompact(f) ? fieldsToJson(f) : undefined);
+    this.open.set(f, keep);
+    if (pending) this.pending.add({ trade: keep!, userId: f.userId }, this.book.lastPrice(f.symbol)?.price);
+    else this.book.add(f);
   }
 
   private announceClose(rec: CloseRecord, persisted: boolean): TradeJson | null {
-    const o = this.open.get(rec.id);
+    const o = this.openTrade(rec.id);
+    this.closing.delete(rec.id);
     if (!o) return null;
     this.open.delete(rec.id);
     this.watched.remove(o.trade.market_type, o.trade.symbol);
@@ -276,23 +298,6 @@ export class TradeEngine {
   static unavailable(): UnavailableError {
     return new UnavailableError('database unavailable');
   }
-}
-
-export function toBookTrade(t: OwnedTrade): BookTrade {
-  const j = t.trade;
-  return {
-    id: j.id,
-    userId: t.userId,
-    signalId: j.signal_id,
-    symbol: j.symbol,
-    direction: j.direction,
-    entryPrice: j.entry_price,
-    quantity: j.quantity,
-    positionSize: j.position_size,
-    takeProfit: j.take_profit,
-    stopLoss: j.stop_loss,
-    openedAt: Date.parse(j.entry_time),
-  };
 }
 
 function toCloseRecord(c: BookClose): CloseRecord {

@@ -3,28 +3,13 @@ import { parseTimestamp } from './rows.ts';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { SignalPayload } from '../../shared/signal-schema.ts';
 import type { TradeJson } from '../../shared/protocol-types.ts';
-import type { MetricTrade } from '../../shared/metrics/index.ts';
-import type { CloseRecord, IngestResult, OwnedTrade, SignalRef, TradeStorePort } from '../engine/ports.ts';
+import type { TradeTotals } from '../../shared/metrics/index.ts';
+import type { CloseRecord, IngestResult, OpenTradeFields, OwnedTrade, SignalRef, TradeStorePort } from '../engine/ports.ts';
 import type { TradeRow } from './rows.ts';
 import { tradeRowToJson } from './trade-mapper.ts';
 import type { PgTradeStore } from './trade-store.ts';
 
 const owned = (r: TradeRow): OwnedTrade => ({ trade: tradeRowToJson(r), userId: r.userId });
-
-export function tradeRowToMetric(r: TradeRow): MetricTrade {
-  return {
-    id: r.id,
-    symbol: r.symbol,
-    direction: r.direction,
-    timeframe: r.timeframe,
-    market_type: r.marketType,
-    status: r.status,
-    entry_time: r.entryTime.getTime(),
-    exit_time: r.exitTime ? r.exitTime.getTime() : null,
-    profit_loss: r.profitLoss,
-    fees: r.fees,
-  };
-}
 
 export class StorePortAdapter implements TradeStorePort {
   constructor(
@@ -53,14 +38,16 @@ export class StorePortAdapter implements TradeStorePort {
     await this.store.markSignalCancelled(signalId);
   }
 
-  hydrateOpenTrades(onTrade: (t: OwnedTrade) => void): Promise<number> {
-    return this.store.hydrateOpenTrades((r) => onTrade(owned(r)));
+  countOpenTrades(): Promise<number> {
+    return this.store.countOpenTrades();
   }
 
-  async systemMetricTrades(): Promise<MetricTrade[]> {
-    const out: MetricTrade[] = [];
-    await this.store.forEachSystemTrade((r) => out.push(tradeRowToMetric(r)));
-    return out;
+  hydrateOpenTrades(onTrade: (t: OpenTradeFields) => void): Promise<number> {
+    return this.store.hydrateOpenTrades(onTrade);
+  }
+
+  systemTradeTotals(): Promise<TradeTotals> {
+    return this.store.systemTradeTotals();
   }
 
   async recentClosedSystemTrades(limit: number): Promise<TradeJson[]> {

@@ -1,7 +1,9 @@
-// Read side of the trade store: single trades, filtered lists, and keyset-paged hydration.
+// Read side of the trade store: single trades, filtered lists, and the summary's start-up totals.
 import type { Direction, MarketType, Timeframe, TradeStatus } from '../../shared/constants.ts';
-import { TRADE_COLUMNS, tradeRowFromDb, type TradeRow } from './rows.ts';
+import type { ClosedPl, TradeTotals } from '../../shared/metrics/index.ts';
+import { TRADE_COLUMNS, parseTimestamp, tradeRowFromDb, type TradeRow } from './rows.ts';
 import type { SqlRunner } from './sql-runner.ts';
+import { PUBLIC_SCOPE, scopeCondition } from '../queries/trade-scope.ts';
 
 export interface TradeFilters {
   direction?: Direction;
@@ -81,27 +83,10 @@ export async function listSystemTrades(db: SqlRunner, q: SystemTradePage): Promi
   return { count: Number(countRows[0]?.n ?? 0), rows: rows.map(tradeRowFromDb) };
 }
 
-/**
- * Streams every OPEN/PENDING trade (system and user) to `onRow`, `batchSize` rows per query,
- * paging on id so memory stays flat however many trades are open. Returns the count.
- */
-export async function hydrateOpenTrades(
-  db: SqlRunner,
-  onRow: (row: TradeRow) => void,
-  batchSize = 10_000,
-): Promise<number> {
-  let lastId = 0;
-  let total = 0;
-  for (;;) {
-    const rows = await db.query(
-      `select ${TRADE_COLUMNS} from paper_trades where status in ('OPEN', 'PENDING') and id > ? order by id limit ?`,
-      [lastId, batchSize],
-    );
-    for (const raw of rows) onRow(tradeRowFromDb(raw));
-    total += rows.length;
-    if (rows.length < batchSize) return total;
-    lastId = Number(rows[rows.length - 1]!.id);
-  }
+/** OPEN/PENDING trades, system and user (start-up sizing). */
+export async function countOpenTrades(db: SqlRunner): Promise<number> {
+  const [row] = await db.query(`select count(*)::int8 as n from paper_trades where status in ('OPEN', 'PENDING')`);
+  return Number(row?.n ?? 0);
 }
 
 /** Most recently closed system trades, newest first. */
@@ -114,22 +99,26 @@ export async function recentClosedSystemTrades(db: SqlRunner, limit: number): Pr
   return rows.map(tradeRowFromDb);
 }
 
-/** Every system trade (open and closed), paged on id; `onRow` receives the raw columns needed for metrics. */
-export async function forEachSystemTrade(
-  db: SqlRunner,
-  onRow: (row: TradeRow) => void,
-  batchSize = 20_000,
-): Promise<number> {
-  let lastId = 0;
-  let total = 0;
-  for (;;) {
-    const rows = await db.query(
-      `select ${TRADE_COLUMNS} from paper_trades where user_id is null and id > ? order by id limit ?`,
-      [lastId, batchSize],
-    );
-    for (const raw of rows) onRow(tradeRowFromDb(raw));
-    total += rows.length;
-    if (rows.length < batchSize) return total;
-    lastId = Number(rows[rows.length - 1]!.id);
-  }
+/**
+ * System trades reduced to the live summary's inputs (SPEC §3): open and cancelled trades only
+ * count, so they are counted in SQL; closed trades come as (id, exit time, P/L, fees).
+ */
+export async function systemTradeTotals(db: SqlRunner): Promise<TradeTotals> {
+  // The wall's own condition (server/queries/trade-scope.ts): user trades never reach the summary.
+  const system = scopeCondition(PUBLIC_SCOPE, []);
+  const [counts] = await db.query(
+    `select count(*)::int8 as total, count(*) filter (where status = 'CANCELLED')::int8 as cancelled
+       from paper_trades where ${system}`,
+  );
+  const rows = await db.query(
+    `select id, coalesce(exit_time, entry_time) as exit_time, profit_loss, fees
+       from paper_trades where ${system} and ${CLOSED_SQL}`,
+  );
+  const closed: ClosedPl[] = rows.map((r) => ({
+    id: Number(r.id),
+    exit_time: parseTimestamp(r.exit_time).getTime(),
+    profit_loss: r.profit_loss === null ? null : Number(r.profit_loss),
+    fees: r.fees === null ? null : Number(r.fees),
+  }));
+  return { total: Number(counts?.total ?? 0), cancelled: Number(counts?.cancelled ?? 0), closed };
 }

@@ -10,6 +10,9 @@ import { SIGNAL_COLUMNS, TRADE_COLUMNS, signalRowFromDb, tradeRowFromDb, type Si
 import { SqlRunner } from './sql-runner.ts';
 import { closeBatch, ingestBatch, type IngestItem } from './batch-writes.ts';
 import * as reads from './trade-queries.ts';
+import { streamOpenTrades } from './open-trade-stream.ts';
+import type { OpenTradeFields } from '../engine/ports.ts';
+import type { TradeTotals } from '../../shared/metrics/index.ts';
 import { appendLedger } from '../ledger/ledger-append.ts';
 import { tradeActivated } from '../ledger/ledger-events.ts';
 
@@ -152,16 +155,21 @@ export class PgTradeStore {
     return reads.listSystemTrades(this.db, q);
   }
 
-  hydrateOpenTrades(onRow: (row: TradeRow) => void, batchSize = 10_000): Promise<number> {
-    return reads.hydrateOpenTrades(this.db, onRow, batchSize);
+  countOpenTrades(): Promise<number> {
+    return reads.countOpenTrades(this.db);
+  }
+
+  /** Every OPEN/PENDING trade (system and user) by ascending id, streamed in keyset pages. */
+  hydrateOpenTrades(onTrade: (f: OpenTradeFields) => void, pageSize?: number): Promise<number> {
+    return streamOpenTrades(this.db, onTrade, pageSize);
   }
 
   recentClosedSystemTrades(limit: number): Promise<TradeRow[]> {
     return reads.recentClosedSystemTrades(this.db, limit);
   }
 
-  forEachSystemTrade(onRow: (row: TradeRow) => void, batchSize = 20_000): Promise<number> {
-    return reads.forEachSystemTrade(this.db, onRow, batchSize);
+  systemTradeTotals(): Promise<TradeTotals> {
+    return reads.systemTradeTotals(this.db);
   }
 
   /** A signal by id (any source when `source` is null) or by the bot's external id. */

@@ -7,4 +7,5 @@ export type { BreakdownJson, Breakdowns } from './breakdowns.ts';
 export type { EquityPointJson } from './equity-curve.ts';
 export type { PerformanceFilters, PerformanceQuery } from './filters.ts';
 export { filterTrades, performanceQuerySchema } from './filters.ts';
-export { SummaryAccumulator } from './summary-accumulator.ts';
+export type { ClosedPl, TradeTotals } from './summary-accumulator.ts';
+export { SummaryAccumulator, closedPlInExitOrder, totalsOf } from './summary-accumulator.ts';

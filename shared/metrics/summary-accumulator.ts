@@ -3,7 +3,43 @@ import type { SummaryJson } from '../protocol-types.ts';
 import { roundMoney } from '../trade-math.ts';
 import { applyClose, initialEquity, mean, profitFactor, winRate } from './definitions.ts';
 import type { MetricTrade } from './metric-trade.ts';
-import { compareByExit, exitTimeOf, isClosedTrade } from './metric-trade.ts';
+import { exitTimeOf, isClosedTrade } from './metric-trade.ts';
+
+/** A closed trade as the summary needs it: exit time (epoch ms; entry time if none was stored) and P/L. */
+export interface ClosedPl {
+  id: number;
+  exit_time: number;
+  profit_loss: number | null;
+  fees: number | null;
+}
+
+/**
+ * Stored trades reduced to what the summary needs: open trades only count, so a start-up with a
+ * million open trades reads two counts and the closed trades, not a million records.
+ */
+export interface TradeTotals {
+  /** Every trade (open, pending, closed, cancelled). */
+  total: number;
+  cancelled: number;
+  /** Every closed trade (any CLOSED_*), in any order. */
+  closed: ClosedPl[];
+}
+
+/** Canonical close order (exit_time, then id): a new array. */
+export function closedPlInExitOrder(closed: readonly ClosedPl[]): ClosedPl[] {
+  return closed.slice().sort((a, b) => a.exit_time - b.exit_time || a.id - b.id);
+}
+
+/** The totals of a list of trades (the user stream and tests build the summary from records). */
+export function totalsOf(trades: readonly MetricTrade[]): TradeTotals {
+  const closed: ClosedPl[] = [];
+  let cancelled = 0;
+  for (const t of trades) {
+    if (t.status === 'CANCELLED') cancelled++;
+    else if (isClosedTrade(t)) closed.push({ id: t.id, exit_time: exitTimeOf(t), profit_loss: t.profit_loss, fees: t.fees });
+  }
+  return { total: trades.length, cancelled, closed };
+}
 
 /**
  * Event contract: `opened()` once when a trade enters the book (OPEN or PENDING); later at most
@@ -25,11 +61,16 @@ export class SummaryAccumulator {
 
   /** Rebuild from stored trades (e.g. on start-up), replaying closes in canonical exit order. */
   static fromTrades(trades: readonly MetricTrade[]): SummaryAccumulator {
+    return SummaryAccumulator.fromTotals(totalsOf(trades));
+  }
+
+  /** The same from totals; `closedInOrder` skips the sort when the caller already has canonical order. */
+  static fromTotals(t: TradeTotals, closedInOrder: readonly ClosedPl[] = closedPlInExitOrder(t.closed)): SummaryAccumulator {
     const acc = new SummaryAccumulator();
-    for (let i = 0; i < trades.length; i++) acc.opened();
-    for (const t of trades) if (t.status === 'CANCELLED') acc.cancelled();
-    const closed = trades.filter(isClosedTrade).sort(compareByExit);
-    for (const t of closed) acc.closed(t.profit_loss, t.fees, exitTimeOf(t));
+    acc.total = t.total;
+    acc.open = t.total;
+    for (let i = 0; i < t.cancelled; i++) acc.cancelled();
+    for (const c of closedInOrder) acc.closed(c.profit_loss, c.fees, c.exit_time);
     return acc;
   }
 

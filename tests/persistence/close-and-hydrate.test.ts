@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgTradeStore, type TradeClose } from '../../server/persistence/trade-store.ts';
 import type { TradeRow } from '../../server/persistence/rows.ts';
+import type { OpenTradeFields } from '../../server/engine/ports.ts';
 import { openTestStore, type TestStore } from '../helpers/db.ts';
 import { INGEST, longSignal } from './fixtures.ts';
 
@@ -103,7 +104,7 @@ describe('hydrateOpenTrades', () => {
     );
     expect(expected).toBe(25_000);
 
-    const seen: TradeRow[] = [];
+    const seen: OpenTradeFields[] = [];
     const n = await t.store.hydrateOpenTrades((r) => seen.push(r), 4_000);
     expect(n).toBe(25_000);
     expect(seen).toHaveLength(25_000);

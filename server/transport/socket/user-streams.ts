@@ -47,7 +47,7 @@ class UserStream {
       (d) => this.deps.emitToRoom(this.room, 'delta', d),
       () => this.state.summary(this.unrealized(this.deps.openTrades(this.scope))),
     );
-    this.state = new PublicState(loaded, recent);
+    this.state = PublicState.fromTrades(loaded, recent);
     for (const t of loaded) this.known.set(t.id, isClosedStatus(t.status) || t.status === 'CANCELLED' ? 'closed' : 'open');
     for (const t of deps.openTrades(scope)) this.watch(t.id, t.symbol);
   }

@@ -1,0 +1,202 @@
+// What the engine knows of each open trade beyond the book's terms: owner, market, timeframe, status,
+// confidence, leverage, times and the price-gap flag, in typed arrays (~100 B a trade with its index)
+// instead of a TradeJson object per trade. TradeJson is built on demand (open-trade-json.ts).
+import { MARKET_TYPES, TIMEFRAMES, TRADE_STATUSES, type MarketType, type Timeframe, type TradeStatus } from '../../shared/constants.ts';
+import type { TradeJson } from '../../shared/protocol-types.ts';
+import { IdIndex } from '../book/id-index.ts';
+
+/** Offsets in a numeric record; userId is NaN for a system trade. */
+const N = { id: 0, userId: 1, confidence: 2, leverage: 3, createdAt: 4, updatedAt: 5, seq: 6 } as const;
+const N_STRIDE = 7;
+/** Offsets in a code record: used (0 = free slot), market, timeframe, status, gap. */
+const C = { used: 0, market: 1, timeframe: 2, status: 3, gap: 4 } as const;
+const C_STRIDE = 5;
+
+/** One open trade's side fields as they enter the table (times in epoch ms). */
+export interface SideFields {
+  id: number;
+  userId: number | null;
+  symbol: string;
+  marketType: MarketType;
+  timeframe: Timeframe;
+  status: TradeStatus;
+  confidence: number;
+  leverage: number;
+  createdAt: number;
+  updatedAt: number;
+  priceGap: boolean;
+}
+
+export class OpenTradeTable {
+  private readonly index = new IdIndex();
+  private nums = new Float64Array(0);
+  private codes = new Int8Array(0);
+  private symbolOrds = new Int32Array(0);
+  private free: number[] = [];
+  private highWater = 0;
+  private capacity = 0;
+  private nextSeq = 0;
+  private readonly symbolNames: string[] = [];
+  private readonly symbolOrd = new Map<string, number>();
+  /**
+   * Trades whose wire form the book cannot give: PENDING ones (not in the book) and any open row
+   * with exit fields set. Few; kept whole, their `price_gap` kept in step with the table's flag.
+   */
+  private readonly whole = new Map<number, TradeJson>();
+
+  constructor(capacity = 1024) {
+    this.grow(capacity);
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** Room for `n` trades in one step (start-up hydration). */
+  reserve(n: number): void {
+    if (n > this.capacity) this.grow(n);
+    this.index.reserve(n);
+  }
+
+  has(id: number): boolean {
+    return this.index.has(id);
+  }
+
+  /** Adds (or replaces) a trade; `whole` when its wire form is not derivable from the book. Keeps its order if present. */
+  set(f: SideFields, whole?: TradeJson): void {
+    let slot = this.index.get(f.id);
+    const fresh = slot < 0;
+    if (fresh) {
+      slot = this.alloc();
+      this.index.set(f.id, slot);
+    }
+    const n = slot * N_STRIDE;
+    const nums = this.nums;
+    nums[n + N.id] = f.id;
+    nums[n + N.userId] = f.userId ?? NaN;
+    nums[n + N.confidence] = f.confidence;
+    nums[n + N.leverage] = f.leverage;
+    nums[n + N.createdAt] = f.createdAt;
+    nums[n + N.updatedAt] = f.updatedAt;
+    if (fresh) nums[n + N.seq] = this.nextSeq++;
+    const c = slot * C_STRIDE;
+    this.codes[c + C.used] = 1;
+    this.codes[c + C.market] = codeOf(MARKET_TYPES, f.marketType);
+    this.codes[c + C.timeframe] = codeOf(TIMEFRAMES, f.timeframe);
+    this.codes[c + C.status] = codeOf(TRADE_STATUSES, f.status);
+    this.codes[c + C.gap] = f.priceGap ? 1 : 0;
+    this.symbolOrds[slot] = this.intern(f.symbol);
+    if (whole) this.whole.set(f.id, whole);
+    else this.whole.delete(f.id);
+  }
+
+  delete(id: number): boolean {
+    const slot = this.index.get(id);
+    if (slot < 0) return false;
+    this.index.delete(id);
+    this.whole.delete(id);
+    this.codes[slot * C_STRIDE + C.used] = 0;
+    this.free.push(slot);
+    return true;
+  }
+
+  /** The side fields of an open trade, or undefined. */
+  get(id: number): SideFields | undefined {
+    const slot = this.index.get(id);
+    return slot < 0 ? undefined : this.fieldsAt(slot);
+  }
+
+  /** The whole wire form kept for a pending (or unusual) trade, without its live gap flag. */
+  wholeOf(id: number): TradeJson | undefined {
+    return this.whole.get(id);
+  }
+
+  /** Ids of open trades in the order they were first added, filtered by owner (the wall decides which). */
+  idsInOrder(wanted: (userId: number | null) => boolean): number[] {
+    const slots: number[] = [];
+    const nums = this.nums;
+    for (let slot = 0; slot < this.highWater; slot++) {
+      if (this.codes[slot * C_STRIDE + C.used] !== 1) continue;
+      const u = nums[slot * N_STRIDE + N.userId] as number;
+      if (wanted(Number.isNaN(u) ? null : u)) slots.push(slot);
+    }
+    slots.sort((a, b) => (nums[a * N_STRIDE + N.seq] as number) - (nums[b * N_STRIDE + N.seq] as number));
+    return slots.map((slot) => nums[slot * N_STRIDE + N.id] as number);
+  }
+
+  /** Sets the gap flag on every open trade of the given symbols (null = all); returns the symbols that had any. */
+  markGaps(symbols: ReadonlySet<string> | null): Set<string> {
+    const marked = new Set<string>();
+    const want = symbols === null ? null : new Set([...symbols].map((s) => this.symbolOrd.get(s)).filter((o) => o !== undefined));
+    for (let slot = 0; slot < this.highWater; slot++) {
+      const c = slot * C_STRIDE;
+      if (this.codes[c + C.used] !== 1) continue;
+      const ord = this.symbolOrds[slot] as number;
+      if (want !== null && !want.has(ord)) continue;
+      this.codes[c + C.gap] = 1;
+      marked.add(this.symbolNames[ord] as string);
+      if (this.whole.size > 0) {
+        const whole = this.whole.get(this.nums[slot * N_STRIDE + N.id] as number);
+        if (whole) whole.price_gap = true;
+      }
+    }
+    return marked;
+  }
+
+  private fieldsAt(slot: number): SideFields {
+    const n = slot * N_STRIDE;
+    const c = slot * C_STRIDE;
+    const nums = this.nums;
+    const codes = this.codes;
+    const u = nums[n + N.userId] as number;
+    return {
+      id: nums[n + N.id] as number,
+      userId: Number.isNaN(u) ? null : u,
+      symbol: this.symbolNames[this.symbolOrds[slot] as number] as string,
+      marketType: MARKET_TYPES[codes[c + C.market] as number] as MarketType,
+      timeframe: TIMEFRAMES[codes[c + C.timeframe] as number] as Timeframe,
+      status: TRADE_STATUSES[codes[c + C.status] as number] as TradeStatus,
+      confidence: nums[n + N.confidence] as number,
+      leverage: nums[n + N.leverage] as number,
+      createdAt: nums[n + N.createdAt] as number,
+      updatedAt: nums[n + N.updatedAt] as number,
+      priceGap: codes[c + C.gap] === 1,
+    };
+  }
+
+  private intern(symbol: string): number {
+    let ord = this.symbolOrd.get(symbol);
+    if (ord === undefined) {
+      ord = this.symbolNames.length;
+      this.symbolNames.push(symbol);
+      this.symbolOrd.set(symbol, ord);
+    }
+    return ord;
+  }
+
+  private alloc(): number {
+    const reused = this.free.pop();
+    if (reused !== undefined) return reused;
+    if (this.highWater === this.capacity) this.grow(this.capacity * 2);
+    return this.highWater++;
+  }
+
+  private grow(capacity: number): void {
+    const nums = new Float64Array(capacity * N_STRIDE);
+    nums.set(this.nums);
+    const codes = new Int8Array(capacity * C_STRIDE);
+    codes.set(this.codes);
+    const ords = new Int32Array(capacity);
+    ords.set(this.symbolOrds);
+    this.nums = nums;
+    this.codes = codes;
+    this.symbolOrds = ords;
+    this.capacity = capacity;
+  }
+}
+
+function codeOf<T extends string>(values: readonly T[], v: T): number {
+  const i = values.indexOf(v);
+  if (i < 0) throw new RangeError(`unknown value: ${v}`);
+  return i;
+}
