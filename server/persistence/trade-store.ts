@@ -10,7 +10,8 @@ import { SIGNAL_COLUMNS, TRADE_COLUMNS, signalRowFromDb, tradeRowFromDb, type Si
 import { SqlRunner } from './sql-runner.ts';
 import { closeBatch, ingestBatch, type IngestItem } from './batch-writes.ts';
 import * as reads from './trade-queries.ts';
-import { appendLedger } from '../ledger/ledger-append.ts';
+import { LedgerWriter, type LedgerAppend } from '../ledger/ledger-append.ts';
+import type { Query } from './sql-runner.ts';
 import { tradeActivated } from '../ledger/ledger-events.ts';
 
 export type IngestPayload = SignalPayload & { source: string };
@@ -70,6 +71,8 @@ export class PgTradeStore {
   private readonly closes: GroupCommit<TradeClose, boolean>;
   private readonly log: Logger | undefined;
   private readonly feeRate: number;
+  /** Every ledger append of this store goes through it (chain head in memory, one append at a time). */
+  private readonly ledger = new LedgerWriter();
 
   constructor(orm: MikroORM, opts: TradeStoreOptions = {}) {
     this.db = new SqlRunner(orm);
@@ -118,13 +121,13 @@ export class PgTradeStore {
 
   /** PENDING → OPEN when the price touches entry (ENTRY_MODE=touch). False if no longer pending. */
   async activateTrade(id: number, at: Date): Promise<boolean> {
-    return this.db.transaction(async (q) => {
+    return this.withLedger(async (q, appendLedger) => {
       const rows = await q(
         `update paper_trades set status = 'OPEN', entry_time = ?, version = version + 1, updated_at = now()
          where id = ? and status = 'PENDING' returning id, user_id is null as system`,
         [at, id],
       );
-      if (rows[0]?.system === true) await appendLedger(q, [tradeActivated(id, at)]);
+      if (rows[0]?.system === true) await appendLedger([tradeActivated(id, at)]);
       return rows.length === 1;
     });
   }
@@ -195,13 +198,22 @@ export class PgTradeStore {
 
   private async writeIngestBatch(items: readonly IngestItem[]): Promise<(IngestResult | ItemFailure)[]> {
     const started = performance.now();
-    const results = await this.isolated(items, (batch) => this.db.transaction((q) => ingestBatch(q, batch, this.feeRate)));
+    const results = await this.isolated(items, (batch) =>
+      this.withLedger((q, appendLedger) => ingestBatch(q, batch, this.feeRate, appendLedger)),
+    );
     this.log?.debug({ size: items.length, ms: performance.now() - started }, 'ingest batch committed');
     return results;
   }
 
   private writeCloseBatch(items: readonly TradeClose[]): Promise<(boolean | ItemFailure)[]> {
-    return this.isolated(items, (batch) => this.db.transaction((q) => closeBatch(q, batch)));
+    return this.isolated(items, (batch) => this.withLedger((q, appendLedger) => closeBatch(q, batch, appendLedger)));
+  }
+
+  /** A transaction that may append to the ledger (retried as a whole on a conflict or deadlock). */
+  private withLedger<T>(work: (q: Query, appendLedger: LedgerAppend) => Promise<T>): Promise<T> {
+    return this.ledger.transaction((fn) => this.db.transaction(fn, 1), work).catch((err: unknown) => {
+      throw toStoreError(err);
+    });
   }
 
   /**
