@@ -4,7 +4,7 @@
 // lock before its first row, and rows are written at head.seq + 1…, so a process whose cached head
 // is stale hits the `seq` primary key (unique violation) and retries the whole transaction; the
 // retry takes the lock first and reads the head under it, so it cannot lose again. No fork.
-import type { Query } from '../persistence/sql-runner.ts';
+import { sqlLiteral, type BatchTx, type Query } from '../persistence/sql-runner.ts';
 import { GENESIS_HASH, chain, type LedgerEventDraft } from './ledger-chain.ts';
 
 interface Head {
@@ -12,17 +12,8 @@ interface Head {
   hash: string;
 }
 
-/** A concurrent appender (another process) took the seqs this transaction computed: retry it. */
-export class LedgerConflictError extends Error {
-  constructor(cause: unknown) {
-    super('ledger head moved (another writer appended); retry the transaction', { cause });
-    this.name = 'LedgerConflictError';
-  }
-}
-
 /** Unique violation on the ledger's primary key: this writer's head was stale. */
 export function isLedgerConflict(err: unknown): boolean {
-  if (err instanceof LedgerConflictError) return true;
   const e = err as { code?: unknown; constraint?: unknown; cause?: unknown } | null;
   if (!e || typeof e !== 'object') return false;
   if (e.code === '23505' && e.constraint === 'ledger_pkey') return true;
@@ -36,11 +27,14 @@ export type LedgerAppend = (drafts: readonly LedgerEventDraft[]) => Promise<void
 const LEDGER_LOCK_KEY = 0x6c6564676572;
 
 // The lock subquery is evaluated before the join emits its first row, i.e. before any insert.
-const INSERT =
+const insertSql = (rowsJson: string): string =>
   'insert into ledger (seq, kind, trade_id, event, at, prev_hash, hash) ' +
   'select x.seq, x.kind, x.trade_id, x.event, x.at, x.prev_hash, x.hash ' +
-  `from (select pg_advisory_xact_lock(${LEDGER_LOCK_KEY})) as lock, json_to_recordset(?::json) ` +
+  `from (select pg_advisory_xact_lock(${LEDGER_LOCK_KEY})) as lock, json_to_recordset(${sqlLiteral(rowsJson)}::json) ` +
   'as x(seq bigint, kind text, trade_id bigint, event jsonb, at timestamptz, prev_hash text, hash text) order by x.seq';
+
+/** Opens a batch transaction: runs `work`, then sends `finalSql(out)` (if any) together with COMMIT. */
+export type RunBatchTx = <T>(work: (tx: BatchTx) => Promise<T>, finalSql: (out: T) => string | null) => Promise<T>;
 
 export class LedgerWriter {
   /** Last committed row as this process knows it; null = read it from the table. */
@@ -49,28 +43,33 @@ export class LedgerWriter {
   /** Whole-transaction retries after a conflict with another process. */
   conflicts = 0;
 
+  constructor(private readonly run: RunBatchTx) {}
+
   /**
-   * Runs `tx` (one attempt: opens a transaction, calls `work(q, append)` in it, commits), retrying
-   * on ledger conflicts, deadlocks and serialization failures. The turn taken by the append is held
-   * until `tx` settles, i.e. past the commit, so the next append in this process starts from a
-   * committed head; it is released before any retry, so a retry never waits while holding it.
+   * Runs `work` in one transaction, retrying the whole of it on ledger conflicts, deadlocks and
+   * serialization failures. `append` takes this process's turn, chains the drafts from the head
+   * and leaves the INSERT to travel with the COMMIT (one round trip). The turn is held until the
+   * commit has returned, so the next append starts from a committed head; it is released before
+   * any retry, so a retry never waits while holding it.
    */
-  async transaction<T>(
-    tx: (work: (q: Query) => Promise<T>) => Promise<T>,
-    work: (q: Query, append: LedgerAppend) => Promise<T>,
-    attempts = 5,
-  ): Promise<T> {
+  async transaction<T>(work: (tx: BatchTx, append: LedgerAppend) => Promise<T>, attempts = 5): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       let release: ((committed: Head | null) => void) | null = null;
       let staged: Head | null = null;
+      let pending: string | null = null;
       try {
-        const out = await tx((q) =>
-          work(q, async (drafts) => {
-            if (drafts.length === 0) return;
-            if (release) throw new Error('one ledger append per transaction');
-            release = await this.takeTurn();
-            staged = await this.insert(q, drafts);
-          }),
+        const out = await this.run(
+          (tx) =>
+            work(tx, async (drafts) => {
+              if (drafts.length === 0) return;
+              if (release) throw new Error('one ledger append per transaction');
+              release = await this.takeTurn();
+              const head = this.head ?? (await readHead(tx.q));
+              const next = this.prepare(head, drafts);
+              pending = next.sql;
+              staged = next.head;
+            }),
+          () => pending,
         );
         (release as ((h: Head | null) => void) | null)?.(staged);
         return out;
@@ -105,8 +104,7 @@ export class LedgerWriter {
     };
   }
 
-  private async insert(q: Query, drafts: readonly LedgerEventDraft[]): Promise<Head> {
-    const head = this.head ?? (await readHead(q));
+  private prepare(head: Head, drafts: readonly LedgerEventDraft[]): { sql: string; head: Head } {
     const links = chain(head.hash, drafts);
     const rows = drafts.map((d, i) => ({
       seq: head.seq + 1 + i,
@@ -117,13 +115,7 @@ export class LedgerWriter {
       prev_hash: links[i]!.prevHash,
       hash: links[i]!.hash,
     }));
-    try {
-      await q(INSERT, [JSON.stringify(rows)]);
-    } catch (err) {
-      if (isLedgerConflict(err)) throw new LedgerConflictError(err);
-      throw err;
-    }
-    return { seq: head.seq + drafts.length, hash: links[links.length - 1]!.hash };
+    return { sql: insertSql(JSON.stringify(rows)), head: { seq: head.seq + drafts.length, hash: links[links.length - 1]!.hash } };
   }
 }
 

@@ -2,7 +2,7 @@
 // the guarded multi-row close. Called inside a transaction by PgTradeStore.
 import { quantityFor, roundMoney } from '../../shared/trade-math.ts';
 import { SIGNAL_COLUMNS, TRADE_COLUMNS, signalRowFromDb, tradeRowFromDb, type SignalRow, type TradeRow } from './rows.ts';
-import { valuesList, type Query, type RawRow } from './sql-runner.ts';
+import { sqlLiteral, valuesList, type BatchTx, type Query, type RawRow } from './sql-runner.ts';
 import { storable } from '../ledger/canonical-json.ts';
 import type { LedgerAppend } from '../ledger/ledger-append.ts';
 import { signalReceived, tradeClosed, tradeOpened } from '../ledger/ledger-events.ts';
@@ -27,10 +27,10 @@ const INPUT_COLUMNS =
  * One statement: ids drawn in input order, signals inserted ON CONFLICT DO NOTHING, system trades
  * for the rows actually inserted, and the rows a resend hit (as of the statement's snapshot).
  */
-const INGEST_SQL = `
+const ingestSql = (INPUT: string): string => `
 with input as materialized (
   select nextval(pg_get_serial_sequence('signals', 'id')) as id, x.*
-  from json_to_recordset(?::json) as x(${INPUT_COLUMNS})
+  from json_to_recordset(${INPUT} ::json) as x(${INPUT_COLUMNS})
   order by x.i
 ),
 ins_sig as (
@@ -55,8 +55,12 @@ select n.i, to_json(s) as signal, to_json(t) as trade, to_json(e) as old_signal,
 from input n
 left join ins_sig s on s.id = n.id
 left join ins_trade t on t.signal_id = s.id
-left join signals e on s.id is null and e.source = n.source and e.external_id = n.external_id
-left join paper_trades et on et.signal_id = e.id and et.user_id is null`;
+left join lateral (
+  select * from signals e where s.id is null and e.source = n.source and e.external_id = n.external_id limit 1
+) e on true
+left join lateral (
+  select * from paper_trades et where s.id is null and et.signal_id = e.id and et.user_id is null limit 1
+) et on true`;
 
 /**
  * One transaction for a batch of ingests, one statement for the rows: signals and their system
@@ -64,7 +68,7 @@ left join paper_trades et on et.signal_id = e.id and et.user_id is null`;
  * ledger rows (signal received + trade opened) for what was actually inserted.
  */
 export async function ingestBatch(
-  q: Query,
+  tx: BatchTx,
   items: readonly IngestItem[],
   feeRate: number,
   appendLedger: LedgerAppend,
@@ -82,7 +86,7 @@ export async function ingestBatch(
   // Same lock order in every batch (concurrent batches may insert the same keys).
   writers.sort((a, b) => compareKeys(keyOf(items[a]!.p), keyOf(items[b]!.p)));
 
-  const rows = await q(INGEST_SQL, [JSON.stringify(writers.map((w, n) => inputRecord(n, items[w]!)))]);
+  const rows = await tx.simple(ingestSql(sqlLiteral(JSON.stringify(writers.map((w, n) => inputRecord(n, items[w]!))))));
   const fresh = new Map<number, { signal: SignalRow; trade: TradeRow | null }>();
   const existing = new Map<string, { signal: SignalRow; trade: TradeRow | null }>();
   const missing: number[] = [];
@@ -99,7 +103,7 @@ export async function ingestBatch(
   }
   // Resends of a signal a concurrent transaction committed after this statement's snapshot
   // (ON CONFLICT waited for it): read them now, with a fresh snapshot.
-  if (missing.length > 0) for (const [k, v] of await loadExisting(q, items, missing)) existing.set(k, v);
+  if (missing.length > 0) for (const [k, v] of await loadExisting(tx.q, items, missing)) existing.set(k, v);
 
   // Last: the ledger append (its turn is held until commit).
   const drafts: LedgerEventDraft[] = [];
