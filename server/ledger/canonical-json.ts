@@ -19,3 +19,8 @@ export function canonicalJson(v: Json): string {
   const keys = Object.keys(v).sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k]!)}`).join(',')}}`;
 }
+
+/** `s` as a PostgreSQL text value holds it: lone surrogates become U+FFFD. */
+export function storable(s: string): string {
+  return s.replace(LONE_SURROGATE, '\ufffd');
+}

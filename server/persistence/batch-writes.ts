@@ -2,8 +2,9 @@
 // the guarded multi-row close. Called inside a transaction by PgTradeStore.
 import { quantityFor, roundMoney } from '../../shared/trade-math.ts';
 import { SIGNAL_COLUMNS, TRADE_COLUMNS, signalRowFromDb, tradeRowFromDb, type SignalRow, type TradeRow } from './rows.ts';
-import { valuesList, type Query } from './sql-runner.ts';
-import { appendLedger } from '../ledger/ledger-append.ts';
+import { sqlLiteral, valuesList, type BatchTx, type Query, type RawRow } from './sql-runner.ts';
+import { storable } from '../ledger/canonical-json.ts';
+import type { LedgerAppend } from '../ledger/ledger-append.ts';
 import { signalReceived, tradeClosed, tradeOpened } from '../ledger/ledger-events.ts';
 import type { LedgerEventDraft } from '../ledger/ledger-chain.ts';
 import type { IngestOptions, IngestPayload, IngestResult, TradeClose } from './trade-store.ts';
@@ -16,19 +17,62 @@ export interface IngestItem {
 const keyOf = (p: IngestPayload): string | null =>
   p.external_id === undefined ? null : JSON.stringify([p.source, p.external_id]);
 
-const SIGNAL_INSERT_COLS =
-  'id, external_id, source, symbol, direction, timeframe, entry, tp, sl, confidence, market_type, leverage, status, expires_at, created_at';
-const TRADE_INSERT_COLS =
-  'signal_id, user_id, symbol, direction, market_type, timeframe, confidence, leverage, entry_price, entry_time, ' +
-  'position_size, quantity, take_profit, stop_loss, status, created_at, updated_at';
+/** The batch as one json_to_recordset parameter: one statement text whatever the batch size. */
+const INPUT_COLUMNS =
+  'i int, external_id text, source text, symbol text, direction text, timeframe text, entry numeric, tp numeric, ' +
+  'sl numeric, confidence numeric, market_type text, leverage int, expires_at timestamptz, created_at timestamptz, ' +
+  'position_size numeric, quantity numeric, entry_status text';
 
 /**
- * One transaction for a batch of ingests: multi-row INSERT … ON CONFLICT DO NOTHING for the
- * signals (ids pre-allocated so each caller knows its row), one INSERT for the new signals'
- * system trades, then a read of the rows that already existed (resends), then the ledger rows
- * (signal received + trade opened) for what was actually inserted.
+ * One statement: ids drawn in input order, signals inserted ON CONFLICT DO NOTHING, system trades
+ * for the rows actually inserted, and the rows a resend hit (as of the statement's snapshot).
  */
-export async function ingestBatch(q: Query, items: readonly IngestItem[], feeRate: number): Promise<IngestResult[]> {
+const ingestSql = (INPUT: string): string => `
+with input as materialized (
+  select nextval(pg_get_serial_sequence('signals', 'id')) as id, x.*
+  from json_to_recordset(${INPUT} ::json) as x(${INPUT_COLUMNS})
+  order by x.i
+),
+ins_sig as (
+  insert into signals (id, external_id, source, symbol, direction, timeframe, entry, tp, sl, confidence, market_type,
+                       leverage, status, expires_at, created_at)
+  select id, external_id, source, symbol, direction, timeframe, entry, tp, sl, confidence, market_type, leverage,
+         'EXECUTED', expires_at, created_at
+  from input order by i
+  on conflict (source, external_id) do nothing
+  returning ${SIGNAL_COLUMNS}
+),
+ins_trade as (
+  insert into paper_trades (signal_id, user_id, symbol, direction, market_type, timeframe, confidence, leverage,
+                            entry_price, entry_time, position_size, quantity, take_profit, stop_loss, status,
+                            created_at, updated_at)
+  select s.id, null, n.symbol, n.direction, n.market_type, n.timeframe, n.confidence, n.leverage, n.entry,
+         n.created_at, n.position_size, n.quantity, n.tp, n.sl, n.entry_status, n.created_at, n.created_at
+  from ins_sig s join input n on n.id = s.id order by n.i
+  returning ${TRADE_COLUMNS}
+)
+select n.i, to_json(s) as signal, to_json(t) as trade, to_json(e) as old_signal, to_json(et) as old_trade
+from input n
+left join ins_sig s on s.id = n.id
+left join ins_trade t on t.signal_id = s.id
+left join lateral (
+  select * from signals e where s.id is null and e.source = n.source and e.external_id = n.external_id limit 1
+) e on true
+left join lateral (
+  select * from paper_trades et where s.id is null and et.signal_id = e.id and et.user_id is null limit 1
+) et on true`;
+
+/**
+ * One transaction for a batch of ingests, one statement for the rows: signals and their system
+ * trades (idempotent by (source, external_id)), and what resends hit. Then, as the last step, the
+ * ledger rows (signal received + trade opened) for what was actually inserted.
+ */
+export async function ingestBatch(
+  tx: BatchTx,
+  items: readonly IngestItem[],
+  feeRate: number,
+  appendLedger: LedgerAppend,
+): Promise<IngestResult[]> {
   // Callers sharing a key inside the batch write once; the first is the writer.
   const writerOf = new Map<string, number>();
   const writers: number[] = [];
@@ -42,46 +86,39 @@ export async function ingestBatch(q: Query, items: readonly IngestItem[], feeRat
   // Same lock order in every batch (concurrent batches may insert the same keys).
   writers.sort((a, b) => compareKeys(keyOf(items[a]!.p), keyOf(items[b]!.p)));
 
-  const ids = await q(`select nextval(pg_get_serial_sequence('signals', 'id'))::text as id from generate_series(1, ?)`, [
-    writers.length,
-  ]);
-  const signalIdOf = new Map<number, number>(writers.map((w, n) => [w, Number(ids[n]!.id)]));
-
-  const inserted = await q(
-    `insert into signals (${SIGNAL_INSERT_COLS}) values ${valuesList(writers.length, 15)}
-     on conflict (source, external_id) do nothing returning ${SIGNAL_COLUMNS}`,
-    writers.flatMap((w) => signalValues(signalIdOf.get(w)!, items[w]!)),
-  );
-  const newSignals = new Map(inserted.map((r) => [Number(r.id), signalRowFromDb(r)]));
-  const created = writers.filter((w) => newSignals.has(signalIdOf.get(w)!));
-
-  const trades = new Map<number, TradeRow>();
-  if (created.length > 0) {
-    const rows = await q(
-      `insert into paper_trades (${TRADE_INSERT_COLS}) values ${valuesList(created.length, 17)} returning ${TRADE_COLUMNS}`,
-      created.flatMap((w) => tradeValues(signalIdOf.get(w)!, items[w]!)),
-    );
-    for (const r of rows) trades.set(Number(r.signal_id), tradeRowFromDb(r));
+  const rows = await tx.simple(ingestSql(sqlLiteral(JSON.stringify(writers.map((w, n) => inputRecord(n, items[w]!))))));
+  const fresh = new Map<number, { signal: SignalRow; trade: TradeRow | null }>();
+  const existing = new Map<string, { signal: SignalRow; trade: TradeRow | null }>();
+  const missing: number[] = [];
+  for (const r of rows) {
+    const w = writers[Number(r.i)]!;
+    if (r.signal) {
+      fresh.set(w, { signal: signalRowFromDb(r.signal as RawRow), trade: r.trade ? tradeRowFromDb(r.trade as RawRow) : null });
+    } else if (r.old_signal) {
+      const signal = signalRowFromDb(r.old_signal as RawRow);
+      existing.set(keyOf(items[w]!.p)!, { signal, trade: r.old_trade ? tradeRowFromDb(r.old_trade as RawRow) : null });
+    } else {
+      missing.push(w);
+    }
   }
+  // Resends of a signal a concurrent transaction committed after this statement's snapshot
+  // (ON CONFLICT waited for it): read them now, with a fresh snapshot.
+  if (missing.length > 0) for (const [k, v] of await loadExisting(tx.q, items, missing)) existing.set(k, v);
 
-  // Resends: rows committed earlier (ON CONFLICT waited for any concurrent writer to finish).
-  const existing = await loadExisting(q, items, writers.filter((w) => !newSignals.has(signalIdOf.get(w)!)));
-
-  // Last: the ledger append takes the chain lock, held until commit.
+  // Last: the ledger append (its turn is held until commit).
   const drafts: LedgerEventDraft[] = [];
-  for (const w of created) {
-    const t = trades.get(signalIdOf.get(w)!);
-    if (!t) continue;
-    drafts.push(signalReceived(t.signalId!, t.id, items[w]!.p, items[w]!.opts.now), tradeOpened(t, feeRate));
+  for (const w of writers) {
+    const f = fresh.get(w);
+    if (!f?.trade) continue;
+    drafts.push(signalReceived(f.signal.id, f.trade.id, items[w]!.p, items[w]!.opts.now), tradeOpened(f.trade, feeRate));
   }
-  await appendLedger(q, drafts);
+  await appendLedger(drafts);
 
   return items.map((it, i) => {
     const key = keyOf(it.p);
     const writer = key === null ? i : writerOf.get(key)!;
-    const sid = signalIdOf.get(writer)!;
-    const fresh = newSignals.get(sid);
-    if (fresh) return { signal: fresh, trade: trades.get(sid) ?? null, duplicate: writer !== i };
+    const f = fresh.get(writer);
+    if (f) return { signal: f.signal, trade: f.trade, duplicate: writer !== i };
     const found = existing.get(key!);
     if (!found) throw new Error(`signal ${key} neither inserted nor found`);
     return { ...found, duplicate: true };
@@ -100,6 +137,7 @@ async function loadExisting(
     conflicted.flatMap((w) => [items[w]!.p.source, items[w]!.p.external_id]),
   );
   const signals = sigRows.map(signalRowFromDb);
+  if (signals.length === 0) return out;
   const tradeRows = await q(
     `select ${TRADE_COLUMNS} from paper_trades where user_id is null and signal_id in (${signals.map(() => '?').join(', ')})`,
     signals.map((s) => s.id),
@@ -111,19 +149,28 @@ async function loadExisting(
   return out;
 }
 
-function signalValues(id: number, { p, opts }: IngestItem): unknown[] {
-  return [
-    id, p.external_id ?? null, p.source, p.symbol, p.direction, p.timeframe, p.entry, p.tp, p.sl, p.confidence,
-    p.market_type, p.leverage, 'EXECUTED', p.expires_at ?? null, opts.now,
-  ];
-}
-
-function tradeValues(signalId: number, { p, opts }: IngestItem): unknown[] {
+/** One input record; strings made storable as text (lone surrogates → U+FFFD, as pg does for text parameters). */
+function inputRecord(i: number, { p, opts }: IngestItem): Record<string, unknown> {
   const positionSize = roundMoney(opts.positionSize);
-  return [
-    signalId, null, p.symbol, p.direction, p.market_type, p.timeframe, p.confidence, p.leverage, p.entry, opts.now,
-    positionSize, quantityFor(positionSize, p.leverage, p.entry), p.tp, p.sl, opts.entryStatus ?? 'OPEN', opts.now, opts.now,
-  ];
+  return {
+    i,
+    external_id: p.external_id === undefined ? null : storable(p.external_id),
+    source: storable(p.source),
+    symbol: storable(p.symbol),
+    direction: p.direction,
+    timeframe: p.timeframe,
+    entry: p.entry,
+    tp: p.tp,
+    sl: p.sl,
+    confidence: p.confidence,
+    market_type: p.market_type,
+    leverage: p.leverage,
+    expires_at: p.expires_at ?? null,
+    created_at: opts.now,
+    position_size: positionSize,
+    quantity: quantityFor(positionSize, p.leverage, p.entry),
+    entry_status: opts.entryStatus ?? 'OPEN',
+  };
 }
 
 function compareKeys(a: string | null, b: string | null): number {
@@ -136,7 +183,7 @@ function compareKeys(a: string | null, b: string | null): number {
 const CLOSE_TYPES = ['?::bigint', '?::text', '?::numeric', '?::timestamptz', '?::numeric', '?::numeric', '?::numeric', '?::boolean'];
 
 /** Guarded multi-row UPDATE: only rows still OPEN/PENDING change; RETURNING says which. System closes go to the ledger. */
-export async function closeBatch(q: Query, items: readonly TradeClose[]): Promise<boolean[]> {
+export async function closeBatch(q: Query, items: readonly TradeClose[], appendLedger: LedgerAppend): Promise<boolean[]> {
   // A trade closed twice in one batch: the first request writes, later ones get false.
   const firstFor = new Map<number, number>();
   items.forEach((c, i) => {
@@ -158,6 +205,6 @@ export async function closeBatch(q: Query, items: readonly TradeClose[]): Promis
   );
   const closed = new Set(rows.map((r) => Number(r.id)));
   const system = new Set(rows.filter((r) => r.system === true).map((r) => Number(r.id)));
-  await appendLedger(q, writers.filter((w) => system.has(items[w]!.id)).map((w) => tradeClosed(items[w]!)));
+  await appendLedger(writers.filter((w) => system.has(items[w]!.id)).map((w) => tradeClosed(items[w]!)));
   return items.map((c, i) => firstFor.get(c.id) === i && closed.has(c.id));
 }

@@ -90,6 +90,78 @@ interface KnexClient {
   releaseConnection(conn: pg.Client): Promise<unknown>;
 }
 
+/**
+ * A transaction on one pooled connection driven with as few round trips as possible: BEGIN travels
+ * with the first statement, and the last statement with COMMIT (PostgreSQL's simple-query protocol
+ * runs a `;`-separated string in one round trip; an error skips the rest, and the transaction is
+ * then rolled back). Used by the group-commit writers, where round trips are the cost.
+ */
+export interface BatchTx {
+  /** A parameterised statement (`?` placeholders). */
+  q: Query;
+  /** A statement whose values are already inlined as literals (see `sqlLiteral`). */
+  simple(sql: string): Promise<RawRow[]>;
+}
+
+interface PgConnection {
+  query(text: string, values?: readonly unknown[]): Promise<{ rows: RawRow[] } | { rows: RawRow[] }[]>;
+  __knex__disposed?: unknown;
+}
+
+/** A text value as a literal that means the same whatever standard_conforming_strings is. */
+export function sqlLiteral(text: string): string {
+  return `E'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
+const lastRows = (res: { rows: RawRow[] } | { rows: RawRow[] }[]): RawRow[] => (Array.isArray(res) ? res[res.length - 1]!.rows : res.rows);
+
+/** `?` → `$n` (the statements given here have no `?` inside literals or operators). */
+function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+export async function batchTransaction<T>(
+  orm: MikroORM,
+  work: (tx: BatchTx) => Promise<T>,
+  finalSql: (out: T) => string | null,
+): Promise<T> {
+  const client = orm.em.getConnection().getKnex().client as unknown as {
+    acquireConnection(): Promise<PgConnection>;
+    releaseConnection(c: PgConnection): Promise<unknown>;
+  };
+  let conn: PgConnection;
+  try {
+    conn = await client.acquireConnection();
+  } catch (err) {
+    throw toStoreError(err);
+  }
+  let begun = false;
+  const prefix = (): string => (begun ? '' : ((begun = true), 'begin; '));
+  const tx: BatchTx = {
+    q: async (sql, bindings = []) => {
+      if (!begun) await conn.query(prefix());
+      return lastRows(await conn.query(numbered(sql), bindings));
+    },
+    simple: async (sql) => lastRows(await conn.query(prefix() + sql)),
+  };
+  try {
+    const out = await work(tx);
+    const last = finalSql(out);
+    if (begun || last) await conn.query(`${prefix()}${last ? `${last}; ` : ''}commit`);
+    return out;
+  } catch (err) {
+    if (begun) {
+      await conn.query('rollback').catch((e: unknown) => {
+        conn.__knex__disposed ??= e; // the pool drops it instead of reusing a connection in a bad state
+      });
+    }
+    throw toStoreError(err);
+  } finally {
+    await client.releaseConnection(conn).catch(() => {});
+  }
+}
+
 /** `(?, ?, ?), (?, ?, ?)` for `rows` rows of `cols` placeholders (optionally typed, e.g. `?::bigint`). */
 export function valuesList(rows: number, cols: number | readonly string[]): string {
   const cells = typeof cols === 'number' ? Array.from({ length: cols }, () => '?') : cols;

@@ -13,7 +13,8 @@ import * as reads from './trade-queries.ts';
 import { streamOpenTrades } from './open-trade-stream.ts';
 import type { OpenTradeFields } from '../engine/ports.ts';
 import type { TradeTotals } from '../../shared/metrics/index.ts';
-import { appendLedger } from '../ledger/ledger-append.ts';
+import { LedgerWriter, type LedgerAppend } from '../ledger/ledger-append.ts';
+import { batchTransaction, type BatchTx } from './sql-runner.ts';
 import { tradeActivated } from '../ledger/ledger-events.ts';
 
 export type IngestPayload = SignalPayload & { source: string };
@@ -73,9 +74,12 @@ export class PgTradeStore {
   private readonly closes: GroupCommit<TradeClose, boolean>;
   private readonly log: Logger | undefined;
   private readonly feeRate: number;
+  /** Every ledger append of this store goes through it (chain head in memory, one append at a time). */
+  private readonly ledger: LedgerWriter;
 
   constructor(orm: MikroORM, opts: TradeStoreOptions = {}) {
     this.db = new SqlRunner(orm);
+    this.ledger = new LedgerWriter((work, finalSql) => batchTransaction(orm, work, finalSql));
     this.feeRate = opts.feeRate ?? 0.001;
     this.log = opts.logger?.child({ module: 'trade-store' });
     const common = { maxDelayMs: opts.flushIntervalMs ?? 2, maxBatch: opts.maxBatch ?? 200, mapError: toStoreError };
@@ -121,13 +125,13 @@ export class PgTradeStore {
 
   /** PENDING → OPEN when the price touches entry (ENTRY_MODE=touch). False if no longer pending. */
   async activateTrade(id: number, at: Date): Promise<boolean> {
-    return this.db.transaction(async (q) => {
+    return this.withLedger(async ({ q }, appendLedger) => {
       const rows = await q(
         `update paper_trades set status = 'OPEN', entry_time = ?, version = version + 1, updated_at = now()
          where id = ? and status = 'PENDING' returning id, user_id is null as system`,
         [at, id],
       );
-      if (rows[0]?.system === true) await appendLedger(q, [tradeActivated(id, at)]);
+      if (rows[0]?.system === true) await appendLedger([tradeActivated(id, at)]);
       return rows.length === 1;
     });
   }
@@ -203,13 +207,20 @@ export class PgTradeStore {
 
   private async writeIngestBatch(items: readonly IngestItem[]): Promise<(IngestResult | ItemFailure)[]> {
     const started = performance.now();
-    const results = await this.isolated(items, (batch) => this.db.transaction((q) => ingestBatch(q, batch, this.feeRate)));
+    const results = await this.isolated(items, (batch) =>
+      this.withLedger((tx, appendLedger) => ingestBatch(tx, batch, this.feeRate, appendLedger)),
+    );
     this.log?.debug({ size: items.length, ms: performance.now() - started }, 'ingest batch committed');
     return results;
   }
 
   private writeCloseBatch(items: readonly TradeClose[]): Promise<(boolean | ItemFailure)[]> {
-    return this.isolated(items, (batch) => this.db.transaction((q) => closeBatch(q, batch)));
+    return this.isolated(items, (batch) => this.withLedger(({ q }, appendLedger) => closeBatch(q, batch, appendLedger)));
+  }
+
+  /** A transaction that may append to the ledger (retried as a whole on a conflict or deadlock). */
+  private withLedger<T>(work: (tx: BatchTx, appendLedger: LedgerAppend) => Promise<T>): Promise<T> {
+    return this.ledger.transaction(work);
   }
 
   /**
