@@ -207,6 +207,8 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   registerOpsRoutes(
     router,
     {
+      // ROLE=engine only runs this once it holds the leadership lock.
+      info: config.role === 'engine' ? { role: 'engine', leader: true } : { role: config.role },
       checks: async () => ({
         accepting: accepting || 'shutting down',
         database: await store.ping().then(() => true as const, (e: unknown) => `unreachable: ${String(e)}`),

@@ -69,6 +69,7 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
   registerOpsRoutes(
     router,
     {
+      info: { role: 'edge' },
       checks: async () => ({
         accepting: accepting || 'shutting down',
         database: await orm.em

@@ -7,6 +7,7 @@ import { startApp, type AppOptions } from '../app.ts';
 import { acquireLeaderLock } from './leader-lock.ts';
 import { connectRedisBus } from './redis-bus.ts';
 import { SnapshotPublisher } from './snapshot-publisher.ts';
+import { startStandbyServer } from './standby-server.ts';
 import type { RoleHandle } from './edge-app.ts';
 
 export async function startEngine(config: Config, opts: AppOptions): Promise<RoleHandle> {
@@ -16,7 +17,12 @@ export async function startEngine(config: Config, opts: AppOptions): Promise<Rol
   const stop = () => standby.abort();
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  // Until it leads, the port answers /healthz 200 and /readyz 503 (not the leader): a load balancer
+  // checking /readyz never sends bots to a standby. Closed just before the app takes the same port.
+  const probe = await startStandbyServer({ host: config.host, port: config.port, log });
+  console.log(`\n  Paperbook engine standing by at ${probe.url} (/readyz 503 until it leads)\n`);
   const lock = await acquireLeaderLock({ databaseUrl: config.databaseUrl!, log, signal: standby.signal });
+  probe.close();
   process.off('SIGTERM', stop);
   process.off('SIGINT', stop);
   if (!lock) {

@@ -3,6 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import knex from 'knex';
+import net from 'node:net';
 import type { SignalAck } from '../../shared/protocol-types.ts';
 import { StreamClient, type PublicSocket } from '../../shared/stream-client.ts';
 import { connectBot, connected, waitFor } from '../helpers/sockets.ts';
@@ -21,8 +22,17 @@ describe.skipIf(unavailable !== null)('engine failover', () => {
     cluster = await createCluster();
     const active = cluster.start('engine');
     const activeUrl = await active.url;
-    const standby = cluster.start('engine', { LOG_LEVEL: 'info' });
+    // A fixed port, as behind a load balancer: the standby's probe answers on it, then the app.
+    const standbyPort = await freePort();
+    const standby = cluster.start('engine', { LOG_LEVEL: 'info', PORT: String(standbyPort) });
     await waitFor(() => standby.output().includes('another engine holds the lock'), 30_000, 'standby waiting on the lock');
+    const standbyUrl = `http://127.0.0.1:${standbyPort}`;
+    expect((await fetch(`${standbyUrl}/healthz`)).status).toBe(200);
+    const notReady = await fetch(`${standbyUrl}/readyz`);
+    expect(notReady.status).toBe(503);
+    expect(await notReady.json()).toMatchObject({ ready: false, role: 'engine', leader: false, checks: { leader: expect.stringContaining('standby') } });
+    expect((await fetch(`${standbyUrl}/api/signals`, { method: 'POST', body: '{}' })).status).toBe(503);
+    expect((await fetch(`${activeUrl}/readyz`)).status).toBe(200);
     const edgeUrl = await cluster.start('edge').url;
 
     const viewer = new StreamClient(io(`${edgeUrl}/public`, { transports: ['websocket'], autoConnect: false, forceNew: true }) as PublicSocket);
@@ -62,6 +72,10 @@ describe.skipIf(unavailable !== null)('engine failover', () => {
     const viewerMs = Date.now() - killedAt;
     console.log(`[cluster] failover: standby serving ${takeoverMs} ms after kill -9; viewer on the new epoch after ${viewerMs} ms; ${acked.length} signals acked before the kill`);
     expect(takeoverMs).toBeLessThan(5000);
+    expect(newUrl).toBe(standbyUrl);
+    const ready = await fetch(`${newUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ ready: true, role: 'engine', leader: true });
 
     // Nothing acked is lost: in the database, and open in the new engine's snapshot.
     for (const a of acked) expect(viewer.openPositions.has(a.trade), `acked trade ${a.trade}`).toBe(true);
@@ -85,3 +99,14 @@ describe.skipIf(unavailable !== null)('engine failover', () => {
     viewer.stop();
   }, 120_000);
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
