@@ -66,6 +66,8 @@ export interface AppHandle {
   /** For the cluster roles (server/cluster/): the Socket.IO server and the public stream. */
   io: Server;
   stream: PublicStream;
+  /** /me streams (ROLE=engine also opens them for users connected to edges). */
+  userStreams: UserStreams;
   /** Graceful stop (SPEC §7): not ready, stop listening, flush writes, close sockets, ORM and database. */
   close(): Promise<void>;
 }
@@ -285,5 +287,5 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
       await database.stop();
     })());
 
-  return { port, url, database, engine, book, io, stream, close };
+  return { port, url, database, engine, book, io, stream, userStreams, close };
 }

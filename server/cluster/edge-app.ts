@@ -1,5 +1,6 @@
-// ROLE=edge: serves /public, REST reads and the page; holds no book. Live state comes from the
-// engine through Redis (SnapshotMirror + relayed deltas); list and performance query PostgreSQL.
+// ROLE=edge: serves /public, /me, REST reads and the page; holds no book. Live state comes from the
+// engine through Redis (SnapshotMirror + relayed deltas, one mirror per /me user connected here);
+// list and performance query PostgreSQL, as does /me's token check.
 import uWS from 'uWebSockets.js';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -18,8 +19,12 @@ import { STREAM_ROOM } from '../transport/socket/public-stream.ts';
 import { NAMESPACES } from '../../shared/socket-events.ts';
 import { WEB_ROOT, type AppHandle } from '../app.ts';
 import { connectRedisBus } from './redis-bus.ts';
-import { SnapshotMirror } from './snapshot-mirror.ts';
-import { tapStreamDeltas } from './adapter-tap.ts';
+import { redisSnapshotSource, SnapshotMirror } from './snapshot-mirror.ts';
+import { tapRelayedDeltas } from './adapter-tap.ts';
+import { EdgeUserStreams } from './edge-user-streams.ts';
+import { TokenRepository } from '../persistence/token-repository.ts';
+import { TokenAuth } from '../auth/token-auth.ts';
+import { registerMeNamespace } from '../transport/socket/me-namespace.ts';
 
 /** What main.ts needs from any role. */
 export type RoleHandle = Pick<AppHandle, 'port' | 'url' | 'database' | 'close'>;
@@ -43,14 +48,24 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
   const app = uWS.App();
   const io = createIoServer(app);
   io.adapter(bus.adapter);
-  const mirror = new SnapshotMirror(bus.client, bus.keys, log.child({ module: 'mirror' }));
+  const mirror = new SnapshotMirror(redisSnapshotSource(bus.client, bus.keys), log.child({ module: 'mirror' }));
   const publicNsp = io.of(NAMESPACES.public);
-  tapStreamDeltas(publicNsp, (d) => mirror.onDelta(d));
+  tapRelayedDeltas(publicNsp, (rooms, d) => rooms.includes(STREAM_ROOM) && mirror.onDelta(d));
   // A new engine: every viewer here gets its fresh snapshot at once (one local room publish),
   // without waiting for its first delta to reveal the new epoch.
-  mirror.onNewEpoch = () => publicNsp.local.to(STREAM_ROOM).emit('snapshot', mirror.snapshot());
+  // /me: each connected user's stream mirrored from the engine (no bot token: edges take no signals).
+  const meNsp = io.of(NAMESPACES.me);
+  const userStreams = new EdgeUserStreams(meNsp, log.child({ module: 'edge-user-streams' }));
+  tapRelayedDeltas(meNsp, (rooms, d) => userStreams.onDelta(rooms, d));
+  const tokens = new TokenRepository(orm);
+  registerMeNamespace(io, { auth: new TokenAuth(undefined, (hash) => tokens.findByHash(hash)), streams: userStreams, log });
+  mirror.onNewEpoch = () => {
+    publicNsp.local.to(STREAM_ROOM).emit('snapshot', mirror.snapshot());
+    userStreams.rebuildAll();
+  };
   registerPublicNamespace(io, mirror);
   await mirror.start(FIRST_SNAPSHOT_WAIT_MS);
+  userStreams.start();
 
   let accepting = true;
   const router = new HttpRouter(log.child({ module: 'http' }));
@@ -82,7 +97,7 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
       }),
     },
     async () => {
-      metrics.viewers.set({ namespace: NAMESPACES.public }, io.of(NAMESPACES.public).sockets.size);
+      for (const n of [NAMESPACES.public, NAMESPACES.me]) metrics.viewers.set({ namespace: n }, io.of(n).sockets.size);
       return metrics.render();
     },
   );
@@ -102,6 +117,7 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
       accepting = false;
       uWS.us_listen_socket_close(listenSocket);
       mirror.stop();
+      userStreams.stop();
       io.close();
       metrics.stop();
       await bus.close();

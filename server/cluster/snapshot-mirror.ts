@@ -1,7 +1,7 @@
-// ROLE=edge: a live copy of the engine's public state, built from the snapshot the engine writes to
-// Redis and kept current by the same deltas the adapter relays to this edge's viewers. Because the
-// mirror and the room see each relayed delta in the same turn, a snapshot served from it has exactly
-// the seq the next delta to that viewer continues from.
+// ROLE=edge: a live copy of one engine stream (the public one, or one user's /me stream), built from
+// a snapshot of it (MirrorSource) and kept current by the same deltas the adapter relays to this
+// edge's room. Because the mirror and the room see each relayed delta in the same turn, a snapshot
+// served from it has exactly the seq the next delta to that viewer continues from.
 import type { RedisClientType } from 'redis';
 import type {
   DeltaJson,
@@ -36,6 +36,25 @@ const EMPTY_SUMMARY: SummaryJson = {
   total_fees: 0,
 };
 
+/** Where a mirror (re)starts from. */
+export interface MirrorSource {
+  /** The engine's latest snapshot of the stream, or null when none is available (yet). */
+  fetch(): Promise<SnapshotJson | null>;
+  /** The engine's announced epoch, polled to notice a quiet new engine; omitted = not polled. */
+  epoch?(): Promise<string | null>;
+}
+
+/** The public stream: the snapshot and epoch keys the engine's SnapshotPublisher writes. */
+export function redisSnapshotSource(redis: RedisClientType, keys: { snapshot: string; epoch: string }): MirrorSource {
+  return {
+    async fetch() {
+      const raw = await redis.get(keys.snapshot);
+      return raw ? (JSON.parse(raw) as SnapshotJson) : null;
+    },
+    epoch: () => redis.get(keys.epoch),
+  };
+}
+
 export class SnapshotMirror {
   epoch = '';
   seq = 0;
@@ -58,8 +77,7 @@ export class SnapshotMirror {
   onNewEpoch: (() => void) | null = null;
 
   constructor(
-    private readonly redis: RedisClientType,
-    private readonly keys: { snapshot: string; epoch: string },
+    private readonly source: MirrorSource,
     private readonly log: Logger,
     private readonly pollMs = 50,
     private readonly epochPollMs = 500,
@@ -68,9 +86,17 @@ export class SnapshotMirror {
   /** Bootstraps; resolves when synced or after `waitMs` (the edge then serves and keeps trying). */
   async start(waitMs: number): Promise<void> {
     const loading = this.bootstrap();
-    this.epochWatch = setInterval(() => void this.checkEpoch(), this.epochPollMs);
+    if (this.source.epoch) this.epochWatch = setInterval(() => void this.checkEpoch(), this.epochPollMs);
     await Promise.race([loading, new Promise((r) => setTimeout(r, waitMs).unref())]);
-    if (!this.synced) this.log.warn({ waitMs }, 'no engine snapshot in Redis yet; serving empty until one appears');
+    if (!this.synced) this.log.warn({ waitMs }, 'no engine snapshot yet; serving empty until one appears');
+  }
+
+  /** Drops the current state's claim to be current and rebuilds from the source (a new engine). */
+  rebuild(): void {
+    if (this.stopped) return;
+    this.synced = false;
+    this.buffer = [];
+    void this.bootstrap();
   }
 
   stop(): void {
@@ -81,12 +107,10 @@ export class SnapshotMirror {
   /** A new engine may be quiet (no deltas yet): its epoch key tells us to rebuild anyway. */
   private async checkEpoch(): Promise<void> {
     if (!this.synced) return;
-    const epoch = await this.redis.get(this.keys.epoch).catch(() => null);
+    const epoch = await this.source.epoch!().catch(() => null);
     if (!epoch || epoch === this.epoch || !this.synced) return;
     this.log.info({ epoch, had: this.epoch }, 'new engine epoch announced: rebuilding mirror');
-    this.synced = false;
-    this.buffer = [];
-    void this.bootstrap();
+    this.rebuild();
   }
 
   /** A delta the adapter relayed to this edge (the engine emitted it to the stream room). */
@@ -209,8 +233,8 @@ export class SnapshotMirror {
     return (this.loading ??= (async () => {
       try {
         while (!this.stopped && !this.synced) {
-          const raw = await this.redis.get(this.keys.snapshot).catch((err: unknown) => (this.log.warn({ err: String(err) }, 'snapshot read failed'), null));
-          if (raw && this.tryAdopt(JSON.parse(raw) as SnapshotJson)) break;
+          const snap = await this.source.fetch().catch((err: unknown) => (this.log.warn({ err: String(err) }, 'snapshot read failed'), null));
+          if (snap && this.tryAdopt(snap)) break;
           await new Promise((r) => setTimeout(r, this.pollMs));
         }
       } finally {
