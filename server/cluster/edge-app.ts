@@ -59,13 +59,19 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
   tapRelayedDeltas(meNsp, (rooms, d) => userStreams.onDelta(rooms, d));
   const tokens = new TokenRepository(orm);
   registerMeNamespace(io, { auth: new TokenAuth(undefined, (hash) => tokens.findByHash(hash)), streams: userStreams, log });
-  mirror.onNewEpoch = () => {
+  mirror.onRebuilt = () => {
     publicNsp.local.to(STREAM_ROOM).emit('snapshot', mirror.snapshot());
     userStreams.rebuildAll();
   };
   registerPublicNamespace(io, mirror);
   await mirror.start(FIRST_SNAPSHOT_WAIT_MS);
   userStreams.start();
+  // Redis is back after an outage: user deltas relayed meanwhile may be lost and /me streams have no
+  // head key to reveal it, so every user mirror asks the engine again (the public mirror polls its head).
+  bus.client.on('ready', () => {
+    log.info('redis connection restored: rebuilding /me mirrors');
+    userStreams.rebuildAll();
+  });
 
   let accepting = true;
   const router = new HttpRouter(log.child({ module: 'http' }));

@@ -71,7 +71,7 @@ export class EdgeUserStreams {
       const room = userRoom(userId);
       // A new epoch of this user's stream (a new engine, or a re-opened lease): every socket of the
       // user here gets the fresh snapshot at once.
-      mirror.onNewEpoch = () => this.meNsp.local.to(room).emit('snapshot', mirror.snapshot());
+      mirror.onRebuilt = () => this.meNsp.local.to(room).emit('snapshot', mirror.snapshot());
       const ready = mirror.start(FIRST_SNAPSHOT_WAIT_MS).then(() => {
         if (!mirror.synced) throw new Error('no snapshot of the user stream from the engine');
         return { room, snapshot: () => mirror.snapshot() };

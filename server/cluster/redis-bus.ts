@@ -6,7 +6,7 @@ import type { Logger } from '../logger.ts';
 
 export interface RedisBus {
   client: RedisClientType;
-  keys: { snapshot: string; epoch: string; stream: string };
+  keys: { snapshot: string; head: string; stream: string };
   /** Socket.IO adapter factory for `io.adapter(…)`. */
   adapter: ReturnType<typeof createAdapter>;
   close(): Promise<void>;
@@ -35,9 +35,21 @@ export async function connectRedisBus(o: RedisBusOptions): Promise<RedisBus> {
   await client.connect();
   // The adapter duplicates the client for its blocking XREAD loop; that one keeps the offline
   // queue so a Redis outage parks the loop instead of spinning on immediate failures.
+  // The adapter fires server-side emits (PUBLISH) without handling their promise: while Redis is down
+  // that rejection would be unhandled and end the process, so it is caught here (the emit is lost;
+  // /me snapshot requests time out and are retried, lease renewals recur).
   const forAdapter = new Proxy(client, {
     get(target, prop) {
       if (prop === 'duplicate') return () => target.duplicate({ disableOfflineQueue: false });
+      if (prop === 'publish') {
+        return (...a: Parameters<RedisClientType['publish']>) => {
+          try {
+            return target.publish(...a).catch(() => 0);
+          } catch {
+            return Promise.resolve(0);
+          }
+        };
+      }
       const v = Reflect.get(target, prop, target) as unknown;
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
@@ -52,7 +64,7 @@ export async function connectRedisBus(o: RedisBusOptions): Promise<RedisBus> {
   });
   return {
     client,
-    keys: { snapshot: `${o.clusterName}:snapshot`, epoch: `${o.clusterName}:epoch`, stream },
+    keys: { snapshot: `${o.clusterName}:snapshot`, head: `${o.clusterName}:head`, stream },
     adapter,
     async close() {
       await client.close().catch(() => client.destroy());

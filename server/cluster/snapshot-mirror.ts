@@ -40,18 +40,24 @@ const EMPTY_SUMMARY: SummaryJson = {
 export interface MirrorSource {
   /** The engine's latest snapshot of the stream, or null when none is available (yet). */
   fetch(): Promise<SnapshotJson | null>;
-  /** The engine's announced epoch, polled to notice a quiet new engine; omitted = not polled. */
-  epoch?(): Promise<string | null>;
+  /**
+   * The engine's stream head, polled: a new epoch (a quiet new engine) or a seq the mirror does not
+   * reach within a poll (deltas lost in a Redis outage) makes it rebuild. Omitted = not polled.
+   */
+  head?(): Promise<{ epoch: string; seq: number } | null>;
 }
 
 /** The public stream: the snapshot and epoch keys the engine's SnapshotPublisher writes. */
-export function redisSnapshotSource(redis: RedisClientType, keys: { snapshot: string; epoch: string }): MirrorSource {
+export function redisSnapshotSource(redis: RedisClientType, keys: { snapshot: string; head: string }): MirrorSource {
   return {
     async fetch() {
       const raw = await redis.get(keys.snapshot);
       return raw ? (JSON.parse(raw) as SnapshotJson) : null;
     },
-    epoch: () => redis.get(keys.epoch),
+    async head() {
+      const raw = await redis.get(keys.head);
+      return raw ? (JSON.parse(raw) as { epoch: string; seq: number }) : null;
+    },
   };
 }
 
@@ -73,8 +79,13 @@ export class SnapshotMirror {
   private loading: Promise<void> | null = null;
   private stopped = false;
   private epochWatch: NodeJS.Timeout | null = null;
-  /** Called after the mirror adopted a snapshot of a new epoch (a new engine took over). */
-  onNewEpoch: (() => void) | null = null;
+  /** The head seq seen at the previous poll that the mirror had not reached then, or null. */
+  private behind: number | null = null;
+  /**
+   * Called after the mirror rebuilt (a new epoch, or a gap it closed): viewers here may hold a state
+   * no later delta will fix, so they get the fresh snapshot at once.
+   */
+  onRebuilt: (() => void) | null = null;
 
   constructor(
     private readonly source: MirrorSource,
@@ -86,7 +97,7 @@ export class SnapshotMirror {
   /** Bootstraps; resolves when synced or after `waitMs` (the edge then serves and keeps trying). */
   async start(waitMs: number): Promise<void> {
     const loading = this.bootstrap();
-    if (this.source.epoch) this.epochWatch = setInterval(() => void this.checkEpoch(), this.epochPollMs);
+    if (this.source.head) this.epochWatch = setInterval(() => void this.checkHead(), this.epochPollMs);
     await Promise.race([loading, new Promise((r) => setTimeout(r, waitMs).unref())]);
     if (!this.synced) this.log.warn({ waitMs }, 'no engine snapshot yet; serving empty until one appears');
   }
@@ -94,6 +105,7 @@ export class SnapshotMirror {
   /** Drops the current state's claim to be current and rebuilds from the source (a new engine). */
   rebuild(): void {
     if (this.stopped) return;
+    this.behind = null;
     this.synced = false;
     this.buffer = [];
     void this.bootstrap();
@@ -104,13 +116,23 @@ export class SnapshotMirror {
     if (this.epochWatch) clearInterval(this.epochWatch);
   }
 
-  /** A new engine may be quiet (no deltas yet): its epoch key tells us to rebuild anyway. */
-  private async checkEpoch(): Promise<void> {
+  /** A quiet new engine, or deltas lost with no later delta to reveal the gap: the head tells. */
+  private async checkHead(): Promise<void> {
     if (!this.synced) return;
-    const epoch = await this.source.epoch!().catch(() => null);
-    if (!epoch || epoch === this.epoch || !this.synced) return;
-    this.log.info({ epoch, had: this.epoch }, 'new engine epoch announced: rebuilding mirror');
-    this.rebuild();
+    const head = await this.source.head!().catch(() => null);
+    if (!head || !this.synced) return;
+    if (head.epoch !== this.epoch) {
+      this.log.info({ epoch: head.epoch, had: this.epoch }, 'new engine epoch announced: rebuilding mirror');
+      return this.rebuild();
+    }
+    // The head is written just after its delta was relayed, so a mirror may trail it by a moment,
+    // never by a whole poll interval: not reaching last poll's head means deltas were lost.
+    if (this.behind !== null && this.seq < this.behind) {
+      this.log.info({ seq: this.seq, head: this.behind }, 'mirror behind the engine head: rebuilding');
+      this.behind = null;
+      return this.rebuild();
+    }
+    this.behind = head.seq > this.seq ? head.seq : null;
   }
 
   /** A delta the adapter relayed to this edge (the engine emitted it to the stream room). */
@@ -246,7 +268,7 @@ export class SnapshotMirror {
   private tryAdopt(s: SnapshotJson): boolean {
     const first = this.buffer[0];
     if (first && (first.epoch !== s.epoch || s.seq < first.seq - 1)) return false; // older than what we hold
-    const newEpoch = this.everSynced && s.epoch !== this.epoch;
+    const rebuilt = this.everSynced;
     this.adopt(s);
     const held = this.buffer;
     this.buffer = [];
@@ -263,7 +285,7 @@ export class SnapshotMirror {
     this.everSynced = true;
     this.bootstraps++;
     this.log.info({ epoch: this.epoch, seq: this.seq }, 'mirror synced with the engine');
-    if (newEpoch) this.onNewEpoch?.();
+    if (rebuilt) this.onRebuilt?.();
     return true;
   }
 }
