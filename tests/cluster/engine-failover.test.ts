@@ -7,6 +7,7 @@ import net from 'node:net';
 import type { SignalAck } from '../../shared/protocol-types.ts';
 import { StreamClient, type PublicSocket } from '../../shared/stream-client.ts';
 import { connectBot, connected, waitFor } from '../helpers/sockets.ts';
+import { call, register } from '../users/user-client.ts';
 import { clusterUnavailable, createCluster, loudSkip, type Cluster } from './cluster-procs.ts';
 
 const unavailable = await clusterUnavailable();
@@ -39,6 +40,14 @@ describe.skipIf(unavailable !== null)('engine failover', () => {
     viewer.start();
     await waitFor(() => viewer.status === 'live', 10_000, 'viewer live');
     const firstEpoch = viewer.epoch;
+    // A user with an open manual trade, watching /me on the edge.
+    const anna = await register(activeUrl, 'anna');
+    const own = await call(activeUrl, 'POST', '/api/paper-trades', { token: anna.token, body: { symbol: 'DOGEUSDT', direction: 'LONG', entry_price: 0.2, take_profit: 0.3, stop_loss: 0.1 } });
+    expect(own.status).toBe(201);
+    const me = new StreamClient(io(`${edgeUrl}/me`, { transports: ['websocket'], autoConnect: false, forceNew: true, auth: { token: anna.token } }) as PublicSocket);
+    me.start();
+    await waitFor(() => me.status === 'live' && me.openPositions.has(own.body.id), 10_000, '/me live on the edge');
+    const firstMeEpoch = me.epoch;
 
     // A burst with 10 in flight; the kill lands mid-burst.
     const bot = connectBot(activeUrl, cluster.botToken);
@@ -70,7 +79,10 @@ describe.skipIf(unavailable !== null)('engine failover', () => {
     const takeoverMs = standby.liveAt - killedAt;
     await waitFor(() => viewer.epoch !== firstEpoch && viewer.status === 'live', 10_000, 'viewer on the new epoch');
     const viewerMs = Date.now() - killedAt;
-    console.log(`[cluster] failover: standby serving ${takeoverMs} ms after kill -9; viewer on the new epoch after ${viewerMs} ms; ${acked.length} signals acked before the kill`);
+    await waitFor(() => me.epoch !== firstMeEpoch && me.status === 'live', 10_000, '/me on the new engine');
+    const meMs = Date.now() - killedAt;
+    expect(me.openPositions.has(own.body.id)).toBe(true);
+    console.log(`[cluster] failover: standby serving ${takeoverMs} ms after kill -9; viewer on the new epoch after ${viewerMs} ms, /me after ${meMs} ms; ${acked.length} signals acked before the kill`);
     expect(takeoverMs).toBeLessThan(5000);
     expect(newUrl).toBe(standbyUrl);
     const ready = await fetch(`${newUrl}/readyz`);
@@ -97,6 +109,7 @@ describe.skipIf(unavailable !== null)('engine failover', () => {
     expect(viewer.gaps).toBe(0);
     bot2.close();
     viewer.stop();
+    me.stop();
   }, 120_000);
 });
 
