@@ -11,7 +11,7 @@ import { SnapshotMirror, type MirrorSource } from './snapshot-mirror.ts';
 import { LEASE_RENEW_MS, ME_SNAPSHOT, ME_SNAPSHOT_REPLY, ME_WATCH } from './user-stream-leases.ts';
 
 /** How long one snapshot request waits for the engine; then the mirror asks again. */
-const REQUEST_TIMEOUT_MS = 2_000;
+const REQUEST_TIMEOUT_MS = 1_000;
 /** How long a connecting socket waits for its user's first snapshot before it is disconnected. */
 const FIRST_SNAPSHOT_WAIT_MS = 5_000;
 const ROOM_PREFIX = 'user:';

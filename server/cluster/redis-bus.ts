@@ -22,10 +22,11 @@ export interface RedisBusOptions {
 
 export async function connectRedisBus(o: RedisBusOptions): Promise<RedisBus> {
   const log = o.log.child({ module: 'redis' });
-  // No offline queue on the publishing client: while Redis is down a publish fails at once and the
+  // Reconnect backoff capped at 1 s (the adapter's duplicates inherit it): once Redis is back, edges
+  // resume within about a second. No offline queue on the publishing client: while Redis is down a publish fails at once and the
   // local broadcast goes on (the adapter awaits XADD before emitting locally), instead of stalling
   // every local viewer behind a queue. Edges that missed deltas see a seq gap and resync.
-  const client = createClient({ url: o.url, disableOfflineQueue: true, socket: { reconnectStrategy: (n) => Math.min(50 * 2 ** n, 2000) } }) as RedisClientType;
+  const client = createClient({ url: o.url, disableOfflineQueue: true, socket: { reconnectStrategy: (n) => Math.min(50 * 2 ** n, 1000) } }) as RedisClientType;
   let lastError = '';
   client.on('error', (err: Error) => {
     if (err.message !== lastError) log.warn({ err: err.message }, 'redis error');

@@ -253,9 +253,14 @@ export class SnapshotMirror {
   /** Polls the Redis snapshot until one continues the buffered deltas (or any, with none buffered). */
   private bootstrap(): Promise<void> {
     return (this.loading ??= (async () => {
+      let failed = false;
       try {
         while (!this.stopped && !this.synced) {
-          const snap = await this.source.fetch().catch((err: unknown) => (this.log.warn({ err: String(err) }, 'snapshot read failed'), null));
+          const snap = await this.source.fetch().catch((err: unknown) => {
+            if (!failed) this.log.warn({ err: String(err) }, 'snapshot read failed; retrying'); // once per streak
+            failed = true;
+            return null;
+          });
           if (snap && this.tryAdopt(snap)) break;
           await new Promise((r) => setTimeout(r, this.pollMs));
         }
