@@ -115,6 +115,9 @@ describe.skipIf(unavailable !== null)('Redis outage', () => {
     await load;
     expect(ackedInOutage).toBeGreaterThan(20);
 
+    // Nobody died of the outage (an unhandled rejection from the adapter's pub/sub publish did).
+    for (const p of [engine, ...edges]) expect(p.child.exitCode, `${p.role} exited during the outage:\n${p.output().slice(-2000)}`).toBeNull();
+
     // Redis returns with the stream quiet: convergence must not need more traffic.
     proxy.restore();
     const restoredAt = Date.now();
