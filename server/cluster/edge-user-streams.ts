@@ -44,7 +44,7 @@ export class EdgeUserStreams {
       const waiters = typeof userId === 'number' ? this.waiting.get(userId) : undefined;
       if (!waiters || !snap || typeof snap !== 'object') return;
       this.waiting.delete(userId as number);
-      for (const resolve of waiters) resolve(snap as SnapshotJson);
+      for (const resolve of [...waiters]) resolve(snap as SnapshotJson);
     });
   }
 
@@ -122,6 +122,7 @@ export class EdgeUserStreams {
           const done = (s: SnapshotJson | null) => {
             clearTimeout(timer);
             waiters.delete(done);
+            if (waiters.size === 0 && this.waiting.get(userId) === waiters) this.waiting.delete(userId);
             resolve(s);
           };
           // No engine (failover, Redis down): the mirror asks again after its poll interval.
