@@ -67,6 +67,8 @@ export interface AppHandle {
   /** For the cluster roles (server/cluster/): the Socket.IO server and the public stream. */
   io: Server;
   stream: PublicStream;
+  /** /me streams (ROLE=engine also opens them for users connected to edges). */
+  userStreams: UserStreams;
   /** Graceful stop (SPEC §7): not ready, stop listening, flush writes, close sockets, ORM and database. */
   close(): Promise<void>;
 }
@@ -211,6 +213,8 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   registerOpsRoutes(
     router,
     {
+      // ROLE=engine only runs this once it holds the leadership lock.
+      info: config.role === 'engine' ? { role: 'engine', leader: true } : { role: config.role },
       checks: async () => ({
         accepting: accepting || 'shutting down',
         database: await store.ping().then(() => true as const, (e: unknown) => `unreachable: ${String(e)}`),
@@ -291,5 +295,5 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
       await database.stop();
     })());
 
-  return { port, url, database, engine, book, io, stream, close };
+  return { port, url, database, engine, book, io, stream, userStreams, close };
 }

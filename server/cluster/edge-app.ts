@@ -1,5 +1,6 @@
-// ROLE=edge: serves /public, REST reads and the page; holds no book. Live state comes from the
-// engine through Redis (SnapshotMirror + relayed deltas); list and performance query PostgreSQL.
+// ROLE=edge: serves /public, /me, REST reads and the page; holds no book. Live state comes from the
+// engine through Redis (SnapshotMirror + relayed deltas, one mirror per /me user connected here);
+// list and performance query PostgreSQL, as does /me's token check.
 import uWS from 'uWebSockets.js';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -18,8 +19,13 @@ import { STREAM_ROOM } from '../transport/socket/public-stream.ts';
 import { NAMESPACES } from '../../shared/socket-events.ts';
 import { WEB_ROOT, type AppHandle } from '../app.ts';
 import { connectRedisBus } from './redis-bus.ts';
-import { SnapshotMirror } from './snapshot-mirror.ts';
-import { tapStreamDeltas } from './adapter-tap.ts';
+import { redisSnapshotSource, SnapshotMirror } from './snapshot-mirror.ts';
+import { tapRelayedDeltas } from './adapter-tap.ts';
+import { EdgeUserStreams } from './edge-user-streams.ts';
+import { TokenRepository } from '../persistence/token-repository.ts';
+import { TokenAuth } from '../auth/token-auth.ts';
+import { registerMeNamespace } from '../transport/socket/me-namespace.ts';
+import { TokenWatch } from '../auth/token-watch.ts';
 
 /** What main.ts needs from any role. */
 export type RoleHandle = Pick<AppHandle, 'port' | 'url' | 'database' | 'close'>;
@@ -43,14 +49,33 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
   const app = uWS.App();
   const io = createIoServer(app);
   io.adapter(bus.adapter);
-  const mirror = new SnapshotMirror(bus.client, bus.keys, log.child({ module: 'mirror' }));
+  const mirror = new SnapshotMirror(redisSnapshotSource(bus.client, bus.keys), log.child({ module: 'mirror' }));
   const publicNsp = io.of(NAMESPACES.public);
-  tapStreamDeltas(publicNsp, (d) => mirror.onDelta(d));
+  tapRelayedDeltas(publicNsp, (rooms, d) => rooms.includes(STREAM_ROOM) && mirror.onDelta(d));
   // A new engine: every viewer here gets its fresh snapshot at once (one local room publish),
   // without waiting for its first delta to reveal the new epoch.
-  mirror.onNewEpoch = () => publicNsp.local.to(STREAM_ROOM).emit('snapshot', mirror.snapshot());
+  // /me: each connected user's stream mirrored from the engine (no bot token: edges take no signals).
+  const meNsp = io.of(NAMESPACES.me);
+  const userStreams = new EdgeUserStreams(meNsp, log.child({ module: 'edge-user-streams' }));
+  tapRelayedDeltas(meNsp, (rooms, d) => userStreams.onDelta(rooms, d));
+  const tokens = new TokenRepository(orm);
+  // A user token revoked (logout on the engine, the CLI) disconnects its /me sockets here too.
+  const tokenWatch = new TokenWatch((hashes) => tokens.validHashes(hashes), log);
+  registerMeNamespace(io, { auth: new TokenAuth(undefined, (hash) => tokens.findByHash(hash)), streams: userStreams, log, tokens: tokenWatch });
+  mirror.onRebuilt = () => {
+    publicNsp.local.to(STREAM_ROOM).emit('snapshot', mirror.snapshot());
+    userStreams.rebuildAll();
+  };
   registerPublicNamespace(io, mirror);
   await mirror.start(FIRST_SNAPSHOT_WAIT_MS);
+  userStreams.start();
+  tokenWatch.start();
+  // Redis is back after an outage: user deltas relayed meanwhile may be lost and /me streams have no
+  // head key to reveal it, so every user mirror asks the engine again (the public mirror polls its head).
+  bus.client.on('ready', () => {
+    log.info('redis connection restored: rebuilding /me mirrors');
+    userStreams.rebuildAll();
+  });
 
   let accepting = true;
   const router = new HttpRouter(log.child({ module: 'http' }));
@@ -69,6 +94,7 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
   registerOpsRoutes(
     router,
     {
+      info: { role: 'edge' },
       checks: async () => ({
         accepting: accepting || 'shutting down',
         database: await orm.em
@@ -81,7 +107,7 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
       }),
     },
     async () => {
-      metrics.viewers.set({ namespace: NAMESPACES.public }, io.of(NAMESPACES.public).sockets.size);
+      for (const n of [NAMESPACES.public, NAMESPACES.me]) metrics.viewers.set({ namespace: n }, io.of(n).sockets.size);
       return metrics.render();
     },
   );
@@ -101,6 +127,8 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
       accepting = false;
       uWS.us_listen_socket_close(listenSocket);
       mirror.stop();
+      userStreams.stop();
+      tokenWatch.stop();
       io.close();
       metrics.stop();
       await bus.close();

@@ -7,6 +7,9 @@ import { startApp, type AppOptions } from '../app.ts';
 import { acquireLeaderLock } from './leader-lock.ts';
 import { connectRedisBus } from './redis-bus.ts';
 import { SnapshotPublisher } from './snapshot-publisher.ts';
+import { startStandbyServer } from './standby-server.ts';
+import { UserStreamLeases } from './user-stream-leases.ts';
+import { NAMESPACES } from '../../shared/socket-events.ts';
 import type { RoleHandle } from './edge-app.ts';
 
 export async function startEngine(config: Config, opts: AppOptions): Promise<RoleHandle> {
@@ -16,7 +19,12 @@ export async function startEngine(config: Config, opts: AppOptions): Promise<Rol
   const stop = () => standby.abort();
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  // Until it leads, the port answers /healthz 200 and /readyz 503 (not the leader): a load balancer
+  // checking /readyz never sends bots to a standby. Closed just before the app takes the same port.
+  const probe = await startStandbyServer({ host: config.host, port: config.port, log });
+  console.log(`\n  Paperbook engine standing by at ${probe.url} (/readyz 503 until it leads)\n`);
   const lock = await acquireLeaderLock({ databaseUrl: config.databaseUrl!, log, signal: standby.signal });
+  probe.close();
   process.off('SIGTERM', stop);
   process.off('SIGINT', stop);
   if (!lock) {
@@ -31,6 +39,9 @@ export async function startEngine(config: Config, opts: AppOptions): Promise<Rol
   const app = await startApp(config, { ...opts, adapter: bus.adapter });
   const publisher = new SnapshotPublisher(app.stream, bus.client, bus.keys, config.snapshotIntervalMs, log.child({ module: 'snapshot-publisher' }));
   await publisher.start();
+  // /me for users on edges: their streams run here and reach the edges through the adapter.
+  const leases = new UserStreamLeases(app.userStreams, log.child({ module: 'user-leases' }));
+  leases.register(app.io.of(NAMESPACES.me));
   log.info({ epoch: app.stream.epoch }, 'active engine');
 
   return {
@@ -39,6 +50,7 @@ export async function startEngine(config: Config, opts: AppOptions): Promise<Rol
     database: app.database,
     async close() {
       publisher.stop();
+      leases.stop();
       await app.close();
       await bus.close();
       await lock.release();

@@ -6,7 +6,7 @@ import type { Logger } from '../logger.ts';
 
 export interface RedisBus {
   client: RedisClientType;
-  keys: { snapshot: string; epoch: string; stream: string };
+  keys: { snapshot: string; head: string; stream: string };
   /** Socket.IO adapter factory for `io.adapter(…)`. */
   adapter: ReturnType<typeof createAdapter>;
   close(): Promise<void>;
@@ -22,10 +22,11 @@ export interface RedisBusOptions {
 
 export async function connectRedisBus(o: RedisBusOptions): Promise<RedisBus> {
   const log = o.log.child({ module: 'redis' });
-  // No offline queue on the publishing client: while Redis is down a publish fails at once and the
+  // Reconnect backoff capped at 1 s (the adapter's duplicates inherit it): once Redis is back, edges
+  // resume within about a second. No offline queue on the publishing client: while Redis is down a publish fails at once and the
   // local broadcast goes on (the adapter awaits XADD before emitting locally), instead of stalling
   // every local viewer behind a queue. Edges that missed deltas see a seq gap and resync.
-  const client = createClient({ url: o.url, disableOfflineQueue: true, socket: { reconnectStrategy: (n) => Math.min(50 * 2 ** n, 2000) } }) as RedisClientType;
+  const client = createClient({ url: o.url, disableOfflineQueue: true, socket: { reconnectStrategy: (n) => Math.min(50 * 2 ** n, 1000) } }) as RedisClientType;
   let lastError = '';
   client.on('error', (err: Error) => {
     if (err.message !== lastError) log.warn({ err: err.message }, 'redis error');
@@ -35,9 +36,21 @@ export async function connectRedisBus(o: RedisBusOptions): Promise<RedisBus> {
   await client.connect();
   // The adapter duplicates the client for its blocking XREAD loop; that one keeps the offline
   // queue so a Redis outage parks the loop instead of spinning on immediate failures.
+  // The adapter fires server-side emits (PUBLISH) without handling their promise: while Redis is down
+  // that rejection would be unhandled and end the process, so it is caught here (the emit is lost;
+  // /me snapshot requests time out and are retried, lease renewals recur).
   const forAdapter = new Proxy(client, {
     get(target, prop) {
       if (prop === 'duplicate') return () => target.duplicate({ disableOfflineQueue: false });
+      if (prop === 'publish') {
+        return (...a: Parameters<RedisClientType['publish']>) => {
+          try {
+            return target.publish(...a).catch(() => 0);
+          } catch {
+            return Promise.resolve(0);
+          }
+        };
+      }
       const v = Reflect.get(target, prop, target) as unknown;
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
@@ -52,7 +65,7 @@ export async function connectRedisBus(o: RedisBusOptions): Promise<RedisBus> {
   });
   return {
     client,
-    keys: { snapshot: `${o.clusterName}:snapshot`, epoch: `${o.clusterName}:epoch`, stream },
+    keys: { snapshot: `${o.clusterName}:snapshot`, head: `${o.clusterName}:head`, stream },
     adapter,
     async close() {
       await client.close().catch(() => client.destroy());

@@ -1,76 +1,82 @@
-// ROLE=edge: a live copy of the engine's public state, built from the snapshot the engine writes to
-// Redis and kept current by the same deltas the adapter relays to this edge's viewers. Because the
-// mirror and the room see each relayed delta in the same turn, a snapshot served from it has exactly
-// the seq the next delta to that viewer continues from.
+// ROLE=edge: a live copy of one engine stream (the public one, or one user's /me stream), built from
+// a snapshot of it (MirrorSource) and kept current by the same deltas the adapter relays to this
+// edge's room. Because the mirror and the room see each relayed delta in the same turn, a snapshot
+// served from it has exactly the seq the next delta to that viewer continues from.
 import type { RedisClientType } from 'redis';
-import type {
-  DeltaJson,
-  OpenPositionJson,
-  PriceJson,
-  SnapshotJson,
-  SummaryJson,
-  TickerJson,
-  TradeJson,
-} from '../../shared/protocol-types.ts';
-import { livePnl, totalUnrealized, type PriceState } from '../../shared/stream-state.ts';
-import { roundMoney, roundPct } from '../../shared/trade-math.ts';
-import { RECENT_CLOSED_LIMIT } from '../engine/public-state.ts';
+import type { DeltaJson, SnapshotJson } from '../../shared/protocol-types.ts';
 import type { Logger } from '../logger.ts';
+import { MirrorState } from './mirror-state.ts';
 
 /** Deltas held while waiting for a snapshot to continue from. */
 const MAX_BUFFERED = 5_000;
 
-const EMPTY_SUMMARY: SummaryJson = {
-  total_trades: 0,
-  open_trades: 0,
-  closed_trades: 0,
-  profitable_trades: 0,
-  losing_trades: 0,
-  breakeven_trades: 0,
-  win_rate: 0,
-  total_profit_loss: 0,
-  avg_profit_loss: 0,
-  unrealized_profit_loss: 0,
-  profit_factor: null,
-  max_drawdown: 0,
-  total_fees: 0,
-};
+/** Where a mirror (re)starts from. */
+export interface MirrorSource {
+  /** The engine's latest snapshot of the stream, or null when none is available (yet). */
+  fetch(): Promise<SnapshotJson | null>;
+  /**
+   * The engine's stream head, polled: a new epoch (a quiet new engine) or a seq the mirror does not
+   * reach within a poll (deltas lost in a Redis outage) makes it rebuild. Omitted = not polled.
+   */
+  head?(): Promise<{ epoch: string; seq: number } | null>;
+}
 
-export class SnapshotMirror {
-  epoch = '';
-  seq = 0;
+/** The public stream: the snapshot and epoch keys the engine's SnapshotPublisher writes. */
+export function redisSnapshotSource(redis: RedisClientType, keys: { snapshot: string; head: string }): MirrorSource {
+  return {
+    async fetch() {
+      const raw = await redis.get(keys.snapshot);
+      return raw ? (JSON.parse(raw) as SnapshotJson) : null;
+    },
+    async head() {
+      const raw = await redis.get(keys.head);
+      return raw ? (JSON.parse(raw) as { epoch: string; seq: number }) : null;
+    },
+  };
+}
+
+export class SnapshotMirror extends MirrorState {
   /** True while the mirror continues a snapshot without a gap. */
   synced = false;
   everSynced = false;
   /** Times the mirror rebuilt itself from the Redis snapshot. */
   bootstraps = 0;
-  private feeRate = 0.001;
-  private summaryValue: SummaryJson = EMPTY_SUMMARY;
-  /** Insertion order = oldest first, like the engine's map; served newest first. */
-  private readonly open = new Map<number, TradeJson>();
-  private recent: TradeJson[] = [];
-  private readonly prices = new Map<string, PriceState>();
   private buffer: DeltaJson[] = [];
   private loading: Promise<void> | null = null;
   private stopped = false;
   private epochWatch: NodeJS.Timeout | null = null;
-  /** Called after the mirror adopted a snapshot of a new epoch (a new engine took over). */
-  onNewEpoch: (() => void) | null = null;
+  /** The head seq seen at the previous poll that the mirror had not reached then, or null. */
+  private behind: number | null = null;
+  /**
+   * Called after the mirror rebuilt (a new epoch, or a gap it closed): viewers here may hold a state
+   * no later delta will fix, so they get the fresh snapshot at once.
+   */
+  onRebuilt: (() => void) | null = null;
 
   constructor(
-    private readonly redis: RedisClientType,
-    private readonly keys: { snapshot: string; epoch: string },
+    private readonly source: MirrorSource,
     private readonly log: Logger,
     private readonly pollMs = 50,
     private readonly epochPollMs = 500,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Bootstraps; resolves when synced or after `waitMs` (the edge then serves and keeps trying). */
   async start(waitMs: number): Promise<void> {
     const loading = this.bootstrap();
-    this.epochWatch = setInterval(() => void this.checkEpoch(), this.epochPollMs);
+    if (this.source.head) this.epochWatch = setInterval(() => void this.checkHead(), this.epochPollMs);
     await Promise.race([loading, new Promise((r) => setTimeout(r, waitMs).unref())]);
-    if (!this.synced) this.log.warn({ waitMs }, 'no engine snapshot in Redis yet; serving empty until one appears');
+    if (!this.synced) this.log.warn({ waitMs }, 'no engine snapshot yet; serving empty until one appears');
+  }
+
+  /** Drops the current state's claim to be current and rebuilds from the source (a new engine). */
+  rebuild(): void {
+    if (this.stopped) return;
+    this.behind = null;
+    this.synced = false;
+    this.buffer = [];
+    void this.bootstrap();
   }
 
   stop(): void {
@@ -78,15 +84,23 @@ export class SnapshotMirror {
     if (this.epochWatch) clearInterval(this.epochWatch);
   }
 
-  /** A new engine may be quiet (no deltas yet): its epoch key tells us to rebuild anyway. */
-  private async checkEpoch(): Promise<void> {
+  /** A quiet new engine, or deltas lost with no later delta to reveal the gap: the head tells. */
+  private async checkHead(): Promise<void> {
     if (!this.synced) return;
-    const epoch = await this.redis.get(this.keys.epoch).catch(() => null);
-    if (!epoch || epoch === this.epoch || !this.synced) return;
-    this.log.info({ epoch, had: this.epoch }, 'new engine epoch announced: rebuilding mirror');
-    this.synced = false;
-    this.buffer = [];
-    void this.bootstrap();
+    const head = await this.source.head!().catch(() => null);
+    if (!head || !this.synced) return;
+    if (head.epoch !== this.epoch) {
+      this.log.info({ epoch: head.epoch, had: this.epoch }, 'new engine epoch announced: rebuilding mirror');
+      return this.rebuild();
+    }
+    // The head is written just after its delta was relayed, so a mirror may trail it by a moment,
+    // never by a whole poll interval: not reaching last poll's head means deltas were lost.
+    if (this.behind !== null && this.seq < this.behind) {
+      this.log.info({ seq: this.seq, head: this.behind }, 'mirror behind the engine head: rebuilding');
+      this.behind = null;
+      return this.rebuild();
+    }
+    this.behind = head.seq > this.seq ? head.seq : null;
   }
 
   /** A delta the adapter relayed to this edge (the engine emitted it to the stream room). */
@@ -104,113 +118,19 @@ export class SnapshotMirror {
     void this.bootstrap();
   }
 
-  snapshot(): SnapshotJson {
-    return {
-      epoch: this.epoch,
-      seq: this.seq,
-      server_time: new Date().toISOString(),
-      fee_rate: this.feeRate,
-      summary: this.summary(),
-      open_positions: this.openTrades(),
-      recent_closed: this.recent.slice(),
-      prices: this.priceJson(),
-    };
-  }
-
-  snapshotTicker(): TickerJson {
-    const s = this.summary();
-    return {
-      win_rate: s.win_rate,
-      total_profit_loss: s.total_profit_loss,
-      unrealized_profit_loss: s.unrealized_profit_loss,
-      open_trades: s.open_trades,
-      closed_trades: s.closed_trades,
-      last_closed: this.recent[0] ?? null,
-    };
-  }
-
-  // PublicLive (REST on an edge): the same figures the engine serves, from the mirror.
-  summary(): SummaryJson {
-    return { ...this.summaryValue, unrealized_profit_loss: this.unrealized() };
-  }
-
-  recentClosed(): TradeJson[] {
-    return this.recent.slice();
-  }
-
-  unrealized(): number {
-    return totalUnrealized(this.filled(), this.prices, this.feeRate).total;
-  }
-
-  openPositions(): OpenPositionJson[] {
-    return this.openTrades().map((t) => {
-      const p = this.prices.get(t.symbol);
-      if (t.status === 'PENDING' || !p || !Number.isFinite(p.price)) {
-        return { ...t, current_price: null, unrealized_pnl: null, unrealized_pnl_percentage: null };
-      }
-      const pl = livePnl(t, p.price, this.feeRate);
-      return { ...t, current_price: p.price, unrealized_pnl: roundMoney(pl.profitLoss), unrealized_pnl_percentage: roundPct(pl.profitLossPercentage) };
-    });
-  }
-
-  private *filled(): Iterable<TradeJson> {
-    for (const t of this.open.values()) if (t.status !== 'PENDING') yield t;
-  }
-
-  private openTrades(): TradeJson[] {
-    return [...this.open.values()].reverse();
-  }
-
-  private priceJson(): Record<string, PriceJson> {
-    const out: Record<string, PriceJson> = {};
-    for (const [s, p] of this.prices) if (Number.isFinite(p.price)) out[s] = p.stale ? { price: p.price, ts: p.ts, stale: true } : { price: p.price, ts: p.ts };
-    return out;
-  }
-
-  private apply(d: DeltaJson): void {
-    for (const e of d.events) {
-      switch (e.type) {
-        case 'opened':
-          this.open.set(e.trade.id, e.trade);
-          break;
-        case 'closed':
-          this.open.delete(e.trade.id);
-          this.recent = [e.trade, ...this.recent.filter((t) => t.id !== e.trade.id)].slice(0, RECENT_CLOSED_LIMIT);
-          break;
-        case 'prices':
-          for (const [symbol, [price, ts]] of Object.entries(e.prices)) this.prices.set(symbol, { price, ts, stale: false });
-          for (const symbol of e.stale ?? []) {
-            const p = this.prices.get(symbol);
-            if (p) p.stale = true;
-          }
-          break;
-        case 'summary':
-          this.summaryValue = e.summary;
-          break;
-      }
-    }
-    this.seq = d.seq;
-  }
-
-  private adopt(s: SnapshotJson): void {
-    this.epoch = s.epoch;
-    this.seq = s.seq;
-    this.feeRate = s.fee_rate;
-    this.summaryValue = s.summary;
-    this.open.clear();
-    for (let i = s.open_positions.length - 1; i >= 0; i--) this.open.set(s.open_positions[i]!.id, s.open_positions[i]!);
-    this.recent = s.recent_closed.slice(0, RECENT_CLOSED_LIMIT);
-    this.prices.clear();
-    for (const [symbol, p] of Object.entries(s.prices)) this.prices.set(symbol, { price: p.price, ts: p.ts, stale: p.stale === true });
-  }
 
   /** Polls the Redis snapshot until one continues the buffered deltas (or any, with none buffered). */
   private bootstrap(): Promise<void> {
     return (this.loading ??= (async () => {
+      let failed = false;
       try {
         while (!this.stopped && !this.synced) {
-          const raw = await this.redis.get(this.keys.snapshot).catch((err: unknown) => (this.log.warn({ err: String(err) }, 'snapshot read failed'), null));
-          if (raw && this.tryAdopt(JSON.parse(raw) as SnapshotJson)) break;
+          const snap = await this.source.fetch().catch((err: unknown) => {
+            if (!failed) this.log.warn({ err: String(err) }, 'snapshot read failed; retrying'); // once per streak
+            failed = true;
+            return null;
+          });
+          if (snap && this.tryAdopt(snap)) break;
           await new Promise((r) => setTimeout(r, this.pollMs));
         }
       } finally {
@@ -222,7 +142,7 @@ export class SnapshotMirror {
   private tryAdopt(s: SnapshotJson): boolean {
     const first = this.buffer[0];
     if (first && (first.epoch !== s.epoch || s.seq < first.seq - 1)) return false; // older than what we hold
-    const newEpoch = this.everSynced && s.epoch !== this.epoch;
+    const rebuilt = this.everSynced;
     this.adopt(s);
     const held = this.buffer;
     this.buffer = [];
@@ -239,7 +159,7 @@ export class SnapshotMirror {
     this.everSynced = true;
     this.bootstraps++;
     this.log.info({ epoch: this.epoch, seq: this.seq }, 'mirror synced with the engine');
-    if (newEpoch) this.onNewEpoch?.();
+    if (rebuilt) this.onRebuilt?.();
     return true;
   }
 }

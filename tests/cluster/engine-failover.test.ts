@@ -3,9 +3,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import knex from 'knex';
+import net from 'node:net';
 import type { SignalAck } from '../../shared/protocol-types.ts';
 import { StreamClient, type PublicSocket } from '../../shared/stream-client.ts';
 import { connectBot, connected, waitFor } from '../helpers/sockets.ts';
+import { call, register } from '../users/user-client.ts';
 import { clusterUnavailable, createCluster, loudSkip, type Cluster } from './cluster-procs.ts';
 
 const unavailable = await clusterUnavailable();
@@ -21,14 +23,31 @@ describe.skipIf(unavailable !== null)('engine failover', () => {
     cluster = await createCluster();
     const active = cluster.start('engine');
     const activeUrl = await active.url;
-    const standby = cluster.start('engine', { LOG_LEVEL: 'info' });
+    // A fixed port, as behind a load balancer: the standby's probe answers on it, then the app.
+    const standbyPort = await freePort();
+    const standby = cluster.start('engine', { LOG_LEVEL: 'info', PORT: String(standbyPort) });
     await waitFor(() => standby.output().includes('another engine holds the lock'), 30_000, 'standby waiting on the lock');
+    const standbyUrl = `http://127.0.0.1:${standbyPort}`;
+    expect((await fetch(`${standbyUrl}/healthz`)).status).toBe(200);
+    const notReady = await fetch(`${standbyUrl}/readyz`);
+    expect(notReady.status).toBe(503);
+    expect(await notReady.json()).toMatchObject({ ready: false, role: 'engine', leader: false, checks: { leader: expect.stringContaining('standby') } });
+    expect((await fetch(`${standbyUrl}/api/signals`, { method: 'POST', body: '{}' })).status).toBe(503);
+    expect((await fetch(`${activeUrl}/readyz`)).status).toBe(200);
     const edgeUrl = await cluster.start('edge').url;
 
     const viewer = new StreamClient(io(`${edgeUrl}/public`, { transports: ['websocket'], autoConnect: false, forceNew: true }) as PublicSocket);
     viewer.start();
     await waitFor(() => viewer.status === 'live', 10_000, 'viewer live');
     const firstEpoch = viewer.epoch;
+    // A user with an open manual trade, watching /me on the edge.
+    const anna = await register(activeUrl, 'anna');
+    const own = await call(activeUrl, 'POST', '/api/paper-trades', { token: anna.token, body: { symbol: 'DOGEUSDT', direction: 'LONG', entry_price: 0.2, take_profit: 0.3, stop_loss: 0.1 } });
+    expect(own.status).toBe(201);
+    const me = new StreamClient(io(`${edgeUrl}/me`, { transports: ['websocket'], autoConnect: false, forceNew: true, auth: { token: anna.token } }) as PublicSocket);
+    me.start();
+    await waitFor(() => me.status === 'live' && me.openPositions.has(own.body.id), 10_000, '/me live on the edge');
+    const firstMeEpoch = me.epoch;
 
     // A burst with 10 in flight; the kill lands mid-burst.
     const bot = connectBot(activeUrl, cluster.botToken);
@@ -60,8 +79,15 @@ describe.skipIf(unavailable !== null)('engine failover', () => {
     const takeoverMs = standby.liveAt - killedAt;
     await waitFor(() => viewer.epoch !== firstEpoch && viewer.status === 'live', 10_000, 'viewer on the new epoch');
     const viewerMs = Date.now() - killedAt;
-    console.log(`[cluster] failover: standby serving ${takeoverMs} ms after kill -9; viewer on the new epoch after ${viewerMs} ms; ${acked.length} signals acked before the kill`);
+    await waitFor(() => me.epoch !== firstMeEpoch && me.status === 'live', 10_000, '/me on the new engine');
+    const meMs = Date.now() - killedAt;
+    expect(me.openPositions.has(own.body.id)).toBe(true);
+    console.log(`[cluster] failover: standby serving ${takeoverMs} ms after kill -9; viewer on the new epoch after ${viewerMs} ms, /me after ${meMs} ms; ${acked.length} signals acked before the kill`);
     expect(takeoverMs).toBeLessThan(5000);
+    expect(newUrl).toBe(standbyUrl);
+    const ready = await fetch(`${newUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ ready: true, role: 'engine', leader: true });
 
     // Nothing acked is lost: in the database, and open in the new engine's snapshot.
     for (const a of acked) expect(viewer.openPositions.has(a.trade), `acked trade ${a.trade}`).toBe(true);
@@ -83,5 +109,17 @@ describe.skipIf(unavailable !== null)('engine failover', () => {
     expect(viewer.gaps).toBe(0);
     bot2.close();
     viewer.stop();
+    me.stop();
   }, 120_000);
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}

@@ -4,6 +4,8 @@ import type { HttpRouter } from './http-router.ts';
 export interface Readiness {
   /** Each check: true = ok, or a reason string. */
   checks(): Promise<Record<string, true | string>>;
+  /** What this process is, in the /readyz body (e.g. `{role: 'engine', leader: false}`). */
+  info?: Record<string, unknown>;
 }
 
 export function registerOpsRoutes(router: HttpRouter, readiness: Readiness, metrics: () => Promise<string>): void {
@@ -12,7 +14,7 @@ export function registerOpsRoutes(router: HttpRouter, readiness: Readiness, metr
   router.get('/readyz', async (ex) => {
     const checks = await readiness.checks();
     const ready = Object.values(checks).every((v) => v === true);
-    ex.header('cache-control', 'no-store').json(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
+    ex.header('cache-control', 'no-store').json(ready ? 200 : 503, { ready, status: ready ? 'ready' : 'not ready', ...readiness.info, checks });
   });
 
   router.get('/metrics', async (ex) => {

@@ -5,13 +5,20 @@ import { NAMESPACES, type MeClientToServer, type MeServerToClient } from '../../
 import type { TokenAuth } from '../../auth/token-auth.ts';
 import type { TokenWatch } from '../../auth/token-watch.ts';
 import type { Logger } from '../../logger.ts';
-import type { UserStreams } from './user-streams.ts';
+import type { SnapshotJson } from '../../../shared/protocol-types.ts';
 import { answerResyncs } from './resync-throttle.ts';
+
+/** A user's stream, from the engine's UserStreams or (ROLE=edge) a mirror of the engine's. */
+export interface UserStreamSource {
+  /** Opens (or shares) the user's stream; pair every call with release(). */
+  acquire(userId: number): Promise<{ snapshot(): SnapshotJson; room: string }>;
+  release(userId: number): void;
+}
 
 
 type MeSocket = Socket<MeClientToServer, MeServerToClient, Record<string, never>, { userId: number }>;
 
-export function registerMeNamespace(io: Server, deps: { auth: TokenAuth; streams: UserStreams; log: Logger; tokens?: TokenWatch }): Namespace {
+export function registerMeNamespace(io: Server, deps: { auth: TokenAuth; streams: UserStreamSource; log: Logger; tokens?: TokenWatch }): Namespace {
   const nsp = io.of(NAMESPACES.me) as unknown as Namespace<MeClientToServer, MeServerToClient>;
   const log = deps.log.child({ module: 'me-namespace' });
 
