@@ -3,6 +3,7 @@
 // Deltas go out as ONE single-room emit (Socket.IO's uWS fast path: encoded once, published by uWS).
 import type {
   SnapshotJson,
+  SummaryJson,
   TickerJson,
   TradeJson,
 } from '../../../shared/protocol-types.ts';
@@ -16,6 +17,8 @@ export const TICKER_ROOM = 'ticker';
 /** What the stream needs from the engine to build snapshots and ticker frames. */
 export interface PublicStateSource {
   snapshotState(): Omit<SnapshotJson, 'epoch' | 'seq' | 'server_time'>;
+  /** The summary alone: every event delta ends with one, and a snapshot lists every open trade. */
+  summary(): SummaryJson;
   ticker(): TickerJson;
   /**
    * Whether a symbol's prices may be streamed: only symbols with open system trades. A feed that
@@ -42,7 +45,7 @@ export class PublicStream implements EngineListener {
   ) {
     this.deltas = new DeltaBatcher(
       (d) => this.sink.emitToRoom(STREAM_ROOM, 'delta', d),
-      () => this.state.snapshotState().summary,
+      () => this.state.summary(),
     );
   }
 
