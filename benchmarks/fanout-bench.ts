@@ -35,7 +35,7 @@ interface Measured {
 
 export async function fanoutBench(o: FanoutOptions = {}): Promise<BenchResult> {
   const viewers = o.viewers ?? 5_000;
-  const procs = o.viewerProcs ?? 4;
+  const procs = o.viewerProcs ?? 2;
   const measureMs = o.measureMs ?? 5_000;
   const intervalMs = o.intervalMs ?? 2;
   const burst = o.burst ?? 16;

@@ -4,7 +4,7 @@
 import type { BenchResult } from './run.ts';
 import { benchDatabases } from './support/bench-db.ts';
 import { sleep } from './support/child.ts';
-import { percentile, startBot, startFleet, startServerProc } from './support/fleet.ts';
+import { percentile, startBot, startFleet, startServerProc, type ViewerKind } from './support/fleet.ts';
 
 export interface LatencyOptions {
   viewers?: number;
@@ -13,6 +13,7 @@ export interface LatencyOptions {
   signals?: number;
   /** Gap between signals (default 40 ms: 25 opened deltas/s on top of 10 Hz prices). */
   intervalMs?: number;
+  viewerKind?: ViewerKind;
 }
 
 interface Latency {
@@ -27,12 +28,13 @@ export async function latencyBench(o: LatencyOptions = {}): Promise<BenchResult>
   const small = o.baselineViewers ?? 100;
   const signals = o.signals ?? 150;
   const intervalMs = o.intervalMs ?? 40;
-  const procs = o.viewerProcs ?? 4;
+  const procs = o.viewerProcs ?? 2;
+  const kind = o.viewerKind ?? 'net';
   const dbs = await benchDatabases();
   const run = async (n: number): Promise<Latency> => {
     const server = await startServerProc('app', { databaseUrl: await dbs.create(`latency${n}`) });
     try {
-      const fleet = await startFleet(server.port, n - 1, n < 500 ? 1 : procs);
+      const fleet = await startFleet(server.port, n - 1, n < 500 ? 1 : procs, kind);
       const bot = await startBot(server);
       try {
         await bot.call('startPrices', { everyMs: 100, perPush: 8 });
@@ -54,7 +56,7 @@ export async function latencyBench(o: LatencyOptions = {}): Promise<BenchResult>
   return {
     name: 'signal → opened latency (P4)',
     notes: [
-      `${signals} signals ${intervalMs} ms apart; ${viewers.toLocaleString('en')} viewers = 1 socket.io-client probe + ${(viewers - 1).toLocaleString('en')} lean raw-WebSocket viewers in ${procs} processes; baseline ${small}`,
+      `${signals} signals ${intervalMs} ms apart; ${viewers.toLocaleString('en')} viewers = 1 socket.io-client probe + ${(viewers - 1).toLocaleString('en')} lean viewers (${kind === 'net' ? 'raw node:net WebSocket' : 'ws'}) in ${procs} processes; baseline ${small}`,
       `p50 ${ours.p50.toFixed(1)} ms vs ${base.p50.toFixed(1)} ms; samples ${ours.n} (${ours.missing} missing) vs ${base.n} (${base.missing} missing)`,
     ],
     rows: [

@@ -52,7 +52,10 @@ const BENCHES: Array<{ ids: string[]; run: () => Promise<BenchResult> }> = [
         viewerKind: flag('viewer-kind') === 'ws' ? 'ws' : 'net',
       }),
   },
-  { ids: ['P4'], run: () => latencyBench({ viewers: num('viewers'), viewerProcs: num('viewer-procs'), signals: num('signals') }) },
+  {
+    ids: ['P4'],
+    run: () => latencyBench({ viewers: num('viewers'), viewerProcs: num('viewer-procs'), signals: num('signals'), viewerKind: flag('viewer-kind') === 'ws' ? 'ws' : 'net' }),
+  },
   { ids: ['P6'], run: () => startupBench({ trades: num('hydrate') }) },
   { ids: ['P5'], run: () => ingestBench({ inFlight: num('in-flight'), measureMs: seconds && seconds * 1000 }) },
   { ids: ['P8'], run: () => pageBench({ trades: num('page-trades') }) },
