@@ -19,6 +19,8 @@ export interface LatencyOptions {
 interface Latency {
   p50: number;
   p99: number;
+  ackP50: number;
+  ackP99: number;
   n: number;
   missing: number;
 }
@@ -39,10 +41,11 @@ export async function latencyBench(o: LatencyOptions = {}): Promise<BenchResult>
       try {
         await bot.call('startPrices', { everyMs: 100, perPush: 8 });
         await sleep(1_000);
-        const r = await bot.call<{ latencies: number[]; missing: number }>('latency', { n: signals, intervalMs }, 300_000);
+        const r = await bot.call<{ latencies: number[]; ackLatencies: number[]; missing: number }>('latency', { n: signals, intervalMs }, 300_000);
         await bot.call('stopPrices');
         const sorted = [...r.latencies].sort((a, b) => a - b);
-        return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), n: sorted.length, missing: r.missing };
+        const acks = [...r.ackLatencies].sort((a, b) => a - b);
+        return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), ackP50: percentile(acks, 50), ackP99: percentile(acks, 99), n: sorted.length, missing: r.missing };
       } finally {
         await bot.stop();
         await fleet.stop();
@@ -58,6 +61,7 @@ export async function latencyBench(o: LatencyOptions = {}): Promise<BenchResult>
     notes: [
       `${signals} signals ${intervalMs} ms apart; ${viewers.toLocaleString('en')} viewers = 1 socket.io-client probe + ${(viewers - 1).toLocaleString('en')} lean viewers (${kind === 'net' ? 'raw node:net WebSocket' : 'ws'}) in ${procs} processes; baseline ${small}`,
       `p50 ${ours.p50.toFixed(1)} ms vs ${base.p50.toFixed(1)} ms; samples ${ours.n} (${ours.missing} missing) vs ${base.n} (${base.missing} missing)`,
+      `signal → ack (ingest, committed) p50/p99: ${ours.ackP50.toFixed(1)}/${ours.ackP99.toFixed(1)} ms vs ${base.ackP50.toFixed(1)}/${base.ackP99.toFixed(1)} ms`,
     ],
     rows: [
       { measure: `P4 p50 ms, ${viewers.toLocaleString('en')} viewers (vs ${small})`, ours: ours.p50, baseline: base.p50, ratio: ours.p50 / base.p50, goal: 'informative', ok: null },
