@@ -1,6 +1,9 @@
 // The public snapshot/delta stream (SPEC §5): one epoch per process, contiguous seq, prices
 // coalesced per symbol and flushed every interval, opened/closed sent at once, in order.
 // Deltas go out as ONE single-room emit (Socket.IO's uWS fast path: encoded once, published by uWS).
+// Each delta costs one socket write per viewer, so a price-only delta waits a full interval after
+// the previous delta of any kind: event deltas already carry pending prices, and a price-only delta
+// right behind one would double the fan-out work for nothing.
 import type {
   SnapshotJson,
   SummaryJson,
@@ -35,16 +38,24 @@ export interface StreamSink {
 export class PublicStream implements EngineListener {
   private readonly deltas: DeltaBatcher;
   private timers: NodeJS.Timeout[] = [];
+  private priceTimer: NodeJS.Timeout | null = null;
+  private lastDeltaAt = -Infinity;
   private lastTicker = '';
+  private started = false;
   private stopped = false;
+  private readonly now: () => number;
 
   constructor(
     private state: PublicStateSource,
     private sink: StreamSink,
-    private opts: { broadcastIntervalMs: number; tickerIntervalMs?: number },
+    private opts: { broadcastIntervalMs: number; tickerIntervalMs?: number; now?: () => number },
   ) {
+    this.now = opts.now ?? (() => performance.now());
     this.deltas = new DeltaBatcher(
-      (d) => this.sink.emitToRoom(STREAM_ROOM, 'delta', d),
+      (d) => {
+        this.lastDeltaAt = this.now();
+        this.sink.emitToRoom(STREAM_ROOM, 'delta', d);
+      },
       () => this.state.summary(),
     );
   }
@@ -58,8 +69,9 @@ export class PublicStream implements EngineListener {
   }
 
   start(): void {
-    this.timers.push(setInterval(() => this.flushPrices(), this.opts.broadcastIntervalMs));
+    this.started = true;
     this.timers.push(setInterval(() => this.emitTicker(), this.opts.tickerIntervalMs ?? 1000));
+    this.schedulePrices();
   }
 
   stop(): void {
@@ -67,6 +79,8 @@ export class PublicStream implements EngineListener {
     this.deltas.stopped = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    if (this.priceTimer) clearTimeout(this.priceTimer);
+    this.priceTimer = null;
   }
 
   snapshot(): SnapshotJson {
@@ -92,16 +106,31 @@ export class PublicStream implements EngineListener {
   price(symbol: string, price: number, ts: number): void {
     if (this.state.isPublicSymbol && !this.state.isPublicSymbol(symbol)) return;
     this.deltas.price(symbol, price, ts);
+    this.schedulePrices();
   }
 
   staleness(symbol: string, stale: boolean): void {
     if (this.state.isPublicSymbol && !this.state.isPublicSymbol(symbol)) return;
-    if (stale) this.deltas.stale(symbol);
+    if (!stale) return;
+    this.deltas.stale(symbol);
+    this.schedulePrices();
   }
 
   /** Emits pending coalesced prices, if any, as one delta. */
   flushPrices(): void {
     this.deltas.flushPrices();
+  }
+
+  /** One timer at a time, due a full interval after the last delta (at once after a quiet spell). */
+  private schedulePrices(): void {
+    if (!this.started || this.stopped || this.priceTimer || !this.deltas.hasPendingPrices) return;
+    const wait = Math.max(0, this.lastDeltaAt + this.opts.broadcastIntervalMs - this.now());
+    this.priceTimer = setTimeout(() => {
+      this.priceTimer = null;
+      // A delta sent meanwhile carried what was pending; anything newer waits its own interval.
+      if (this.now() - this.lastDeltaAt < this.opts.broadcastIntervalMs) this.schedulePrices();
+      else this.flushPrices();
+    }, wait);
   }
 
   private emitTicker(): void {
