@@ -43,10 +43,12 @@ export async function fanoutBench(o: FanoutOptions = {}): Promise<BenchResult> {
   const dbs = await benchDatabases();
   const measure = (server: ServerProc, load: (s: ServerProc) => Promise<() => Promise<void>>) => measureOne(server, viewers, procs, kind, measureMs, load);
 
+  let oursFanoutMs = NaN;
   const ours = await measure(await startServerProc('app', { databaseUrl: await dbs.create('fanout'), broadcastIntervalMs: intervalMs }), async (server) => {
     const bot = await startBot(server);
     await bot.call('startPrices', { everyMs: 1, perPush: 1, symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'] });
     return async () => {
+      oursFanoutMs = (await server.child.call<{ fanoutMs: number }>('streamStats')).fanoutMs;
       await bot.call('stopPrices');
       await bot.stop();
     };
@@ -108,7 +110,7 @@ export async function fanoutBench(o: FanoutOptions = {}): Promise<BenchResult> {
     name: 'fan-out (P3, P7 viewers)',
     notes: [
       `viewers: ${kind === 'net' ? 'raw node:net WebSocket clients' : 'ws clients'} in ${procs} processes; load: a bot process over /bot pushing 1 tick/ms; ours coalesces every ${intervalMs} ms (set on the Config object; the env minimum is 10 ms)`,
-      `ours: ${cpu(ours)}`,
+      `ours: ${cpu(ours)}; last fan-out measured by the stream: ${oursFanoutMs.toFixed(1)} ms`,
       `baseline Socket.IO on ws, 1 delta per turn: ${cpu(base)}; ${burst} per turn: ${cpu(baseBurst)}`,
       `bare Socket.IO on uWS, 1 delta per turn: ${cpu(ceiling)}; ${burst} per turn: ${cpu(coalesced)}`,
       `delta size at viewers: ours ${Math.round(ours.avgBytes)} B, baseline ${Math.round(base.avgBytes)} B (whole Socket.IO frame); viewers disconnected during run: ours ${ours.closed}, baseline ${base.closed}`,

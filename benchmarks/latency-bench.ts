@@ -21,6 +21,11 @@ interface Latency {
   p99: number;
   ackP50: number;
   ackP99: number;
+  /** deltas the probe received during the run, and how many carried prices only */
+  deltas: number;
+  priceOnly: number;
+  /** the stream's last measured fan-out, ms */
+  fanoutMs: number;
   n: number;
   missing: number;
 }
@@ -41,11 +46,16 @@ export async function latencyBench(o: LatencyOptions = {}): Promise<BenchResult>
       try {
         await bot.call('startPrices', { everyMs: 100, perPush: 8 });
         await sleep(1_000);
-        const r = await bot.call<{ latencies: number[]; ackLatencies: number[]; missing: number }>('latency', { n: signals, intervalMs }, 300_000);
+        const r = await bot.call<{ latencies: number[]; ackLatencies: number[]; missing: number; deltas: number; priceOnly: number }>(
+          'latency',
+          { n: signals, intervalMs },
+          300_000,
+        );
+        const { fanoutMs } = await server.child.call<{ fanoutMs: number }>('streamStats');
         await bot.call('stopPrices');
         const sorted = [...r.latencies].sort((a, b) => a - b);
         const acks = [...r.ackLatencies].sort((a, b) => a - b);
-        return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), ackP50: percentile(acks, 50), ackP99: percentile(acks, 99), n: sorted.length, missing: r.missing };
+        return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), ackP50: percentile(acks, 50), ackP99: percentile(acks, 99), n: sorted.length, missing: r.missing, deltas: r.deltas, priceOnly: r.priceOnly, fanoutMs };
       } finally {
         await bot.stop();
         await fleet.stop();
@@ -62,6 +72,7 @@ export async function latencyBench(o: LatencyOptions = {}): Promise<BenchResult>
       `${signals} signals ${intervalMs} ms apart; ${viewers.toLocaleString('en')} viewers = 1 socket.io-client probe + ${(viewers - 1).toLocaleString('en')} lean viewers (${kind === 'net' ? 'raw node:net WebSocket' : 'ws'}) in ${procs} processes; baseline ${small}`,
       `p50 ${ours.p50.toFixed(1)} ms vs ${base.p50.toFixed(1)} ms; samples ${ours.n} (${ours.missing} missing) vs ${base.n} (${base.missing} missing)`,
       `signal → ack (ingest, committed) p50/p99: ${ours.ackP50.toFixed(1)}/${ours.ackP99.toFixed(1)} ms vs ${base.ackP50.toFixed(1)}/${base.ackP99.toFixed(1)} ms`,
+      `deltas at the probe (price-only): ${ours.deltas} (${ours.priceOnly}) vs ${base.deltas} (${base.priceOnly}); last fan-out ${ours.fanoutMs.toFixed(1)} ms vs ${base.fanoutMs.toFixed(1)} ms`,
     ],
     rows: [
       { measure: `P4 p50 ms, ${viewers.toLocaleString('en')} viewers (vs ${small})`, ours: ours.p50, baseline: base.p50, ratio: ours.p50 / base.p50, goal: 'informative', ok: null },

@@ -59,8 +59,12 @@ async function main(): Promise<void> {
       const intervalMs = m.intervalMs as number;
       const viewer = io(`${url}/public`, { transports: ['websocket'], forceNew: true });
       const seen = new Map<number, number>();
+      let deltas = 0;
+      let priceOnly = 0;
       viewer.on('delta', (d: DeltaJson) => {
         const at = performance.now();
+        deltas++;
+        if (d.events.every((e) => e.type === 'prices')) priceOnly++;
         for (const e of d.events) if (e.type === 'opened') seen.set(e.trade.id, at);
       });
       await new Promise<void>((resolve) => viewer.once('snapshot', () => resolve()));
@@ -80,7 +84,7 @@ async function main(): Promise<void> {
       const latencies = acks.flatMap((a) => (a.tradeId !== null && seen.has(a.tradeId) ? [seen.get(a.tradeId)! - a.t0] : []));
       // The ack is sent after the commit, the opened delta right after it: ack time is the ingest
       // (database) share of the latency, the rest is the fan-out.
-      return { latencies, ackLatencies: acks.map((a) => a.ackMs), missing: n - latencies.length };
+      return { latencies, ackLatencies: acks.map((a) => a.ackMs), missing: n - latencies.length, deltas, priceOnly };
     },
     /** Keeps `inFlight` signals outstanding for `ms`; counts ok acks (each one is committed). */
     ingest: async (m) => {

@@ -70,6 +70,8 @@ async function main(): Promise<void> {
   serveCommands({
     rss: () => ({ rss: settledRss(), peakRss: peakRss() }),
     cpu: () => process.cpuUsage(),
+    /** The public stream's last measured fan-out (app only). */
+    streamStats: () => ({ fanoutMs: app?.stream.fanoutMs ?? null, seq: app?.stream.seq ?? null }),
     /**
      * Bare emit loop for `ms` milliseconds: `perTurn` deltas (default 1) per event-loop turn, the
      * turns paced by setImmediate, or by a `everyMs` timer when given (as the product's interval).

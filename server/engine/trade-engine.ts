@@ -28,6 +28,7 @@ export interface EngineOptions {
 export class TradeEngine {
   /** Open trades' full records (for snapshots and close events), by id. */
   private readonly open = new Map<number, OwnedTrade>();
+  private ingesting = 0;
   private readonly closes: CloseWriter;
   private readonly now: () => number;
   private readonly pending = new PendingEntries();
@@ -87,6 +88,11 @@ export class TradeEngine {
     return this.publicWatched.has(symbol);
   }
 
+  /** Signals between receipt and commit (the public stream yields to them, see PublicStream). */
+  get ingestsInFlight(): number {
+    return this.ingesting;
+  }
+
   get pendingCloses(): number {
     return this.closes.pending;
   }
@@ -99,14 +105,20 @@ export class TradeEngine {
       throw new ValidationError({ code: 'VALIDATION_ERROR', message: 'entry is too large for the position size (quantity rounds to 0)', field: 'entry' });
     }
     const source = identity.env ? (parsed.value.source ?? 'default') : identity.name;
-    const r = await this.store.ingestSignal(
-      { ...parsed.value, source },
-      {
-        positionSize: this.opts.positionSize,
-        now: new Date(this.now()),
-        entryStatus: this.opts.entryMode === 'touch' ? 'PENDING' : 'OPEN',
-      },
-    );
+    this.ingesting++;
+    let r: Awaited<ReturnType<TradeStorePort['ingestSignal']>>;
+    try {
+      r = await this.store.ingestSignal(
+        { ...parsed.value, source },
+        {
+          positionSize: this.opts.positionSize,
+          now: new Date(this.now()),
+          entryStatus: this.opts.entryMode === 'touch' ? 'PENDING' : 'OPEN',
+        },
+      );
+    } finally {
+      this.ingesting--;
+    }
     if (!r.duplicate && r.trade && !this.open.has(r.trade.id)) {
       this.addOpen({ trade: r.trade, userId: null });
       if (parsed.value.expires_at) this.expiries.add(r.trade.id, parsed.value.expires_at.getTime());

@@ -78,3 +78,43 @@ describe('public stream price pacing', () => {
     expect(sent.map((s) => s.seq)).toEqual([1, 2, 3]);
   });
 });
+
+describe('public stream price pacing under a slow fan-out', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(1_000_000);
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('while signals are ingested, a price-only delta waits twice the last fan-out when that is longer than the interval', async () => {
+    const summary = {} as SummaryJson;
+    const sent: number[] = [];
+    const stream = new PublicStream(
+      {
+        snapshotState: () => ({ summary, open_positions: [], recent_closed: [], prices: {}, fee_rate: 0.001 }),
+        summary: () => summary,
+        ticker: () => ({}) as never,
+        busy: () => true,
+      },
+      {
+        emitToRoom: (_room, event) => {
+          if (event !== 'delta') return;
+          sent.push(Date.now());
+          vi.setSystemTime(Date.now() + 300); // writing to every viewer takes 300 ms
+        },
+      },
+      { broadcastIntervalMs: 100, tickerIntervalMs: 3_600_000, now: () => Date.now() },
+    );
+    stream.start();
+    for (let i = 0; i < 200; i++) {
+      stream.price('BTCUSDT', 100 + i, Date.now());
+      await vi.advanceTimersByTimeAsync(10);
+    }
+    stream.stop();
+    expect(stream.fanoutMs).toBeGreaterThanOrEqual(300);
+    expect(stream.fanoutMs).toBeLessThan(320);
+    expect(sent.length).toBeGreaterThan(2);
+    // emit at t, writes until t+300, next price-only delta not before t+600
+    for (let i = 1; i < sent.length; i++) expect(sent[i]! - sent[i - 1]!).toBeGreaterThanOrEqual(600);
+  });
+});

@@ -2,8 +2,9 @@
 // coalesced per symbol and flushed every interval, opened/closed sent at once, in order.
 // Deltas go out as ONE single-room emit (Socket.IO's uWS fast path: encoded once, published by uWS).
 // Each delta costs one socket write per viewer, so a price-only delta waits a full interval after
-// the previous delta of any kind: event deltas already carry pending prices, and a price-only delta
-// right behind one would double the fan-out work for nothing.
+// the previous delta of any kind (event deltas already carry pending prices), and, while signals
+// are being ingested, at least twice what the last fan-out took: price-only fan-outs then hold at
+// most half the loop, the rest goes to commits, acks and opened deltas (SPEC: "at most every" interval).
 import type {
   SnapshotJson,
   SummaryJson,
@@ -28,6 +29,8 @@ export interface PublicStateSource {
    * subscribes per symbol (binance) would otherwise reveal that some user holds an unusual symbol.
    */
   isPublicSymbol?(symbol: string): boolean;
+  /** Work price-only fan-outs should yield to: signals being ingested. */
+  busy?(): boolean;
 }
 
 /** Where frames go: a room-wide emit (fast path). */
@@ -40,6 +43,8 @@ export class PublicStream implements EngineListener {
   private timers: NodeJS.Timeout[] = [];
   private priceTimer: NodeJS.Timeout | null = null;
   private lastDeltaAt = -Infinity;
+  private lastFanoutMs = 0;
+  private measuring = false;
   private lastTicker = '';
   private started = false;
   private stopped = false;
@@ -53,8 +58,10 @@ export class PublicStream implements EngineListener {
     this.now = opts.now ?? (() => performance.now());
     this.deltas = new DeltaBatcher(
       (d) => {
-        this.lastDeltaAt = this.now();
+        const t = this.now();
+        this.lastDeltaAt = t;
         this.sink.emitToRoom(STREAM_ROOM, 'delta', d);
+        this.measureFanout(t);
       },
       () => this.state.summary(),
     );
@@ -121,14 +128,37 @@ export class PublicStream implements EngineListener {
     this.deltas.flushPrices();
   }
 
-  /** One timer at a time, due a full interval after the last delta (at once after a quiet spell). */
+  /** What the last measured delta's fan-out took, ms (uWS writes to every viewer before setImmediate). */
+  get fanoutMs(): number {
+    return this.lastFanoutMs;
+  }
+
+  /**
+   * uWS drains its publishes in its check-phase hook, which runs before Node's immediates: the
+   * time from the emit to the next immediate covers the writes to every viewer (and any I/O work
+   * of that turn, so it errs on the long side).
+   */
+  private measureFanout(t: number): void {
+    if (this.measuring) return;
+    this.measuring = true;
+    setImmediate(() => {
+      this.lastFanoutMs = this.now() - t;
+      this.measuring = false;
+    });
+  }
+
+  private priceGapMs(): number {
+    return Math.max(this.opts.broadcastIntervalMs, this.state.busy?.() ? 2 * this.lastFanoutMs : 0);
+  }
+
+  /** One timer at a time, due a full gap after the last delta (at once after a quiet spell). */
   private schedulePrices(): void {
     if (!this.started || this.stopped || this.priceTimer || !this.deltas.hasPendingPrices) return;
-    const wait = Math.max(0, this.lastDeltaAt + this.opts.broadcastIntervalMs - this.now());
+    const wait = Math.max(0, this.lastDeltaAt + this.priceGapMs() - this.now());
     this.priceTimer = setTimeout(() => {
       this.priceTimer = null;
-      // A delta sent meanwhile carried what was pending; anything newer waits its own interval.
-      if (this.now() - this.lastDeltaAt < this.opts.broadcastIntervalMs) this.schedulePrices();
+      // A delta sent meanwhile carried what was pending; anything newer waits its own gap.
+      if (this.now() - this.lastDeltaAt < this.priceGapMs()) this.schedulePrices();
       else this.flushPrices();
     }, wait);
   }
