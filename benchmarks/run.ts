@@ -28,7 +28,7 @@ export interface BenchResult {
 
 // Flags: --json, --only P3,P5, and sizes: --trades N --symbols N (P1/P2/P7), --viewers N
 // --viewer-procs N (P3/P4/P7), --signals N (P4), --in-flight N (P5), --hydrate N (P6), --page-trades N (P8),
-// --seconds N (measure window of P3/P5).
+// --seconds N (measure window of P3/P5), --interval-ms N --burst N --viewer-kind net|ws (P3).
 const argv = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
   const i = argv.indexOf(`--${name}`);
@@ -42,9 +42,20 @@ const BENCHES: Array<{ ids: string[]; run: () => Promise<BenchResult> }> = [
   { ids: ['P1', 'P2', 'P7'], run: () => bookBench({ trades: num('trades'), symbols: num('symbols') }) },
   {
     ids: ['P3', 'P7'],
-    run: () => fanoutBench({ viewers: num('viewers'), viewerProcs: num('viewer-procs'), measureMs: seconds && seconds * 1000 }),
+    run: () =>
+      fanoutBench({
+        viewers: num('viewers'),
+        viewerProcs: num('viewer-procs'),
+        measureMs: seconds && seconds * 1000,
+        intervalMs: num('interval-ms'),
+        burst: num('burst'),
+        viewerKind: flag('viewer-kind') === 'ws' ? 'ws' : 'net',
+      }),
   },
-  { ids: ['P4'], run: () => latencyBench({ viewers: num('viewers'), viewerProcs: num('viewer-procs'), signals: num('signals') }) },
+  {
+    ids: ['P4'],
+    run: () => latencyBench({ viewers: num('viewers'), viewerProcs: num('viewer-procs'), signals: num('signals'), viewerKind: flag('viewer-kind') === 'ws' ? 'ws' : 'net' }),
+  },
   { ids: ['P6'], run: () => startupBench({ trades: num('hydrate') }) },
   { ids: ['P5'], run: () => ingestBench({ inFlight: num('in-flight'), measureMs: seconds && seconds * 1000 }) },
   { ids: ['P8'], run: () => pageBench({ trades: num('page-trades') }) },

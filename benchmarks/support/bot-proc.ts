@@ -59,16 +59,22 @@ async function main(): Promise<void> {
       const intervalMs = m.intervalMs as number;
       const viewer = io(`${url}/public`, { transports: ['websocket'], forceNew: true });
       const seen = new Map<number, number>();
+      let deltas = 0;
+      let priceOnly = 0;
       viewer.on('delta', (d: DeltaJson) => {
         const at = performance.now();
+        deltas++;
+        if (d.events.every((e) => e.type === 'prices')) priceOnly++;
         for (const e of d.events) if (e.type === 'opened') seen.set(e.trade.id, at);
       });
       await new Promise<void>((resolve) => viewer.once('snapshot', () => resolve()));
-      const sent: Array<Promise<{ t0: number; tradeId: number | null }>> = [];
+      const sent: Array<Promise<{ t0: number; ackMs: number; tradeId: number | null }>> = [];
       for (let i = 0; i < n; i++) {
         const t0 = performance.now();
         sent.push(
-          bot.sendSignal({ symbol: 'LATUSDT', direction: 'LONG', entry: 100, tp: 1000, sl: 10 }).then((ack) => ({ t0, tradeId: ack.ok ? ack.trade_id : null })),
+          bot
+            .sendSignal({ symbol: 'LATUSDT', direction: 'LONG', entry: 100, tp: 1000, sl: 10 })
+            .then((ack) => ({ t0, ackMs: performance.now() - t0, tradeId: ack.ok ? ack.trade_id : null })),
         );
         await sleep(intervalMs);
       }
@@ -76,7 +82,9 @@ async function main(): Promise<void> {
       await sleep(500);
       viewer.close();
       const latencies = acks.flatMap((a) => (a.tradeId !== null && seen.has(a.tradeId) ? [seen.get(a.tradeId)! - a.t0] : []));
-      return { latencies, missing: n - latencies.length };
+      // The ack is sent after the commit, the opened delta right after it: ack time is the ingest
+      // (database) share of the latency, the rest is the fan-out.
+      return { latencies, ackLatencies: acks.map((a) => a.ackMs), missing: n - latencies.length, deltas, priceOnly };
     },
     /** Keeps `inFlight` signals outstanding for `ms`; counts ok acks (each one is committed). */
     ingest: async (m) => {

@@ -9,6 +9,8 @@ export interface ServerProc {
   token: string;
   startMs: number;
   rss(): Promise<{ rss: number; peakRss: number }>;
+  /** CPU time of the server process so far, µs */
+  cpuUs(): Promise<number>;
 }
 
 export async function startServerProc(mode: 'app' | 'bare-ws' | 'bare-uws', opts: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<ServerProc> {
@@ -23,27 +25,47 @@ export async function startServerProc(mode: 'app' | 'bare-ws' | 'bare-uws', opts
     token,
     startMs: ready.startMs as number,
     rss: () => child.call('rss'),
+    cpuUs: async () => {
+      const c = await child.call<{ user: number; system: number }>('cpu');
+      return c.user + c.system;
+    },
   };
+}
+
+export type ViewerKind = 'net' | 'ws';
+
+export interface FleetCounts {
+  frames: number;
+  bytes: number;
+  closed: number;
+  /** socket reads (`net`) or message events (`ws`) */
+  reads: number;
+  /** CPU time of all viewer processes, µs */
+  cpuUs: number;
 }
 
 export interface Fleet {
   viewers: number;
-  counts(): Promise<{ frames: number; bytes: number; closed: number }>;
+  counts(): Promise<FleetCounts>;
   stop(): Promise<void>;
 }
 
 /** `total` lean viewers spread over `procs` processes; resolves once all have their snapshot. */
-export async function startFleet(port: number, total: number, procs: number): Promise<Fleet> {
+export async function startFleet(port: number, total: number, procs: number, kind: ViewerKind = 'net'): Promise<Fleet> {
   const n = Math.min(procs, total);
   const children = Array.from({ length: n }, (_, i) =>
-    spawnChild('./viewer-proc.ts', [String(port), String(Math.floor(total / n) + (i < total % n ? 1 : 0))]),
+    spawnChild('./viewer-proc.ts', [String(port), String(Math.floor(total / n) + (i < total % n ? 1 : 0)), kind]),
   );
   await Promise.all(children.map((c) => c.ready));
   return {
     viewers: total,
     async counts() {
-      const all = await Promise.all(children.map((c) => c.call<{ frames: number; bytes: number; closed: number }>('counts')));
-      return all.reduce((a, b) => ({ frames: a.frames + b.frames, bytes: a.bytes + b.bytes, closed: a.closed + b.closed }), { frames: 0, bytes: 0, closed: 0 });
+      type Raw = { frames: number; bytes: number; closed: number; reads: number; cpu: { user: number; system: number } };
+      const all = await Promise.all(children.map((c) => c.call<Raw>('counts')));
+      return all.reduce(
+        (a, b) => ({ frames: a.frames + b.frames, bytes: a.bytes + b.bytes, closed: a.closed + b.closed, reads: a.reads + b.reads, cpuUs: a.cpuUs + b.cpu.user + b.cpu.system }),
+        { frames: 0, bytes: 0, closed: 0, reads: 0, cpuUs: 0 },
+      );
     },
     async stop() {
       await Promise.all(children.map((c) => c.stop()));

@@ -69,15 +69,23 @@ async function main(): Promise<void> {
 
   serveCommands({
     rss: () => ({ rss: settledRss(), peakRss: peakRss() }),
-    /** Bare emit loop: one delta per event-loop turn for `ms` milliseconds. */
+    cpu: () => process.cpuUsage(),
+    /** The public stream's last measured fan-out (app only). */
+    streamStats: () => ({ fanoutMs: app?.stream.fanoutMs ?? null, seq: app?.stream.seq ?? null }),
+    /**
+     * Bare emit loop for `ms` milliseconds: `perTurn` deltas (default 1) per event-loop turn, the
+     * turns paced by setImmediate, or by a `everyMs` timer when given (as the product's interval).
+     */
     emit: async (m) => {
       if (!emitDelta) throw new Error('emit is for bare servers');
       const until = performance.now() + (m.ms as number);
+      const perTurn = (m.perTurn as number | undefined) ?? 1;
+      const everyMs = m.everyMs as number | undefined;
       let seq = 0;
       const base = m.payload as Record<string, unknown>;
       while (performance.now() < until) {
-        emitDelta({ ...base, seq: ++seq });
-        await new Promise((r) => setImmediate(r));
+        for (let i = 0; i < perTurn; i++) emitDelta({ ...base, seq: ++seq });
+        await new Promise((r) => (everyMs === undefined ? setImmediate(r) : setTimeout(r, everyMs)));
       }
       return { emitted: seq };
     },

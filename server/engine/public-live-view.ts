@@ -49,6 +49,10 @@ export class PublicLiveView {
     });
   }
 
+  busy(): boolean {
+    return this.engine.ingestsInFlight > 0;
+  }
+
   isPublicSymbol(symbol: string): boolean {
     return this.engine.hasPublicTrades(symbol);
   }

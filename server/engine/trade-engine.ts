@@ -32,6 +32,7 @@ export class TradeEngine {
   private readonly open = new OpenTradeTable();
   /** Trades the book has closed whose close is not yet committed: still open to everyone else until then. */
   private readonly closing = new Map<number, BookTrade>();
+  private ingesting = 0;
   private readonly closes: CloseWriter;
   private readonly now: () => number;
   private readonly pending = new PendingEntries();
@@ -106,6 +107,11 @@ export class TradeEngine {
     return this.publicWatched.has(symbol);
   }
 
+  /** Signals between receipt and commit (the public stream yields to them, see PublicStream). */
+  get ingestsInFlight(): number {
+    return this.ingesting;
+  }
+
   get pendingCloses(): number {
     return this.closes.pending;
   }
@@ -118,14 +124,20 @@ export class TradeEngine {
       throw new ValidationError({ code: 'VALIDATION_ERROR', message: 'entry is too large for the position size (quantity rounds to 0)', field: 'entry' });
     }
     const source = identity.env ? (parsed.value.source ?? 'default') : identity.name;
-    const r = await this.store.ingestSignal(
-      { ...parsed.value, source },
-      {
-        positionSize: this.opts.positionSize,
-        now: new Date(this.now()),
-        entryStatus: this.opts.entryMode === 'touch' ? 'PENDING' : 'OPEN',
-      },
-    );
+    this.ingesting++;
+    let r: Awaited<ReturnType<TradeStorePort['ingestSignal']>>;
+    try {
+      r = await this.store.ingestSignal(
+        { ...parsed.value, source },
+        {
+          positionSize: this.opts.positionSize,
+          now: new Date(this.now()),
+          entryStatus: this.opts.entryMode === 'touch' ? 'PENDING' : 'OPEN',
+        },
+      );
+    } finally {
+      this.ingesting--;
+    }
     if (!r.duplicate && r.trade && !this.open.has(r.trade.id)) {
       this.addOpen({ trade: r.trade, userId: null });
       if (parsed.value.expires_at) this.expiries.add(r.trade.id, parsed.value.expires_at.getTime());

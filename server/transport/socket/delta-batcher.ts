@@ -25,6 +25,11 @@ export class DeltaBatcher {
     return this.seqNo;
   }
 
+  /** Whether price or staleness changes wait for a flush. */
+  get hasPendingPrices(): boolean {
+    return this.pendingPrices.size > 0 || this.pendingStale.length > 0;
+  }
+
   price(symbol: string, price: number, ts: number): void {
     this.pendingPrices.set(symbol, [price, ts]);
   }

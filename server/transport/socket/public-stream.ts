@@ -1,8 +1,13 @@
 // The public snapshot/delta stream (SPEC §5): one epoch per process, contiguous seq, prices
 // coalesced per symbol and flushed every interval, opened/closed sent at once, in order.
 // Deltas go out as ONE single-room emit (Socket.IO's uWS fast path: encoded once, published by uWS).
+// Each delta costs one socket write per viewer, so a price-only delta waits a full interval after
+// the previous delta of any kind (event deltas already carry pending prices), and, while signals
+// are being ingested, at least twice what the last fan-out took: price-only fan-outs then hold at
+// most half the loop, the rest goes to commits, acks and opened deltas (SPEC: "at most every" interval).
 import type {
   SnapshotJson,
+  SummaryJson,
   TickerJson,
   TradeJson,
 } from '../../../shared/protocol-types.ts';
@@ -16,12 +21,16 @@ export const TICKER_ROOM = 'ticker';
 /** What the stream needs from the engine to build snapshots and ticker frames. */
 export interface PublicStateSource {
   snapshotState(): Omit<SnapshotJson, 'epoch' | 'seq' | 'server_time'>;
+  /** The summary alone: every event delta ends with one, and a snapshot lists every open trade. */
+  summary(): SummaryJson;
   ticker(): TickerJson;
   /**
    * Whether a symbol's prices may be streamed: only symbols with open system trades. A feed that
    * subscribes per symbol (binance) would otherwise reveal that some user holds an unusual symbol.
    */
   isPublicSymbol?(symbol: string): boolean;
+  /** Work price-only fan-outs should yield to: signals being ingested. */
+  busy?(): boolean;
 }
 
 /** Where frames go: a room-wide emit (fast path). */
@@ -32,17 +41,29 @@ export interface StreamSink {
 export class PublicStream implements EngineListener {
   private readonly deltas: DeltaBatcher;
   private timers: NodeJS.Timeout[] = [];
+  private priceTimer: NodeJS.Timeout | null = null;
+  private lastDeltaAt = -Infinity;
+  private lastFanoutMs = 0;
+  private measuring = false;
   private lastTicker = '';
+  private started = false;
   private stopped = false;
+  private readonly now: () => number;
 
   constructor(
     private state: PublicStateSource,
     private sink: StreamSink,
-    private opts: { broadcastIntervalMs: number; tickerIntervalMs?: number },
+    private opts: { broadcastIntervalMs: number; tickerIntervalMs?: number; now?: () => number },
   ) {
+    this.now = opts.now ?? (() => performance.now());
     this.deltas = new DeltaBatcher(
-      (d) => this.sink.emitToRoom(STREAM_ROOM, 'delta', d),
-      () => this.state.snapshotState().summary,
+      (d) => {
+        const t = this.now();
+        this.lastDeltaAt = t;
+        this.sink.emitToRoom(STREAM_ROOM, 'delta', d);
+        this.measureFanout(t);
+      },
+      () => this.state.summary(),
     );
   }
 
@@ -55,8 +76,9 @@ export class PublicStream implements EngineListener {
   }
 
   start(): void {
-    this.timers.push(setInterval(() => this.flushPrices(), this.opts.broadcastIntervalMs));
+    this.started = true;
     this.timers.push(setInterval(() => this.emitTicker(), this.opts.tickerIntervalMs ?? 1000));
+    this.schedulePrices();
   }
 
   stop(): void {
@@ -64,6 +86,8 @@ export class PublicStream implements EngineListener {
     this.deltas.stopped = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    if (this.priceTimer) clearTimeout(this.priceTimer);
+    this.priceTimer = null;
   }
 
   snapshot(): SnapshotJson {
@@ -89,16 +113,54 @@ export class PublicStream implements EngineListener {
   price(symbol: string, price: number, ts: number): void {
     if (this.state.isPublicSymbol && !this.state.isPublicSymbol(symbol)) return;
     this.deltas.price(symbol, price, ts);
+    this.schedulePrices();
   }
 
   staleness(symbol: string, stale: boolean): void {
     if (this.state.isPublicSymbol && !this.state.isPublicSymbol(symbol)) return;
-    if (stale) this.deltas.stale(symbol);
+    if (!stale) return;
+    this.deltas.stale(symbol);
+    this.schedulePrices();
   }
 
   /** Emits pending coalesced prices, if any, as one delta. */
   flushPrices(): void {
     this.deltas.flushPrices();
+  }
+
+  /** What the last measured delta's fan-out took, ms (uWS writes to every viewer before setImmediate). */
+  get fanoutMs(): number {
+    return this.lastFanoutMs;
+  }
+
+  /**
+   * uWS drains its publishes in its check-phase hook, which runs before Node's immediates: the
+   * time from the emit to the next immediate covers the writes to every viewer (and any I/O work
+   * of that turn, so it errs on the long side).
+   */
+  private measureFanout(t: number): void {
+    if (this.measuring) return;
+    this.measuring = true;
+    setImmediate(() => {
+      this.lastFanoutMs = this.now() - t;
+      this.measuring = false;
+    });
+  }
+
+  private priceGapMs(): number {
+    return Math.max(this.opts.broadcastIntervalMs, this.state.busy?.() ? 2 * this.lastFanoutMs : 0);
+  }
+
+  /** One timer at a time, due a full gap after the last delta (at once after a quiet spell). */
+  private schedulePrices(): void {
+    if (!this.started || this.stopped || this.priceTimer || !this.deltas.hasPendingPrices) return;
+    const wait = Math.max(0, this.lastDeltaAt + this.priceGapMs() - this.now());
+    this.priceTimer = setTimeout(() => {
+      this.priceTimer = null;
+      // A delta sent meanwhile carried what was pending; anything newer waits its own gap.
+      if (this.now() - this.lastDeltaAt < this.priceGapMs()) this.schedulePrices();
+      else this.flushPrices();
+    }, wait);
   }
 
   private emitTicker(): void {
