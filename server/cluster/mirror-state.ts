@@ -13,22 +13,10 @@ import type {
 import { livePnl, totalUnrealized, type PriceState } from '../../shared/stream-state.ts';
 import { roundMoney, roundPct } from '../../shared/trade-math.ts';
 import { RECENT_CLOSED_LIMIT } from '../engine/public-state.ts';
+import { SummaryAccumulator } from '../../shared/metrics/summary-accumulator.ts';
+import { tickerOf } from '../../shared/metrics/ticker.ts';
 
-const EMPTY_SUMMARY: SummaryJson = {
-  total_trades: 0,
-  open_trades: 0,
-  closed_trades: 0,
-  profitable_trades: 0,
-  losing_trades: 0,
-  breakeven_trades: 0,
-  win_rate: 0,
-  total_profit_loss: 0,
-  avg_profit_loss: 0,
-  unrealized_profit_loss: 0,
-  profit_factor: null,
-  max_drawdown: 0,
-  total_fees: 0,
-};
+const EMPTY_SUMMARY: SummaryJson = new SummaryAccumulator().summary(0);
 
 export class MirrorState {
   epoch = '';
@@ -54,15 +42,7 @@ export class MirrorState {
   }
 
   snapshotTicker(): TickerJson {
-    const s = this.summary();
-    return {
-      win_rate: s.win_rate,
-      total_profit_loss: s.total_profit_loss,
-      unrealized_profit_loss: s.unrealized_profit_loss,
-      open_trades: s.open_trades,
-      closed_trades: s.closed_trades,
-      last_closed: this.recent[0] ?? null,
-    };
+    return tickerOf(this.summary(), this.recent[0] ?? null);
   }
 
   // PublicLive (REST on an edge): the same figures the engine serves, from the mirror.

@@ -2,6 +2,7 @@
 // Fed only with system trades: user trades are filtered out before they get here.
 import type { SummaryJson, TickerJson, TradeJson } from '../../shared/protocol-types.ts';
 import { SummaryAccumulator, closedPlInExitOrder, totalsOf, type MetricTrade, type TradeTotals } from '../../shared/metrics/index.ts';
+import { tickerOf } from '../../shared/metrics/ticker.ts';
 
 export const RECENT_CLOSED_LIMIT = 10;
 
@@ -70,14 +71,6 @@ export class PublicState {
   }
 
   ticker(unrealized: number): TickerJson {
-    const s = this.acc.summary(unrealized);
-    return {
-      win_rate: s.win_rate,
-      total_profit_loss: s.total_profit_loss,
-      unrealized_profit_loss: s.unrealized_profit_loss,
-      open_trades: s.open_trades,
-      closed_trades: s.closed_trades,
-      last_closed: this.recent[0] ?? null,
-    };
+    return tickerOf(this.acc.summary(unrealized), this.recent[0] ?? null);
   }
 }
