@@ -1,6 +1,6 @@
 // P8: the built page in headless Chromium (playwright-core) against the real app: 2,000 open trades
-// over 1,000 symbols, a bot pushing every symbol's price at 10 Hz. Frame time = requestAnimationFrame
-// deltas inside the page with the frame rate uncapped (each frame starts when the last one is done). Baseline: the same page with `?batch=off` (every message applied at once,
+// over 1,000 symbols, a bot pushing every symbol's price at 10 Hz. Frame time = each frame's main-thread
+// work (see FRAME_PROBE); the rAF delta is reported beside it. Baseline: the same page with `?batch=off` (every message applied at once,
 // no per-frame batching). Also reports the built bundle sizes.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -19,26 +19,33 @@ export interface PageOptions {
   seconds?: number;
 }
 
+/**
+ * Per animation frame: the rAF delta (display-bound: ≥ 16.7 ms at 60 Hz however light the page) and
+ * the frame's **work** — from the start of the frame's rAF callbacks (ours is registered first, so
+ * it runs before the page's batched flush) to the first task after that frame, which the event loop
+ * runs only once the frame's script, style, layout and paint are done. Work ≤ 16.7 ms is what
+ * keeps 60 fps.
+ */
 const FRAME_PROBE = `new Promise((resolve) => {
-  const out = [];
+  const deltas = [];
+  const work = [];
   let last = performance.now();
+  let t0 = 0;
   const end = last + MS;
+  const ch = new MessageChannel();
+  ch.port1.onmessage = () => work.push(performance.now() - t0);
   const step = (t) => {
-    out.push(t - last);
+    deltas.push(t - last);
     last = t;
+    t0 = performance.now();
+    ch.port2.postMessage(0);
     if (t < end) requestAnimationFrame(step);
-    else resolve(out.slice(1));
+    else setTimeout(() => resolve({ deltas: deltas.slice(1), work: work.slice(1) }), 50);
   };
   requestAnimationFrame(step);
 })`;
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-/**
- * With vsync, every rAF delta is ≥ 16.7 ms however little the page does: it measures the display,
- * not the page. Uncapped, a frame starts as soon as the previous one is done, so the delta is what
- * a frame costs (script, style, layout, paint).
- */
-const UNCAPPED_ARGS = ['--disable-frame-rate-limit', '--disable-gpu-vsync'];
 
 export async function pageBench(o: PageOptions = {}): Promise<BenchResult> {
   const trades = o.trades ?? 2_000;
@@ -53,43 +60,41 @@ export async function pageBench(o: PageOptions = {}): Promise<BenchResult> {
   const server = await startServerProc('app', { databaseUrl: url });
   const symbols = Array.from({ length: Math.min(1_000, trades) }, (_, i) => `S${String(i).padStart(4, '0')}USDT`);
   const bot = await startBot(server);
-  const launch = (args: string[]) => chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args });
-  const browser = await launch([...CHROMIUM_ARGS, ...UNCAPPED_ARGS]);
-  const capped = await launch(CHROMIUM_ARGS);
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
     await bot.call('startPrices', { everyMs: 100, perPush: symbols.length, symbols, maxUnacked: 2 });
-    const frames = async (query: string, on = browser) => {
-      const page = await on.newPage({ viewport: { width: 1400, height: 900 }, bypassCSP: true });
+    const frames = async (query: string) => {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, bypassCSP: true });
       await page.goto(`${server.url}/bot-performance${query}`);
       await page.waitForFunction("document.querySelectorAll('table tbody tr').length >= 50", null, { timeout: 30_000 });
       await sleep(1_000);
       // A string, not a function: tsx's name-keeping helper does not exist inside the page.
-      const deltas = (await page.evaluate(FRAME_PROBE.replace('MS', String(seconds * 1000)))) as number[];
+      const probe = (await page.evaluate(FRAME_PROBE.replace('MS', String(seconds * 1000)))) as { deltas: number[]; work: number[] };
       const rows = (await page.evaluate("document.querySelectorAll('table tbody tr').length")) as number;
       await page.close();
-      const sorted = [...deltas].sort((a, b) => a - b);
-      return { p95: percentile(sorted, 95), p50: percentile(sorted, 50), frames: sorted.length, rows };
+      const work = [...probe.work].sort((a, b) => a - b);
+      const deltas = [...probe.deltas].sort((a, b) => a - b);
+      return { p95: percentile(work, 95), p50: percentile(work, 50), deltaP95: percentile(deltas, 95), frames: deltas.length, rows };
     };
     const ours = await frames('');
     const base = await frames('?batch=off');
-    const vsync = await frames('', capped);
     await bot.call('stopPrices');
     const rows: BenchRow[] = [
-      { measure: `P8 p95 frame ms, ${trades.toLocaleString('en')} open trades at 10 Hz (vs ?batch=off)`, ours: ours.p95, baseline: base.p95, ratio: base.p95 / ours.p95, goal: '≤ 16.7 ms', ok: ours.p95 <= 16.7 },
-      { measure: 'P8 p95 rAF delta ms at 60 Hz vsync (display-bound: ≥ 16.7 by construction)', ours: vsync.p95, baseline: null, ratio: null, goal: 'informative', ok: null },
+      { measure: `P8 p95 frame work ms, ${trades.toLocaleString('en')} open trades at 10 Hz (vs ?batch=off)`, ours: ours.p95, baseline: base.p95, ratio: base.p95 / ours.p95, goal: '≤ 16.7 ms', ok: ours.p95 <= 16.7 },
+      { measure: 'P8 p95 rAF delta ms at 60 Hz vsync (display-bound: ≥ 16.7 by construction)', ours: ours.deltaP95, baseline: base.deltaP95, ratio: null, goal: 'informative', ok: null },
       ...bundleRows(),
     ];
     return {
       name: 'page (P8)',
       notes: [
-        `headless Chromium ${browser.version()}; ${symbols.length} symbols priced every 100 ms by a bot process; uncapped frame rate (--disable-frame-rate-limit --disable-gpu-vsync), so a frame's delta is its cost; over ${seconds} s: ours ${ours.frames} frames (p50 ${ours.p50.toFixed(1)} ms), baseline ${base.frames} (p50 ${base.p50.toFixed(1)} ms); table rows rendered: ${ours.rows} (the page renders at most 200, cards count all)`,
+        `headless Chromium ${browser.version()}; ${symbols.length} symbols priced every 100 ms by a bot process; frame work = rAF start → first task after the frame (script + style + layout + paint), over ${seconds} s: ours ${ours.frames} frames (work p50 ${ours.p50.toFixed(1)} ms), baseline ${base.frames} (work p50 ${base.p50.toFixed(1)} ms); table rows rendered: ${ours.rows} (the page renders at most 200, cards count all)`,
         'baseline = the same page with ?batch=off: each stream message applied as it arrives instead of once per animation frame; ratio = baseline ÷ ours',
+        'caution: with ?batch=off the script work runs in the socket-message tasks between frames, outside the measured frame window (only its style/layout/paint lands in a frame), so the baseline frame work understates what it costs the main thread',
       ],
       rows,
     };
   } finally {
     await browser.close();
-    await capped.close();
     await bot.stop();
     await server.child.stop();
   }
