@@ -127,7 +127,16 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   const extremes = new PriceExtremes();
   const quality = new SignalQualityService(extremes);
   quality.hydrate(await recentClosedSystemTrades(new SqlRunner(orm)));
-  events.subscribe({ closed: (t, userId) => void (inScope(PUBLIC_SCOPE, userId) && quality.closed(t)) });
+  events.subscribe({
+    // Extremes are kept only for symbols with open system trades (below): a trade that starts a
+    // symbol's ring seeds it with the price known at entry, so its range is complete from entry on.
+    opened: (t, userId) => {
+      if (!inScope(PUBLIC_SCOPE, userId)) return;
+      const last = book.lastPrice(t.symbol);
+      if (last) extremes.record(t.symbol, last.price, Date.parse(t.entry_time));
+    },
+    closed: (t, userId) => void (inScope(PUBLIC_SCOPE, userId) && quality.closed(t)),
+  });
   // Live benchmark: market prices of the symbol and BTC at each system trade's open and close.
   const benchmark = new BenchmarkService(config.feeRate);
   events.subscribe({

@@ -82,4 +82,21 @@ describe('signal-quality analytics, live', { timeout: 60_000 }, () => {
     expect(bench.hold_btc_profit_loss).toBe(bench.hold_symbol_profit_loss);
     expect(bench.equity_curve).toHaveLength(4);
   });
+
+  it('a trade that starts a symbol range is measured even when the next tick comes seconds later', async () => {
+    const eth = (price: number) => bot.timeout(5000).emitWithAck('prices', { ticks: [{ symbol: 'ETHUSDT', price, ts: Date.now() }] });
+    await eth(50); // no open trade on ETHUSDT yet: not kept, but it is the price in force at entry
+    expect(await bot.timeout(5000).emitWithAck('signal', { external_id: 'sq-eth', symbol: 'ETHUSDT', direction: 'LONG', entry: 50, tp: 60, sl: 40 })).toMatchObject({ ok: true });
+    await pause(1200);
+    await eth(55);
+    await eth(47);
+    await eth(61); // take-profit
+    let analytics: { excursions: { measured: number } } | undefined;
+    await waitFor(async () => {
+      const body = (await (await fetch(`${server.url}/api/public/paper-trading/performance/?symbol=ETHUSDT`)).json()) as { closed_trades: number; analytics: { excursions: { measured: number } } };
+      analytics = body.analytics;
+      return body.closed_trades === 1;
+    }, 10_000, 'the ETH trade closed');
+    expect(analytics!.excursions.measured).toBe(1);
+  });
 });
