@@ -7,17 +7,8 @@ import type { SeenByViewers } from './record-check.ts';
 
 export const SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'] as const;
 
-/** Deterministic PRNG (mulberry32) so a failing run can be replayed from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (the simulated market's mulberry32) so a failing run can be replayed from its seed. */
+export { mulberry32 as prng } from '../../../server/feeds/prng.ts';
 
 export function signalFor(externalId: string, rnd: () => number): Record<string, unknown> {
   const symbol = SYMBOLS[Math.floor(rnd() * SYMBOLS.length)]!;
