@@ -1,4 +1,5 @@
 // Per-symbol price-feed health from REST (`/api/public/feed-health/`), polled while the page is visible.
+import { pollWhileVisible } from '../lib/poll.ts';
 
 export interface FeedHealthRow {
   symbol: string;
@@ -11,13 +12,10 @@ export const FEED_HEALTH_URL = '/api/public/feed-health/';
 
 export class FeedHealthState {
   rows = $state.raw<FeedHealthRow[]>([]);
-  private timer: ReturnType<typeof setInterval> | null = null;
+  private stop: (() => void) | null = null;
 
   start(everyMs = 2000): void {
-    void this.load();
-    this.timer = setInterval(() => {
-      if (document.visibilityState === 'visible') void this.load();
-    }, everyMs);
+    this.stop = pollWhileVisible(() => this.load(), everyMs);
   }
 
   async load(): Promise<void> {
@@ -32,6 +30,6 @@ export class FeedHealthState {
   }
 
   dispose(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stop?.();
   }
 }

@@ -1,4 +1,5 @@
 // The public record's verification status (`/api/public/ledger/verify`), refreshed every minute.
+import { pollWhileVisible } from '../lib/poll.ts';
 
 export type LedgerStatus =
   | { ok: true; verified_through: number; head_hash: string; events: number; trades: number }
@@ -8,13 +9,10 @@ export const LEDGER_VERIFY_URL = '/api/public/ledger/verify';
 
 export class LedgerStatusState {
   status = $state.raw<LedgerStatus | null>(null);
-  private timer: ReturnType<typeof setInterval> | null = null;
+  private stop: (() => void) | null = null;
 
   start(everyMs = 60_000): void {
-    void this.load();
-    this.timer = setInterval(() => {
-      if (document.visibilityState === 'visible') void this.load();
-    }, everyMs);
+    this.stop = pollWhileVisible(() => this.load(), everyMs);
   }
 
   async load(): Promise<void> {
@@ -27,6 +25,6 @@ export class LedgerStatusState {
   }
 
   dispose(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stop?.();
   }
 }
