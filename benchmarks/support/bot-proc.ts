@@ -93,7 +93,9 @@ async function main(): Promise<void> {
       const warmMs = (m.warmMs as number | undefined) ?? 1000;
       let acked = 0;
       let failed = 0;
+      let total = 0;
       let counting = false;
+      const cpu0 = process.cpuUsage();
       let stop = false;
       let seq = 0;
       const started = performance.now();
@@ -103,6 +105,7 @@ async function main(): Promise<void> {
           const i = seq++;
           const long = i % 2 === 0;
           const ack = await bot.sendSignal({ symbol: `ING${i % 500}USDT`, direction: long ? 'LONG' : 'SHORT', entry: 100, tp: long ? 110 : 90, sl: long ? 95 : 105 });
+          if (ack.ok) total++;
           if (!counting) continue;
           if (ack.ok) acked++;
           else failed++;
@@ -117,7 +120,9 @@ async function main(): Promise<void> {
       const counted = acked;
       stop = true;
       await Promise.all(lanes);
-      return { rate: counted / seconds, acked: counted, failed, seconds };
+      const cpu = process.cpuUsage(cpu0);
+      // total: every ok ack of the command (warm-up and drain included), for CPU per signal
+      return { rate: counted / seconds, acked: counted, failed, seconds, total, cpuUs: cpu.user + cpu.system };
     },
   });
   process.send?.({ type: 'ready' });
