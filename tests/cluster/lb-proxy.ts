@@ -1,6 +1,7 @@
 // A toy TCP load balancer for tests: each new connection goes to the first backend that accepts,
 // so when an edge dies its viewers' reconnects land on the next one.
 import net from 'node:net';
+import { closeAll, listenLoopback, splice } from '../helpers/tcp-pipe.ts';
 
 export class FailoverProxy {
   private server: net.Server;
@@ -28,28 +29,17 @@ export class FailoverProxy {
     upstream.once('connect', () => {
       up = true;
       this.served.set(port, (this.served.get(port) ?? 0) + 1);
-      this.sockets.add(client).add(upstream);
-      const drop = () => {
-        client.destroy();
-        upstream.destroy();
-        this.sockets.delete(client);
-        this.sockets.delete(upstream);
-      };
-      client.on('error', drop).on('close', drop);
-      upstream.on('error', drop).on('close', drop);
-      client.pipe(upstream).pipe(client);
+      splice(this.sockets, client, upstream);
       client.resume();
     });
   }
 
   async start(): Promise<this> {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    this.port = (this.server.address() as net.AddressInfo).port;
+    this.port = await listenLoopback(this.server);
     return this;
   }
 
   async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((r) => this.server.close(() => r()));
+    await closeAll(this.server, this.sockets);
   }
 }

@@ -1,5 +1,6 @@
 // A TCP proxy we control, put between the server and PostgreSQL to cut the database off on demand.
 import net from 'node:net';
+import { closeAll, listenLoopback, splice } from './tcp-pipe.ts';
 
 export class TcpProxy {
   private server: net.Server;
@@ -13,23 +14,12 @@ export class TcpProxy {
         client.destroy();
         return;
       }
-      const upstream = net.connect(this.targetPort, this.targetHost);
-      this.sockets.add(client).add(upstream);
-      const drop = () => {
-        client.destroy();
-        upstream.destroy();
-        this.sockets.delete(client);
-        this.sockets.delete(upstream);
-      };
-      client.on('error', drop).on('close', drop);
-      upstream.on('error', drop).on('close', drop);
-      client.pipe(upstream).pipe(client);
+      splice(this.sockets, client, net.connect(this.targetPort, this.targetHost));
     });
   }
 
   async start(): Promise<this> {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    this.port = (this.server.address() as net.AddressInfo).port;
+    this.port = await listenLoopback(this.server);
     return this;
   }
 
@@ -53,7 +43,7 @@ export class TcpProxy {
   }
 
   async stop(): Promise<void> {
-    this.cut();
-    await new Promise<void>((r) => this.server.close(() => r()));
+    this.down = true;
+    await closeAll(this.server, this.sockets);
   }
 }
