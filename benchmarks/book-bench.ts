@@ -2,6 +2,7 @@
 // replaced system's all-trades scan, closes/s under a sweeping price, and bytes per open trade.
 import { OpenBook } from '../server/book/open-book.ts';
 import type { BookTrade } from '../server/book/types.ts';
+import { mulberry32 } from '../server/feeds/prng.ts';
 import type { BenchResult, BenchRow } from './run.ts';
 
 export interface BookBenchOptions {
@@ -238,15 +239,4 @@ class AllTradesScan {
     }
     return hit;
   }
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
