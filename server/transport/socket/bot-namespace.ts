@@ -11,6 +11,7 @@ import type { TokenAuth, TokenIdentity } from '../../auth/token-auth.ts';
 import type { TokenWatch } from '../../auth/token-watch.ts';
 import type { Logger } from '../../logger.ts';
 import { toAckError, isExpected } from '../error-mapper.ts';
+import { corkedReplies } from './corked-replies.ts';
 
 export interface BotPort {
   ingestSignal(payload: unknown, identity: TokenIdentity): Promise<SignalAck>;
@@ -59,8 +60,9 @@ export function registerBotNamespace(
       }
     };
 
+    const corked = corkedReplies(socket);
     socket.on('signal', async (payload, ack) => {
-      const reply = typeof ack === 'function' ? ack : () => {};
+      const reply = typeof ack === 'function' ? (a: SignalAck | typeof RATE_LIMITED | ReturnType<typeof toAckError>) => corked(() => ack(a)) : () => {};
       if (await limited()) return reply(RATE_LIMITED);
       try {
         reply(await deps.bot.ingestSignal(payload, identity));
