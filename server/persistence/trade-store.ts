@@ -53,10 +53,18 @@ export interface SignalRef {
 
 export interface TradeStoreOptions {
   logger?: Logger;
-  /** Group-commit window (default 2 ms) and batch size (default 200). */
+  /**
+   * Group-commit window (default 0: an idle writer starts a batch at the next timer tick) and batch
+   * size (default 200). While a batch is in flight, arrivals queue and go together right after it.
+   */
   flushIntervalMs?: number;
   maxBatch?: number;
-  /** Ingest batches in flight at once (default 4; keep below the pool size). */
+  /**
+   * Ingest batches in flight at once (default 1). Every ingest batch appends to the ledger chain, so
+   * their commits are serial anyway; one at a time makes the batches as large as the load allows,
+   * which is what the per-batch cost (statement planning, commit, ledger turn) wants (P5 notes in
+   * docs/benchmarks.md). Keep below the pool size.
+   */
   maxInFlight?: number;
   /** FEE_RATE, recorded in the ledger's trade_opened events (default 0.001). */
   feeRate?: number;
@@ -82,8 +90,8 @@ export class PgTradeStore {
     this.ledger = new LedgerWriter((work, finalSql) => batchTransaction(orm, work, finalSql));
     this.feeRate = opts.feeRate ?? 0.001;
     this.log = opts.logger?.child({ module: 'trade-store' });
-    const common = { maxDelayMs: opts.flushIntervalMs ?? 2, maxBatch: opts.maxBatch ?? 200, mapError: toStoreError };
-    this.ingests = new GroupCommit((items) => this.writeIngestBatch(items), { ...common, maxInFlight: opts.maxInFlight ?? 4 });
+    const common = { maxDelayMs: opts.flushIntervalMs ?? 0, maxBatch: opts.maxBatch ?? 200, mapError: toStoreError };
+    this.ingests = new GroupCommit((items) => this.writeIngestBatch(items), { ...common, maxInFlight: opts.maxInFlight ?? 1 });
     // Closes run one batch at a time: no two close transactions can lock the same rows in a different order.
     this.closes = new GroupCommit((items) => this.writeCloseBatch(items), { ...common, maxInFlight: 1 });
   }
