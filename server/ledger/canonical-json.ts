@@ -10,8 +10,15 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  * surrogates become U+FFFD, as PostgreSQL stores them in text columns (jsonb rejects them).
  */
 export function toJson(v: unknown): Json {
-  return JSON.parse(JSON.stringify(v), (_k, val: unknown) => (typeof val === 'string' ? val.replace(LONE_SURROGATE, '\ufffd') : val)) as Json;
+  const text = JSON.stringify(v);
+  // JSON.stringify writes a lone surrogate as a `\udXXX` escape (paired ones stay raw), so text
+  // without such an escape has none and needs no reviver (the reviver path costs ~3× as much).
+  if (!ESCAPED_SURROGATE.test(text)) return JSON.parse(text) as Json;
+  return JSON.parse(text, (_k, val: unknown) => (typeof val === 'string' ? val.replace(LONE_SURROGATE, '\ufffd') : val)) as Json;
 }
+
+/** `\ud800`–`\udfff` as JSON.stringify escapes them (a preceding `\\` only makes a false positive). */
+const ESCAPED_SURROGATE = /\\ud[89a-f]/;
 
 export function canonicalJson(v: Json): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
