@@ -1,6 +1,8 @@
-// Acks that become ready in the same event-loop turn go out in one socket write: each is queued
-// per socket and the queue is sent at the turn's end inside the uWS socket's `cork`. Without it
-// every ack of a committed batch is its own send(2) on the bot's socket (50 in flight: 50 writes).
+// Acks that become ready together go out in one socket write: each is queued per socket and the
+// queue is sent from a microtask inside the uWS socket's `cork`. Without it every ack of a committed
+// batch is its own send(2) on the bot's socket (50 in flight: 50 writes). A microtask, not
+// setImmediate: the acks must leave before the loop reaches uWS's drain of the batch's published
+// deltas, which to thousands of viewers holds the loop for tens of milliseconds.
 import type { Socket } from 'socket.io';
 
 interface CorkableWs {
@@ -14,7 +16,11 @@ function uwsSocket(socket: Socket): CorkableWs | null {
   return ws && typeof ws.cork === 'function' ? (ws as CorkableWs) : null;
 }
 
-/** Returns `send(reply)`: runs `reply` at the end of this turn, with the socket's other queued replies, corked. */
+/**
+ * Returns `send(reply)`: runs `reply` once the current microtasks are done, corked with the socket's
+ * other replies queued meanwhile (the callers of one committed batch resume in the same microtask
+ * round, so their acks share a write).
+ */
 export function corkedReplies(socket: Socket): (reply: () => void) => void {
   let queue: (() => void)[] = [];
   const flush = (): void => {
@@ -33,6 +39,6 @@ export function corkedReplies(socket: Socket): (reply: () => void) => void {
     }
   };
   return (reply) => {
-    if (queue.push(reply) === 1) setImmediate(flush);
+    if (queue.push(reply) === 1) queueMicrotask(flush);
   };
 }
