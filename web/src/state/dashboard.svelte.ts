@@ -12,12 +12,13 @@ import {
   type StreamBatch,
 } from '../../../shared/stream-client.ts';
 import type { ProfitLoss } from '../../../shared/trade-math.ts';
+import { SvelteMap } from 'svelte/reactivity';
 import { PriceHistory } from '../lib/price-history.ts';
 
 export type DirectionFilter = 'ALL' | Direction;
 
-export interface OpenRow {
-  trade: TradeJson;
+/** What an open-positions row shows live: its symbol's usable price and the trade's P/L at it. */
+export interface LiveQuote {
   price: PriceState | null;
   pnl: ProfitLoss | null;
 }
@@ -30,7 +31,8 @@ export class DashboardState {
   summary = $state.raw<SummaryJson | null>(null);
   open = $state.raw<TradeJson[]>([]);
   closed = $state.raw<TradeJson[]>([]);
-  prices = $state.raw<ReadonlyMap<string, PriceState>>(new Map());
+  /** One signal per symbol: a price batch re-runs only what reads the symbols that moved. */
+  readonly prices = new SvelteMap<string, PriceState>();
   feeRate = $state(0.001);
   directionFilter = $state<DirectionFilter>('ALL');
   symbolFilter = $state('ALL');
@@ -47,13 +49,8 @@ export class DashboardState {
   staleSymbols = $derived([...this.prices].filter(([, p]) => p.stale).map(([s]) => s).sort());
   symbols = $derived([...new Set([...this.open, ...this.closed].map((t) => t.symbol))].sort());
 
-  openRows = $derived.by((): OpenRow[] =>
-    this.open.filter((t) => this.matches(t)).slice(0, MAX_OPEN_ROWS).map((trade) => {
-      const p = this.prices.get(trade.symbol) ?? null;
-      const usable = p && Number.isFinite(p.price) ? p : null;
-      return { trade, price: usable, pnl: usable ? livePnl(trade, usable.price, this.feeRate) : null };
-    }),
-  );
+  /** Trades of the table's rows; prices are read per row (`live`), so a price batch keeps this list. */
+  openRows = $derived(this.open.filter((t) => this.matches(t)).slice(0, MAX_OPEN_ROWS));
   openMatching = $derived(this.open.filter((t) => this.matches(t)).length);
   closedRows = $derived(this.closed.filter((t) => this.matches(t)));
   selected = $derived(this.open.find((t) => t.id === this.selectedId) ?? this.open[0] ?? null);
@@ -82,6 +79,13 @@ export class DashboardState {
     return { resyncs: this.client.resyncs, gaps: this.client.gaps };
   }
 
+  /** Live price and P/L of an open trade; reads only its own symbol's price. */
+  live(trade: TradeJson): LiveQuote {
+    const p = this.prices.get(trade.symbol);
+    const usable = p && Number.isFinite(p.price) ? p : null;
+    return { price: usable, pnl: usable ? livePnl(trade, usable.price, this.feeRate) : null };
+  }
+
   private matches(t: TradeJson): boolean {
     if (this.directionFilter !== 'ALL' && t.direction !== this.directionFilter) return false;
     return this.symbolFilter === 'ALL' || t.symbol === this.symbolFilter;
@@ -100,8 +104,29 @@ export class DashboardState {
       this.open = [...c.openPositions.values()].sort((x, y) => y.id - x.id);
       this.closed = [...c.recentClosed];
     }
-    if (b.snapshot || b.ticks.length > 0 || b.stale.length > 0) this.prices = new Map(c.prices);
+    this.syncPrices(b);
     if (b.snapshot || b.closed.length > 0) this.closedVersion++;
     for (const fn of this.batchListeners) fn(b);
+  }
+
+  /** Copies into `prices` only the symbols the batch touched (all on a snapshot), each only if it changed. */
+  private syncPrices(b: StreamBatch): void {
+    const from = this.client.prices;
+    if (b.snapshot) {
+      for (const symbol of [...this.prices.keys()]) if (!from.has(symbol)) this.prices.delete(symbol);
+      for (const symbol of from.keys()) this.syncPrice(symbol);
+      return;
+    }
+    for (const t of b.ticks) this.syncPrice(t.symbol);
+    for (const symbol of b.stale) this.syncPrice(symbol);
+  }
+
+  private syncPrice(symbol: string): void {
+    const p = this.client.prices.get(symbol);
+    if (!p) return;
+    const old = this.prices.get(symbol);
+    if (old && Object.is(old.price, p.price) && old.ts === p.ts && old.stale === p.stale) return;
+    // A copy: the client updates its own objects in place (stale flags).
+    this.prices.set(symbol, { ...p });
   }
 }
