@@ -12,8 +12,8 @@ import {
   type StreamBatch,
 } from '../../../shared/stream-client.ts';
 import type { ProfitLoss } from '../../../shared/trade-math.ts';
-import { SvelteMap } from 'svelte/reactivity';
 import { PriceHistory } from '../lib/price-history.ts';
+import { LivePrices } from './live-prices.svelte.ts';
 
 export type DirectionFilter = 'ALL' | Direction;
 
@@ -31,8 +31,8 @@ export class DashboardState {
   summary = $state.raw<SummaryJson | null>(null);
   open = $state.raw<TradeJson[]>([]);
   closed = $state.raw<TradeJson[]>([]);
-  /** One signal per symbol: a price batch re-runs only what reads the symbols that moved. */
-  readonly prices = new SvelteMap<string, PriceState>();
+  /** One signal per symbol: a price batch re-runs only the rows whose symbol moved. */
+  readonly prices = new LivePrices();
   feeRate = $state(0.001);
   directionFilter = $state<DirectionFilter>('ALL');
   symbolFilter = $state('ALL');
@@ -45,8 +45,8 @@ export class DashboardState {
   private readonly batchListeners = new Set<(b: StreamBatch) => void>();
   private unsubscribe: (() => void) | null = null;
 
-  unrealized = $derived(totalUnrealized(this.open, this.prices, this.feeRate));
-  staleSymbols = $derived([...this.prices].filter(([, p]) => p.stale).map(([s]) => s).sort());
+  unrealized = $derived(totalUnrealized(this.open, this.prices.all, this.feeRate));
+  staleSymbols = $derived([...this.prices.all].filter(([, p]) => p.stale).map(([s]) => s).sort());
   symbols = $derived([...new Set([...this.open, ...this.closed].map((t) => t.symbol))].sort());
 
   /** Trades of the table's rows; prices are read per row (`live`), so a price batch keeps this list. */
@@ -104,29 +104,14 @@ export class DashboardState {
       this.open = [...c.openPositions.values()].sort((x, y) => y.id - x.id);
       this.closed = [...c.recentClosed];
     }
-    this.syncPrices(b);
+    if (b.snapshot) this.prices.sync(c.prices, null);
+    else if (b.ticks.length > 0 || b.stale.length > 0) this.prices.sync(c.prices, priceSymbols(b));
     if (b.snapshot || b.closed.length > 0) this.closedVersion++;
     for (const fn of this.batchListeners) fn(b);
   }
+}
 
-  /** Copies into `prices` only the symbols the batch touched (all on a snapshot), each only if it changed. */
-  private syncPrices(b: StreamBatch): void {
-    const from = this.client.prices;
-    if (b.snapshot) {
-      for (const symbol of [...this.prices.keys()]) if (!from.has(symbol)) this.prices.delete(symbol);
-      for (const symbol of from.keys()) this.syncPrice(symbol);
-      return;
-    }
-    for (const t of b.ticks) this.syncPrice(t.symbol);
-    for (const symbol of b.stale) this.syncPrice(symbol);
-  }
-
-  private syncPrice(symbol: string): void {
-    const p = this.client.prices.get(symbol);
-    if (!p) return;
-    const old = this.prices.get(symbol);
-    if (old && Object.is(old.price, p.price) && old.ts === p.ts && old.stale === p.stale) return;
-    // A copy: the client updates its own objects in place (stale flags).
-    this.prices.set(symbol, { ...p });
-  }
+function* priceSymbols(b: StreamBatch): Iterable<string> {
+  for (const t of b.ticks) yield t.symbol;
+  yield* b.stale;
 }
