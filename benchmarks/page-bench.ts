@@ -54,6 +54,7 @@ export async function pageBench(o: PageOptions = {}): Promise<BenchResult> {
   // BENCH_WEB_ROOT serves another build (A/B of two builds on one machine state); default web/dist.
   const webRoot = process.env.BENCH_WEB_ROOT ?? WEB_ROOT;
   if (!existsSync(path.join(webRoot, 'index.html'))) {
+    if (webRoot !== WEB_ROOT) throw new Error(`BENCH_WEB_ROOT has no index.html: ${webRoot}`);
     const r = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
     if (r.status !== 0) throw new Error('npm run build failed');
   }
