@@ -13,6 +13,7 @@ import { benchDatabases } from './support/bench-db.ts';
 import { sleep } from './support/child.ts';
 import { percentile, startBot, startServerProc } from './support/fleet.ts';
 import { seedOpenTrades } from './startup-bench.ts';
+import { pageProfileMode, startPageProfile } from './support/page-profile.ts';
 
 export interface PageOptions {
   trades?: number;
@@ -50,14 +51,17 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 export async function pageBench(o: PageOptions = {}): Promise<BenchResult> {
   const trades = o.trades ?? 2_000;
   const seconds = o.seconds ?? 8;
-  if (!existsSync(path.join(WEB_ROOT, 'index.html'))) {
+  // BENCH_WEB_ROOT serves another build (A/B of two builds on one machine state); default web/dist.
+  const webRoot = process.env.BENCH_WEB_ROOT ?? WEB_ROOT;
+  if (!existsSync(path.join(webRoot, 'index.html'))) {
+    if (webRoot !== WEB_ROOT) throw new Error(`BENCH_WEB_ROOT has no index.html: ${webRoot}`);
     const r = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
     if (r.status !== 0) throw new Error('npm run build failed');
   }
   const dbs = await benchDatabases();
   const url = await dbs.create('page');
   await seedOpenTrades(url, trades);
-  const server = await startServerProc('app', { databaseUrl: url });
+  const server = await startServerProc('app', { databaseUrl: url, webRoot });
   const symbols = Array.from({ length: Math.min(1_000, trades) }, (_, i) => `S${String(i).padStart(4, '0')}USDT`);
   const bot = await startBot(server);
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -68,8 +72,10 @@ export async function pageBench(o: PageOptions = {}): Promise<BenchResult> {
       await page.goto(`${server.url}/bot-performance${query}`);
       await page.waitForFunction("document.querySelectorAll('table tbody tr').length >= 50", null, { timeout: 30_000 });
       await sleep(1_000);
+      const stopProfile = await startPageProfile(page, pageProfileMode(), query ? 'batch-off' : 'ours');
       // A string, not a function: tsx's name-keeping helper does not exist inside the page.
       const probe = (await page.evaluate(FRAME_PROBE.replace('MS', String(seconds * 1000)))) as { deltas: number[]; work: number[] };
+      await stopProfile();
       const rows = (await page.evaluate("document.querySelectorAll('table tbody tr').length")) as number;
       await page.close();
       const work = [...probe.work].sort((a, b) => a - b);
@@ -82,7 +88,7 @@ export async function pageBench(o: PageOptions = {}): Promise<BenchResult> {
     const rows: BenchRow[] = [
       { measure: `P8 p95 frame work ms, ${trades.toLocaleString('en')} open trades at 10 Hz (vs ?batch=off)`, ours: ours.p95, baseline: base.p95, ratio: base.p95 / ours.p95, goal: '≤ 16.7 ms', ok: ours.p95 <= 16.7 },
       { measure: 'P8 p95 rAF delta ms at 60 Hz vsync (display-bound: ≥ 16.7 by construction)', ours: ours.deltaP95, baseline: base.deltaP95, ratio: null, goal: 'informative', ok: null },
-      ...bundleRows(),
+      ...bundleRows(webRoot),
     ];
     return {
       name: 'page (P8)',
@@ -100,13 +106,13 @@ export async function pageBench(o: PageOptions = {}): Promise<BenchResult> {
   }
 }
 
-function bundleRows(): BenchRow[] {
+function bundleRows(webRoot: string): BenchRow[] {
   const files = [
-    ...readdirSync(path.join(WEB_ROOT, 'assets')).filter((f) => f.endsWith('.js') || f.endsWith('.css')).map((f) => path.join('assets', f)),
-    ...(existsSync(path.join(WEB_ROOT, 'widget.js')) ? ['widget.js'] : []),
+    ...readdirSync(path.join(webRoot, 'assets')).filter((f) => f.endsWith('.js') || f.endsWith('.css')).map((f) => path.join('assets', f)),
+    ...(existsSync(path.join(webRoot, 'widget.js')) ? ['widget.js'] : []),
   ];
   return files.map((f) => {
-    const full = path.join(WEB_ROOT, f);
+    const full = path.join(webRoot, f);
     const gz = gzipSync(readFileSync(full)).length;
     return { measure: `bundle ${f.replace(/-[A-Za-z0-9_]{8}\./, '.')} KB gzip (raw ${(statSync(full).size / 1024).toFixed(0)} KB)`, ours: gz / 1024, baseline: null, ratio: null, goal: 'informative', ok: null };
   });

@@ -155,6 +155,33 @@ describe.skipIf(!hasChromium)('dashboard, widget and embed page in Chromium (scr
     expect(await p.getByTestId('open-empty').isVisible()).toBe(true);
   });
 
+  it('a price batch re-formats only the rows whose symbol moved', async () => {
+    backend.snapshot = snapshot();
+    const p = await open('/bot-performance');
+    await expect.poll(() => p.getByTestId('open-pl-4').textContent()).toContain(signed(livePl(OPEN_ETH, 3250)));
+    // Record every number the page formats from here on (the table formats through Intl.NumberFormat).
+    await p.evaluate(() => {
+      const seen: number[] = [];
+      (window as unknown as { formatted: number[] }).formatted = seen;
+      const desc = Object.getOwnPropertyDescriptor(Intl.NumberFormat.prototype, 'format')!;
+      Object.defineProperty(Intl.NumberFormat.prototype, 'format', {
+        configurable: true,
+        get(this: Intl.NumberFormat) {
+          const f = desc.get!.call(this) as (v: number) => string;
+          return (v: number) => (seen.push(v), f(v));
+        },
+      });
+    });
+    backend.emitDelta({ epoch: 'epoch-1', seq: 6, events: [{ type: 'prices', prices: { BTCUSDT: [50_800, Date.now()] } }] });
+    await expect.poll(() => p.getByTestId('open-pl-3').textContent()).toContain(signed(livePl(OPEN_BTC, 50_800)));
+    const formatted = await p.evaluate(() => (window as unknown as { formatted: number[] }).formatted);
+    expect(formatted).toContain(50_800);
+    // ETH's row did not move: neither its price nor its P/L was formatted again.
+    expect(formatted).not.toContain(3250);
+    expect(formatted).not.toContain(Math.abs(livePl(OPEN_ETH, 3250)));
+    expect(await p.getByTestId('open-price-4').textContent()).toContain('3,250.00');
+  });
+
   it('a seq gap shows "resyncing", asks for a snapshot, and recovers from it', async () => {
     backend.snapshot = snapshot();
     backend.answerResync = false;

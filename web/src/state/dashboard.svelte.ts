@@ -13,11 +13,12 @@ import {
 } from '../../../shared/stream-client.ts';
 import type { ProfitLoss } from '../../../shared/trade-math.ts';
 import { PriceHistory } from '../lib/price-history.ts';
+import { LivePrices } from './live-prices.svelte.ts';
 
 export type DirectionFilter = 'ALL' | Direction;
 
-export interface OpenRow {
-  trade: TradeJson;
+/** What an open-positions row shows live: its symbol's usable price and the trade's P/L at it. */
+export interface LiveQuote {
   price: PriceState | null;
   pnl: ProfitLoss | null;
 }
@@ -30,7 +31,8 @@ export class DashboardState {
   summary = $state.raw<SummaryJson | null>(null);
   open = $state.raw<TradeJson[]>([]);
   closed = $state.raw<TradeJson[]>([]);
-  prices = $state.raw<ReadonlyMap<string, PriceState>>(new Map());
+  /** One signal per symbol: a price batch re-runs only the rows whose symbol moved. */
+  readonly prices = new LivePrices();
   feeRate = $state(0.001);
   directionFilter = $state<DirectionFilter>('ALL');
   symbolFilter = $state('ALL');
@@ -43,17 +45,12 @@ export class DashboardState {
   private readonly batchListeners = new Set<(b: StreamBatch) => void>();
   private unsubscribe: (() => void) | null = null;
 
-  unrealized = $derived(totalUnrealized(this.open, this.prices, this.feeRate));
-  staleSymbols = $derived([...this.prices].filter(([, p]) => p.stale).map(([s]) => s).sort());
+  unrealized = $derived(totalUnrealized(this.open, this.prices.all, this.feeRate));
+  staleSymbols = $derived([...this.prices.all].filter(([, p]) => p.stale).map(([s]) => s).sort());
   symbols = $derived([...new Set([...this.open, ...this.closed].map((t) => t.symbol))].sort());
 
-  openRows = $derived.by((): OpenRow[] =>
-    this.open.filter((t) => this.matches(t)).slice(0, MAX_OPEN_ROWS).map((trade) => {
-      const p = this.prices.get(trade.symbol) ?? null;
-      const usable = p && Number.isFinite(p.price) ? p : null;
-      return { trade, price: usable, pnl: usable ? livePnl(trade, usable.price, this.feeRate) : null };
-    }),
-  );
+  /** Trades of the table's rows; prices are read per row (`live`), so a price batch keeps this list. */
+  openRows = $derived(this.open.filter((t) => this.matches(t)).slice(0, MAX_OPEN_ROWS));
   openMatching = $derived(this.open.filter((t) => this.matches(t)).length);
   closedRows = $derived(this.closed.filter((t) => this.matches(t)));
   selected = $derived(this.open.find((t) => t.id === this.selectedId) ?? this.open[0] ?? null);
@@ -82,6 +79,13 @@ export class DashboardState {
     return { resyncs: this.client.resyncs, gaps: this.client.gaps };
   }
 
+  /** Live price and P/L of an open trade; reads only its own symbol's price. */
+  live(trade: TradeJson): LiveQuote {
+    const p = this.prices.get(trade.symbol);
+    const usable = p && Number.isFinite(p.price) ? p : null;
+    return { price: usable, pnl: usable ? livePnl(trade, usable.price, this.feeRate) : null };
+  }
+
   private matches(t: TradeJson): boolean {
     if (this.directionFilter !== 'ALL' && t.direction !== this.directionFilter) return false;
     return this.symbolFilter === 'ALL' || t.symbol === this.symbolFilter;
@@ -100,8 +104,14 @@ export class DashboardState {
       this.open = [...c.openPositions.values()].sort((x, y) => y.id - x.id);
       this.closed = [...c.recentClosed];
     }
-    if (b.snapshot || b.ticks.length > 0 || b.stale.length > 0) this.prices = new Map(c.prices);
+    if (b.snapshot) this.prices.sync(c.prices, null);
+    else if (b.ticks.length > 0 || b.stale.length > 0) this.prices.sync(c.prices, priceSymbols(b));
     if (b.snapshot || b.closed.length > 0) this.closedVersion++;
     for (const fn of this.batchListeners) fn(b);
   }
+}
+
+function* priceSymbols(b: StreamBatch): Iterable<string> {
+  for (const t of b.ticks) yield t.symbol;
+  yield* b.stale;
 }
