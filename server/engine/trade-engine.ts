@@ -60,13 +60,16 @@ export class TradeEngine {
   }
 
   async hydrate(): Promise<number> {
-    // Sized once up front: growing typed arrays and hash tables a million trades long is ~10 % of start-up.
-    const expected = await this.store.countOpenTrades();
-    this.book.reserve(expected);
-    this.open.reserve(expected);
     // Rows are unique by primary key, so into an empty engine they go in without duplicate probes.
     const fresh = this.open.size === 0;
-    const n = await this.store.hydrateOpenTrades((f) => (fresh ? this.loadFields(f) : this.addFields(f)));
+    const n = await this.store.hydrateOpenTrades({
+      // Sized once up front: growing typed arrays and hash tables a million trades long is ~10 % of start-up.
+      expect: (count) => {
+        this.book.reserve(count);
+        this.open.reserve(count);
+      },
+      trade: (f) => (fresh ? this.loadFields(f) : this.addFields(f)),
+    });
     for (const e of await this.store.openTradeExpiries()) this.expiries.add(e.id, e.expiresAt.getTime());
     return n;
   }
