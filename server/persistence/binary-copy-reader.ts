@@ -81,11 +81,8 @@ export class CopyFieldCursor {
 
   /** timestamptz (µs since 2000-01-01 UTC) as Unix ms, truncated like date_trunc('milliseconds'). */
   timestampMsOrNull(): number | null {
-    const len = this.length();
-    if (len < 0) return null;
-    if (len !== 8) throw new TypeError(`timestamp field of ${len} bytes`);
-    const us = this.int64At(this.pos);
-    this.pos += 8;
+    const us = this.int8OrNull();
+    if (us === null) return null;
     const sub = ((us % 1000) + 1000) % 1000;
     return (us - sub) / 1000 + PG_EPOCH_MS;
   }
