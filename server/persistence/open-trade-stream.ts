@@ -1,11 +1,10 @@
-// Start-up hydration: every OPEN/PENDING trade as the engine's OpenTradeFields, from id ranges of
-// binary COPY (binary-copy-reader.ts) on two backends. PostgreSQL sends the columns in their binary form (no
+// Start-up hydration: every OPEN/PENDING trade as the engine's OpenTradeFields, from keyset pages of
+// binary COPY (binary-copy-reader.ts). PostgreSQL sends the columns in their binary form (no
 // numeric or timestamp formatting on its side) and a row is read into one reused object: no text per
 // field, no row array, no Date, no ISO string.
 import { DIRECTIONS, MARKET_TYPES, TIMEFRAMES, TRADE_STATUSES } from '../../shared/constants.ts';
 import type { OpenTradeFields, OpenTradeSink } from '../engine/ports.ts';
 import { BinaryCopyReader, type CopyFieldCursor } from './binary-copy-reader.ts';
-import { CopyPrefetch } from './copy-prefetch.ts';
 import type { SqlRunner } from './sql-runner.ts';
 
 /** Column order is the decoder's (readOpenTrade): plain columns, so PostgreSQL formats nothing. */
@@ -59,55 +58,30 @@ function idLiteral(id: number): string {
   return String(id);
 }
 
-/** Open trades with ids in [from, to), at most `limit`, by id. */
-function rangeCopy(from: number, to: number, limit: number): string {
-  return `copy (select ${OPEN_TRADE_COLUMNS.join(', ')} from paper_trades
-    where status in ('OPEN', 'PENDING') and id >= ${idLiteral(from)} and id < ${idLiteral(to)}
-    order by id limit ${idLiteral(limit)}) to stdout (format binary)`;
-}
-
-interface RangeFetch {
-  to: number;
-  copy: CopyPrefetch;
-}
-
 /**
  * Streams every OPEN/PENDING trade (system and user) to the sink by ascending id, after telling it
- * how many there are. Id ranges sized for about `pageSize` rows each (from count, min and max id) are
- * produced on two backends at once: the next range is buffered (at most `pageSize` rows) while the
- * current one is applied. A range holding more than `pageSize` rows continues from its last id before
- * the next range is applied, so order is by id and no statement returns more than `pageSize` rows.
- * The sink gets the same object for every row (OpenTradeFields may be reused). Returns the count.
+ * how many there are, `pageSize` rows per COPY, paging on id so no statement runs for the whole
+ * start-up. PostgreSQL writes a page into the socket while Node applies it, so production already
+ * overlaps the Node work. The sink gets the same object for every row (OpenTradeFields may be
+ * reused). Returns the count.
  */
 export async function streamOpenTrades(db: SqlRunner, sink: OpenTradeSink, pageSize = 100_000): Promise<number> {
-  const [span] = await db.query(`select count(*)::int8 as n, min(id) as lo, max(id) as hi from paper_trades where status in ('OPEN', 'PENDING')`);
-  const count = Number(span?.n ?? 0);
-  sink.expect(count);
-  if (count === 0) return 0;
-  const lo = Number(span!.lo);
-  const hi = Number(span!.hi);
-  const width = Math.max(1, Math.ceil(((hi - lo + 1) * pageSize) / count));
-  const fetch = (from: number, to: number): RangeFetch => ({ to, copy: new CopyPrefetch(db, rangeCopy(from, to, pageSize)) });
-  const after = (r: RangeFetch): RangeFetch | null => (r.to > hi ? null : fetch(r.to, r.to + width));
+  const [row] = await db.query(`select count(*)::int8 as n from paper_trades where status in ('OPEN', 'PENDING')`);
+  sink.expect(Number(row?.n ?? 0));
   const f = blankFields();
+  let lastId = 0;
   let total = 0;
-  let current = fetch(lo, lo + width);
-  let next = after(current);
   for (;;) {
     const reader = new BinaryCopyReader(OPEN_TRADE_COLUMNS.length, (c) => {
       readOpenTrade(c, f);
+      lastId = f.id;
       sink.trade(f);
     });
-    await current.copy.drainInto((chunk) => reader.push(chunk));
+    const sql = `copy (select ${OPEN_TRADE_COLUMNS.join(', ')} from paper_trades
+      where status in ('OPEN', 'PENDING') and id > ${idLiteral(lastId)} order by id limit ${idLiteral(pageSize)}) to stdout (format binary)`;
+    await db.copyOut(sql, (chunk) => reader.push(chunk));
     reader.finish();
     total += reader.tuples;
-    if (reader.tuples === pageSize) {
-      current = fetch(f.id + 1, current.to);
-    } else if (next !== null) {
-      current = next;
-      next = after(current);
-    } else {
-      return total;
-    }
+    if (reader.tuples < pageSize) return total;
   }
 }

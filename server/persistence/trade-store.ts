@@ -159,7 +159,7 @@ export class PgTradeStore {
     return reads.listSystemTrades(this.db, q);
   }
 
-  /** Every OPEN/PENDING trade (system and user) by ascending id, count first, streamed in id ranges. */
+  /** Every OPEN/PENDING trade (system and user) by ascending id, count first, streamed in keyset pages. */
   hydrateOpenTrades(sink: OpenTradeSink, pageSize?: number): Promise<number> {
     return streamOpenTrades(this.db, sink, pageSize);
   }

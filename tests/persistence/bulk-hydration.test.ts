@@ -1,5 +1,5 @@
 // Hydration into an empty engine (the bulk path: no duplicate probes) builds the same engine as the
-// checked one-by-one path, with id ranges small enough that rows span range and page boundaries:
+// checked one-by-one path, with pages small enough that rows span many page boundaries:
 // same trades in the same order, same snapshots, same closes in the same order, same P/L.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenBook } from '../../server/book/open-book.ts';
@@ -18,7 +18,7 @@ let userId: number;
 const q = (sql: string, params: unknown[] = []) =>
   t.orm.em.getConnection().getKnex().raw(sql, params as never[]) as Promise<{ rows: Record<string, unknown>[] }>;
 
-/** The product's adapter with small pages, so 200 rows cross many range and page boundaries. */
+/** The product's adapter with small pages, so the rows cross many page boundaries. */
 class SmallPages extends StorePortAdapter {
   constructor(private readonly pageSize: number) {
     super(t.store, t.orm);
@@ -71,7 +71,7 @@ afterAll(async () => {
 });
 
 describe('bulk hydration', () => {
-  it('equals the checked one-by-one path, across range and page boundaries', async () => {
+  it('equals the checked one-by-one path, across page boundaries', async () => {
     for (const pageSize of [1, 7, 64, 100_000]) {
       const bulk = await engineWith(pageSize);
       // A trade already open (in a symbol of its own) makes hydrate take the checked path for every row.
