@@ -1,17 +1,18 @@
-// Trade id → store slot: an open-addressing hash table in one Float64Array of [id, slot] pairs
+// Trade id → store slot: an open-addressing hash table in one Float64Array of [id, slot + 1] pairs
 // (linear probing, backward-shift deletion, no tombstones). One cache line per lookup, no boxing.
+// 0 marks an empty bucket, so a new table is the zeroed array as allocated: no fill pass.
 
-const EMPTY = -1;
+const EMPTY = 0;
 
 export class IdIndex {
   size = 0;
-  /** Pairs [id, slot]; slot −1 marks an empty bucket. */
+  /** Pairs [id, slot + 1]; 0 marks an empty bucket. */
   private table: Float64Array;
   private mask: number;
 
   constructor(capacity = 1024) {
     const buckets = 2 ** Math.ceil(Math.log2(Math.max(16, capacity)));
-    this.table = new Float64Array(buckets * 2).fill(EMPTY);
+    this.table = new Float64Array(buckets * 2);
     this.mask = buckets - 1;
   }
 
@@ -20,12 +21,12 @@ export class IdIndex {
     const table = this.table;
     for (let i = this.bucket(id); ; i = (i + 1) & this.mask) {
       const v = table[2 * i + 1] as number;
-      if (v === EMPTY || table[2 * i] === id) return v;
+      if (v === EMPTY || table[2 * i] === id) return v - 1;
     }
   }
 
   has(id: number): boolean {
-    return this.get(id) !== EMPTY;
+    return this.get(id) >= 0;
   }
 
   /** Grows the table once for `n` entries (a bulk load would otherwise rehash ~20 times on the way). */
@@ -42,7 +43,22 @@ export class IdIndex {
     while (table[2 * i + 1] !== EMPTY && table[2 * i] !== id) i = (i + 1) & this.mask;
     if (table[2 * i + 1] === EMPTY) this.size++;
     table[2 * i] = id;
-    table[2 * i + 1] = slot;
+    table[2 * i + 1] = slot + 1;
+  }
+
+  /**
+   * Inserts an id the caller knows is absent (start-up hydration: the primary key makes ids unique),
+   * without the equality test of `set`. An id already present would be stored twice.
+   */
+  insertNew(id: number, slot: number): void {
+    if ((this.size + 1) * 2 > this.mask + 1) this.rehash((this.mask + 1) * 2);
+    const table = this.table;
+    const mask = this.mask;
+    let i = this.bucket(id);
+    while (table[2 * i + 1] !== EMPTY) i = (i + 1) & mask;
+    table[2 * i] = id;
+    table[2 * i + 1] = slot + 1;
+    this.size++;
   }
 
   delete(id: number): boolean {
@@ -82,12 +98,12 @@ export class IdIndex {
 
   private rehash(buckets: number): void {
     const old = this.table;
-    this.table = new Float64Array(buckets * 2).fill(EMPTY);
+    this.table = new Float64Array(buckets * 2);
     this.mask = buckets - 1;
     this.size = 0;
     for (let i = 0; i < old.length; i += 2) {
       const v = old[i + 1] as number;
-      if (v !== EMPTY) this.set(old[i] as number, v);
+      if (v !== EMPTY) this.insertNew(old[i] as number, v - 1);
     }
   }
 }

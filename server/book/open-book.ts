@@ -59,6 +59,15 @@ export class OpenBook {
   /** Adds an open trade; false if its id is already open. It is evaluated from the next tick on. */
   add(t: BookTrade): boolean {
     if (this.slotsById.has(t.id)) return false;
+    this.addUnique(t);
+    return true;
+  }
+
+  /**
+   * Adds a trade whose id the caller knows is not open (start-up hydration: the primary key makes
+   * rows unique), skipping the duplicate probe. Otherwise exactly `add`.
+   */
+  addUnique(t: BookTrade): void {
     assertTradeTerms(t);
     const ord = this.symbols.ensure(t.symbol);
     const s = this.symbols.book(ord);
@@ -84,7 +93,7 @@ export class OpenBook {
     s.index.add(slot, dir, t.takeProfit, t.stopLoss);
     this.symbols.syncTops(ord);
     s.live++;
-    this.slotsById.set(t.id, slot);
+    this.slotsById.insertNew(t.id, slot);
     if (t.userId === null) {
       s.pnl.add(dir, t.quantity, t.entryPrice);
       this.addUpl(this.symbols.syncPnl(ord));
@@ -95,7 +104,6 @@ export class OpenBook {
     }
     const opened = this.listener?.opened;
     if (opened !== undefined) this.guard(() => opened.call(this.listener, t));
-    return true;
   }
 
   /**

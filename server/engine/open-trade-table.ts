@@ -64,30 +64,17 @@ export class OpenTradeTable {
 
   /** Adds (or replaces) a trade; `whole` when its wire form is not derivable from the book. Keeps its order if present. */
   set(f: SideFields, whole?: TradeJson): void {
-    let slot = this.index.get(f.id);
-    const fresh = slot < 0;
-    if (fresh) {
-      slot = this.alloc();
-      this.index.set(f.id, slot);
-    }
-    const n = slot * N_STRIDE;
-    const nums = this.nums;
-    nums[n + N.id] = f.id;
-    nums[n + N.userId] = f.userId ?? NaN;
-    nums[n + N.confidence] = f.confidence;
-    nums[n + N.leverage] = f.leverage;
-    nums[n + N.createdAt] = f.createdAt;
-    nums[n + N.updatedAt] = f.updatedAt;
-    if (fresh) nums[n + N.seq] = this.nextSeq++;
-    const c = slot * C_STRIDE;
-    this.codes[c + C.used] = 1;
-    this.codes[c + C.market] = codeOf(MARKET_TYPES, f.marketType);
-    this.codes[c + C.timeframe] = codeOf(TIMEFRAMES, f.timeframe);
-    this.codes[c + C.status] = codeOf(TRADE_STATUSES, f.status);
-    this.codes[c + C.gap] = f.priceGap ? 1 : 0;
-    this.symbolOrds[slot] = this.intern(f.symbol);
-    if (whole) this.whole.set(f.id, whole);
-    else this.whole.delete(f.id);
+    const slot = this.index.get(f.id);
+    if (slot < 0) this.insert(f, whole);
+    else this.write(slot, f, whole);
+  }
+
+  /** Adds a trade the caller knows is absent (start-up hydration: ids unique by primary key), one index probe. */
+  insert(f: SideFields, whole?: TradeJson): void {
+    const slot = this.alloc();
+    this.index.insertNew(f.id, slot);
+    this.nums[slot * N_STRIDE + N.seq] = this.nextSeq++;
+    this.write(slot, f, whole);
   }
 
   delete(id: number): boolean {
@@ -141,6 +128,26 @@ export class OpenTradeTable {
       }
     }
     return marked;
+  }
+
+  private write(slot: number, f: SideFields, whole: TradeJson | undefined): void {
+    const n = slot * N_STRIDE;
+    const nums = this.nums;
+    nums[n + N.id] = f.id;
+    nums[n + N.userId] = f.userId ?? NaN;
+    nums[n + N.confidence] = f.confidence;
+    nums[n + N.leverage] = f.leverage;
+    nums[n + N.createdAt] = f.createdAt;
+    nums[n + N.updatedAt] = f.updatedAt;
+    const c = slot * C_STRIDE;
+    this.codes[c + C.used] = 1;
+    this.codes[c + C.market] = codeOf(MARKET_TYPES, f.marketType);
+    this.codes[c + C.timeframe] = codeOf(TIMEFRAMES, f.timeframe);
+    this.codes[c + C.status] = codeOf(TRADE_STATUSES, f.status);
+    this.codes[c + C.gap] = f.priceGap ? 1 : 0;
+    this.symbolOrds[slot] = this.intern(f.symbol);
+    if (whole) this.whole.set(f.id, whole);
+    else this.whole.delete(f.id);
   }
 
   private fieldsAt(slot: number): SideFields {

@@ -25,6 +25,12 @@ export interface OpenTradeFields extends BookTrade, SideFields {
   profitLossPercentage: number | null;
 }
 
+/** Where hydration goes: the count of open trades first (to size the book once), then each trade. */
+export interface OpenTradeSink {
+  expect(count: number): void;
+  trade(f: OpenTradeFields): void;
+}
+
 export interface IngestResult {
   signalId: number;
   trade: TradeJson | null;
@@ -58,10 +64,8 @@ export interface TradeStorePort {
   closeTrade(c: CloseRecord): Promise<boolean>;
   findSignal(source: string | null, ref: { signalId?: number; externalId?: string }): Promise<SignalRef | null>;
   markSignalCancelled(signalId: number): Promise<void>;
-  /** How many OPEN/PENDING trades there are (system and user): sizes the book before hydrating. */
-  countOpenTrades(): Promise<number>;
-  /** Streams every OPEN/PENDING trade (system and user). Returns the count. */
-  hydrateOpenTrades(onTrade: (t: OpenTradeFields) => void): Promise<number>;
+  /** Streams every OPEN/PENDING trade (system and user) by ascending id, count first. Returns the count. */
+  hydrateOpenTrades(sink: OpenTradeSink): Promise<number>;
   /** System trades reduced to the summary's inputs (for the live summary at start-up). */
   systemTradeTotals(): Promise<TradeTotals>;
   recentClosedSystemTrades(limit: number): Promise<TradeJson[]>;

@@ -60,11 +60,16 @@ export class TradeEngine {
   }
 
   async hydrate(): Promise<number> {
-    // Sized once up front: growing typed arrays and hash tables a million trades long is ~10 % of start-up.
-    const expected = await this.store.countOpenTrades();
-    this.book.reserve(expected);
-    this.open.reserve(expected);
-    const n = await this.store.hydrateOpenTrades((f) => this.addFields(f));
+    // Rows are unique by primary key, so into an empty engine they go in without duplicate probes.
+    const fresh = this.open.size === 0;
+    const n = await this.store.hydrateOpenTrades({
+      // Sized once up front: growing typed arrays and hash tables a million trades long is ~10 % of start-up.
+      expect: (count) => {
+        this.book.reserve(count);
+        this.open.reserve(count);
+      },
+      trade: (f) => (fresh ? this.loadFields(f) : this.addFields(f)),
+    });
     for (const e of await this.store.openTradeExpiries()) this.expiries.add(e.id, e.expiresAt.getTime());
     return n;
   }
@@ -251,15 +256,29 @@ export class TradeEngine {
   }
 
   private addFields(f: OpenTradeFields, whole?: TradeJson): void {
-    if (!this.open.has(f.id)) {
-      this.watched.add(f.marketType, f.symbol);
-      if (inScope(PUBLIC_SCOPE, f.userId)) this.publicWatched.add(f.marketType, f.symbol);
-    }
-    const pending = f.status === 'PENDING';
-    const keep = whole ?? (pending || !fieldsAreCompact(f) ? fieldsToJson(f) : undefined);
+    if (!this.open.has(f.id)) this.watch(f);
+    const keep = whole ?? keptWhole(f);
     this.open.set(f, keep);
-    if (pending) this.pending.add({ trade: keep!, userId: f.userId }, this.book.lastPrice(f.symbol)?.price);
+    if (f.status === 'PENDING') this.addPending(f, keep!);
     else this.book.add(f);
+  }
+
+  /** addFields for a trade known not to be open yet (hydration into an empty engine): no duplicate probes. */
+  private loadFields(f: OpenTradeFields): void {
+    this.watch(f);
+    const keep = keptWhole(f);
+    this.open.insert(f, keep);
+    if (f.status === 'PENDING') this.addPending(f, keep!);
+    else this.book.addUnique(f);
+  }
+
+  private watch(f: OpenTradeFields): void {
+    this.watched.add(f.marketType, f.symbol);
+    if (inScope(PUBLIC_SCOPE, f.userId)) this.publicWatched.add(f.marketType, f.symbol);
+  }
+
+  private addPending(f: OpenTradeFields, whole: TradeJson): void {
+    this.pending.add({ trade: whole, userId: f.userId }, this.book.lastPrice(f.symbol)?.price);
   }
 
   private announceClose(rec: CloseRecord, persisted: boolean): TradeJson | null {
@@ -310,6 +329,11 @@ export class TradeEngine {
   static unavailable(): UnavailableError {
     return new UnavailableError('database unavailable');
   }
+}
+
+/** The wire form kept whole for a trade the book's terms and side fields cannot rebuild (pending, unusual). */
+function keptWhole(f: OpenTradeFields): TradeJson | undefined {
+  return f.status === 'PENDING' || !fieldsAreCompact(f) ? fieldsToJson(f) : undefined;
 }
 
 function toCloseRecord(c: BookClose): CloseRecord {

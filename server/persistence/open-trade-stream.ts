@@ -1,71 +1,87 @@
-// Start-up hydration: every OPEN/PENDING trade as the engine's OpenTradeFields, streamed from keyset
-// pages as arrays of text (SqlRunner.stream). PostgreSQL sends times as epoch milliseconds, so a row
-// costs one small object and a few Number() calls: no row object, no Date, no ISO string.
-import type { Direction, MarketType, Timeframe, TradeStatus } from '../../shared/constants.ts';
-import type { OpenTradeFields } from '../engine/ports.ts';
+// Start-up hydration: every OPEN/PENDING trade as the engine's OpenTradeFields, from keyset pages of
+// binary COPY (binary-copy-reader.ts). PostgreSQL sends the columns in their binary form (no
+// numeric or timestamp formatting on its side) and a row is read into one reused object: no text per
+// field, no row array, no Date, no ISO string.
+import { DIRECTIONS, MARKET_TYPES, TIMEFRAMES, TRADE_STATUSES } from '../../shared/constants.ts';
+import type { OpenTradeFields, OpenTradeSink } from '../engine/ports.ts';
+import { BinaryCopyReader, type CopyFieldCursor } from './binary-copy-reader.ts';
 import type { SqlRunner } from './sql-runner.ts';
 
-/**
- * Epoch ms truncated to the millisecond, as parseTimestamp reads the text form. date_trunc first, so
- * the float8 `date_part` (cheaper for the server than numeric `extract`) is within 1e-4 ms of a whole
- * millisecond and the rounding cast to int8 lands on it exactly.
- */
-const ms = (col: string): string => `(date_part('epoch', date_trunc('milliseconds', ${col})) * 1000)::int8`;
-
-/** Column order is the decoder's (fieldsFromText). Money stays NUMERIC text, parsed as the product always has. */
+/** Column order is the decoder's (readOpenTrade): plain columns, so PostgreSQL formats nothing. */
 const OPEN_TRADE_COLUMNS = [
   'id', 'signal_id', 'user_id', 'symbol', 'direction', 'market_type', 'timeframe', 'confidence', 'leverage',
-  'entry_price', ms('entry_time'), 'position_size', 'quantity', 'take_profit', 'stop_loss', 'status', 'price_gap',
-  ms('created_at'), ms('updated_at'), 'exit_price', ms('exit_time'), 'fees', 'profit_loss', 'profit_loss_percentage',
-].join(', ');
+  'entry_price', 'entry_time', 'position_size', 'quantity', 'take_profit', 'stop_loss', 'status', 'price_gap',
+  'created_at', 'updated_at', 'exit_price', 'exit_time', 'fees', 'profit_loss', 'profit_loss_percentage',
+];
 
-const numOrNull = (v: string | null): number | null => (v === null ? null : Number(v));
+/** One tuple of OPEN_TRADE_COLUMNS into `f` (overwritten for every row). */
+export function readOpenTrade(c: CopyFieldCursor, f: OpenTradeFields): void {
+  f.id = c.int8();
+  f.signalId = c.int8OrNull();
+  f.userId = c.int8OrNull();
+  f.symbol = c.text();
+  f.direction = c.oneOf(DIRECTIONS);
+  f.marketType = c.oneOf(MARKET_TYPES);
+  f.timeframe = c.oneOf(TIMEFRAMES);
+  f.confidence = c.numeric();
+  f.leverage = c.int4();
+  f.entryPrice = c.numeric();
+  f.openedAt = c.timestampMs();
+  f.positionSize = c.numeric();
+  f.quantity = c.numeric();
+  f.takeProfit = c.numeric();
+  f.stopLoss = c.numeric();
+  f.status = c.oneOf(TRADE_STATUSES);
+  f.priceGap = c.bool();
+  f.createdAt = c.timestampMs();
+  f.updatedAt = c.timestampMs();
+  f.exitPrice = c.numericOrNull();
+  f.exitTime = c.timestampMsOrNull();
+  f.fees = c.numericOrNull();
+  f.profitLoss = c.numericOrNull();
+  f.profitLossPercentage = c.numericOrNull();
+}
 
-/** One row of OPEN_TRADE_COLUMNS (PostgreSQL text; booleans are `t`/`f`). */
-export function fieldsFromText(v: (string | null)[]): OpenTradeFields {
+/** A fields object of the final shape, for readOpenTrade to fill. */
+function blankFields(): OpenTradeFields {
   return {
-    id: Number(v[0]),
-    signalId: numOrNull(v[1]!),
-    userId: numOrNull(v[2]!),
-    symbol: v[3] as string,
-    direction: v[4] as Direction,
-    marketType: v[5] as MarketType,
-    timeframe: v[6] as Timeframe,
-    confidence: Number(v[7]),
-    leverage: Number(v[8]),
-    entryPrice: Number(v[9]),
-    openedAt: Number(v[10]),
-    positionSize: Number(v[11]),
-    quantity: Number(v[12]),
-    takeProfit: Number(v[13]),
-    stopLoss: Number(v[14]),
-    status: v[15] as TradeStatus,
-    priceGap: v[16] === 't',
-    createdAt: Number(v[17]),
-    updatedAt: Number(v[18]),
-    exitPrice: numOrNull(v[19]!),
-    exitTime: numOrNull(v[20]!),
-    fees: numOrNull(v[21]!),
-    profitLoss: numOrNull(v[22]!),
-    profitLossPercentage: numOrNull(v[23]!),
+    id: 0, signalId: null, userId: null, symbol: '', direction: 'LONG', marketType: 'SPOT', timeframe: '1m',
+    confidence: 0, leverage: 0, entryPrice: 0, openedAt: 0, positionSize: 0, quantity: 0, takeProfit: 0,
+    stopLoss: 0, status: 'OPEN', priceGap: false, createdAt: 0, updatedAt: 0, exitPrice: null, exitTime: null,
+    fees: null, profitLoss: null, profitLossPercentage: null,
   };
 }
 
+/** An id inlined into COPY's SQL (COPY takes no bind parameters). */
+function idLiteral(id: number): string {
+  if (!Number.isSafeInteger(id)) throw new RangeError(`not an id: ${id}`);
+  return String(id);
+}
+
 /**
- * Streams every OPEN/PENDING trade (system and user) to `onTrade` by ascending id, `pageSize` rows
- * per query, paging on id so no statement runs for the whole start-up. Returns the count.
+ * Streams every OPEN/PENDING trade (system and user) to the sink by ascending id, after telling it
+ * how many there are, `pageSize` rows per COPY, paging on id so no statement runs for the whole
+ * start-up. PostgreSQL writes a page into the socket while Node applies it, so production already
+ * overlaps the Node work. The sink gets the same object for every row (OpenTradeFields may be
+ * reused). Returns the count.
  */
-export async function streamOpenTrades(db: SqlRunner, onTrade: (f: OpenTradeFields) => void, pageSize = 100_000): Promise<number> {
-  const sql = `select ${OPEN_TRADE_COLUMNS} from paper_trades where status in ('OPEN', 'PENDING') and id > $1 order by id limit $2`;
+export async function streamOpenTrades(db: SqlRunner, sink: OpenTradeSink, pageSize = 100_000): Promise<number> {
+  const [row] = await db.query(`select count(*)::int8 as n from paper_trades where status in ('OPEN', 'PENDING')`);
+  sink.expect(Number(row?.n ?? 0));
+  const f = blankFields();
   let lastId = 0;
   let total = 0;
   for (;;) {
-    const n = await db.stream(sql, [lastId, pageSize], (row) => {
-      const f = fieldsFromText(row);
+    const reader = new BinaryCopyReader(OPEN_TRADE_COLUMNS.length, (c) => {
+      readOpenTrade(c, f);
       lastId = f.id;
-      onTrade(f);
+      sink.trade(f);
     });
-    total += n;
-    if (n < pageSize) return total;
+    const sql = `copy (select ${OPEN_TRADE_COLUMNS.join(', ')} from paper_trades
+      where status in ('OPEN', 'PENDING') and id > ${idLiteral(lastId)} order by id limit ${idLiteral(pageSize)}) to stdout (format binary)`;
+    await db.copyOut(sql, (chunk) => reader.push(chunk));
+    reader.finish();
+    total += reader.tuples;
+    if (reader.tuples < pageSize) return total;
   }
 }

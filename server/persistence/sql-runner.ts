@@ -2,7 +2,8 @@
 // EntityManager per unit of work. Retries a transaction on deadlock / serialization failure.
 import type { Knex } from '@mikro-orm/knex';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import pg from 'pg';
+import type pg from 'pg';
+import { copyOut } from './copy-out-query.ts';
 import { toStoreError } from './errors.ts';
 
 export type RawRow = Record<string, unknown>;
@@ -25,35 +26,15 @@ export class SqlRunner {
   }
 
   /**
-   * One statement (`$1` placeholders) whose rows are handed to `onRow` as they arrive, as arrays of
-   * PostgreSQL's text (null for NULL): no row objects, no type parsing, nothing accumulated.
-   * For bulk reads (start-up hydration). Returns the row count.
+   * One `COPY … TO STDOUT` whose data is handed to `onChunk` as it arrives (raw CopyData; a chunk is
+   * valid only during the call). For bulk reads (start-up hydration): nothing is accumulated.
    */
-  async stream(sql: string, bindings: readonly unknown[], onRow: (values: (string | null)[]) => void): Promise<number> {
+  async copyOut(sql: string, onChunk: (chunk: Buffer) => void): Promise<void> {
     const client = this.orm.em.fork().getConnection().getKnex().client as KnexClient;
     let conn: pg.Client | undefined;
     try {
       conn = await client.acquireConnection();
-      const config: pg.QueryArrayConfig = { text: sql, values: bindings as unknown[], rowMode: 'array', types: RAW_TEXT };
-      const query = new pg.Query(config);
-      let n = 0;
-      // A throwing onRow must not throw inside the driver's parser: the rest of the rows drain, then we reject.
-      let failed: { err: unknown } | undefined;
-      await new Promise<void>((resolve, reject) => {
-        query.on('row', (row: (string | null)[]) => {
-          if (failed) return;
-          n++;
-          try {
-            onRow(row);
-          } catch (err) {
-            failed = { err };
-          }
-        });
-        query.on('error', reject);
-        query.on('end', () => (failed ? reject(failed.err) : resolve()));
-        conn!.query(query);
-      });
-      return n;
+      await copyOut(conn, sql, onChunk);
     } catch (err) {
       throw toStoreError(err);
     } finally {
@@ -81,9 +62,6 @@ export class SqlRunner {
     }
   }
 }
-
-/** Every column as the server's text: the caller parses what it needs. */
-const RAW_TEXT = { getTypeParser: () => (v: string) => v };
 
 interface KnexClient {
   acquireConnection(): Promise<pg.Client>;

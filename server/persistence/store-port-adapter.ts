@@ -4,7 +4,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { SignalPayload } from '../../shared/signal-schema.ts';
 import type { TradeJson } from '../../shared/protocol-types.ts';
 import type { TradeTotals } from '../../shared/metrics/index.ts';
-import type { CloseRecord, IngestResult, OpenTradeFields, OwnedTrade, SignalRef, TradeStorePort } from '../engine/ports.ts';
+import type { CloseRecord, IngestResult, OpenTradeSink, OwnedTrade, SignalRef, TradeStorePort } from '../engine/ports.ts';
 import type { TradeRow } from './rows.ts';
 import { tradeRowToJson } from './trade-mapper.ts';
 import type { PgTradeStore } from './trade-store.ts';
@@ -38,12 +38,8 @@ export class StorePortAdapter implements TradeStorePort {
     await this.store.markSignalCancelled(signalId);
   }
 
-  countOpenTrades(): Promise<number> {
-    return this.store.countOpenTrades();
-  }
-
-  hydrateOpenTrades(onTrade: (t: OpenTradeFields) => void): Promise<number> {
-    return this.store.hydrateOpenTrades(onTrade);
+  hydrateOpenTrades(sink: OpenTradeSink): Promise<number> {
+    return this.store.hydrateOpenTrades(sink);
   }
 
   systemTradeTotals(): Promise<TradeTotals> {

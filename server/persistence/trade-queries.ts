@@ -83,12 +83,6 @@ export async function listSystemTrades(db: SqlRunner, q: SystemTradePage): Promi
   return { count: Number(countRows[0]?.n ?? 0), rows: rows.map(tradeRowFromDb) };
 }
 
-/** OPEN/PENDING trades, system and user (start-up sizing). */
-export async function countOpenTrades(db: SqlRunner): Promise<number> {
-  const [row] = await db.query(`select count(*)::int8 as n from paper_trades where status in ('OPEN', 'PENDING')`);
-  return Number(row?.n ?? 0);
-}
-
 /** Most recently closed system trades, newest first. */
 export async function recentClosedSystemTrades(db: SqlRunner, limit: number): Promise<TradeRow[]> {
   const rows = await db.query(

@@ -11,7 +11,7 @@ import { SqlRunner } from './sql-runner.ts';
 import { closeBatch, ingestBatch, type IngestItem } from './batch-writes.ts';
 import * as reads from './trade-queries.ts';
 import { streamOpenTrades } from './open-trade-stream.ts';
-import type { OpenTradeFields } from '../engine/ports.ts';
+import type { OpenTradeSink } from '../engine/ports.ts';
 import type { TradeTotals } from '../../shared/metrics/index.ts';
 import { LedgerWriter, type LedgerAppend } from '../ledger/ledger-append.ts';
 import { batchTransaction, type BatchTx } from './sql-runner.ts';
@@ -167,13 +167,9 @@ export class PgTradeStore {
     return reads.listSystemTrades(this.db, q);
   }
 
-  countOpenTrades(): Promise<number> {
-    return reads.countOpenTrades(this.db);
-  }
-
-  /** Every OPEN/PENDING trade (system and user) by ascending id, streamed in keyset pages. */
-  hydrateOpenTrades(onTrade: (f: OpenTradeFields) => void, pageSize?: number): Promise<number> {
-    return streamOpenTrades(this.db, onTrade, pageSize);
+  /** Every OPEN/PENDING trade (system and user) by ascending id, count first, streamed in keyset pages. */
+  hydrateOpenTrades(sink: OpenTradeSink, pageSize?: number): Promise<number> {
+    return streamOpenTrades(this.db, sink, pageSize);
   }
 
   recentClosedSystemTrades(limit: number): Promise<TradeRow[]> {

@@ -105,7 +105,10 @@ describe('hydrateOpenTrades', () => {
     expect(expected).toBe(25_000);
 
     const seen: OpenTradeFields[] = [];
-    const n = await t.store.hydrateOpenTrades((r) => seen.push(r), 4_000);
+    let expectedCount = -1;
+    // The store may reuse one fields object for every row (OpenTradeFields): keep copies.
+    const n = await t.store.hydrateOpenTrades({ expect: (c) => (expectedCount = c), trade: (r) => seen.push({ ...r }) }, 4_000);
+    expect(expectedCount).toBe(25_000);
     expect(n).toBe(25_000);
     expect(seen).toHaveLength(25_000);
     expect(new Set(seen.map((r) => r.id)).size).toBe(25_000);

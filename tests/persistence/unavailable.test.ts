@@ -42,6 +42,6 @@ describe('unreachable database', () => {
       expect(s.status).toBe('rejected');
       expect((s as PromiseRejectedResult).reason).toBeInstanceOf(UnavailableError);
     }
-    await expect(store.hydrateOpenTrades(() => {})).rejects.toBeInstanceOf(UnavailableError);
+    await expect(store.hydrateOpenTrades({ expect: () => {}, trade: () => {} })).rejects.toBeInstanceOf(UnavailableError);
   });
 });
