@@ -26,16 +26,24 @@ export function corkedReplies(socket: Socket): (reply: () => void) => void {
   const flush = (): void => {
     const replies = queue;
     queue = [];
-    const runAll = (): void => {
-      for (const r of replies) r();
+    let next = 0;
+    // Each reply once, in order; one that throws (a client gone mid-write) does not stop the others.
+    const runRest = (): void => {
+      while (next < replies.length) {
+        const reply = replies[next++]!;
+        try {
+          reply();
+        } catch {
+          // Socket.IO drops replies to a gone client; nothing to tell it
+        }
+      }
     };
     const ws = socket.connected ? uwsSocket(socket) : null;
-    if (!ws) return runAll();
+    if (!ws) return runRest();
     try {
-      ws.cork(runAll);
+      ws.cork(runRest);
     } catch {
-      // closed under us (uWS throws on a closed socket): Socket.IO drops replies to a gone client
-      runAll();
+      runRest(); // uWS refused the cork (socket closed under us): the rest uncorked
     }
   };
   return (reply) => {
