@@ -23,5 +23,12 @@ export const SignalSchema = defineEntity({
     createdAt: p.datetime().fieldName('created_at').defaultRaw('now()').onCreate(() => new Date()),
   }),
   uniques: [{ name: 'signals_source_external_id_unique', properties: ['source', 'externalId'] }],
+  indexes: [
+    {
+      // Only signals that expire (start-up reads open trades' expiries through it).
+      name: 'signals_expiring_index',
+      expression: 'create index "signals_expiring_index" on "signals" ("id", "expires_at") where "expires_at" is not null',
+    },
+  ],
 });
 export type Signal = InferEntity<typeof SignalSchema>;
