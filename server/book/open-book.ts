@@ -2,6 +2,7 @@
 // the live unrealised P/L of system trades. Pure: time and ids come in as arguments, events go out.
 import type { ClosedStatus } from '../../shared/constants.ts';
 import { crossedLevel, exitPriceFor, profitLossAt, roundMoney, type ProfitLoss } from '../../shared/trade-math.ts';
+import { CloseWarmer } from './close-warmer.ts';
 import { IdIndex } from './id-index.ts';
 import type { SymbolBook } from './symbol-book.ts';
 import { H, H_STRIDE, SymbolTable } from './symbol-table.ts';
@@ -22,6 +23,7 @@ export class OpenBook {
   /** Ids of open user trades per user; system trades (the bulk) are not indexed here. */
   private readonly userTrades = new Map<number, Set<number>>();
   private readonly triggered: number[] = [];
+  private readonly warmer = new CloseWarmer();
   private uplTotal = 0;
   private uplUpdates = 0;
 
@@ -222,6 +224,7 @@ export class OpenBook {
     const slots = this.triggered;
     slots.length = 0;
     s.index.collect(price, slots);
+    this.warmer.warm(this.store.nums, this.slotsById, slots);
     const closes: BookClose[] = [];
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i] as number;
