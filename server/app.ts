@@ -24,6 +24,7 @@ import type { PriceFeed } from './feeds/price-feed.ts';
 import { hasMarketWatch } from './feeds/market-watch.ts';
 import { BotPriceFeed } from './feeds/bot-feed.ts';
 import { AppMetrics } from './ops/metrics-registry.ts';
+import { PhaseTimer } from './ops/phase-timer.ts';
 import { HttpRouter } from './transport/http/http-router.ts';
 import { StaticFiles } from './transport/http/static-files.ts';
 import { IpRateLimit } from './transport/http/ip-rate-limit.ts';
@@ -89,8 +90,11 @@ export interface AppOptions {
 
 export async function startApp(config: Config, opts: AppOptions): Promise<AppHandle> {
   const log = opts.log;
+  const phases = new PhaseTimer();
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger: log });
+  phases.lap('database');
   const orm = await initOrm(database.url, { logger: log });
+  phases.lap('orm');
   const store = new StorePortAdapter(new PgTradeStore(orm, { logger: log, feeRate: config.feeRate }), orm);
   const queries = new TradeQueries(orm);
   const metrics = new AppMetrics();
@@ -102,14 +106,16 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
     listener: { closed: (c) => engine?.onBookClose(c) },
     onListenerError: (err) => log.error({ err }, 'book listener failed'),
   });
-  const publicState = new PublicState(
-    await store.systemTradeTotals(),
-    await queries.recentClosed(PUBLIC_SCOPE, RECENT_CLOSED_LIMIT),
-  );
+  const totals = await store.systemTradeTotals();
+  phases.lap('totals');
+  const publicState = new PublicState(totals, await queries.recentClosed(PUBLIC_SCOPE, RECENT_CLOSED_LIMIT));
+  phases.lap('recentClosed');
   engine = new TradeEngine(book, store, events, publicState, { positionSize: config.positionSize, entryMode: config.entryMode }, log.child({ module: 'engine' }));
   const hydrated = await engine.hydrate();
+  phases.lap('hydrate');
   // Trades open across a restart saw no prices while we were down: record the gap (SPEC §2).
   engine.markGaps(null);
+  phases.lap('markGaps');
   log.info({ hydrated }, 'book hydrated');
 
   const staleness = new StalenessMonitor(config.priceStaleMs);
@@ -127,6 +133,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   const extremes = new PriceExtremes();
   const quality = new SignalQualityService(extremes);
   quality.hydrate(await recentClosedSystemTrades(new SqlRunner(orm)));
+  phases.lap('quality');
   events.subscribe({
     // Extremes are kept only for symbols with open system trades (below): a trade that starts a
     // symbol's ring seeds it with the price known at entry, so its range is complete from entry on.
@@ -282,6 +289,8 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
     app.listen(config.host, config.port, (token) => (token ? resolve(token) : reject(new Error(`cannot listen on ${config.host}:${config.port}`))));
   });
   const port = uWS.us_socket_local_port(listenSocket as unknown as uWS.us_socket);
+  phases.lap('transport');
+  log.debug({ ms: phases.summary() }, 'start-up phases');
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${shownHost}:${port}`;
 

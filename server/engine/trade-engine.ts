@@ -62,15 +62,21 @@ export class TradeEngine {
   async hydrate(): Promise<number> {
     // Rows are unique by primary key, so into an empty engine they go in without duplicate probes.
     const fresh = this.open.size === 0;
+    const t0 = performance.now();
+    let t1 = t0;
     const n = await this.store.hydrateOpenTrades({
       // Sized once up front: growing typed arrays and hash tables a million trades long is ~10 % of start-up.
       expect: (count) => {
+        t1 = performance.now();
         this.book.reserve(count);
         this.open.reserve(count);
       },
       trade: (f) => (fresh ? this.loadFields(f) : this.addFields(f)),
     });
+    const t2 = performance.now();
     for (const e of await this.store.openTradeExpiries()) this.expiries.add(e.id, e.expiresAt.getTime());
+    const ms = (a: number, b: number) => Math.round(b - a);
+    this.log.debug({ trades: n, ms: { count: ms(t0, t1), rows: ms(t1, t2), expiries: ms(t2, performance.now()) } }, 'hydration phases');
     return n;
   }
 
