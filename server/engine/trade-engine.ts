@@ -60,23 +60,34 @@ export class TradeEngine {
   }
 
   async hydrate(): Promise<number> {
-    // Rows are unique by primary key, so into an empty engine they go in without duplicate probes.
-    const fresh = this.open.size === 0;
     const t0 = performance.now();
-    let t1 = t0;
+    let countAt = 0;
+    // Independent of the rows: read on another connection while they stream.
+    const expiries = this.store.openTradeExpiries();
+    expiries.catch(() => {}); // awaited below
+    // Rows are unique by primary key, so while nothing but this stream has changed the engine, they
+    // go in without duplicate probes. Anything else (a trade added or closed meanwhile) shows as a
+    // count that differs from the rows loaded, and the rest goes through the checked path.
+    let loaded = 0;
+    let booked = 0;
     const n = await this.store.hydrateOpenTrades({
-      // Sized once up front: growing typed arrays and hash tables a million trades long is ~10 % of start-up.
+      // Sized once: growing typed arrays and hash tables a million trades long is ~10 % of start-up.
       expect: (count) => {
-        t1 = performance.now();
+        countAt = performance.now() - t0;
         this.book.reserve(count);
         this.open.reserve(count);
       },
-      trade: (f) => (fresh ? this.loadFields(f) : this.addFields(f)),
+      trade: (f) => {
+        if (this.open.size !== loaded || this.book.size !== booked) return this.addFields(f);
+        this.loadFields(f);
+        loaded++;
+        if (f.status !== 'PENDING') booked++;
+      },
     });
-    const t2 = performance.now();
-    for (const e of await this.store.openTradeExpiries()) this.expiries.add(e.id, e.expiresAt.getTime());
+    const t1 = performance.now();
+    for (const e of await expiries) this.expiries.add(e.id, e.expiresAt.getTime());
     const ms = (a: number, b: number) => Math.round(b - a);
-    this.log.debug({ trades: n, ms: { count: ms(t0, t1), rows: ms(t1, t2), expiries: ms(t2, performance.now()) } }, 'hydration phases');
+    this.log.debug({ trades: n, bulk: loaded, ms: { countAt: Math.round(countAt), rows: ms(t0, t1), expiries: ms(t1, performance.now()) } }, 'hydration phases');
     return n;
   }
 
@@ -269,7 +280,7 @@ export class TradeEngine {
     else this.book.add(f);
   }
 
-  /** addFields for a trade known not to be open yet (hydration into an empty engine): no duplicate probes. */
+  /** addFields for a trade known not to be open yet (hydration, see `hydrate`): no duplicate probes. */
   private loadFields(f: OpenTradeFields): void {
     this.watch(f);
     const keep = keptWhole(f);
