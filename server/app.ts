@@ -33,6 +33,9 @@ import { registerSignalRoutes } from './transport/http/signal-routes.ts';
 import { registerOpsRoutes } from './transport/http/ops-routes.ts';
 import { registerLedgerRoutes } from './transport/http/ledger-routes.ts';
 import { SqlRunner } from './persistence/sql-runner.ts';
+import type { TradeRow } from './persistence/rows.ts';
+import type { TradeJson } from '../shared/protocol-types.ts';
+import type { TradeTotals } from '../shared/metrics/index.ts';
 import { ledgerPage, verifyLedger } from './ledger/ledger-reads.ts';
 import { FeedHealth } from './analytics/feed-health.ts';
 import { feedHealthGauges } from './analytics/feed-health-metrics.ts';
@@ -106,20 +109,27 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
     listener: { closed: (c) => engine?.onBookClose(c) },
     onListenerError: (err) => log.error({ err }, 'book listener failed'),
   });
-  // Reads that do not depend on the open trades run on other pool connections while the book
-  // hydrates (in sequence they were ~0.8 s of a 1M-trade start-up, PostgreSQL scanning while Node
-  // waited). Nothing writes during start-up: the feed and transport start after hydration.
-  const startupReads = Promise.all([
-    store.systemTradeTotals(),
-    queries.recentClosed(PUBLIC_SCOPE, RECENT_CLOSED_LIMIT),
-    recentClosedSystemTrades(new SqlRunner(orm)),
-  ]);
-  startupReads.catch(() => {}); // awaited after hydration; not an unhandled rejection meanwhile
+  // Reads that do not depend on the open trades run on other pool connections while the rows stream
+  // (in sequence they were ~0.8 s of a 1M-trade start-up: PostgreSQL scanning while Node waited),
+  // from when the book is sized: started sooner, they delay the count it is sized by. Nothing writes
+  // during start-up: the feed and transport start after hydration.
+  let startupReads: Promise<[TradeTotals, TradeJson[], TradeRow[]]> | undefined;
+  const startReads = () => {
+    if (!startupReads) {
+      startupReads = Promise.all([
+        store.systemTradeTotals(),
+        queries.recentClosed(PUBLIC_SCOPE, RECENT_CLOSED_LIMIT),
+        recentClosedSystemTrades(new SqlRunner(orm)),
+      ]);
+      startupReads.catch(() => {}); // awaited after hydration; not an unhandled rejection meanwhile
+    }
+    return startupReads;
+  };
   const publicState = new PublicState();
   engine = new TradeEngine(book, store, events, publicState, { positionSize: config.positionSize, entryMode: config.entryMode }, log.child({ module: 'engine' }));
-  const hydrated = await engine.hydrate();
+  const hydrated = await engine.hydrate({ sized: () => void startReads() });
   phases.lap('hydrate');
-  const [totals, recentClosed, closedForAnalytics] = await startupReads;
+  const [totals, recentClosed, closedForAnalytics] = await startReads();
   publicState.load(totals, recentClosed);
   phases.lap('startupReads');
   // Trades open across a restart saw no prices while we were down: record the gap (SPEC §2).

@@ -59,12 +59,15 @@ export class TradeEngine {
     this.closes.write(toCloseRecord(c));
   }
 
-  async hydrate(): Promise<number> {
+  /**
+   * Loads every open trade from the store. `sized` runs once the count is in and the book sized for
+   * it: the moment to start other reads, whose scans would otherwise delay the count while the book
+   * grows step by step.
+   */
+  async hydrate(opts: { sized?: () => void } = {}): Promise<number> {
     const t0 = performance.now();
     let countAt = 0;
-    // Independent of the rows: read on another connection while they stream.
-    const expiries = this.store.openTradeExpiries();
-    expiries.catch(() => {}); // awaited below
+    let expiries: Promise<Array<{ id: number; expiresAt: Date }>> | undefined;
     // Rows are unique by primary key, so while nothing but this stream has changed the engine, they
     // go in without duplicate probes. Anything else (a trade added or closed meanwhile) shows as a
     // count that differs from the rows loaded, and the rest goes through the checked path.
@@ -76,6 +79,10 @@ export class TradeEngine {
         countAt = performance.now() - t0;
         this.book.reserve(count);
         this.open.reserve(count);
+        // Independent of the rows: read on another connection while they stream.
+        expiries = this.store.openTradeExpiries();
+        expiries.catch(() => {}); // awaited below
+        opts.sized?.();
       },
       trade: (f) => {
         if (this.open.size !== loaded || this.book.size !== booked) return this.addFields(f);
@@ -85,7 +92,7 @@ export class TradeEngine {
       },
     });
     const t1 = performance.now();
-    for (const e of await expiries) this.expiries.add(e.id, e.expiresAt.getTime());
+    for (const e of await (expiries ?? this.store.openTradeExpiries())) this.expiries.add(e.id, e.expiresAt.getTime());
     const ms = (a: number, b: number) => Math.round(b - a);
     this.log.debug({ trades: n, bulk: loaded, ms: { countAt: Math.round(countAt), rows: ms(t0, t1), expiries: ms(t1, performance.now()) } }, 'hydration phases');
     return n;

@@ -9,7 +9,7 @@ let t: TestStore;
 
 beforeAll(async () => {
   t = await openTestStore();
-  const user = (await t.orm.em.getConnection().execute(`insert into users (username, password_hash) values ('cts', 'x') returning id`))[0].id;
+  const user = (await t.orm.em.getConnection().execute(`insert into users (username, password_hash) values ('cts', 'x') returning id`))[0]!.id;
   // id: status, user, exit time (minutes after 00:00): 1 closed, 2 cancelled (newer), 3 a user's close (newest), 4 open.
   await t.orm.em.getConnection().execute(
     `insert into paper_trades (id, user_id, symbol, direction, market_type, timeframe, confidence, leverage, entry_price, entry_time,
