@@ -17,6 +17,7 @@ import { PendingEntries } from './pending-entries.ts';
 import { ExpirySchedule } from './expiry-schedule.ts';
 import { WatchedMarkets } from './watched-markets.ts';
 import { OpenTradeTable } from './open-trade-table.ts';
+import { PagePrefault, PREFAULT_MIN_TRADES } from './page-prefault.ts';
 import { fieldsAreCompact, fieldsToJson, jsonIsCompact, jsonToFields, openTradeJson } from './open-trade-json.ts';
 import { inScope, PUBLIC_SCOPE, type TradeScope } from '../queries/trade-scope.ts';
 
@@ -73,12 +74,15 @@ export class TradeEngine {
     // count that differs from the rows loaded, and the rest goes through the checked path.
     let loaded = 0;
     let booked = 0;
+    const prefault = new PagePrefault();
     const n = await this.store.hydrateOpenTrades({
       // Sized once: growing typed arrays and hash tables a million trades long is ~10 % of start-up.
       expect: (count) => {
         countAt = performance.now() - t0;
-        this.book.reserve(count);
-        this.open.reserve(count);
+        const alloc = count >= PREFAULT_MIN_TRADES ? prefault.alloc : undefined;
+        this.book.reserve(count, alloc);
+        this.open.reserve(count, alloc);
+        prefault.start((err) => this.log.warn({ err: String(err) }, 'page prefault failed (start-up is only slower)'));
         // Independent of the rows: read on another connection while they stream.
         expiries = this.store.openTradeExpiries();
         expiries.catch(() => {}); // awaited below
@@ -90,7 +94,7 @@ export class TradeEngine {
         loaded++;
         if (f.status !== 'PENDING') booked++;
       },
-    });
+    }).finally(() => prefault.stop());
     const t1 = performance.now();
     for (const e of await (expiries ?? this.store.openTradeExpiries())) this.expiries.add(e.id, e.expiresAt.getTime());
     const ms = (a: number, b: number) => Math.round(b - a);

@@ -58,6 +58,16 @@ describe('TradeEngine.hydrate', () => {
     }
   });
 
+  it('loads a large book into shared memory a worker faults in, with the same trades', async () => {
+    const many = Array.from({ length: 60_000 }, (_, i) => 2 * i + 1);
+    const { engine, book } = engineOn(storeOf(many, 5_000));
+    expect(await engine.hydrate()).toBe(many.length);
+    expect(book.trades().map((t) => t.id)).toStrictEqual(many);
+    expect(book.get(many[59_999]!)).toMatchObject({ id: many[59_999], takeProfit: 110, stopLoss: 95, openedAt: 1_700_000_000_000 + many[59_999]! });
+    expect((book as unknown as { store: { nums: Float64Array } }).store.nums.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(engine.openTrades(PUBLIC_SCOPE).length).toBe(many.length);
+  });
+
   it('a trade added while hydrating (also streamed later) is not loaded twice: the rest takes the checked path', async () => {
     let engine!: TradeEngine;
     const late = ids[2_000]!;
