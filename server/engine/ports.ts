@@ -25,10 +25,7 @@ export interface OpenTradeFields extends BookTrade, SideFields {
   profitLossPercentage: number | null;
 }
 
-/**
- * Where hydration goes: each trade, and once the count of open trades (to size the book once). The
- * count comes when the store has it: before the first trade, between two, or after the last.
- */
+/** Where hydration goes: the count of open trades first (to size the book once), then each trade. */
 export interface OpenTradeSink {
   expect(count: number): void;
   trade(f: OpenTradeFields): void;
@@ -67,7 +64,7 @@ export interface TradeStorePort {
   closeTrade(c: CloseRecord): Promise<boolean>;
   findSignal(source: string | null, ref: { signalId?: number; externalId?: string }): Promise<SignalRef | null>;
   markSignalCancelled(signalId: number): Promise<void>;
-  /** Streams every OPEN/PENDING trade (system and user) by ascending id, and their count. Returns the count. */
+  /** Streams every OPEN/PENDING trade (system and user) by ascending id, count first. Returns the count. */
   hydrateOpenTrades(sink: OpenTradeSink): Promise<number>;
   /** System trades reduced to the summary's inputs (for the live summary at start-up). */
   systemTradeTotals(): Promise<TradeTotals>;

@@ -101,7 +101,7 @@ describe('bulk hydration', () => {
     }
   });
 
-  it('hydrates rows in id order, each once, and tells the count', async () => {
+  it('hydrates rows in id order, each once, the count told first', async () => {
     const ids: number[] = [];
     let told = -1;
     const n = await t.store.hydrateOpenTrades({ expect: (c) => (told = c), trade: (f) => ids.push(f.id) }, 7);
