@@ -2,6 +2,8 @@
 // (linear probing, backward-shift deletion, no tombstones). One cache line per lookup, no boxing.
 // 0 marks an empty bucket, so a new table is the zeroed array as allocated: no fill pass.
 
+import { plainBuffer, type BufferAlloc } from './buffer-alloc.ts';
+
 const EMPTY = 0;
 
 export class IdIndex {
@@ -38,9 +40,9 @@ export class IdIndex {
   }
 
   /** Grows the table once for `n` entries (a bulk load would otherwise rehash ~20 times on the way). */
-  reserve(n: number): void {
+  reserve(n: number, alloc: BufferAlloc = plainBuffer): void {
     const buckets = 2 ** Math.ceil(Math.log2(Math.max(16, n * 2)));
-    if (buckets > this.mask + 1) this.rehash(buckets);
+    if (buckets > this.mask + 1) this.rehash(buckets, alloc);
   }
 
   /** Inserts or replaces. */
@@ -104,9 +106,9 @@ export class IdIndex {
     return h & this.mask;
   }
 
-  private rehash(buckets: number): void {
+  private rehash(buckets: number, alloc: BufferAlloc = plainBuffer): void {
     const old = this.table;
-    this.table = new Float64Array(buckets * 2);
+    this.table = new Float64Array(alloc(buckets * 16), 0, buckets * 2);
     this.mask = buckets - 1;
     this.size = 0;
     for (let i = 0; i < old.length; i += 2) {

@@ -2,6 +2,7 @@
 // the live unrealised P/L of system trades. Pure: time and ids come in as arguments, events go out.
 import type { ClosedStatus } from '../../shared/constants.ts';
 import { crossedLevel, exitPriceFor, profitLossAt, roundMoney, type ProfitLoss } from '../../shared/trade-math.ts';
+import type { BufferAlloc } from './buffer-alloc.ts';
 import { CloseWarmer } from './close-warmer.ts';
 import { IdIndex } from './id-index.ts';
 import type { SymbolBook } from './symbol-book.ts';
@@ -52,10 +53,13 @@ export class OpenBook {
     return slot < 0 ? undefined : this.tradeAt(slot);
   }
 
-  /** Sizes the store and id index for `n` open trades up front (start-up hydration of a known count). */
-  reserve(n: number): void {
-    this.store.reserve(n);
-    this.slotsById.reserve(n);
+  /**
+   * Sizes the store and id index for `n` open trades up front (start-up hydration of a known count),
+   * their memory from `alloc` (default: plain ArrayBuffers).
+   */
+  reserve(n: number, alloc?: BufferAlloc): void {
+    this.store.reserve(n, alloc);
+    this.slotsById.reserve(n, alloc);
   }
 
   /** Adds an open trade; false if its id is already open. It is evaluated from the next tick on. */

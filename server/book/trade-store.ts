@@ -1,6 +1,7 @@
 // Open trades as fixed-stride records in typed arrays (80 B of numbers + 4 B of flags per slot),
 // reused via a free list. Record layout keeps a close to ~3 cache lines instead of one per field.
 // A slot is only reused once no heap entry points at it (refs), so heap entries need no generation.
+import { plainBuffer, type BufferAlloc } from './buffer-alloc.ts';
 
 export const SLOT_FREE = 0;
 export const SLOT_OPEN = 1;
@@ -30,9 +31,9 @@ export class TradeStore {
   capacity = 0;
   /** Slots ever handed out; slots ≥ highWater are unused. */
   highWater = 0;
-  nums = new Float64Array(0);
+  nums: Float64Array<ArrayBufferLike> = new Float64Array(0);
   /** dir (+1 LONG / −1 SHORT), state, refs (heap entries pointing here, 0..2), gap flag. */
-  flags = new Int8Array(0);
+  flags: Int8Array<ArrayBufferLike> = new Int8Array(0);
   private free = new Int32Array(0);
   private freeTop = 0;
 
@@ -40,9 +41,9 @@ export class TradeStore {
     this.resize(Math.max(1, capacity));
   }
 
-  /** Room for `n` slots in one step (bulk loads). */
-  reserve(n: number): void {
-    if (n > this.capacity) this.resize(n);
+  /** Room for `n` slots in one step (bulk loads); the records' memory from `alloc`. */
+  reserve(n: number, alloc: BufferAlloc = plainBuffer): void {
+    if (n > this.capacity) this.resize(n, alloc);
   }
 
   alloc(): number {
@@ -78,10 +79,10 @@ export class TradeStore {
     this.free[this.freeTop++] = slot;
   }
 
-  private resize(capacity: number): void {
-    const nums = new Float64Array(capacity * F_STRIDE);
+  private resize(capacity: number, alloc: BufferAlloc = plainBuffer): void {
+    const nums = new Float64Array(alloc(capacity * F_STRIDE * 8), 0, capacity * F_STRIDE);
     nums.set(this.nums);
-    const flags = new Int8Array(capacity * M_STRIDE);
+    const flags = new Int8Array(alloc(capacity * M_STRIDE), 0, capacity * M_STRIDE);
     flags.set(this.flags);
     const free = new Int32Array(capacity);
     free.set(this.free);

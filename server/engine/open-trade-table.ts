@@ -4,6 +4,7 @@
 import { MARKET_TYPES, TIMEFRAMES, TRADE_STATUSES, type MarketType, type Timeframe, type TradeStatus } from '../../shared/constants.ts';
 import type { TradeJson } from '../../shared/protocol-types.ts';
 import { IdIndex } from '../book/id-index.ts';
+import { plainBuffer, type BufferAlloc } from '../book/buffer-alloc.ts';
 
 /** Offsets in a numeric record; userId is NaN for a system trade. */
 const N = { id: 0, userId: 1, confidence: 2, leverage: 3, createdAt: 4, updatedAt: 5, seq: 6 } as const;
@@ -29,9 +30,9 @@ export interface SideFields {
 
 export class OpenTradeTable {
   private readonly index = new IdIndex();
-  private nums = new Float64Array(0);
-  private codes = new Int8Array(0);
-  private symbolOrds = new Int32Array(0);
+  private nums: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  private codes: Int8Array<ArrayBufferLike> = new Int8Array(0);
+  private symbolOrds: Int32Array<ArrayBufferLike> = new Int32Array(0);
   private free: number[] = [];
   private highWater = 0;
   private capacity = 0;
@@ -52,10 +53,10 @@ export class OpenTradeTable {
     return this.index.size;
   }
 
-  /** Room for `n` trades in one step (start-up hydration). */
-  reserve(n: number): void {
-    if (n > this.capacity) this.grow(n);
-    this.index.reserve(n);
+  /** Room for `n` trades in one step (start-up hydration), the memory from `alloc`. */
+  reserve(n: number, alloc: BufferAlloc = plainBuffer): void {
+    if (n > this.capacity) this.grow(n, alloc);
+    this.index.reserve(n, alloc);
   }
 
   has(id: number): boolean {
@@ -188,12 +189,12 @@ export class OpenTradeTable {
     return this.highWater++;
   }
 
-  private grow(capacity: number): void {
-    const nums = new Float64Array(capacity * N_STRIDE);
+  private grow(capacity: number, alloc: BufferAlloc = plainBuffer): void {
+    const nums = new Float64Array(alloc(capacity * N_STRIDE * 8), 0, capacity * N_STRIDE);
     nums.set(this.nums);
-    const codes = new Int8Array(capacity * C_STRIDE);
+    const codes = new Int8Array(alloc(capacity * C_STRIDE), 0, capacity * C_STRIDE);
     codes.set(this.codes);
-    const ords = new Int32Array(capacity);
+    const ords = new Int32Array(alloc(capacity * 4), 0, capacity);
     ords.set(this.symbolOrds);
     this.nums = nums;
     this.codes = codes;

@@ -28,49 +28,65 @@ class CloseLog {
 }
 
 export class PublicState {
-  private acc: SummaryAccumulator;
-  private recent: TradeJson[];
+  private acc: SummaryAccumulator | null = null;
+  private recent: TradeJson[] = [];
   private log = new CloseLog();
 
-  /** From stored totals (start-up: counts and closed trades from SQL, no record per open trade). */
-  constructor(totals: TradeTotals, recentClosed: TradeJson[]) {
-    const closed = closedPlInExitOrder(totals.closed);
-    this.acc = SummaryAccumulator.fromTotals(totals, closed);
-    for (const c of closed) this.log.insert(c.exit_time, c.id, c.profit_loss ?? 0);
-    this.recent = recentClosed.slice(0, RECENT_CLOSED_LIMIT);
+  /**
+   * From stored totals (counts and closed trades from SQL, no record per open trade). Without them,
+   * `load` must give them before anything else is asked: start-up reads them while the book hydrates.
+   */
+  constructor(totals?: TradeTotals, recentClosed: TradeJson[] = []) {
+    if (totals) this.load(totals, recentClosed);
   }
 
   static fromTrades(metricTrades: readonly MetricTrade[], recentClosed: TradeJson[]): PublicState {
     return new PublicState(totalsOf(metricTrades), recentClosed);
   }
 
+  /** The stored totals, once (before any event: opened/closed would otherwise be lost or counted twice). */
+  load(totals: TradeTotals, recentClosed: TradeJson[]): void {
+    if (this.acc) throw new Error('public state is already loaded');
+    const closed = closedPlInExitOrder(totals.closed);
+    this.acc = SummaryAccumulator.fromTotals(totals, closed);
+    for (const c of closed) this.log.insert(c.exit_time, c.id, c.profit_loss ?? 0);
+    this.recent = recentClosed.slice(0, RECENT_CLOSED_LIMIT);
+  }
+
+  private get loaded(): SummaryAccumulator {
+    if (!this.acc) throw new Error('public state used before its stored totals were loaded');
+    return this.acc;
+  }
+
   opened(): void {
-    this.acc.opened();
+    this.loaded.opened();
   }
 
   cancelled(): void {
-    this.acc.cancelled();
+    this.loaded.cancelled();
   }
 
   closed(t: TradeJson): void {
     const time = t.exit_time ? Date.parse(t.exit_time) : Date.now();
-    this.acc.closed(t.profit_loss, t.fees, time);
+    const acc = this.loaded;
+    acc.closed(t.profit_loss, t.fees, time);
     // The summary must equal /performance/, which orders closes by (exit_time, id): a close that
     // arrives out of that order (rare) replays the equity path in canonical order.
-    if (!this.log.insert(time, t.id, t.profit_loss ?? 0)) this.acc.replayEquity(this.log.profitLosses());
+    if (!this.log.insert(time, t.id, t.profit_loss ?? 0)) acc.replayEquity(this.log.profitLosses());
     this.recent.unshift(t);
     if (this.recent.length > RECENT_CLOSED_LIMIT) this.recent.pop();
   }
 
   summary(unrealized: number): SummaryJson {
-    return this.acc.summary(unrealized);
+    return this.loaded.summary(unrealized);
   }
 
   recentClosed(): TradeJson[] {
+    if (!this.acc) throw new Error('public state used before its stored totals were loaded');
     return this.recent.slice();
   }
 
   ticker(unrealized: number): TickerJson {
-    return tickerOf(this.acc.summary(unrealized), this.recent[0] ?? null);
+    return tickerOf(this.loaded.summary(unrealized), this.recent[0] ?? null);
   }
 }

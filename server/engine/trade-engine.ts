@@ -17,6 +17,7 @@ import { PendingEntries } from './pending-entries.ts';
 import { ExpirySchedule } from './expiry-schedule.ts';
 import { WatchedMarkets } from './watched-markets.ts';
 import { OpenTradeTable } from './open-trade-table.ts';
+import { PagePrefault, PREFAULT_MIN_TRADES } from './page-prefault.ts';
 import { fieldsAreCompact, fieldsToJson, jsonIsCompact, jsonToFields, openTradeJson } from './open-trade-json.ts';
 import { inScope, PUBLIC_SCOPE, type TradeScope } from '../queries/trade-scope.ts';
 
@@ -59,18 +60,45 @@ export class TradeEngine {
     this.closes.write(toCloseRecord(c));
   }
 
-  async hydrate(): Promise<number> {
-    // Rows are unique by primary key, so into an empty engine they go in without duplicate probes.
-    const fresh = this.open.size === 0;
+  /**
+   * Loads every open trade from the store. `sized` runs once the count is in and the book sized for
+   * it: the moment to start other reads, whose scans would otherwise delay the count while the book
+   * grows step by step.
+   */
+  async hydrate(opts: { sized?: () => void } = {}): Promise<number> {
+    const t0 = performance.now();
+    let countAt = 0;
+    let expiries: Promise<Array<{ id: number; expiresAt: Date }>> | undefined;
+    // Rows are unique by primary key, so while nothing but this stream has changed the engine, they
+    // go in without duplicate probes. Anything else (a trade added or closed meanwhile) shows as a
+    // count that differs from the rows loaded, and the rest goes through the checked path.
+    let loaded = 0;
+    let booked = 0;
+    const prefault = new PagePrefault();
     const n = await this.store.hydrateOpenTrades({
-      // Sized once up front: growing typed arrays and hash tables a million trades long is ~10 % of start-up.
+      // Sized once: growing typed arrays and hash tables a million trades long is ~10 % of start-up.
       expect: (count) => {
-        this.book.reserve(count);
-        this.open.reserve(count);
+        countAt = performance.now() - t0;
+        const alloc = count >= PREFAULT_MIN_TRADES ? prefault.alloc : undefined;
+        this.book.reserve(count, alloc);
+        this.open.reserve(count, alloc);
+        prefault.start((err) => this.log.warn({ err: String(err) }, 'page prefault failed (start-up is only slower)'));
+        // Independent of the rows: read on another connection while they stream.
+        expiries = this.store.openTradeExpiries();
+        expiries.catch(() => {}); // awaited below
+        opts.sized?.();
       },
-      trade: (f) => (fresh ? this.loadFields(f) : this.addFields(f)),
-    });
-    for (const e of await this.store.openTradeExpiries()) this.expiries.add(e.id, e.expiresAt.getTime());
+      trade: (f) => {
+        if (this.open.size !== loaded || this.book.size !== booked) return this.addFields(f);
+        this.loadFields(f);
+        loaded++;
+        if (f.status !== 'PENDING') booked++;
+      },
+    }).finally(() => prefault.stop());
+    const t1 = performance.now();
+    for (const e of await (expiries ?? this.store.openTradeExpiries())) this.expiries.add(e.id, e.expiresAt.getTime());
+    const ms = (a: number, b: number) => Math.round(b - a);
+    this.log.debug({ trades: n, bulk: loaded, ms: { countAt: Math.round(countAt), rows: ms(t0, t1), expiries: ms(t1, performance.now()) } }, 'hydration phases');
     return n;
   }
 
@@ -263,7 +291,7 @@ export class TradeEngine {
     else this.book.add(f);
   }
 
-  /** addFields for a trade known not to be open yet (hydration into an empty engine): no duplicate probes. */
+  /** addFields for a trade known not to be open yet (hydration, see `hydrate`): no duplicate probes. */
   private loadFields(f: OpenTradeFields): void {
     this.watch(f);
     const keep = keptWhole(f);

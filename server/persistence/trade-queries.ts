@@ -100,10 +100,15 @@ export async function recentClosedSystemTrades(db: SqlRunner, limit: number): Pr
 export async function systemTradeTotals(db: SqlRunner): Promise<TradeTotals> {
   // The wall's own condition (server/queries/trade-scope.ts): user trades never reach the summary.
   const system = scopeCondition(PUBLIC_SCOPE, []);
-  const [counts] = await db.query(
-    `select count(*)::int8 as total, count(*) filter (where status = 'CANCELLED')::int8 as cancelled
-       from paper_trades where ${system}`,
-  );
+  // A scan of every system trade. Start-up runs it while the rows stream, where parallel workers
+  // would only take CPU from the COPY backend and the loop: one backend, however long it takes.
+  const [counts] = await db.transaction(async (q) => {
+    await q('set local max_parallel_workers_per_gather = 0');
+    return q(
+      `select count(*)::int8 as total, count(*) filter (where status = 'CANCELLED')::int8 as cancelled
+         from paper_trades where ${system}`,
+    );
+  });
   const rows = await db.query(
     `select id, coalesce(exit_time, entry_time) as exit_time, profit_loss, fees
        from paper_trades where ${system} and ${CLOSED_SQL}`,
