@@ -32,7 +32,7 @@ async function main(): Promise<void> {
       PORT: '0',
       HOST: '127.0.0.1',
       PRICE_FEED: 'bot',
-      LOG_LEVEL: 'error',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'error', // e.g. debug: start-up and hydration phase timings
       DATABASE_URL: opts.databaseUrl,
       BOT_TOKEN: opts.botToken,
       DEMO_BOT: 'off',

@@ -3,6 +3,7 @@
 import type { TradeJson } from '../../shared/protocol-types.ts';
 import type { Logger } from '../logger.ts';
 import { ConflictError } from '../errors.ts';
+import type { BookClose } from '../book/types.ts';
 import type { CloseRecord, TradeStorePort } from './ports.ts';
 
 type Announce = (rec: CloseRecord, persisted: boolean) => TradeJson | null;
@@ -82,4 +83,19 @@ export class CloseWriter {
     this.queue = [];
     for (const rec of batch) this.write(rec);
   }
+}
+
+/** The record of a close the book decided, as the store writes it. */
+export function toCloseRecord(c: BookClose): CloseRecord {
+  return {
+    id: c.trade.id,
+    status: c.status,
+    exitPrice: c.exitPrice,
+    // A feed's clock may lag ours: a trade never exits before it entered.
+    exitTime: new Date(Math.max(c.exitTime, c.trade.openedAt)),
+    fees: c.fees,
+    profitLoss: c.profitLoss,
+    profitLossPercentage: c.profitLossPercentage,
+    priceGap: c.priceGap,
+  };
 }

@@ -12,12 +12,12 @@ import type { Logger } from '../logger.ts';
 import type { EngineEvents } from './engine-events.ts';
 import type { CloseRecord, OpenTradeFields, OwnedTrade, TradeStorePort } from './ports.ts';
 import type { PublicState } from './public-state.ts';
-import { CloseWriter } from './close-writer.ts';
+import { CloseWriter, toCloseRecord } from './close-writer.ts';
 import { PendingEntries } from './pending-entries.ts';
 import { ExpirySchedule } from './expiry-schedule.ts';
 import { WatchedMarkets } from './watched-markets.ts';
 import { OpenTradeTable } from './open-trade-table.ts';
-import { PagePrefault, PREFAULT_MIN_TRADES } from './page-prefault.ts';
+import { hydrateEngine } from './engine-hydration.ts';
 import { fieldsAreCompact, fieldsToJson, jsonIsCompact, jsonToFields, openTradeJson } from './open-trade-json.ts';
 import { inScope, PUBLIC_SCOPE, type TradeScope } from '../queries/trade-scope.ts';
 
@@ -60,46 +60,12 @@ export class TradeEngine {
     this.closes.write(toCloseRecord(c));
   }
 
-  /**
-   * Loads every open trade from the store. `sized` runs once the count is in and the book sized for
-   * it: the moment to start other reads, whose scans would otherwise delay the count while the book
-   * grows step by step.
-   */
-  async hydrate(opts: { sized?: () => void } = {}): Promise<number> {
-    const t0 = performance.now();
-    let countAt = 0;
-    let expiries: Promise<Array<{ id: number; expiresAt: Date }>> | undefined;
-    // Rows are unique by primary key, so while nothing but this stream has changed the engine, they
-    // go in without duplicate probes. Anything else (a trade added or closed meanwhile) shows as a
-    // count that differs from the rows loaded, and the rest goes through the checked path.
-    let loaded = 0;
-    let booked = 0;
-    const prefault = new PagePrefault();
-    const n = await this.store.hydrateOpenTrades({
-      // Sized once: growing typed arrays and hash tables a million trades long is ~10 % of start-up.
-      expect: (count) => {
-        countAt = performance.now() - t0;
-        const alloc = count >= PREFAULT_MIN_TRADES ? prefault.alloc : undefined;
-        this.book.reserve(count, alloc);
-        this.open.reserve(count, alloc);
-        prefault.start((err) => this.log.warn({ err: String(err) }, 'page prefault failed (start-up is only slower)'));
-        // Independent of the rows: read on another connection while they stream.
-        expiries = this.store.openTradeExpiries();
-        expiries.catch(() => {}); // awaited below
-        opts.sized?.();
-      },
-      trade: (f) => {
-        if (this.open.size !== loaded || this.book.size !== booked) return this.addFields(f);
-        this.loadFields(f);
-        loaded++;
-        if (f.status !== 'PENDING') booked++;
-      },
-    }).finally(() => prefault.stop());
-    const t1 = performance.now();
-    for (const e of await (expiries ?? this.store.openTradeExpiries())) this.expiries.add(e.id, e.expiresAt.getTime());
-    const ms = (a: number, b: number) => Math.round(b - a);
-    this.log.debug({ trades: n, bulk: loaded, ms: { countAt: Math.round(countAt), rows: ms(t0, t1), expiries: ms(t1, performance.now()) } }, 'hydration phases');
-    return n;
+  /** Loads every open trade from the store (engine-hydration.ts); `sized` runs once the book is sized. */
+  hydrate(opts: { sized?: () => void } = {}): Promise<number> {
+    return hydrateEngine(
+      { store: this.store, book: this.book, open: this.open, expiries: this.expiries, log: this.log, load: (f) => this.loadFields(f), add: (f) => this.addFields(f) },
+      opts,
+    );
   }
 
   /** An open trade (or one whose close is not yet committed) with its owner, built on demand. */
@@ -362,18 +328,4 @@ export class TradeEngine {
 /** The wire form kept whole for a trade the book's terms and side fields cannot rebuild (pending, unusual). */
 function keptWhole(f: OpenTradeFields): TradeJson | undefined {
   return f.status === 'PENDING' || !fieldsAreCompact(f) ? fieldsToJson(f) : undefined;
-}
-
-function toCloseRecord(c: BookClose): CloseRecord {
-  return {
-    id: c.trade.id,
-    status: c.status,
-    exitPrice: c.exitPrice,
-    // A feed's clock may lag ours: a trade never exits before it entered.
-    exitTime: new Date(Math.max(c.exitTime, c.trade.openedAt)),
-    fees: c.fees,
-    profitLoss: c.profitLoss,
-    profitLossPercentage: c.profitLossPercentage,
-    priceGap: c.priceGap,
-  };
 }

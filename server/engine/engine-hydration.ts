@@ -1,0 +1,66 @@
+// Start-up: every open trade from the store into the engine's book and side table, sized once for
+// the count, with the fresh memory faulted in by a worker (page-prefault.ts) and the expiries read
+// on another connection while the rows stream.
+import type { OpenBook } from '../book/open-book.ts';
+import type { Logger } from '../logger.ts';
+import type { ExpirySchedule } from './expiry-schedule.ts';
+import type { OpenTradeTable } from './open-trade-table.ts';
+import { PagePrefault, PREFAULT_MIN_TRADES } from './page-prefault.ts';
+import type { OpenTradeFields, TradeStorePort } from './ports.ts';
+
+/** The engine's parts hydration fills. */
+export interface HydrationTarget {
+  store: TradeStorePort;
+  book: OpenBook;
+  open: OpenTradeTable;
+  expiries: ExpirySchedule;
+  log: Logger;
+  /** Adds a trade known not to be open yet: no duplicate probes. */
+  load(f: OpenTradeFields): void;
+  /** Adds a trade through the checked path. */
+  add(f: OpenTradeFields): void;
+}
+
+/**
+ * Loads every open trade; returns the count. `sized` runs once the count is in and the book sized
+ * for it: the moment to start other reads, whose scans would otherwise delay the count while the
+ * book grows step by step.
+ */
+export async function hydrateEngine(t: HydrationTarget, opts: { sized?: () => void } = {}): Promise<number> {
+  const t0 = performance.now();
+  let countAt = 0;
+  let expiries: Promise<Array<{ id: number; expiresAt: Date }>> | undefined;
+  // Rows are unique by primary key, so while nothing but this stream has changed the engine, they
+  // go in without duplicate probes. Anything else (a trade added or closed meanwhile) shows as a
+  // count that differs from the rows loaded, and the rest goes through the checked path.
+  let loaded = 0;
+  let booked = 0;
+  const prefault = new PagePrefault();
+  const n = await t.store
+    .hydrateOpenTrades({
+      // Sized once: growing typed arrays and hash tables a million trades long is ~10 % of start-up.
+      expect: (count) => {
+        countAt = performance.now() - t0;
+        const alloc = count >= PREFAULT_MIN_TRADES ? prefault.alloc : undefined;
+        t.book.reserve(count, alloc);
+        t.open.reserve(count, alloc);
+        prefault.start((err) => t.log.warn({ err: String(err) }, 'page prefault failed (start-up is only slower)'));
+        // Independent of the rows: read on another connection while they stream.
+        expiries = t.store.openTradeExpiries();
+        expiries.catch(() => {}); // awaited below
+        opts.sized?.();
+      },
+      trade: (f) => {
+        if (t.open.size !== loaded || t.book.size !== booked) return t.add(f);
+        t.load(f);
+        loaded++;
+        if (f.status !== 'PENDING') booked++;
+      },
+    })
+    .finally(() => prefault.stop());
+  const t1 = performance.now();
+  for (const e of await (expiries ?? t.store.openTradeExpiries())) t.expiries.add(e.id, e.expiresAt.getTime());
+  const ms = (a: number, b: number) => Math.round(b - a);
+  t.log.debug({ trades: n, bulk: loaded, ms: { countAt: Math.round(countAt), rows: ms(t0, t1), expiries: ms(t1, performance.now()) } }, 'hydration phases');
+  return n;
+}
