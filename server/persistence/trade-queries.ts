@@ -1,7 +1,7 @@
 // Read side of the trade store: single trades, filtered lists, and the summary's start-up totals.
 import type { Direction, MarketType, Timeframe, TradeStatus } from '../../shared/constants.ts';
 import type { ClosedPl, TradeTotals } from '../../shared/metrics/index.ts';
-import { TRADE_COLUMNS, parseTimestamp, tradeRowFromDb, type TradeRow } from './rows.ts';
+import { CLOSED_STATUS_SQL, TRADE_COLUMNS, parseTimestamp, tradeRowFromDb, type TradeRow } from './rows.ts';
 import type { SqlRunner } from './sql-runner.ts';
 import { PUBLIC_SCOPE, scopeCondition } from '../queries/trade-scope.ts';
 
@@ -30,8 +30,6 @@ export interface SystemTradePage extends TradeFilters {
   ordering?: TradeOrdering;
 }
 
-const CLOSED_SQL = `status in ('CLOSED_TP', 'CLOSED_SL', 'CLOSED_MANUAL', 'CLOSED_EXPIRED')`;
-
 function filterSql(f: TradeFilters, where: string[], bindings: unknown[]): void {
   if (f.direction) (where.push('direction = ?'), bindings.push(f.direction));
   if (f.symbol) (where.push('symbol = ?'), bindings.push(f.symbol));
@@ -46,7 +44,7 @@ export async function getTrade(db: SqlRunner, id: number): Promise<TradeRow | nu
 
 /** Closed system trades, oldest exit first (the order metrics and the equity curve need). */
 export async function listClosedSystemTrades(db: SqlRunner, f: ClosedTradeFilters = {}): Promise<TradeRow[]> {
-  const where = ['user_id is null', CLOSED_SQL];
+  const where = ['user_id is null', CLOSED_STATUS_SQL];
   const bindings: unknown[] = [];
   filterSql(f, where, bindings);
   if (f.days !== undefined) {
@@ -86,7 +84,7 @@ export async function listSystemTrades(db: SqlRunner, q: SystemTradePage): Promi
 /** Most recently closed system trades, newest first. */
 export async function recentClosedSystemTrades(db: SqlRunner, limit: number): Promise<TradeRow[]> {
   const rows = await db.query(
-    `select ${TRADE_COLUMNS} from paper_trades where user_id is null and ${CLOSED_SQL}
+    `select ${TRADE_COLUMNS} from paper_trades where user_id is null and ${CLOSED_STATUS_SQL}
      order by exit_time desc, id desc limit ?`,
     [limit],
   );
@@ -111,7 +109,7 @@ export async function systemTradeTotals(db: SqlRunner): Promise<TradeTotals> {
   });
   const rows = await db.query(
     `select id, coalesce(exit_time, entry_time) as exit_time, profit_loss, fees
-       from paper_trades where ${system} and ${CLOSED_SQL}`,
+       from paper_trades where ${system} and ${CLOSED_STATUS_SQL}`,
   );
   const closed: ClosedPl[] = rows.map((r) => ({
     id: Number(r.id),
