@@ -84,21 +84,25 @@ export class AccountService {
     const source = sourceKey(ip);
     await consume(this.loginIp, source, 'too many login attempts from this address; retry later');
     // Refused before any lookup or hashing, on the username as typed: existing or not, the answer
-    // (and its time) is the same.
-    const refusal = this.throttle.check(username, source, this.now());
+    // (and its time) is the same. Admitted attempts count as failures until they succeed.
+    const refusal = this.throttle.attempt(username, source, this.now());
     if (refusal) {
       const wait = `retry in ${Math.ceil(refusal.retryAfterMs / 1000)} s`;
       throw new RateLimitedError(
         refusal.reason === 'source' ? `too many failed logins from this address; ${wait}` : `too many failed logins for this username from this address; ${wait}`,
       );
     }
-    const user = await this.users.findByUsername(username);
-    const ok = await this.hasher.verify(password, user?.passwordHash ?? null);
-    if (!ok || !user) {
-      this.throttle.failed(username, source, this.now());
-      throw new UnauthorizedError(BAD_CREDENTIALS);
+    let user: UserRecord | null;
+    let ok: boolean;
+    try {
+      user = await this.users.findByUsername(username);
+      ok = await this.hasher.verify(password, user?.passwordHash ?? null);
+    } catch (err) {
+      this.throttle.released(username, source, this.now()); // unchecked (store down): not a failure
+      throw err;
     }
-    this.throttle.succeeded(username, source);
+    if (!ok || !user) throw new UnauthorizedError(BAD_CREDENTIALS);
+    this.throttle.succeeded(username, source, this.now());
     return this.session(user);
   }
 

@@ -46,8 +46,35 @@ export class LoginThrottle {
 
   constructor(private limits: LoginThrottleLimits, private maxEntries = DEFAULT_MAX_ENTRIES) {}
 
-  /** null when an attempt for `username` from `source` may be checked now. */
-  check(username: string, source: string, now: number): Refusal | null {
+  /**
+   * null when an attempt for `username` from `source` may be checked now. An admitted attempt is
+   * counted as a failure at once, so concurrent attempts see it (without that, requests sent
+   * together all pass before the first one's password check fails); `succeeded` takes it back.
+   */
+  attempt(username: string, source: string, now: number): Refusal | null {
+    const refusal = this.refusal(username, source, now);
+    if (!refusal) this.failed(username, source, now);
+    return refusal;
+  }
+
+  /** The right password: this pair starts afresh (other sources keep their counts). */
+  succeeded(username: string, source: string, now: number): void {
+    this.pairs.delete(pairKey(username, source));
+    unbump(this.sources, source, HOUR_MS, now);
+    unbump(this.usernames, username, USERNAME_WINDOW_MS, now);
+  }
+
+  /** The attempt could not be checked (e.g. the database was down): it does not count. */
+  released(username: string, source: string, now: number): void {
+    const key = pairKey(username, source);
+    const pair = this.pairs.get(key);
+    if (pair && pair.failures > 1) pair.failures--;
+    else this.pairs.delete(key);
+    unbump(this.sources, source, HOUR_MS, now);
+    unbump(this.usernames, username, USERNAME_WINDOW_MS, now);
+  }
+
+  private refusal(username: string, source: string, now: number): Refusal | null {
     const src = live(this.sources, source, HOUR_MS, now);
     if (src && src.count >= this.limits.failuresPerIpPerHour) {
       return { reason: 'source', retryAfterMs: src.startedAt + HOUR_MS - now };
@@ -58,8 +85,7 @@ export class LoginThrottle {
     return wait > 0 ? { reason: 'pair', retryAfterMs: wait } : null;
   }
 
-  /** A wrong password (or unknown username): counts for the pair, the source and the username. */
-  failed(username: string, source: string, now: number): void {
+  private failed(username: string, source: string, now: number): void {
     const key = pairKey(username, source);
     const pair = this.pairs.get(key);
     const fresh = !pair || now - pair.lastFailureAt > this.limits.backoffMaxMs;
@@ -68,11 +94,6 @@ export class LoginThrottle {
     bump(this.sources, source, HOUR_MS, now);
     bump(this.usernames, username, USERNAME_WINDOW_MS, now);
     this.prune(now);
-  }
-
-  /** The right password: this pair starts afresh (other sources keep their counts). */
-  succeeded(username: string, source: string): void {
-    this.pairs.delete(pairKey(username, source));
   }
 
   /** Delay the pair must wait after its `failures`-th failure before the next attempt. */
@@ -106,6 +127,11 @@ function bump(map: Map<string, WindowCount>, key: string, windowMs: number, now:
     map.delete(key);
     map.set(key, { count: 1, startedAt: now });
   }
+}
+
+function unbump(map: Map<string, WindowCount>, key: string, windowMs: number, now: number): void {
+  const w = live(map, key, windowMs, now);
+  if (w && w.count > 0) w.count--;
 }
 
 /** Over `max` entries: drop expired ones, then the oldest, down to 90 % of `max`. */

@@ -54,6 +54,12 @@ describe('login throttling by (username, source)', () => {
     expect((await login('127.0.0.4', 'victim', 'victim-password')).status).toBe(200);
   });
 
+  it('wrong passwords sent all at once get no more tries than sent one by one', async () => {
+    const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => login('127.0.0.8', 'owner2', `parallel-${i}-wrong`)));
+    const codes = replies.map((r) => r.status).sort();
+    expect(codes).toEqual([...Array(3).fill(401), ...Array(17).fill(429)]);
+  });
+
   it('answers are identical for an existing and a missing username while throttled', async () => {
     const seq = async (username: string) => {
       const out: Array<{ status: number; body: unknown }> = [];

@@ -6,15 +6,17 @@ import { sourceKey } from '../../server/users/source-key.ts';
 
 const LIMITS: LoginThrottleLimits = { failuresPerSource: 5, backoffBaseMs: 1_000, backoffMaxMs: 900_000, failuresPerIpPerHour: 100, failuresPerUsername: 50 };
 
-/** Attempts as fast as allowed: each waits exactly its refusal's delay, then fails again. */
+/** Wrong passwords as fast as allowed: each waits exactly its refusal's delay, then tries again. */
 function delaysOf(t: LoginThrottle, n: number, username = 'u', source = 's'): number[] {
   let now = 0;
   const delays: number[] = [];
   for (let i = 0; i < n; i++) {
-    const r = t.check(username, source, now);
+    const r = t.attempt(username, source, now);
     delays.push(r ? r.retryAfterMs : 0);
-    now += r ? r.retryAfterMs : 0;
-    t.failed(username, source, now);
+    if (r) {
+      now += r.retryAfterMs;
+      expect(t.attempt(username, source, now)).toBeNull();
+    }
   }
   return delays;
 }
@@ -29,39 +31,48 @@ describe('LoginThrottle', () => {
 
   it('a success resets only its own pair', () => {
     const t = new LoginThrottle(LIMITS);
-    for (let i = 0; i < 6; i++) t.failed('u', 'a', 0);
-    for (let i = 0; i < 6; i++) t.failed('u', 'b', 0);
-    t.succeeded('u', 'a');
-    expect(t.check('u', 'a', 1)).toBeNull();
-    expect(t.check('u', 'b', 1)).toMatchObject({ reason: 'pair' });
+    for (let i = 0; i < 5; i++) t.attempt('u', 'a', 0);
+    for (let i = 0; i < 5; i++) t.attempt('u', 'b', 0);
+    t.succeeded('u', 'a', 0);
+    expect(t.attempt('u', 'a', 1)).toBeNull();
+    expect(t.attempt('u', 'b', 1)).toMatchObject({ reason: 'pair' });
   });
 
   it('a source is refused for the rest of the hour after its budget of failures across usernames', () => {
     const t = new LoginThrottle(LIMITS);
-    for (let i = 0; i < 100; i++) t.failed(`user${i}`, 'a', 10);
-    expect(t.check('fresh', 'a', 20)).toEqual({ reason: 'source', retryAfterMs: 3_600_000 - 10 });
-    expect(t.check('fresh', 'b', 20)).toBeNull();
-    expect(t.check('fresh', 'a', 3_600_010)).toBeNull();
+    for (let i = 0; i < 100; i++) expect(t.attempt(`user${i}`, 'a', 10)).toBeNull();
+    expect(t.attempt('fresh', 'a', 20)).toEqual({ reason: 'source', retryAfterMs: 3_600_000 - 10 });
+    expect(t.attempt('fresh', 'b', 20)).toBeNull();
+    expect(t.attempt('fresh', 'a', 3_600_010)).toBeNull();
   });
 
   it('a hot username gives each source one free try, and a source with no failures always gets one', () => {
     const t = new LoginThrottle(LIMITS);
-    for (let s = 0; s < 50; s++) t.failed('victim', `attacker${s}`, 0);
-    expect(t.check('victim', 'owner', 1)).toBeNull();
-    t.failed('victim', 'newcomer', 1);
-    expect(t.check('victim', 'newcomer', 2)).toMatchObject({ reason: 'pair', retryAfterMs: 999 });
-    expect(t.check('victim', 'newcomer', 1_001)).toBeNull();
+    for (let s = 0; s < 50; s++) t.attempt('victim', `attacker${s}`, 0);
+    expect(t.attempt('victim', 'owner', 1)).toBeNull();
+    expect(t.attempt('victim', 'newcomer', 1)).toBeNull();
+    expect(t.attempt('victim', 'newcomer', 2)).toMatchObject({ reason: 'pair', retryAfterMs: 999 });
+    expect(t.attempt('victim', 'newcomer', 1_001)).toBeNull();
+  });
+
+  it('attempts admitted together count before their passwords are checked; a released one does not count', () => {
+    const t = new LoginThrottle(LIMITS);
+    const admitted = Array.from({ length: 20 }, () => t.attempt('u', 's', 0)).filter((r) => r === null).length;
+    expect(admitted).toBe(5);
+    t.released('u', 's', 0);
+    expect(t.attempt('u', 's', 0)).toBeNull();
+    expect(t.attempt('u', 's', 0)).toMatchObject({ reason: 'pair' });
   });
 
   it('memory stays bounded under a flood of distinct usernames and sources', () => {
     const t = new LoginThrottle({ ...LIMITS, failuresPerIpPerHour: 1e9 }, 1_000);
-    for (let i = 0; i < 20_000; i++) t.failed(`u${i}`, `s${i % 3_000}`, i);
+    for (let i = 0; i < 20_000; i++) t.attempt(`u${i}`, `s${i % 3_000}`, i);
     const sizes = (t as unknown as { pairs: Map<string, unknown>; sources: Map<string, unknown>; usernames: Map<string, unknown> });
     expect(sizes.pairs.size).toBeLessThanOrEqual(1_000);
     expect(sizes.sources.size).toBeLessThanOrEqual(1_000);
     expect(sizes.usernames.size).toBeLessThanOrEqual(1_000);
     // The most recent failures are the ones kept.
-    expect(t.check('u19999', 's2999', 19_999 + 1)).toBeNull(); // one failure: still free
+    expect(t.attempt('u19999', 's2999', 19_999 + 1)).toBeNull(); // one failure: still free
   });
 });
 
