@@ -13,7 +13,8 @@ let defaults: TestServer;
 const LIMITS = {
   ...TEST_APP_OPTIONS.authLimits!,
   failuresPerSource: 3,
-  backoffBaseMs: 1_000,
+  // Long enough that the next request of a test always lands inside it, even on a loaded machine.
+  backoffBaseMs: 2_000,
   backoffMaxMs: 60_000,
   failuresPerIpPerHour: 20,
   failuresPerUsername: 12,
@@ -50,7 +51,7 @@ describe('login throttling by (username, source)', () => {
   it('the backoff lets the next attempt through once its delay has passed', async () => {
     for (let i = 0; i < 3; i++) expect((await login('127.0.0.4', 'victim', 'wrong-password')).status).toBe(401);
     expect((await login('127.0.0.4', 'victim', 'wrong-password')).status).toBe(429);
-    await new Promise((r) => setTimeout(r, 1_100)); // the first delay is backoffBaseMs
+    await new Promise((r) => setTimeout(r, 2_100)); // the first delay is backoffBaseMs
     expect((await login('127.0.0.4', 'victim', 'victim-password')).status).toBe(200);
   });
 
