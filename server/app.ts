@@ -53,7 +53,7 @@ import { PublicLiveView } from './engine/public-live-view.ts';
 import { inScope } from './queries/trade-scope.ts';
 import { UserRepository } from './persistence/user-repository.ts';
 import { PasswordHasher, type ScryptParams } from './users/password-hasher.ts';
-import { AccountService, type AuthLimits } from './users/account-service.ts';
+import { AccountService, DEFAULT_AUTH_LIMITS, type AuthLimits } from './users/account-service.ts';
 import { ManualTradeService } from './users/manual-trade-service.ts';
 import { registerAuthRoutes } from './transport/http/auth-routes.ts';
 import { registerUserRoutes } from './transport/http/user-routes.ts';
@@ -196,7 +196,11 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
 
   // Users: accounts, manual trades in the shared book, and their private /me streams.
   const users = new UserRepository(orm);
-  const accounts = new AccountService(users, tokens, new PasswordHasher(opts.scrypt), opts.authLimits);
+  const accounts = new AccountService(users, tokens, new PasswordHasher(opts.scrypt), {
+    ...DEFAULT_AUTH_LIMITS,
+    ...config.login,
+    ...opts.authLimits,
+  });
   const manualTrades = new ManualTradeService({
     insert: (t) => users.insertManualTrade(t),
     listTrades: (scope, q) => queries.listTrades(scope, q),

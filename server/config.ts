@@ -27,6 +27,12 @@ export const configSchema = z.object({
   PRICE_STALE_MS: int(30_000, 100, 86_400_000),
   // REST requests per second per client IP before 429 RATE_LIMITED (0 = no limit).
   HTTP_RATE_LIMIT: int(300, 0, 1_000_000),
+  // Failed logins (docs/security.md "Accounts"): per (username, source) before a doubling delay,
+  // the delay's cap, per source across usernames per hour, per username from everywhere per 15 min.
+  LOGIN_FAILURES_PER_SOURCE: int(5, 1, 1_000),
+  LOGIN_BACKOFF_MAX_MS: int(900_000, 1_000, 86_400_000),
+  LOGIN_FAILURES_PER_IP_PER_HOUR: int(100, 1, 1_000_000),
+  LOGIN_FAILURES_PER_USERNAME: int(50, 1, 1_000_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED: z.coerce.number().int().default(42),
   // Scale-out (docs/deployment.md): ROLE=all is the single process; engine/edge share PostgreSQL and Redis.
@@ -53,6 +59,8 @@ export interface Config {
   logLevel: string;
   /** REST requests per second per client IP (0 = unlimited). */
   httpRateLimit: number;
+  /** Failed-login throttling (server/users/login-throttle.ts). */
+  login: { failuresPerSource: number; backoffMaxMs: number; failuresPerIpPerHour: number; failuresPerUsername: number };
   seed: number;
   role: 'all' | 'engine' | 'edge';
   redisUrl: string;
@@ -95,6 +103,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     priceStaleMs: c.PRICE_STALE_MS,
     logLevel: c.LOG_LEVEL,
     httpRateLimit: c.HTTP_RATE_LIMIT,
+    login: {
+      failuresPerSource: c.LOGIN_FAILURES_PER_SOURCE,
+      backoffMaxMs: c.LOGIN_BACKOFF_MAX_MS,
+      failuresPerIpPerHour: c.LOGIN_FAILURES_PER_IP_PER_HOUR,
+      failuresPerUsername: c.LOGIN_FAILURES_PER_USERNAME,
+    },
     seed: c.SEED,
     role: c.ROLE,
     redisUrl: c.REDIS_URL,

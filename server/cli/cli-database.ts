@@ -5,12 +5,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import { isAlive, isPostgresFor, openDatabase, withDatabase } from '../persistence/database.ts';
+import { isAlive, isPostgresFor, openDatabase } from '../persistence/database.ts';
+import { withCredentials } from '../persistence/admin-connection.ts';
+import { credentialsPath, readCredentials } from '../persistence/embedded-credentials.ts';
 import { initOrm } from '../persistence/orm.ts';
 
-// Must match persistence/database.ts (the embedded cluster's superuser and database).
-const EMBEDDED_USER = 'postgres';
-const EMBEDDED_PASSWORD = 'paperbook';
+// The database openDatabase gives the app on the embedded cluster (its default name).
 const EMBEDDED_DATABASE = 'paperbook';
 
 export interface CliDatabase {
@@ -32,8 +32,12 @@ export async function openCliDatabase(opts: CliDatabaseOptions): Promise<CliData
   const migrate = opts.migrate ?? true;
   const running = opts.databaseUrl ? null : await runningEmbedded(path.join(opts.dataDir, 'pg'));
   if (running) {
-    const admin = `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${running.port}/postgres`;
-    const orm = await initOrm(withDatabase(admin, EMBEDDED_DATABASE), { logger: opts.log, migrate, poolMax: 2 }).catch((err: unknown) => {
+    // The running server has provisioned the app role; connect as it, as the server does.
+    const pgDir = path.join(opts.dataDir, 'pg');
+    const creds = await readCredentials(pgDir);
+    if (!creds) throw new Error(`PostgreSQL (pid ${running.pid}) is running on ${opts.dataDir} but ${credentialsPath(pgDir)} is missing`);
+    const url = withCredentials(`postgresql://127.0.0.1:${running.port}/${EMBEDDED_DATABASE}`, creds.app.user, creds.app.password);
+    const orm = await initOrm(url, { logger: opts.log, migrate, poolMax: 2 }).catch((err: unknown) => {
       throw new Error(
         `PostgreSQL (pid ${running.pid}) is running on ${opts.dataDir} but does not answer on port ${running.port}: ${String(err)}`,
       );

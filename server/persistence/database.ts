@@ -1,13 +1,26 @@
 // Where PostgreSQL comes from: the given DATABASE_URL, or an embedded server kept under
-// `${dataDir}/pg` that survives restarts (initialised once, started on a free port).
+// `${dataDir}/pg` that survives restarts (initialised once, started on a free port). The embedded
+// server's passwords are random per data directory (embedded-credentials.ts) and the app connects
+// as a role that owns only its database (embedded-roles.ts).
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { loadEmbeddedPostgres } from './embedded-postgres-loader.ts';
-import { knex } from '@mikro-orm/knex';
+import {
+  LEGACY_SUPERUSER_PASSWORD,
+  newCredentials,
+  randomPassword,
+  readCredentials,
+  writeCredentials,
+  type EmbeddedCredentials,
+  type RoleCredentials,
+} from './embedded-credentials.ts';
+import { provisionAppDatabase, secureSuperuser } from './embedded-roles.ts';
 import type { Logger } from 'pino';
+
+export { withAdmin, withDatabase } from './admin-connection.ts';
 
 export interface OpenDatabaseOptions {
   /** A postgres:// URL; when absent an embedded server is started. */
@@ -25,9 +38,6 @@ export interface Database {
   stop(): Promise<void>;
 }
 
-const EMBEDDED_USER = 'postgres';
-const EMBEDDED_PASSWORD = 'paperbook';
-
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   if (opts.databaseUrl) {
     return { url: opts.databaseUrl, embedded: false, stop: async () => {} };
@@ -35,8 +45,8 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   const server = await startEmbeddedServer(path.join(opts.dataDir, 'pg'), opts.logger);
   try {
     const name = opts.databaseName ?? 'paperbook';
-    await ensureDatabase(server.adminUrl, name);
-    return { url: withDatabase(server.adminUrl, name), embedded: true, stop: server.stop };
+    const url = await provisionAppDatabase(server.adminUrl, name, server.app, opts.logger.child({ module: 'embedded-postgres' }));
+    return { url, embedded: true, stop: server.stop };
   } catch (err) {
     await server.stop();
     throw err;
@@ -44,8 +54,10 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
 }
 
 export interface EmbeddedServer {
-  /** URL of the `postgres` maintenance database (superuser). */
+  /** URL of the `postgres` maintenance database (superuser, random password). */
   adminUrl: string;
+  /** The non-superuser role the app connects as (openDatabase gives it its database). */
+  app: RoleCredentials;
   port: number;
   stop(): Promise<void>;
 }
@@ -56,11 +68,16 @@ export async function startEmbeddedServer(pgDir: string, logger: Logger): Promis
   const dir = path.resolve(pgDir);
   const port = await freePort();
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const fresh = !existsSync(path.join(dir, 'PG_VERSION'));
+  const creds = await credentialsFor(dir, fresh);
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port,
-    user: EMBEDDED_USER,
-    password: EMBEDDED_PASSWORD,
+    user: creds.superuser.user,
+    // initdb gets a throwaway password: embedded-postgres passes it through a world-readable temp
+    // file. secureSuperuser replaces it with the stored one as soon as the server is up.
+    password: creds.formerSuperuserPasswords[0] ?? creds.superuser.password,
+    authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: userInfo().uid === 0,
     // Keep the socket out of /var/run/postgresql (may not exist); listen on loopback only.
@@ -69,7 +86,7 @@ export async function startEmbeddedServer(pgDir: string, logger: Logger): Promis
     onError: (e) => log.warn({ err: e }, 'postgres error output'),
   });
   const started = Date.now();
-  if (!existsSync(path.join(dir, 'PG_VERSION'))) {
+  if (fresh) {
     await mkdir(path.dirname(dir), { recursive: true });
     log.info({ dir }, 'initialising embedded PostgreSQL');
     await pg.initialise();
@@ -82,13 +99,30 @@ export async function startEmbeddedServer(pgDir: string, logger: Logger): Promis
     await pg.stop().catch(() => {});
     throw new Error(`embedded PostgreSQL failed to start in ${dir}${err ? `: ${String(err)}` : ''}`);
   }
-  log.info({ port, dir, ms: Date.now() - started }, 'embedded PostgreSQL started');
   let stopping: Promise<void> | undefined;
-  return {
-    adminUrl: `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`,
-    port,
-    stop: () => (stopping ??= pg.stop()),
-  };
+  const stop = () => (stopping ??= pg.stop());
+  try {
+    const adminUrl = await secureSuperuser(dir, port, creds, log);
+    log.info({ port, dir, ms: Date.now() - started }, 'embedded PostgreSQL started');
+    return { adminUrl, app: creds.app, port, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/**
+ * The stored credentials, or new ones written before the cluster is touched (so a crash half-way
+ * leaves a file that still names every password the cluster may have): for a new cluster with a
+ * throwaway initdb password, for one made before issue 16 with its old fixed default.
+ */
+async function credentialsFor(dir: string, fresh: boolean): Promise<EmbeddedCredentials> {
+  const stored = fresh ? null : await readCredentials(dir);
+  if (stored) return stored;
+  const creds = newCredentials([fresh ? randomPassword() : LEGACY_SUPERUSER_PASSWORD]);
+  await mkdir(path.dirname(dir), { recursive: true });
+  await writeCredentials(dir, creds);
+  return creds;
 }
 
 /**
@@ -135,40 +169,6 @@ export async function isPostgresFor(pid: number, dir: string): Promise<boolean> 
   } catch {
     return false;
   }
-}
-
-/** Creates `name` on the server behind `adminUrl` if it does not exist yet. */
-export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
-  await withAdmin(adminUrl, async (k) => {
-    const found = await k.raw('select 1 from pg_database where datname = ?', [name]);
-    if (found.rows.length === 0) {
-      await k.raw('create database ??', [name]).catch((err: { code?: string }) => {
-        if (err.code !== '42P04') throw err; // created concurrently
-      });
-    }
-  });
-}
-
-/** Runs `fn` with a single-connection knex on `adminUrl`, always closing it. */
-export async function withAdmin<T>(adminUrl: string, fn: (k: ReturnType<typeof knex>) => Promise<T>): Promise<T> {
-  const k = knex({
-    client: 'pg',
-    connection: { connectionString: adminUrl, connectionTimeoutMillis: 3000 },
-    pool: { min: 0, max: 1 },
-    acquireConnectionTimeout: 5000,
-  });
-  try {
-    return await fn(k);
-  } finally {
-    await k.destroy();
-  }
-}
-
-/** Same server and credentials, another database. */
-export function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${encodeURIComponent(name)}`;
-  return u.toString();
 }
 
 function freePort(): Promise<number> {

@@ -13,7 +13,7 @@ let orm: MikroORM;
 
 beforeAll(async () => {
   server = await startTestServer({}, { app: TEST_APP_OPTIONS });
-  limited = await startTestServer({}, { app: { ...TEST_APP_OPTIONS, authLimits: { loginsPerIpPerMinute: 1000, failuresPerUsername: 3, registrationsPerIpPerHour: 4 } } });
+  limited = await startTestServer({}, { app: { ...TEST_APP_OPTIONS, authLimits: { ...TEST_APP_OPTIONS.authLimits!, loginsPerIpPerMinute: 1000, failuresPerSource: 3, registrationsPerIpPerHour: 4 } } });
   await register(limited.url, 'dave', 'dave-password'); // uses 1 of the 4 registrations
   orm = await initOrm(server.db.url, { migrate: false });
 });
@@ -108,13 +108,14 @@ describe('login', () => {
     expect(median(b)).toBeLessThan(median(a) * 2);
   });
 
-  it('locks a username after repeated failures, existing or not, with the same answer', async () => {
+  it('throttles a username after repeated failures from one address, existing or not, with the same answer', async () => {
     for (const username of ['dave', 'ghost']) {
       const codes: number[] = [];
       for (let i = 0; i < 5; i++) codes.push((await call(limited.url, 'POST', '/api/auth/login', { body: { username, password: 'wrong-password' } })).status);
       expect(codes).toEqual([401, 401, 401, 429, 429]);
     }
-    // Locked even with the right password, until the window passes.
+    // Refused even with the right password from this address until its delay passes (other
+    // addresses are not: tests/users/login-lockout.test.ts).
     const r = await call(limited.url, 'POST', '/api/auth/login', { body: { username: 'dave', password: 'dave-password' } });
     expect(r.status).toBe(429);
     expect(r.body.error.code).toBe('RATE_LIMITED');

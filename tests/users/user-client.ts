@@ -1,4 +1,5 @@
 // Small HTTP and socket helpers for the user API tests: register/login, authorised JSON calls, /me sockets.
+import { request } from 'node:http';
 import { io, type Socket } from 'socket.io-client';
 import type { AppOptions } from '../../server/app.ts';
 
@@ -6,7 +7,13 @@ import type { AppOptions } from '../../server/app.ts';
 export const TEST_APP_OPTIONS: Pick<AppOptions, 'authLimits' | 'scrypt' | 'tokenRecheckMs'> = {
   scrypt: { N: 2 ** 14, r: 8, p: 1 },
   tokenRecheckMs: 500,
-  authLimits: { loginsPerIpPerMinute: 100_000, failuresPerUsername: 100_000, registrationsPerIpPerHour: 100_000 },
+  authLimits: {
+    loginsPerIpPerMinute: 100_000,
+    failuresPerUsername: 100_000,
+    registrationsPerIpPerHour: 100_000,
+    failuresPerSource: 100_000,
+    failuresPerIpPerHour: 100_000,
+  },
 };
 
 export interface Reply<T = any> {
@@ -25,6 +32,27 @@ export async function call<T = any>(url: string, method: string, path: string, o
   const res = await fetch(`${url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+/**
+ * A JSON POST sent from `source`, a loopback address other than 127.0.0.1 (Linux routes all of
+ * 127.0.0.0/8 to lo), so tests can be several clients as the server sees them.
+ */
+export function postFrom<T = any>(url: string, source: string, path: string, body: unknown): Promise<Reply<T>> {
+  const data = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}${path}`, { method: 'POST', localAddress: source, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
 }
 
 export async function register(url: string, username: string, password = 'correct horse'): Promise<{ token: string; user_id: number }> {

@@ -9,7 +9,8 @@ import { jsonBody } from './signal-routes.ts';
 
 /** The peer address uWS saw (no proxy headers are trusted: they are the client's to forge). */
 export function clientIp(ex: Exchange): string {
-  return Buffer.from(ex.res.getRemoteAddressAsText()).toString('utf8');
+  // Copied when the request arrived: `res` may not be touched once the client has gone.
+  return ex.ip;
 }
 
 export interface Logout {

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { credentialsPath } from '../../../server/persistence/embedded-credentials.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 
@@ -77,8 +78,10 @@ export function embeddedPort(pgDir: string): number {
   return Number(lines[3]);
 }
 
+/** The superuser URL of `database` on the embedded cluster, password from its 0600 credentials file. */
 export function embeddedUrl(pgDir: string, database = 'paperbook'): string {
-  return `postgresql://postgres:paperbook@127.0.0.1:${embeddedPort(pgDir)}/${database}`;
+  const { superuser } = JSON.parse(readFileSync(credentialsPath(pgDir), 'utf8')) as { superuser: { user: string; password: string } };
+  return `postgresql://${superuser.user}:${superuser.password}@127.0.0.1:${embeddedPort(pgDir)}/${database}`;
 }
 
 /** Pids of postgres processes whose command line names `dir` (an embedded server on that data dir). */
