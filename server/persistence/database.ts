@@ -1,11 +1,13 @@
 // Where PostgreSQL comes from: the given DATABASE_URL, or an embedded server kept under
 // `${dataDir}/pg` that survives restarts (initialised once, started on a free port).
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { userInfo } from 'node:os';
 import path from 'node:path';
-import { loadEmbeddedPostgres } from './embedded-postgres-loader.ts';
+import { EmbeddedCluster } from './embedded-cluster.ts';
+import { reachableBinaries } from './embedded-binaries.ts';
+import { placeCluster } from './cluster-placement.ts';
+import { postgresAccount } from './postgres-account.ts';
 import { knex } from '@mikro-orm/knex';
 import type { Logger } from 'pino';
 
@@ -50,29 +52,32 @@ export interface EmbeddedServer {
   stop(): Promise<void>;
 }
 
-/** Starts (initialising on first use) an embedded PostgreSQL cluster in `pgDir`. */
+/**
+ * Starts (initialising on first use) an embedded PostgreSQL cluster in `pgDir`, or where
+ * `${pgDir}.location` says it lives (root in a private directory: server/persistence/cluster-placement.ts).
+ */
 export async function startEmbeddedServer(pgDir: string, logger: Logger): Promise<EmbeddedServer> {
   const log = logger.child({ module: 'embedded-postgres' });
-  const dir = path.resolve(pgDir);
+  const runAs = postgresAccount();
+  const place = await placeCluster(pgDir, runAs);
+  const dir = place.dir;
   const port = await freePort();
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const pg = new EmbeddedPostgres({
+  const pg = new EmbeddedCluster({
+    binaries: await reachableBinaries(runAs),
+    runAs,
     databaseDir: dir,
     port,
     user: EMBEDDED_USER,
     password: EMBEDDED_PASSWORD,
-    persistent: true,
-    createPostgresUser: userInfo().uid === 0,
     // Keep the socket out of /var/run/postgresql (may not exist); listen on loopback only.
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`],
     onLog: (m) => log.debug({ pg: m.trim() }, 'postgres'),
-    onError: (e) => log.warn({ err: e }, 'postgres error output'),
   });
   const started = Date.now();
   if (!existsSync(path.join(dir, 'PG_VERSION'))) {
-    await mkdir(path.dirname(dir), { recursive: true });
     log.info({ dir }, 'initialising embedded PostgreSQL');
     await pg.initialise();
+    await place.record?.();
   } else {
     await clearStalePidFile(dir, log);
   }
