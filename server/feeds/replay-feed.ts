@@ -1,19 +1,14 @@
-// PRICE_FEED=replay:FILE[?speed=N][&ts=file|now]: ticks from a CSV `ts,symbol,price` (header
-// optional), in file order. Without `speed` (or speed=0) as fast as possible; with speed=N the gaps
+// PRICE_FEED=replay:FILE[,FILE…][?speed=N][&ts=file|now]: ticks from CSV `ts,symbol,price` (header
+// optional) or Binance's own aggTrades/trades files (.csv or .zip: server/feeds/replay-sources.ts),
+// several files merged in time order. Without `speed` (or speed=0) as fast as possible; with speed=N the gaps
 // between file timestamps are replayed N times faster. `ts=now` restamps ticks with the wall clock
 // (file timestamps are kept by default, so a run is reproducible). Malformed lines are counted and
 // skipped.
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { SYMBOL_PATTERN } from '../../shared/constants.ts';
 import type { Logger } from '../logger.ts';
 import type { PriceFeed, PriceSink } from './price-feed.ts';
+import { mergedTicks, parseOwnLine } from './replay-sources.ts';
 
-export interface ReplayTick {
-  symbol: string;
-  price: number;
-  ts: number;
-}
+export type { ReplayTick } from './replay-sources.ts';
 
 export interface ReplaySpec {
   file: string;
@@ -36,22 +31,12 @@ export function parseReplaySpec(spec: string): ReplaySpec {
   return { file, speed, stamp };
 }
 
-const HEADER = /^\s*ts\s*,\s*symbol\s*,\s*price\s*$/i;
-const NUMBER = /^\d+(\.\d+)?([eE][-+]?\d+)?$/;
+/** One line of our own CSV → tick, `'skip'` for blank lines and the header, null when malformed. */
+export const parseReplayLine = parseOwnLine;
 
-/** One CSV line → tick, `'skip'` for blank lines and the header, null when malformed. */
-export function parseReplayLine(line: string): ReplayTick | 'skip' | null {
-  if (line.trim() === '' || HEADER.test(line)) return 'skip';
-  const cells = line.split(',').map((c) => c.trim());
-  if (cells.length !== 3) return null;
-  const [tsCell, symbol, priceCell] = cells as [string, string, string];
-  const ts = /^\d+$/.test(tsCell) ? Number(tsCell) : Date.parse(tsCell);
-  if (!Number.isSafeInteger(ts) || ts <= 0) return null;
-  if (!SYMBOL_PATTERN.test(symbol)) return null;
-  if (!NUMBER.test(priceCell)) return null;
-  const price = Number(priceCell);
-  if (!Number.isFinite(price) || price <= 0) return null;
-  return { symbol, price, ts };
+/** The files of a spec: comma-separated, merged in time order. */
+export function replayFiles(spec: ReplaySpec): string[] {
+  return spec.file.split(',').map((f) => f.trim()).filter((f) => f.length > 0);
 }
 
 export interface ReplayStats {
@@ -91,16 +76,13 @@ export class ReplayPriceFeed implements PriceFeed {
   }
 
   private async replay(sink: PriceSink, signal: AbortSignal): Promise<void> {
-    const input = createReadStream(this.spec.file, { encoding: 'utf8' });
-    const lines = createInterface({ input, crlfDelay: Infinity });
+    const ticks = mergedTicks(replayFiles(this.spec));
     let prevTs: number | null = null;
     let sinceYield = 0;
     try {
-      for await (const line of lines) {
+      for await (const t of ticks) {
         if (signal.aborted) return;
-        const t = parseReplayLine(line);
-        if (t === 'skip') continue;
-        if (t === null) {
+        if (t === 'malformed') {
           this.stats.malformed++;
           continue;
         }
@@ -116,10 +98,9 @@ export class ReplayPriceFeed implements PriceFeed {
         this.stats.ticks++;
         sink.tick(t.symbol, t.price, this.spec.stamp === 'now' ? Date.now() : t.ts);
       }
-      this.log?.info({ file: this.spec.file, ...this.stats }, 'replay finished');
+      this.log?.info({ files: replayFiles(this.spec), ...this.stats }, 'replay finished');
     } finally {
-      lines.close();
-      input.destroy();
+      await ticks.return(undefined);
     }
   }
 }

