@@ -63,8 +63,12 @@ export interface FakeOptions {
   retryAfterSeconds?: number;
   /** Called for every accepted socket, e.g. to close it at once (a storm). */
   onOpen?: (conn: FakeConn, fake: FakeBinance) => void;
+  /** Called for every control message received (after it was answered). */
+  onControl?: (conn: FakeConn, rec: ControlRecord, fake: FakeBinance) => void;
   /** Send times in microseconds even without `timeUnit=MICROSECOND` (as some newer streams do). */
   forceMicroseconds?: boolean;
+  /** The fake's clock for the per-IP budget and Retry-After (tests with a manual clock pass theirs). */
+  now?: () => number;
 }
 
 const FIVE_MINUTES = 300_000;
@@ -79,7 +83,7 @@ export class FakeBinance {
   private readonly refusals = new Map<string, number>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private bannedUntil = 0;
-  private readonly o: Required<Omit<FakeOptions, 'onOpen'>> & Pick<FakeOptions, 'onOpen'>;
+  private readonly o: Required<Omit<FakeOptions, 'onOpen' | 'onControl'>> & Pick<FakeOptions, 'onOpen' | 'onControl'>;
 
   private constructor(
     private readonly http: Server,
@@ -96,7 +100,9 @@ export class FakeBinance {
       connectionsPer5Min: opts.connectionsPer5Min ?? 300,
       retryAfterSeconds: opts.retryAfterSeconds ?? 60,
       forceMicroseconds: opts.forceMicroseconds ?? false,
+      now: opts.now ?? Date.now,
       onOpen: opts.onOpen,
+      onControl: opts.onControl,
     };
   }
 
@@ -167,7 +173,7 @@ export class FakeBinance {
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const now = Date.now();
+    const now = this.o.now();
     const path = req.url ?? '/';
     const recent = this.handshakes.filter((h) => now - h.at < FIVE_MINUTES).length;
     let status: HandshakeRecord['status'] = 101;
@@ -248,8 +254,14 @@ export class FakeBinance {
     const reply = (body: object) => conn.ws.send(JSON.stringify({ ...body, id }));
     if (!ID_OK(id)) return void conn.ws.send(JSON.stringify({ error: { code: 2, msg: 'Invalid request: request ID must be an unsigned integer' } }));
     const params = Array.isArray(msg.params) ? msg.params.filter((p): p is string => typeof p === 'string') : [];
-    this.controls.push({ conn: conn.index, at: Date.now(), method: String(msg.method), params, id });
-    switch (msg.method) {
+    const rec = { conn: conn.index, at: Date.now(), method: String(msg.method), params, id };
+    this.controls.push(rec);
+    this.answer(conn, msg.method, params, reply);
+    this.o.onControl?.(conn, rec, this);
+  }
+
+  private answer(conn: FakeConn, method: unknown, params: string[], reply: (body: object) => void): void {
+    switch (method) {
       case 'SUBSCRIBE': {
         const refused = params.filter((p) => (this.refusals.get(p) ?? 0) > 0);
         if (refused.length > 0) {
@@ -266,7 +278,7 @@ export class FakeBinance {
         return reply({ result: [...conn.subscribed] });
       default:
         return reply({
-          error: { code: 2, msg: `Invalid request: unknown variant ${JSON.stringify(msg.method)}, expected one of SUBSCRIBE, UNSUBSCRIBE, LIST_SUBSCRIPTIONS, SET_PROPERTY, GET_PROPERTY` },
+          error: { code: 2, msg: `Invalid request: unknown variant ${JSON.stringify(method)}, expected one of SUBSCRIBE, UNSUBSCRIBE, LIST_SUBSCRIPTIONS, SET_PROPERTY, GET_PROPERTY` },
         });
     }
   }
