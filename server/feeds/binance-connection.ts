@@ -7,7 +7,12 @@ import type { ConnectionBudget } from './binance-connection-budget.ts';
 import { refusalWaitMs } from './binance-connection-budget.ts';
 import type { BinanceFrame, ControlMessage } from './binance-messages.ts';
 import { BinanceSocket } from './binance-socket.ts';
+import { KeyedTimers } from './keyed-timers.ts';
 import type { Timers } from './timers.ts';
+
+type TimerName = 'reconnect' | 'pump' | 'lifetime' | 'stable' | 'idle' | 'silent' | 'rotate';
+/** The timers of the active socket; a rotation or a close clears them. */
+const SOCKET_TIMERS: TimerName[] = ['pump', 'lifetime', 'stable', 'idle', 'silent'];
 
 export interface ConnectionSettings {
   /** Full endpoint, e.g. `wss://stream.binance.com:9443/stream`. */
@@ -67,12 +72,14 @@ export class BinanceConnection {
   private nextId = 1;
   private lastOpenAt = -Infinity;
   private pumpQueued = false;
-  private readonly timers = new Map<string, unknown>();
+  private readonly timers: KeyedTimers<TimerName>;
 
   constructor(
     private readonly s: ConnectionSettings,
     private readonly on: ConnectionEvents,
-  ) {}
+  ) {
+    this.timers = new KeyedTimers(s.timers);
+  }
 
   get size(): number {
     return this.desired.size;
@@ -95,23 +102,24 @@ export class BinanceConnection {
   }
 
   health(): ConnectionHealth {
-    return { fault: this.fault, refused: [...this.refused.keys()].filter((st) => this.desired.has(st)), open: this.active?.isOpen ?? false };
+    const open = Boolean(this.active?.isOpen || this.draining?.isOpen);
+    return { fault: this.fault, refused: [...this.refused.keys()].filter((st) => this.desired.has(st)), open };
   }
 
   /** Closes every socket for good; no reconnect. */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const k of [...this.timers.keys()]) this.clear(k);
+    this.timers.clearAll();
     const socks = [this.active, this.draining].filter((x): x is BinanceSocket => x !== null);
     this.active = this.draining = null;
     await Promise.all(socks.map((x) => x.closeQuietly()));
   }
 
   private connect(): void {
-    this.clear('reconnect');
+    this.timers.clear('reconnect');
     if (this.stopped) return;
     const wait = this.s.budget.acquire();
-    if (wait > 0) return this.later('reconnect', () => this.connect(), wait);
+    if (wait > 0) return this.timers.set('reconnect', () => this.connect(), wait);
     this.active = new BinanceSocket(
       { url: this.s.url, timers: this.s.timers, maxMessagesPerSecond: this.s.maxMessagesPerSecond, log: this.s.log },
       {
@@ -129,10 +137,10 @@ export class BinanceConnection {
     const now = this.s.timers.now();
     this.lastOpenAt = now;
     if (this.fault?.startsWith('handshake')) this.fault = null;
-    this.later('lifetime', () => this.rotate('connection lifetime'), this.s.maxLifetimeMs);
-    this.later('stable', () => this.checkStable(sock), this.s.stableAfterMs);
-    if (this.s.idleTimeoutMs > 0) this.later('idle', () => this.checkIdle(sock), this.s.idleTimeoutMs);
-    if (this.s.silentFaultMs > 0) this.later('silent', () => this.checkSilent(sock), this.s.silentFaultMs);
+    this.timers.set('lifetime', () => this.rotate('connection lifetime'), this.s.maxLifetimeMs);
+    this.timers.set('stable', () => this.checkStable(sock), this.s.stableAfterMs);
+    if (this.s.idleTimeoutMs > 0) this.timers.set('idle', () => this.checkIdle(sock), this.s.idleTimeoutMs);
+    if (this.s.silentFaultMs > 0) this.timers.set('silent', () => this.checkSilent(sock), this.s.silentFaultMs);
     this.s.log.debug({ url: this.s.url, streams: this.desired.size }, 'binance socket open');
     this.pump();
   }
@@ -183,12 +191,12 @@ export class BinanceConnection {
     }
     if (sock !== this.active) return;
     this.active = null;
-    for (const k of ['pump', 'lifetime', 'stable', 'idle', 'silent', 'rotate']) this.clear(k);
+    this.timers.clear(...SOCKET_TIMERS, 'rotate');
     if (this.stopped) return;
     const delay = this.backoff();
     this.s.log.info({ code, url: this.s.url, delayMs: Math.round(delay) }, 'binance socket closed; reconnecting');
     this.on.reconnecting(`closed ${code}`);
-    this.later('reconnect', () => this.connect(), delay);
+    this.timers.set('reconnect', () => this.connect(), delay);
   }
 
   private onRefusedHandshake(status: number, retryAfter: string | undefined): void {
@@ -203,12 +211,11 @@ export class BinanceConnection {
   private rotate(reason: string): void {
     if (this.stopped || this.draining || this.timers.has('rotate') || !this.active) return;
     const delay = Math.max(0, this.lastOpenAt + this.s.minRotationIntervalMs - this.s.timers.now());
-    this.later('rotate', () => {
-      this.clear('rotate');
+    this.timers.set('rotate', () => {
       if (this.stopped || !this.active) return;
       this.s.log.info({ reason, url: this.s.url }, 'binance socket rotating');
       this.on.reconnecting(reason);
-      for (const k of ['pump', 'lifetime', 'stable', 'idle', 'silent']) this.clear(k);
+      this.timers.clear(...SOCKET_TIMERS);
       this.draining = this.active;
       this.active = null;
       this.connect();
@@ -232,7 +239,7 @@ export class BinanceConnection {
   private checkIdle(sock: BinanceSocket): void {
     if (sock !== this.active) return;
     const quiet = this.s.timers.now() - sock.lastSeen;
-    if (quiet < this.s.idleTimeoutMs) return this.later('idle', () => this.checkIdle(sock), this.s.idleTimeoutMs - quiet);
+    if (quiet < this.s.idleTimeoutMs) return this.timers.set('idle', () => this.checkIdle(sock), this.s.idleTimeoutMs - quiet);
     this.s.log.warn({ url: this.s.url, quietMs: quiet }, 'binance socket silent (no ping); reconnecting');
     sock.terminate();
   }
@@ -244,7 +251,7 @@ export class BinanceConnection {
     const since = Math.max(sock.lastTickAt, sock.lastAckAt);
     const quiet = now - since;
     if (sock.acked.size === 0 || quiet < this.s.silentFaultMs) {
-      return this.later('silent', () => this.checkSilent(sock), Math.max(1, this.s.silentFaultMs - (sock.acked.size === 0 ? 0 : quiet)));
+      return this.timers.set('silent', () => this.checkSilent(sock), Math.max(1, this.s.silentFaultMs - (sock.acked.size === 0 ? 0 : quiet)));
     }
     this.fault = `silent: ${sock.acked.size} subscribed stream(s), no data for ${Math.round(quiet / 1000)} s`;
     this.s.log.warn({ url: this.s.url, quietMs: quiet, streams: sock.acked.size }, 'binance streams all silent; trying a fresh connection');
@@ -270,7 +277,7 @@ export class BinanceConnection {
 
   /** Sends subscription deltas to the active socket while its message budget allows. */
   private pump(): void {
-    this.clear('pump');
+    this.timers.clear('pump');
     const sock = this.active;
     while (sock?.isOpen) {
       const now = this.s.timers.now();
@@ -284,7 +291,7 @@ export class BinanceConnection {
         else sub.push(st);
       }
       if (unsub.length === 0 && sub.length === 0) {
-        if (retryAt < Infinity) this.later('pump', () => this.pump(), retryAt - now);
+        if (retryAt < Infinity) this.timers.set('pump', () => this.pump(), retryAt - now);
         return this.finishRotation();
       }
       // Unsubscribe first: it frees server-side capacity before new streams are added.
@@ -292,7 +299,7 @@ export class BinanceConnection {
       const params = (unsub.length > 0 ? unsub : sub).slice(0, this.s.maxParamsPerMessage);
       const msg: ControlMessage = { method, params, id: this.nextId };
       const wait = sock.trySend(msg);
-      if (wait !== 0) return wait > 0 ? this.later('pump', () => this.pump(), wait) : undefined;
+      if (wait !== 0) return wait > 0 ? this.timers.set('pump', () => this.pump(), wait) : undefined;
       this.nextId++;
       for (const p of params) {
         if (method === 'SUBSCRIBE') sock.sent.add(p);
@@ -300,19 +307,5 @@ export class BinanceConnection {
       }
       this.s.log.debug({ method, params: params.length, url: this.s.url }, 'binance subscription change');
     }
-  }
-
-  private later(key: string, fn: () => void, ms: number): void {
-    this.clear(key);
-    this.timers.set(key, this.s.timers.setTimeout(() => {
-      this.timers.delete(key);
-      fn();
-    }, ms));
-  }
-
-  private clear(key: string): void {
-    const t = this.timers.get(key);
-    if (t !== undefined) this.s.timers.clearTimeout(t);
-    this.timers.delete(key);
   }
 }
