@@ -253,7 +253,8 @@ export class BinanceConnection {
     if (sock.acked.size === 0 || quiet < this.s.silentFaultMs) {
       return this.timers.set('silent', () => this.checkSilent(sock), Math.max(1, this.s.silentFaultMs - (sock.acked.size === 0 ? 0 : quiet)));
     }
-    this.fault = `silent: ${sock.acked.size} subscribed stream(s), no data for ${Math.round(quiet / 1000)} s`;
+    // No stream count in the reason: it would count users' symbols on a public surface.
+    this.fault = `silent: every subscribed stream quiet for ${Math.round(quiet / 1000)} s`;
     this.s.log.warn({ url: this.s.url, quietMs: quiet, streams: sock.acked.size }, 'binance streams all silent; trying a fresh connection');
     sock.terminate();
   }
