@@ -12,6 +12,9 @@ const PRICE_FEED = z
   .regex(/^(simulated|binance|bot|replay:.+)$/, 'must be simulated, binance, bot or replay:FILE')
   .default('simulated');
 
+// PRICE_FEED=binance endpoints: a base `ws[s]://host[:port]` (the feed adds the documented path) or a full URL.
+const WS_URL = z.string().regex(/^wss?:\/\/[^/?#\s]+(\/\S*)?$/, 'must be a ws:// or wss:// URL, e.g. wss://fstream.binance.com');
+
 export const configSchema = z.object({
   PORT: int(3000, 0, 65535),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -40,6 +43,11 @@ export const configSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
   CLUSTER_NAME: z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits, . _ : - only').default('paperbook'),
   SNAPSHOT_INTERVAL_MS: int(500, 20, 60_000),
+  BINANCE_SPOT_WS: WS_URL.optional(),
+  BINANCE_FUTURES_WS: WS_URL.optional(),
+  // All Binance connections of the process together; Binance allows 300 per 5 minutes per IP.
+  BINANCE_CONNECTIONS_PER_5M: int(100, 1, 300),
+  BINANCE_SILENT_FAULT_MS: int(120_000, 0, 86_400_000),
 });
 
 export interface Config {
@@ -68,6 +76,15 @@ export interface Config {
   clusterName: string;
   /** Engine: how often at most it writes its snapshot to Redis for edges. */
   snapshotIntervalMs: number;
+  /** PRICE_FEED=binance only (docs/binance.md). */
+  binance: {
+    spotWs: string | undefined;
+    futuresWs: string | undefined;
+    /** Connection attempts per 5 minutes, every Binance connection of the process together. */
+    connectionsPer5Minutes: number;
+    /** Every subscribed stream of a connection silent this long is a feed fault (0 = off). */
+    silentFaultMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -114,5 +131,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: c.REDIS_URL,
     clusterName: c.CLUSTER_NAME,
     snapshotIntervalMs: c.SNAPSHOT_INTERVAL_MS,
+    binance: {
+      spotWs: c.BINANCE_SPOT_WS,
+      futuresWs: c.BINANCE_FUTURES_WS,
+      connectionsPer5Minutes: c.BINANCE_CONNECTIONS_PER_5M,
+      silentFaultMs: c.BINANCE_SILENT_FAULT_MS,
+    },
   };
 }

@@ -1,60 +1,85 @@
-// One Binance market-stream WebSocket: keeps the server's subscription set equal to `desired`
-// with rate-limited SUBSCRIBE/UNSUBSCRIBE, answers pings, reconnects with jittered backoff,
-// rotates before the 24 h limit and on `serverShutdown`, and re-subscribes after every reconnect.
-import WebSocket from 'ws';
+// One Binance market-stream connection: keeps the server's subscription set equal to `desired`,
+// rotates make-before-break (24 h, `serverShutdown`: the new socket is open and subscribed before
+// the old one is closed), reconnects with a backoff that resets only after a healthy period,
+// retries refused SUBSCRIBEs, and reports a socket whose streams have all gone silent as a fault.
 import type { Logger } from '../logger.ts';
-import { parseBinanceFrame, type ControlMessage } from './binance-messages.ts';
+import type { ConnectionBudget } from './binance-connection-budget.ts';
+import { refusalWaitMs } from './binance-connection-budget.ts';
+import type { BinanceFrame, ControlMessage } from './binance-messages.ts';
+import { BinanceSocket } from './binance-socket.ts';
+import { KeyedTimers } from './keyed-timers.ts';
 import type { Timers } from './timers.ts';
+
+type TimerName = 'reconnect' | 'pump' | 'lifetime' | 'stable' | 'idle' | 'silent' | 'rotate';
+/** The timers of the active socket; a rotation or a close clears them. */
+const SOCKET_TIMERS: TimerName[] = ['pump', 'lifetime', 'stable', 'idle', 'silent'];
 
 export interface ConnectionSettings {
   /** Full endpoint, e.g. `wss://stream.binance.com:9443/stream`. */
   url: string;
   timers: Timers;
   random: () => number;
-  /** Incoming-message budget Binance enforces per connection; pongs are counted too. */
+  /** Shared by every connection of the process: Binance's limits are per IP. */
+  budget: ConnectionBudget;
+  /** Incoming-message limit Binance enforces per connection, pongs included. */
   maxMessagesPerSecond: number;
   /** Streams per SUBSCRIBE/UNSUBSCRIBE message. */
   maxParamsPerMessage: number;
   /** Proactive rotation before Binance's 24 h disconnect. */
   maxLifetimeMs: number;
+  /** Least time between one socket's opening and the next rotation (a `serverShutdown` storm). */
+  minRotationIntervalMs: number;
+  /** A socket must stay open this long (and deliver data, if it has streams) to reset the backoff. */
+  stableAfterMs: number;
   backoffInitialMs: number;
   backoffMaxMs: number;
   /** Reconnect when nothing (not even a ping) arrived for this long; 0 = off. */
   idleTimeoutMs: number;
+  /** Every subscribed stream silent this long is a fault (and a fresh socket is tried); 0 = off. */
+  silentFaultMs: number;
+  /** First retry of a refused SUBSCRIBE; doubles per refusal up to `backoffMaxMs`. */
+  subscribeRetryMs: number;
   log: Logger;
 }
 
 export interface ConnectionEvents {
-  tick(symbol: string, price: number, ts: number): void;
+  frame(frame: BinanceFrame & { kind: 'tick' }): void;
   malformed(reason: string): void;
   reconnecting(reason: string): void;
 }
 
-/** Slack added to the 1 s window, so network jitter cannot bunch messages past the limit. */
-const WINDOW_MS = 1_050;
+export interface ConnectionHealth {
+  fault: string | null;
+  /** Streams whose last SUBSCRIBE was refused and that are waiting for a retry. */
+  refused: string[];
+  open: boolean;
+}
+
+interface Refusal {
+  count: number;
+  retryAt: number;
+}
 
 export class BinanceConnection {
   readonly desired = new Set<string>();
-  /** What the server has been told (optimistically, on send). Cleared on every new socket. */
-  private readonly sent = new Set<string>();
-  private ws: WebSocket | null = null;
-  private open = false;
-  private stopped = false;
+  private active: BinanceSocket | null = null;
+  /** The previous socket during a rotation: still streaming until `active` is subscribed. */
+  private draining: BinanceSocket | null = null;
+  private readonly refused = new Map<string, Refusal>();
+  private fault: string | null = null;
+  private stopped = true;
   private attempt = 0;
   private nextId = 1;
-  private lastSeen = 0;
-  /** Times of recent outgoing messages (control messages and auto-pongs). */
-  private recent: number[] = [];
-  private pumpTimer: unknown = null;
+  private lastOpenAt = -Infinity;
   private pumpQueued = false;
-  private reconnectTimer: unknown = null;
-  private lifetimeTimer: unknown = null;
-  private idleTimer: unknown = null;
+  private readonly timers: KeyedTimers<TimerName>;
 
   constructor(
     private readonly s: ConnectionSettings,
     private readonly on: ConnectionEvents,
-  ) {}
+  ) {
+    this.timers = new KeyedTimers(s.timers);
+  }
 
   get size(): number {
     return this.desired.size;
@@ -62,7 +87,7 @@ export class BinanceConnection {
 
   start(): void {
     this.stopped = false;
-    if (!this.ws && !this.reconnectTimer) this.connect();
+    if (!this.active && !this.timers.has('reconnect')) this.connect();
   }
 
   add(stream: string): void {
@@ -72,89 +97,166 @@ export class BinanceConnection {
 
   remove(stream: string): void {
     this.desired.delete(stream);
+    this.refused.delete(stream);
     this.schedulePump();
   }
 
-  /** Closes the socket for good; no reconnect. Resolves once closed (or after 1 s). */
-  stop(): Promise<void> {
+  health(): ConnectionHealth {
+    const open = Boolean(this.active?.isOpen || this.draining?.isOpen);
+    return { fault: this.fault, refused: [...this.refused.keys()].filter((st) => this.desired.has(st)), open };
+  }
+
+  /** Closes every socket for good; no reconnect. */
+  async stop(): Promise<void> {
     this.stopped = true;
-    this.clearTimers();
-    const ws = this.ws;
-    this.ws = null;
-    this.open = false;
-    if (!ws) return Promise.resolve();
-    return closeQuietly(ws);
+    this.timers.clearAll();
+    const socks = [this.active, this.draining].filter((x): x is BinanceSocket => x !== null);
+    this.active = this.draining = null;
+    await Promise.all(socks.map((x) => x.closeQuietly()));
   }
 
   private connect(): void {
-    this.reconnectTimer = null;
-    const ws = new WebSocket(this.s.url, { autoPong: true, handshakeTimeout: 10_000 });
-    this.ws = ws;
-    ws.on('open', () => this.onOpen(ws));
-    ws.on('message', (data, isBinary) => this.onMessage(ws, data, isBinary));
-    // `ws` answers with a pong carrying the ping's payload (autoPong); it counts against the budget.
-    ws.on('ping', () => {
-      this.lastSeen = this.s.timers.now();
-      this.recent.push(this.lastSeen);
-    });
-    ws.on('error', (err) => this.s.log.debug({ err: err.message, url: this.s.url }, 'binance socket error'));
-    ws.on('close', (code) => this.onClose(ws, code));
+    this.timers.clear('reconnect');
+    if (this.stopped) return;
+    const wait = this.s.budget.acquire();
+    if (wait > 0) return this.timers.set('reconnect', () => this.connect(), wait);
+    this.active = new BinanceSocket(
+      { url: this.s.url, timers: this.s.timers, maxMessagesPerSecond: this.s.maxMessagesPerSecond, log: this.s.log },
+      {
+        opened: (sock) => this.onOpen(sock),
+        frame: (sock, frame) => this.onFrame(sock, frame),
+        closed: (sock, code) => this.onClose(sock, code),
+        handshakeRefused: (_sock, status, retryAfter) => this.onRefusedHandshake(status, retryAfter),
+        malformed: (reason) => this.on.malformed(reason),
+      },
+    );
   }
 
-  private onOpen(ws: WebSocket): void {
-    if (ws !== this.ws) return;
-    this.open = true;
-    this.attempt = 0;
-    this.sent.clear();
-    this.recent = [];
-    this.lastSeen = this.s.timers.now();
-    this.lifetimeTimer = this.s.timers.setTimeout(() => this.rotate('connection lifetime'), this.s.maxLifetimeMs);
-    this.armIdle(this.s.idleTimeoutMs);
+  private onOpen(sock: BinanceSocket): void {
+    if (sock !== this.active) return;
+    const now = this.s.timers.now();
+    this.lastOpenAt = now;
+    if (this.fault?.startsWith('handshake')) this.fault = null;
+    this.timers.set('lifetime', () => this.rotate('connection lifetime'), this.s.maxLifetimeMs);
+    this.timers.set('stable', () => this.checkStable(sock), this.s.stableAfterMs);
+    if (this.s.idleTimeoutMs > 0) this.timers.set('idle', () => this.checkIdle(sock), this.s.idleTimeoutMs);
+    if (this.s.silentFaultMs > 0) this.timers.set('silent', () => this.checkSilent(sock), this.s.silentFaultMs);
     this.s.log.debug({ url: this.s.url, streams: this.desired.size }, 'binance socket open');
     this.pump();
   }
 
-  private onMessage(ws: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
-    if (ws !== this.ws) return;
-    this.lastSeen = this.s.timers.now();
-    if (isBinary) return this.on.malformed('binary frame');
-    const frame = parseBinanceFrame(rawText(data));
+  private onFrame(sock: BinanceSocket, frame: BinanceFrame): void {
     switch (frame.kind) {
       case 'tick':
-        return this.on.tick(frame.symbol, frame.price, frame.ts);
+        if (this.fault?.startsWith('silent')) this.fault = null;
+        if (sock === this.active && this.s.timers.now() - sock.openedAt >= this.s.stableAfterMs) this.attempt = 0;
+        return this.on.frame(frame);
       case 'reply':
-        if (frame.error) this.s.log.warn({ id: frame.id, error: frame.error }, 'binance rejected a subscription request');
-        return;
+        return this.onReply(sock, frame);
       case 'shutdown':
-        return this.rotate('serverShutdown');
+        return sock === this.active ? this.rotate('serverShutdown') : undefined;
       case 'malformed':
         return this.on.malformed(frame.reason);
     }
   }
 
-  private onClose(ws: WebSocket, code: number): void {
-    if (ws !== this.ws) return;
-    this.ws = null;
-    this.open = false;
-    this.clearTimers();
+  private onReply(sock: BinanceSocket, frame: BinanceFrame & { kind: 'reply' }): void {
+    const req = typeof frame.id === 'number' ? sock.pending.get(frame.id) : undefined;
+    if (!req) return;
+    sock.pending.delete(req.id);
+    if (!frame.error) {
+      for (const p of req.params) {
+        if (req.method === 'SUBSCRIBE') sock.acked.add(p), this.refused.delete(p);
+        else sock.acked.delete(p);
+      }
+      if (req.method === 'SUBSCRIBE') sock.lastAckAt = this.s.timers.now();
+      return this.finishRotation();
+    }
+    this.s.log.warn({ method: req.method, streams: req.params.length, error: frame.error }, 'binance refused a subscription request; retrying');
+    if (req.method !== 'SUBSCRIBE') return;
+    const now = this.s.timers.now();
+    for (const p of req.params) {
+      sock.sent.delete(p);
+      const count = (this.refused.get(p)?.count ?? 0) + 1;
+      const delay = Math.min(this.s.backoffMaxMs, this.s.subscribeRetryMs * 2 ** (count - 1));
+      this.refused.set(p, { count, retryAt: now + delay });
+    }
+    this.pump();
+  }
+
+  private onClose(sock: BinanceSocket, code: number): void {
+    if (sock === this.draining) {
+      this.draining = null;
+      return;
+    }
+    if (sock !== this.active) return;
+    this.active = null;
+    this.timers.clear(...SOCKET_TIMERS, 'rotate');
     if (this.stopped) return;
     const delay = this.backoff();
     this.s.log.info({ code, url: this.s.url, delayMs: Math.round(delay) }, 'binance socket closed; reconnecting');
     this.on.reconnecting(`closed ${code}`);
-    this.reconnectTimer = this.s.timers.setTimeout(() => this.connect(), delay);
+    this.timers.set('reconnect', () => this.connect(), delay);
   }
 
-  /** Planned replacement (lifetime, serverShutdown): drop the old socket and open a new one now. */
+  private onRefusedHandshake(status: number, retryAfter: string | undefined): void {
+    const now = this.s.timers.now();
+    const wait = refusalWaitMs(status, retryAfter, now);
+    if (wait > 0) this.s.budget.block(now + wait);
+    this.fault = `handshake refused with HTTP ${status}; retrying in ${Math.ceil(wait / 1000)} s`;
+    this.s.log.warn({ status, retryAfter, url: this.s.url }, 'binance refused the connection');
+  }
+
+  /** Planned replacement: open and subscribe a new socket; the old one streams until then. */
   private rotate(reason: string): void {
-    const old = this.ws;
-    this.clearTimers();
-    this.ws = null;
-    this.open = false;
-    if (old) void closeQuietly(old);
-    if (this.stopped) return;
-    this.s.log.info({ reason, url: this.s.url }, 'binance socket rotating');
-    this.on.reconnecting(reason);
-    this.connect();
+    if (this.stopped || this.draining || this.timers.has('rotate') || !this.active) return;
+    const delay = Math.max(0, this.lastOpenAt + this.s.minRotationIntervalMs - this.s.timers.now());
+    this.timers.set('rotate', () => {
+      if (this.stopped || !this.active) return;
+      this.s.log.info({ reason, url: this.s.url }, 'binance socket rotating');
+      this.on.reconnecting(reason);
+      this.timers.clear(...SOCKET_TIMERS);
+      this.draining = this.active;
+      this.active = null;
+      this.connect();
+    }, delay);
+  }
+
+  /** The new socket has every wanted stream confirmed: the old one can go. */
+  private finishRotation(): void {
+    const sock = this.active;
+    if (!this.draining || !sock?.isOpen) return;
+    for (const st of this.desired) if (!sock.acked.has(st) && !this.refused.has(st)) return;
+    const old = this.draining;
+    this.draining = null;
+    void old.closeQuietly();
+  }
+
+  private checkStable(sock: BinanceSocket): void {
+    if (sock === this.active && (sock.acked.size === 0 || sock.lastTickAt > 0)) this.attempt = 0;
+  }
+
+  private checkIdle(sock: BinanceSocket): void {
+    if (sock !== this.active) return;
+    const quiet = this.s.timers.now() - sock.lastSeen;
+    if (quiet < this.s.idleTimeoutMs) return this.timers.set('idle', () => this.checkIdle(sock), this.s.idleTimeoutMs - quiet);
+    this.s.log.warn({ url: this.s.url, quietMs: quiet }, 'binance socket silent (no ping); reconnecting');
+    sock.terminate();
+  }
+
+  /** Pings keep a dead stream "healthy" (futures' old path): silence of every stream is a fault. */
+  private checkSilent(sock: BinanceSocket): void {
+    if (sock !== this.active) return;
+    const now = this.s.timers.now();
+    const since = Math.max(sock.lastTickAt, sock.lastAckAt);
+    const quiet = now - since;
+    if (sock.acked.size === 0 || quiet < this.s.silentFaultMs) {
+      return this.timers.set('silent', () => this.checkSilent(sock), Math.max(1, this.s.silentFaultMs - (sock.acked.size === 0 ? 0 : quiet)));
+    }
+    // No stream count in the reason: it would count users' symbols on a public surface.
+    this.fault = `silent: every subscribed stream quiet for ${Math.round(quiet / 1000)} s`;
+    this.s.log.warn({ url: this.s.url, quietMs: quiet, streams: sock.acked.size }, 'binance streams all silent; trying a fresh connection');
+    sock.terminate();
   }
 
   /** Equal-jitter exponential backoff: half fixed, half random, capped. */
@@ -164,84 +266,47 @@ export class BinanceConnection {
     return cap / 2 + (cap / 2) * this.s.random();
   }
 
-  private armIdle(ms: number): void {
-    if (this.s.idleTimeoutMs <= 0) return;
-    this.idleTimer = this.s.timers.setTimeout(() => {
-      const quiet = this.s.timers.now() - this.lastSeen;
-      if (quiet < this.s.idleTimeoutMs) return this.armIdle(this.s.idleTimeoutMs - quiet);
-      this.s.log.warn({ url: this.s.url, quietMs: quiet }, 'binance socket silent; reconnecting');
-      this.ws?.terminate();
-    }, ms);
-  }
-
   /** Coalesces every change made in one synchronous run (one `watch()`) into one message. */
   private schedulePump(): void {
-    if (!this.open || this.pumpTimer !== null || this.pumpQueued) return;
+    if (!this.active?.isOpen || this.timers.has('pump') || this.pumpQueued) return;
     this.pumpQueued = true;
     queueMicrotask(() => {
       this.pumpQueued = false;
-      if (this.pumpTimer === null) this.pump();
+      if (!this.timers.has('pump')) this.pump();
     });
   }
 
-  /** Sends subscription deltas while the message budget allows, then waits for the budget. */
+  /** Sends subscription deltas to the active socket while its message budget allows. */
   private pump(): void {
-    this.pumpTimer = null;
-    const ws = this.ws;
-    while (ws && this.open) {
-      const unsub = [...this.sent].filter((st) => !this.desired.has(st));
-      const sub = unsub.length > 0 ? [] : [...this.desired].filter((st) => !this.sent.has(st));
-      if (unsub.length === 0 && sub.length === 0) return;
+    this.timers.clear('pump');
+    const sock = this.active;
+    while (sock?.isOpen) {
       const now = this.s.timers.now();
-      this.recent = this.recent.filter((t) => now - t < WINDOW_MS);
-      if (this.recent.length >= this.s.maxMessagesPerSecond) {
-        const wait = WINDOW_MS - (now - this.recent[0]!);
-        this.pumpTimer = this.s.timers.setTimeout(() => this.pump(), Math.max(1, wait));
-        return;
+      const unsub = [...sock.sent].filter((st) => !this.desired.has(st));
+      let retryAt = Infinity;
+      const sub: string[] = [];
+      for (const st of this.desired) {
+        if (sock.sent.has(st)) continue;
+        const r = this.refused.get(st);
+        if (r && r.retryAt > now) retryAt = Math.min(retryAt, r.retryAt);
+        else sub.push(st);
+      }
+      if (unsub.length === 0 && sub.length === 0) {
+        if (retryAt < Infinity) this.timers.set('pump', () => this.pump(), retryAt - now);
+        return this.finishRotation();
       }
       // Unsubscribe first: it frees server-side capacity before new streams are added.
       const method = unsub.length > 0 ? 'UNSUBSCRIBE' : 'SUBSCRIBE';
       const params = (unsub.length > 0 ? unsub : sub).slice(0, this.s.maxParamsPerMessage);
-      const msg: ControlMessage = { method, params, id: this.nextId++ };
-      ws.send(JSON.stringify(msg));
-      this.recent.push(now);
+      const msg: ControlMessage = { method, params, id: this.nextId };
+      const wait = sock.trySend(msg);
+      if (wait !== 0) return wait > 0 ? this.timers.set('pump', () => this.pump(), wait) : undefined;
+      this.nextId++;
       for (const p of params) {
-        if (method === 'SUBSCRIBE') this.sent.add(p);
-        else this.sent.delete(p);
+        if (method === 'SUBSCRIBE') sock.sent.add(p);
+        else sock.sent.delete(p);
       }
       this.s.log.debug({ method, params: params.length, url: this.s.url }, 'binance subscription change');
     }
   }
-
-  private clearTimers(): void {
-    for (const t of [this.pumpTimer, this.reconnectTimer, this.lifetimeTimer, this.idleTimer]) {
-      if (t !== null) this.s.timers.clearTimeout(t);
-    }
-    this.pumpTimer = this.reconnectTimer = this.lifetimeTimer = this.idleTimer = null;
-  }
-}
-
-function rawText(data: WebSocket.RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
-}
-
-/** Detaches every listener, closes politely, and terminates if the peer does not answer in 1 s. */
-function closeQuietly(ws: WebSocket): Promise<void> {
-  ws.removeAllListeners();
-  ws.on('error', () => {});
-  if (ws.readyState === WebSocket.CLOSED) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      ws.terminate();
-      resolve();
-    }, 1_000);
-    ws.once('close', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
-    else ws.close(1000);
-  });
 }

@@ -6,18 +6,21 @@ import { pino } from 'pino';
 import { SYMBOL_PATTERN } from '../../shared/constants.ts';
 import type { Logger } from '../logger.ts';
 import { BinanceConnection, type ConnectionSettings } from './binance-connection.ts';
+import { ConnectionBudget } from './binance-connection-budget.ts';
+import { AggTradeDedup } from './binance-dedup.ts';
+import { BINANCE_BASES, isLegacyFuturesPath, streamEndpoint } from './binance-endpoints.ts';
 import { aggTradeStream, type BinanceMarket } from './binance-messages.ts';
 import type { MarketWatch, MarketWatchingFeed } from './market-watch.ts';
-import type { PriceSink } from './price-feed.ts';
+import type { FeedFault, FeedHealthReport, PriceSink } from './price-feed.ts';
 import { realTimers, type Timers } from './timers.ts';
 
-export const BINANCE_URLS = {
-  spot: 'wss://stream.binance.com:9443',
-  futures: 'wss://fstream.binance.com',
-} as const;
+export const BINANCE_URLS = BINANCE_BASES;
 
 export interface BinanceFeedOptions {
-  /** Base URLs without path; `/stream` (combined streams) is appended. Tests point them at a fake. */
+  /**
+   * Bases (`wss://host[:port]`): the feed adds spot `/stream` and futures `/market/stream`.
+   * A URL with a path is used as given. Tests point them at a fake.
+   */
   spotUrl?: string;
   futuresUrl?: string;
   log?: Logger;
@@ -35,6 +38,16 @@ export interface BinanceFeedOptions {
   backoffMaxMs?: number;
   /** Default 65 s for spot (pings every 20 s), 400 s for futures (pings every 3 min); 0 = off. */
   idleTimeoutMs?: Partial<Record<BinanceMarket, number>>;
+  /** Connection attempts per 5 minutes, all connections together (Binance: 300 per IP). Default 100. */
+  connectionsPer5Minutes?: number;
+  /** Least time from a socket's opening to the next rotation. Default 30 s. */
+  minRotationIntervalMs?: number;
+  /** Open this long (with data) before the backoff resets. Default 60 s. */
+  stableAfterMs?: number;
+  /** All subscribed streams of a socket silent this long = feed fault + fresh socket. Default 120 s; 0 = off. */
+  silentFaultMs?: number;
+  /** First retry of a refused SUBSCRIBE (doubling). Default 1 s. */
+  subscribeRetryMs?: number;
 }
 
 export interface BinanceStats {
@@ -45,7 +58,7 @@ export interface BinanceStats {
 
 /** Spreads one market's streams over connections of at most `maxStreams` each. */
 class MarketPool {
-  private readonly connections: BinanceConnection[] = [];
+  readonly connections: BinanceConnection[] = [];
   private readonly owner = new Map<string, BinanceConnection>();
   private running = false;
 
@@ -61,6 +74,7 @@ class MarketPool {
       if (wanted.has(stream)) continue;
       conn.remove(stream);
       this.owner.delete(stream);
+      this.feed.forget(stream);
     }
     for (const stream of wanted) {
       if (this.owner.has(stream)) continue;
@@ -82,7 +96,7 @@ class MarketPool {
 
   private addConnection(): BinanceConnection {
     const conn = new BinanceConnection(this.settings, {
-      tick: (symbol, price, ts) => this.feed.emit(symbol, price, ts),
+      frame: (f) => this.feed.emit(f.symbol, f.price, f.ts, f.aggId),
       malformed: (reason) => this.feed.countMalformed(reason, this.settings.url),
       reconnecting: () => this.feed.stats.reconnects++,
     });
@@ -97,29 +111,42 @@ export class BinancePriceFeed implements MarketWatchingFeed {
   readonly stats: BinanceStats = { ticks: 0, malformed: 0, reconnects: 0 };
   private readonly pools: Record<BinanceMarket, MarketPool>;
   private readonly log: Logger;
+  private readonly budget: ConnectionBudget;
+  private readonly dedup = new AggTradeDedup();
+  private readonly legacyFutures: boolean;
   private sink: PriceSink | null = null;
 
   constructor(opts: BinanceFeedOptions = {}) {
     this.log = opts.log ?? pino({ level: 'silent' });
+    const timers = opts.timers ?? realTimers;
+    this.budget = new ConnectionBudget(timers, opts.connectionsPer5Minutes ?? 100);
     const common = {
-      timers: opts.timers ?? realTimers,
+      timers,
+      budget: this.budget,
       random: opts.random ?? Math.random,
       maxMessagesPerSecond: opts.maxMessagesPerSecond ?? 5,
       maxParamsPerMessage: opts.maxParamsPerMessage ?? 200,
       maxLifetimeMs: opts.maxLifetimeMs ?? (23 * 60 + 50) * 60_000,
       backoffInitialMs: opts.backoffInitialMs ?? 500,
       backoffMaxMs: opts.backoffMaxMs ?? 60_000,
+      minRotationIntervalMs: opts.minRotationIntervalMs ?? 30_000,
+      stableAfterMs: opts.stableAfterMs ?? 60_000,
+      silentFaultMs: opts.silentFaultMs ?? 120_000,
+      subscribeRetryMs: opts.subscribeRetryMs ?? 1_000,
     };
-    const settings = (market: BinanceMarket, base: string, idle: number): ConnectionSettings => ({
+    const futuresUrl = streamEndpoint('futures', opts.futuresUrl);
+    this.legacyFutures = isLegacyFuturesPath(futuresUrl);
+    if (this.legacyFutures) this.log.warn({ url: futuresUrl }, 'BINANCE_FUTURES_WS names a path Binance no longer streams market data on (use the base, or /market/stream)');
+    const settings = (market: BinanceMarket, url: string, idle: number): ConnectionSettings => ({
       ...common,
-      url: `${base.replace(/\/+$/, '')}/stream`,
+      url,
       idleTimeoutMs: opts.idleTimeoutMs?.[market] ?? idle,
       log: this.log.child({ market }),
     });
     this.pools = {
-      spot: new MarketPool(settings('spot', opts.spotUrl ?? BINANCE_URLS.spot, 65_000), opts.maxStreamsPerConnection?.spot ?? 1024, this),
+      spot: new MarketPool(settings('spot', streamEndpoint('spot', opts.spotUrl), 65_000), opts.maxStreamsPerConnection?.spot ?? 1024, this),
       futures: new MarketPool(
-        settings('futures', opts.futuresUrl ?? BINANCE_URLS.futures, 400_000),
+        settings('futures', futuresUrl, 400_000),
         opts.maxStreamsPerConnection?.futures ?? 200,
         this,
       ),
@@ -150,11 +177,45 @@ export class BinancePriceFeed implements MarketWatchingFeed {
     this.pools.futures.setSymbols(futures);
   }
 
+  /**
+   * Connection-level faults (silent streams, refused handshakes) and refused subscriptions. Faults
+   * list their connection's symbols so that the caller can keep users' symbols off public surfaces.
+   */
+  health(): FeedHealthReport {
+    const faults: FeedFault[] = [];
+    const refused = new Set<string>();
+    let connections = 0;
+    for (const market of ['spot', 'futures'] as const) {
+      for (const conn of this.pools[market].connections) {
+        const h = conn.health();
+        if (h.open) connections++;
+        const symbols = [...conn.desired].map(streamSymbol);
+        if (h.fault) faults.push({ market, reason: h.fault, symbols });
+        for (const st of h.refused) refused.add(streamSymbol(st));
+      }
+    }
+    const retryAfterUntil = this.budget.retryAfterUntil();
+    return {
+      fault: faults.length > 0 ? faults.map((f) => `${f.market}: ${f.reason}`).join('; ') : null,
+      faults,
+      refusedSubscriptions: [...refused].sort(),
+      connections,
+      retryAfterUntil,
+      legacyFuturesPath: this.legacyFutures,
+    };
+  }
+
   /** @internal called by the connections. */
-  emit(symbol: string, price: number, ts: number): void {
+  emit(symbol: string, price: number, ts: number, aggId?: number): void {
     if (!this.sink) return;
+    if (aggId !== undefined && !this.dedup.first(symbol, aggId)) return;
     this.stats.ticks++;
     this.sink.tick(symbol, price, ts);
+  }
+
+  /** @internal */
+  forget(stream: string): void {
+    this.dedup.forget(streamSymbol(stream));
   }
 
   /** @internal */
@@ -162,4 +223,9 @@ export class BinancePriceFeed implements MarketWatchingFeed {
     this.stats.malformed++;
     this.log.debug({ reason, url }, 'malformed binance frame dropped');
   }
+}
+
+/** `btcusdt@aggTrade` → `BTCUSDT`. */
+function streamSymbol(stream: string): string {
+  return stream.slice(0, stream.indexOf('@')).toUpperCase();
 }

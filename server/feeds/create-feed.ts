@@ -7,17 +7,20 @@ import type { PriceFeed } from './price-feed.ts';
 import { ReplayPriceFeed } from './replay-feed.ts';
 import { SimulatedPriceFeed } from './simulated-feed.ts';
 
-/** `binance` feed URLs may be overridden (a proxy, the testnet) by BINANCE_SPOT_WS / BINANCE_FUTURES_WS. */
-export function createFeed(config: Config, log: Logger, env: Record<string, string | undefined> = process.env): PriceFeed {
+/** `binance` endpoints may be overridden (a proxy, the testnet) by BINANCE_SPOT_WS / BINANCE_FUTURES_WS bases. */
+export function createFeed(config: Config, log: Logger): PriceFeed {
   const spec = config.priceFeed;
   const feedLog = log.child({ module: 'feed' });
   if (spec === 'bot') return new BotPriceFeed();
   if (spec === 'simulated') return new SimulatedPriceFeed({ seed: config.seed });
   if (spec === 'binance') {
+    const b = config.binance;
     return new BinancePriceFeed({
       log: feedLog,
-      ...(env.BINANCE_SPOT_WS ? { spotUrl: env.BINANCE_SPOT_WS } : {}),
-      ...(env.BINANCE_FUTURES_WS ? { futuresUrl: env.BINANCE_FUTURES_WS } : {}),
+      connectionsPer5Minutes: b.connectionsPer5Minutes,
+      silentFaultMs: b.silentFaultMs,
+      ...(b.spotWs ? { spotUrl: b.spotWs } : {}),
+      ...(b.futuresWs ? { futuresUrl: b.futuresWs } : {}),
     });
   }
   if (spec.startsWith('replay:')) return new ReplayPriceFeed(spec, feedLog);

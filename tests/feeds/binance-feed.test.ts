@@ -19,7 +19,7 @@ afterEach(async () => {
 
 async function setup(opts: BinanceFeedOptions = {}) {
   const spot = await FakeBinance.start();
-  const futures = await FakeBinance.start();
+  const futures = await FakeBinance.start({ market: 'futures' });
   const feed = new BinancePriceFeed({
     spotUrl: spot.url,
     futuresUrl: futures.url,
@@ -145,13 +145,14 @@ describe('BinancePriceFeed', () => {
   });
 
   it('reconnects on a serverShutdown event, raw or wrapped', async () => {
-    const { spot, feed, ticks } = await setup();
+    // No floor between rotations here: binance-storm.test.ts covers the floor.
+    const { spot, feed, ticks } = await setup({ minRotationIntervalMs: 0 });
     feed.watch(set('BTCUSDT'));
     await vi.waitFor(() => expect(spot.conns[0]?.subscribed.size).toBe(1));
     spot.sendRaw(spot.conns[0]!, SERVER_SHUTDOWN);
     await vi.waitFor(() => expect(spot.conns[1]?.subscribed.size).toBe(1));
     await vi.waitFor(() => expect(spot.conns[0]!.closed).toBe(true));
-    spot.sendRaw(spot.conns[1]!, JSON.stringify({ stream: 'serverShutdown', data: JSON.parse(SERVER_SHUTDOWN) }));
+    spot.sendRaw(spot.conns[1]!, JSON.stringify({ stream: '!serverShutdown', data: JSON.parse(SERVER_SHUTDOWN) }));
     await vi.waitFor(() => expect(spot.conns[2]?.subscribed.size).toBe(1));
     spot.push('btcusdt@aggTrade', spotAggTrade('BTCUSDT', '95001', 1_700_000_000_000));
     await vi.waitFor(() => expect(ticks).toHaveLength(1));
