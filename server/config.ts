@@ -27,6 +27,11 @@ export const configSchema = z.object({
   PRICE_STALE_MS: int(30_000, 100, 86_400_000),
   // REST requests per second per client IP before 429 RATE_LIMITED (0 = no limit).
   HTTP_RATE_LIMIT: int(300, 0, 1_000_000),
+  // Per-user caps on manual trades and the user trade API (docs/security.md, "Non-interference").
+  USER_MAX_OPEN_TRADES: int(100, 1, 100_000),
+  USER_MAX_OPEN_SYMBOLS: int(20, 1, 10_000),
+  USER_REQUESTS_PER_SECOND: int(20, 0, 1_000_000),
+  USER_REQUESTS_PER_MINUTE: int(600, 0, 10_000_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED: z.coerce.number().int().default(42),
   // Scale-out (docs/deployment.md): ROLE=all is the single process; engine/edge share PostgreSQL and Redis.
@@ -53,6 +58,8 @@ export interface Config {
   logLevel: string;
   /** REST requests per second per client IP (0 = unlimited). */
   httpRateLimit: number;
+  /** Per-user caps (USER_MAX_OPEN_TRADES, USER_MAX_OPEN_SYMBOLS, USER_REQUESTS_PER_SECOND/_MINUTE; 0 = off for the rates). */
+  userLimits: { maxOpenTrades: number; maxOpenSymbols: number; requestsPerSecond: number; requestsPerMinute: number };
   seed: number;
   role: 'all' | 'engine' | 'edge';
   redisUrl: string;
@@ -95,6 +102,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     priceStaleMs: c.PRICE_STALE_MS,
     logLevel: c.LOG_LEVEL,
     httpRateLimit: c.HTTP_RATE_LIMIT,
+    userLimits: {
+      maxOpenTrades: c.USER_MAX_OPEN_TRADES,
+      maxOpenSymbols: c.USER_MAX_OPEN_SYMBOLS,
+      requestsPerSecond: c.USER_REQUESTS_PER_SECOND,
+      requestsPerMinute: c.USER_REQUESTS_PER_MINUTE,
+    },
     seed: c.SEED,
     role: c.ROLE,
     redisUrl: c.REDIS_URL,
