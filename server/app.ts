@@ -273,7 +273,8 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
     },
     async () => {
       metrics.openTrades.set(engine!.openTrades(PUBLIC_SCOPE).length);
-      for (const n of ['/public', '/bot', '/me']) metrics.viewers.set({ namespace: n }, io.of(n).sockets.size);
+      // Not /me: how many users are connected is nothing the public may watch (privacy wall).
+      for (const n of ['/public', '/bot']) metrics.viewers.set({ namespace: n }, io.of(n).sockets.size);
       // Public gauges count public symbols only (and BTCUSDT, which the benchmark needs).
       metrics.feedAge.set(live.feedAgeSeconds(Date.now(), [BENCHMARK_SYMBOL]));
       metrics.staleSymbols.set(live.publicStaleCount());

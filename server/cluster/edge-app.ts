@@ -103,7 +103,8 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
       }),
     },
     async () => {
-      for (const n of [NAMESPACES.public, NAMESPACES.me]) metrics.viewers.set({ namespace: n }, io.of(n).sockets.size);
+      // Not /me: how many users are connected is nothing the public may watch (privacy wall).
+      metrics.viewers.set({ namespace: NAMESPACES.public }, io.of(NAMESPACES.public).sockets.size);
       return metrics.render();
     },
   );
