@@ -6,7 +6,6 @@ export class StalenessMonitor {
   /** Wall-clock time of each symbol's last real tick (lastSeen also holds clocks started by sweep). */
   private lastTick = new Map<string, number>();
   private stale = new Set<string>();
-  private lastAnyTick = 0;
 
   constructor(private staleMs: number) {}
 
@@ -14,7 +13,6 @@ export class StalenessMonitor {
   seen(symbol: string, now: number): boolean {
     this.lastSeen.set(symbol, now);
     this.lastTick.set(symbol, now);
-    this.lastAnyTick = now;
     return this.stale.delete(symbol);
   }
 
@@ -56,10 +54,5 @@ export class StalenessMonitor {
     let last = 0;
     for (const [s, t] of this.lastTick) if (t > last && counts(s)) last = t;
     return last === 0 ? Infinity : now - last;
-  }
-
-  /** Milliseconds since the last tick of any symbol (Infinity if none yet). */
-  feedAge(now: number): number {
-    return this.lastAnyTick === 0 ? Infinity : now - this.lastAnyTick;
   }
 }
