@@ -30,7 +30,7 @@ import { StaticFiles } from './transport/http/static-files.ts';
 import { IpRateLimit } from './transport/http/ip-rate-limit.ts';
 import { registerPublicRoutes } from './transport/http/public-routes.ts';
 import { registerSignalRoutes } from './transport/http/signal-routes.ts';
-import { registerOpsRoutes } from './transport/http/ops-routes.ts';
+import { reachable, registerOpsRoutes } from './transport/http/ops-routes.ts';
 import { registerLedgerRoutes } from './transport/http/ledger-routes.ts';
 import { SqlRunner } from './persistence/sql-runner.ts';
 import type { TradeRow } from './persistence/rows.ts';
@@ -55,6 +55,9 @@ import { UserRepository } from './persistence/user-repository.ts';
 import { PasswordHasher, type ScryptParams } from './users/password-hasher.ts';
 import { AccountService, DEFAULT_AUTH_LIMITS, type AuthLimits } from './users/account-service.ts';
 import { ManualTradeService } from './users/manual-trade-service.ts';
+import { UserTradeCaps } from './users/user-trade-caps.ts';
+import { UserRequestLimit } from './users/user-request-limit.ts';
+import { tradableSymbols } from './users/tradable-symbols.ts';
 import { registerAuthRoutes } from './transport/http/auth-routes.ts';
 import { registerUserRoutes } from './transport/http/user-routes.ts';
 import { UserStreams } from './transport/socket/user-streams.ts';
@@ -209,6 +212,12 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
       const p = book.lastPrice(symbol);
       return p && { price: p.price, stale: staleness.isStale(symbol) };
     },
+    tradable: tradableSymbols({
+      feedName: feed.name,
+      hasFreshPrice: (symbol) => staleness.hasFreshTick(symbol, Date.now()),
+      hasPublicTrades: (symbol) => engine!.hasPublicTrades(symbol),
+    }),
+    caps: new UserTradeCaps(config.userLimits, (userId) => book.trades({ userId }).map((t) => t.symbol)),
     engine,
   });
   const userStreams = new UserStreams(
@@ -247,7 +256,12 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   registerFeedHealthRoutes(router, feedHealthRows);
   registerSignalRoutes(router, auth, botPort);
   registerAuthRoutes(router, accounts, { auth, revoke: (token) => tokens.revoke({ token, kind: 'user' }), revoked: () => void tokenWatch.sweep() });
-  registerUserRoutes(router, auth, manualTrades);
+  registerUserRoutes(
+    router,
+    auth,
+    manualTrades,
+    new UserRequestLimit({ perSecond: config.userLimits.requestsPerSecond, perMinute: config.userLimits.requestsPerMinute }),
+  );
   registerOpsRoutes(
     router,
     {
@@ -255,17 +269,19 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
       info: config.role === 'engine' ? { role: 'engine', leader: true } : { role: config.role },
       checks: async () => ({
         accepting: accepting || 'shutting down',
-        database: await store.ping().then(() => true as const, (e: unknown) => `unreachable: ${String(e)}`),
+        database: await reachable('database', () => store.ping(), log),
         book: true,
-        // Counts only: stale symbol names could reveal what users hold.
-        feed: live.feedFresh(Date.now()) || `${staleness.staleSymbols().length} symbol(s) with open trades have no fresh price`,
+        // Public symbols only (open system trades): nothing a user holds moves readiness.
+        feed: live.feedFresh(Date.now()) || `${live.publicStaleCount()} symbol(s) with open system trades have no fresh price`,
       }),
     },
     async () => {
       metrics.openTrades.set(engine!.openTrades(PUBLIC_SCOPE).length);
-      for (const n of ['/public', '/bot', '/me']) metrics.viewers.set({ namespace: n }, io.of(n).sockets.size);
-      metrics.feedAge.set(Math.min(staleness.feedAge(Date.now()) / 1000, 1e9));
-      metrics.staleSymbols.set(staleness.staleSymbols().length);
+      // Not /me: how many users are connected is nothing the public may watch (privacy wall).
+      for (const n of ['/public', '/bot']) metrics.viewers.set({ namespace: n }, io.of(n).sockets.size);
+      // Public gauges count public symbols only (and BTCUSDT, which the benchmark needs).
+      metrics.feedAge.set(live.feedAgeSeconds(Date.now(), [BENCHMARK_SYMBOL]));
+      metrics.staleSymbols.set(live.publicStaleCount());
       setFeedHealthGauges(feedHealthRows());
       return metrics.render();
     },

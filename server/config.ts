@@ -36,6 +36,11 @@ export const configSchema = z.object({
   LOGIN_BACKOFF_MAX_MS: int(900_000, 1_000, 86_400_000),
   LOGIN_FAILURES_PER_IP_PER_HOUR: int(100, 1, 1_000_000),
   LOGIN_FAILURES_PER_USERNAME: int(50, 1, 1_000_000),
+  // Per-user caps on manual trades and the user trade API (docs/security.md, "Non-interference").
+  USER_MAX_OPEN_TRADES: int(100, 1, 100_000),
+  USER_MAX_OPEN_SYMBOLS: int(20, 1, 10_000),
+  USER_REQUESTS_PER_SECOND: int(20, 0, 1_000_000),
+  USER_REQUESTS_PER_MINUTE: int(600, 0, 10_000_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED: z.coerce.number().int().default(42),
   // Scale-out (docs/deployment.md): ROLE=all is the single process; engine/edge share PostgreSQL and Redis.
@@ -69,6 +74,8 @@ export interface Config {
   httpRateLimit: number;
   /** Failed-login throttling (server/users/login-throttle.ts). */
   login: { failuresPerSource: number; backoffMaxMs: number; failuresPerIpPerHour: number; failuresPerUsername: number };
+  /** Per-user caps (USER_MAX_OPEN_TRADES, USER_MAX_OPEN_SYMBOLS, USER_REQUESTS_PER_SECOND/_MINUTE; 0 = off for the rates). */
+  userLimits: { maxOpenTrades: number; maxOpenSymbols: number; requestsPerSecond: number; requestsPerMinute: number };
   seed: number;
   role: 'all' | 'engine' | 'edge';
   redisUrl: string;
@@ -125,6 +132,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       backoffMaxMs: c.LOGIN_BACKOFF_MAX_MS,
       failuresPerIpPerHour: c.LOGIN_FAILURES_PER_IP_PER_HOUR,
       failuresPerUsername: c.LOGIN_FAILURES_PER_USERNAME,
+    },
+    userLimits: {
+      maxOpenTrades: c.USER_MAX_OPEN_TRADES,
+      maxOpenSymbols: c.USER_MAX_OPEN_SYMBOLS,
+      requestsPerSecond: c.USER_REQUESTS_PER_SECOND,
+      requestsPerMinute: c.USER_REQUESTS_PER_MINUTE,
     },
     seed: c.SEED,
     role: c.ROLE,

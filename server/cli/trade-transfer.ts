@@ -12,6 +12,7 @@ import {
   type RowError,
   type TradeCsvRow,
 } from './trade-csv.ts';
+import { SYSTEM_TRADE_ID_MAX } from '../persistence/trade-id-ranges.ts';
 
 export type ExportScope = 'system' | 'all';
 
@@ -77,7 +78,9 @@ export function parseTradeCsv(text: string): { rows: TradeCsvRow[]; ignoredColum
       continue;
     }
     const seenId = idLine.get(r.id);
-    if (seenId !== undefined) errors.push({ line: r.line, field: 'id', message: `trade ${r.id} already appears on line ${seenId}` });
+    // Imported rows are system trades: an id in the user range would collide with a manual trade.
+    if (BigInt(r.id) > SYSTEM_TRADE_ID_MAX) errors.push({ line: r.line, field: 'id', message: `a system trade id must be at most ${SYSTEM_TRADE_ID_MAX}` });
+    else if (seenId !== undefined) errors.push({ line: r.line, field: 'id', message: `trade ${r.id} already appears on line ${seenId}` });
     else idLine.set(r.id, r.line);
     if (r.signal_id !== null) {
       const seen = signalLine.get(r.signal_id);
@@ -94,8 +97,9 @@ export function parseTradeCsv(text: string): { rows: TradeCsvRow[]; ignoredColum
 export async function importTrades(orm: MikroORM, rows: readonly TradeCsvRow[]): Promise<Omit<ImportResult, 'ignoredColumns'>> {
   const db = new SqlRunner(orm);
   if (rows.length > 0) {
-    // Move both id sequences past the imported ids first, so a running server's next trade cannot
-    // take one of them (setval is not transactional: a rolled-back import leaves a harmless gap).
+    // Move the system trade and signal sequences past the imported ids first, so a running server's
+    // next trade cannot take one of them (setval is not transactional: a rolled-back import leaves a
+    // harmless gap). Manual trades draw from their own range (trade-id-ranges.ts): imports never reach it.
     const maxId = rows.reduce((m, r) => (BigInt(r.id) > m ? BigInt(r.id) : m), 0n);
     const maxSignal = rows.reduce((m, r) => (r.signal_id !== null && BigInt(r.signal_id) > m ? BigInt(r.signal_id) : m), 0n);
     await advanceSequence(db.query.bind(db), 'paper_trades', maxId);
@@ -168,8 +172,10 @@ async function conflictingSignals(q: Query): Promise<RowError[]> {
 }
 
 async function advanceSequence(query: Query, table: 'paper_trades' | 'signals', atLeast: bigint): Promise<void> {
+  // paper_trades: only the system range counts (its user range has its own sequence).
+  const inRange = table === 'paper_trades' ? ` where id <= ${SYSTEM_TRADE_ID_MAX}` : '';
   await query(
-    `select setval(seq, greatest(?::bigint, coalesce((select max(id) from ${table}), 0), coalesce(s.last_value, 0), 1))
+    `select setval(seq, greatest(?::bigint, coalesce((select max(id) from ${table}${inRange}), 0), coalesce(s.last_value, 0), 1))
        from (select pg_get_serial_sequence(?, 'id') as seq) q
        left join pg_sequences s on format('%I.%I', s.schemaname, s.sequencename) = q.seq`,
     [atLeast.toString(), table],

@@ -12,7 +12,7 @@ import { AppMetrics } from '../ops/metrics-registry.ts';
 import { HttpRouter } from '../transport/http/http-router.ts';
 import { StaticFiles } from '../transport/http/static-files.ts';
 import { registerPublicRoutes } from '../transport/http/public-routes.ts';
-import { registerOpsRoutes } from '../transport/http/ops-routes.ts';
+import { reachable, registerOpsRoutes } from '../transport/http/ops-routes.ts';
 import { createIoServer } from '../transport/socket/io-server.ts';
 import { registerPublicNamespace } from '../transport/socket/public-namespace.ts';
 import { STREAM_ROOM } from '../transport/socket/public-stream.ts';
@@ -97,17 +97,14 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
       info: { role: 'edge' },
       checks: async () => ({
         accepting: accepting || 'shutting down',
-        database: await orm.em
-          .fork()
-          .getConnection()
-          .execute('select 1')
-          .then(() => true as const, (e: unknown) => `unreachable: ${String(e)}`),
+        database: await reachable('database', () => orm.em.fork().getConnection().execute('select 1'), log),
         redis: bus.client.isReady || 'not connected',
         stream: mirror.synced || (mirror.everSynced ? 'rebuilding from the engine snapshot' : 'waiting for the engine snapshot'),
       }),
     },
     async () => {
-      for (const n of [NAMESPACES.public, NAMESPACES.me]) metrics.viewers.set({ namespace: n }, io.of(n).sockets.size);
+      // Not /me: how many users are connected is nothing the public may watch (privacy wall).
+      metrics.viewers.set({ namespace: NAMESPACES.public }, io.of(NAMESPACES.public).sockets.size);
       return metrics.render();
     },
   );

@@ -77,8 +77,26 @@ export class PublicLiveView {
     };
   }
 
-  /** Fresh = no symbol with open trades is stale (a feed that has not ticked yet is given PRICE_STALE_MS). */
+  /**
+   * Stale symbols among the public ones (open system trades): what readiness and
+   * `paperbook_stale_symbols` count. A symbol only users hold never moves them (issue 16, item 5):
+   * anyone may register, and a count moved by users would let them take a node out of a load
+   * balancer and learn about other users' trades.
+   */
+  publicStaleCount(): number {
+    let n = 0;
+    for (const s of this.staleness.staleSymbols()) if (this.engine.hasPublicTrades(s)) n++;
+    return n;
+  }
+
+  /** Fresh = no public symbol is stale (a feed that has not ticked yet is given PRICE_STALE_MS). */
   feedFresh(_now: number): boolean {
-    return this.staleness.staleSymbols().every((s) => this.book.sizeOf(s) === 0);
+    return this.publicStaleCount() === 0;
+  }
+
+  /** Seconds since the last tick of a public symbol or of `extra` (the benchmark's BTCUSDT), capped. */
+  feedAgeSeconds(now: number, extra: readonly string[]): number {
+    const age = this.staleness.ageOf((s) => extra.includes(s) || this.engine.hasPublicTrades(s), now);
+    return Math.min(age / 1000, 1e9);
   }
 }

@@ -1,16 +1,18 @@
 // Tracks, per symbol, when its last tick arrived (wall clock) and flags symbols with none for
 // PRICE_STALE_MS. A stale symbol decides no TP/SL (it has no new price) and its open trades record a gap.
+// Public readiness and gauges ask about public symbols only (PublicLiveView): see docs/security.md.
 export class StalenessMonitor {
   private lastSeen = new Map<string, number>();
+  /** Wall-clock time of each symbol's last real tick (lastSeen also holds clocks started by sweep). */
+  private lastTick = new Map<string, number>();
   private stale = new Set<string>();
-  private lastAnyTick = 0;
 
   constructor(private staleMs: number) {}
 
   /** Records a tick; returns true when the symbol was stale and is now fresh again. */
   seen(symbol: string, now: number): boolean {
     this.lastSeen.set(symbol, now);
-    this.lastAnyTick = now;
+    this.lastTick.set(symbol, now);
     return this.stale.delete(symbol);
   }
 
@@ -41,8 +43,16 @@ export class StalenessMonitor {
     return [...this.stale];
   }
 
-  /** Milliseconds since the last tick of any symbol (Infinity if none yet). */
-  feedAge(now: number): number {
-    return this.lastAnyTick === 0 ? Infinity : now - this.lastAnyTick;
+  /** A real tick within PRICE_STALE_MS and not flagged stale: the feed prices this symbol now. */
+  hasFreshTick(symbol: string, now: number): boolean {
+    const t = this.lastTick.get(symbol);
+    return t !== undefined && now - t <= this.staleMs && !this.stale.has(symbol);
+  }
+
+  /** Milliseconds since the last tick of a symbol `counts` (Infinity if none yet). O(symbols ticked). */
+  ageOf(counts: (symbol: string) => boolean, now: number): number {
+    let last = 0;
+    for (const [s, t] of this.lastTick) if (t > last && counts(s)) last = t;
+    return last === 0 ? Infinity : now - last;
   }
 }

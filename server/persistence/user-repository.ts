@@ -5,6 +5,7 @@ import { DEFAULTS, type Direction, type MarketType, type Timeframe } from '../..
 import { ConflictError } from '../errors.ts';
 import { TRADE_COLUMNS, tradeRowFromDb, type TradeRow } from './rows.ts';
 import { toStoreError } from './errors.ts';
+import { USER_TRADE_ID_SEQUENCE } from './trade-id-ranges.ts';
 
 export interface UserRecord {
   id: number;
@@ -56,12 +57,15 @@ export class UserRepository {
     return row ? { id: Number(row.id), username: String(row.username), passwordHash: String(row.password_hash) } : null;
   }
 
-  /** Stores an OPEN manual trade owned by `t.userId` (no signal) and returns the stored row. */
+  /**
+   * Stores an OPEN manual trade owned by `t.userId` (no signal) and returns the stored row. Its id
+   * comes from the user range (trade-id-ranges.ts), never from the sequence public ids come from.
+   */
   async insertManualTrade(t: NewManualTrade): Promise<TradeRow> {
     const [row] = await this.rows(
-      `INSERT INTO paper_trades (user_id, signal_id, symbol, direction, market_type, timeframe, confidence, leverage,
+      `INSERT INTO paper_trades (id, user_id, signal_id, symbol, direction, market_type, timeframe, confidence, leverage,
          entry_price, entry_time, position_size, quantity, take_profit, stop_loss, status, created_at, updated_at)
-       VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'OPEN', ?, ?) RETURNING ${TRADE_COLUMNS}`,
+       VALUES (nextval('${USER_TRADE_ID_SEQUENCE}'), ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'OPEN', ?, ?) RETURNING ${TRADE_COLUMNS}`,
       [t.userId, t.symbol, t.direction, t.marketType, t.timeframe, DEFAULTS.confidence, t.leverage, t.entryPrice, t.entryTime,
         t.positionSize, t.quantity, t.takeProfit, t.stopLoss, t.entryTime, t.entryTime],
     );

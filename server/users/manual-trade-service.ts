@@ -1,6 +1,6 @@
 // A user's manual trades: open (stored, then put in the shared book), list, read and close their own.
 // Every read is scoped with userScope(); another user's trade is "not found", never "forbidden".
-import { manualTradeSchema, levelIssues, tradeIdSchema } from '../../shared/manual-trade-schema.ts';
+import { manualTradeSchema, levelIssues, tradeIdSchema, type ManualTradePayload } from '../../shared/manual-trade-schema.ts';
 import type { TradeJson } from '../../shared/protocol-types.ts';
 import { quantityFor } from '../../shared/trade-math.ts';
 import { parseWith } from '../../shared/validation.ts';
@@ -11,6 +11,7 @@ import type { TradeRow } from '../persistence/rows.ts';
 import { tradeRowToJson } from '../persistence/trade-mapper.ts';
 import type { ListQuery } from '../queries/list-query.ts';
 import { inScope, userScope, type TradeScope } from '../queries/trade-scope.ts';
+import type { UserTradeCaps } from './user-trade-caps.ts';
 
 export interface ManualTradeDeps {
   insert(t: NewManualTrade): Promise<TradeRow>;
@@ -18,6 +19,10 @@ export interface ManualTradeDeps {
   getTrade(scope: TradeScope, id: number): Promise<TradeJson | null>;
   /** The book's last price for a symbol, and whether the feed has gone stale on it. */
   lastPrice(symbol: string): { price: number; stale: boolean } | undefined;
+  /** Whether the running feed can price `symbol` (tradable-symbols.ts). */
+  tradable(symbol: string): boolean;
+  /** Open trades and distinct symbols per user. */
+  caps: UserTradeCaps;
   engine: {
     addUserTrade(t: OwnedTrade): void;
     openTrade(id: number): OwnedTrade | undefined;
@@ -37,6 +42,20 @@ export class ManualTradeService {
     const parsed = parseWith(manualTradeSchema, payload);
     if (!parsed.ok) throw new ValidationError(parsed.error);
     const p = parsed.value;
+    // An unpriceable symbol would sit in the book forever (no TP/SL) and, on binance, ask for an
+    // upstream subscription: refused before anything is stored.
+    if (!this.deps.tradable(p.symbol)) {
+      throw new ValidationError({ code: 'VALIDATION_ERROR', field: 'symbol', message: `the price feed does not price ${p.symbol}: pick a symbol it quotes` });
+    }
+    const slot = this.deps.caps.admit(userId, p.symbol);
+    try {
+      return await this.store(userId, p);
+    } finally {
+      slot.release();
+    }
+  }
+
+  private async store(userId: number, p: ManualTradePayload): Promise<TradeJson> {
     let entry: number;
     if (p.entry_price === 'market') {
       const last = this.deps.lastPrice(p.symbol);

@@ -41,6 +41,11 @@ describe.skipIf(unavailable !== null)('engine failover', () => {
     await waitFor(() => viewer.status === 'live', 10_000, 'viewer live');
     const firstEpoch = viewer.epoch;
     // A user with an open manual trade, watching /me on the edge.
+    // Users trade only symbols the feed prices (issue 16, item 8): a bot prices DOGEUSDT first.
+    const pricer = connectBot(activeUrl, cluster.botToken);
+    await connected(pricer);
+    await pricer.timeout(5000).emitWithAck('prices', { ticks: [{ symbol: 'DOGEUSDT', price: 0.2, ts: Date.now() }] });
+    pricer.close();
     const anna = await register(activeUrl, 'anna');
     const own = await call(activeUrl, 'POST', '/api/paper-trades', { token: anna.token, body: { symbol: 'DOGEUSDT', direction: 'LONG', entry_price: 0.2, take_profit: 0.3, stop_loss: 0.1 } });
     expect(own.status).toBe(201);

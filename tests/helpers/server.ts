@@ -29,6 +29,9 @@ export async function startTestServer(
     BROADCAST_INTERVAL_MS: '20',
     // Tests drive REST far faster than a person: the per-IP limit is tested on its own (abuse-limits).
     HTTP_RATE_LIMIT: '0',
+    // Likewise the per-account budget (tests/users/user-caps.test.ts).
+    USER_REQUESTS_PER_SECOND: '0',
+    USER_REQUESTS_PER_MINUTE: '0',
     ...env,
     DATABASE_URL: db.url,
     BOT_TOKEN: botToken,

@@ -33,6 +33,8 @@ describe('public prices', () => {
       body: JSON.stringify({ username: 'zoe_private', password: 'correct horse battery' }),
     });
     const { token } = (await reg.json()) as { token: string };
+    // Bots price ZECUSDT before any trade holds it (users trade only what the feed prices).
+    await tick('ZECUSDT', 30);
     const made = await fetch(`${server.url}/api/paper-trades`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },

@@ -23,6 +23,11 @@ beforeAll(async () => {
   await connected(bot);
   a = (await register(server.url, 'anna')).token;
   b = (await register(server.url, 'boris')).token;
+  // Manual trades only on symbols the feed prices (PRICE_FEED=bot: what bots push): price those
+  // the tests trade, at levels that trigger none of their TP/SL.
+  for (const [symbol, price] of [['ADAUSDT', 100], ['BTCUSDT', 100], ['DOTUSDT', 100], ['ETHUSDT', 100], ['LTCUSDT', 100], ['SOLUSDT', 200], ['AVAXUSDT', 100]] as const) {
+    await tick(symbol, price);
+  }
 });
 afterAll(async () => {
   bot?.close();
@@ -58,6 +63,13 @@ describe('opening', () => {
   });
 
   it('"market" takes the last price; with no price yet it is a clear 409 naming entry_price', async () => {
+    // A symbol the feed does not price is refused whatever the entry (tradable-symbols.ts) …
+    const unknown = await open(a, { ...LONG, symbol: 'NOPRICE', entry_price: 'market' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error).toMatchObject({ code: 'VALIDATION_ERROR', field: 'symbol' });
+    // … one a system trade holds is tradable: with no price yet, "market" is a 409.
+    const ack = await bot.timeout(5000).emitWithAck('signal', { external_id: 'noprice-1', symbol: 'NOPRICE', direction: 'LONG', entry: 100, tp: 110, sl: 90 });
+    expect(ack.ok).toBe(true);
     const none = await open(a, { ...LONG, symbol: 'NOPRICE', entry_price: 'market' });
     expect(none.status).toBe(409);
     expect(none.body.error).toMatchObject({ code: 'CONFLICT', field: 'entry_price' });
@@ -123,6 +135,7 @@ describe('closing', () => {
 
   it('a TP crossing closes it with the shared P/L: on /me, never on /public', async () => {
     const d = await register(server.url, 'dana');
+    const publicBefore = await (await fetch(`${server.url}/api/public/paper-trading/summary/`)).json();
     const me = new Recorder(connectMe(server.url, d.token));
     const pub = new Recorder(connectPublic(server.url));
     await me.until(() => me.snapshots.length === 1, 5000, 'me snapshot');
@@ -145,7 +158,7 @@ describe('closing', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(pub.raw.join('\n')).not.toContain(`"id":${t.id},`);
     const pubSummary = await (await fetch(`${server.url}/api/public/paper-trading/summary/`)).json();
-    expect(pubSummary.performance.total_trades).toBe(0);
+    expect(pubSummary.performance.total_trades).toBe(publicBefore.performance.total_trades);
     // A second /me viewer of the same user gets a snapshot with the close in recent_closed.
     const again = new Recorder(connectMe(server.url, d.token));
     await again.until(() => again.snapshots.length === 1);

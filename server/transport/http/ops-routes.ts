@@ -1,4 +1,5 @@
 // Operations endpoints (SPEC §4): liveness, readiness and Prometheus metrics.
+import type { Logger } from '../../logger.ts';
 import type { HttpRouter } from './http-router.ts';
 
 export interface Readiness {
@@ -6,6 +7,20 @@ export interface Readiness {
   checks(): Promise<Record<string, true | string>>;
   /** What this process is, in the /readyz body (e.g. `{role: 'engine', leader: false}`). */
   info?: Record<string, unknown>;
+}
+
+/**
+ * A dependency check for /readyz: true, or 'unreachable'. The driver's error goes to the log only:
+ * its text (host names, roles, versions) is nothing an anonymous caller needs (issue 16, item 11).
+ */
+export async function reachable(name: string, ping: () => Promise<unknown>, log: Logger): Promise<true | 'unreachable'> {
+  try {
+    await ping();
+    return true;
+  } catch (err) {
+    log.warn({ err, check: name }, 'readiness check failed');
+    return 'unreachable';
+  }
 }
 
 export function registerOpsRoutes(router: HttpRouter, readiness: Readiness, metrics: () => Promise<string>): void {

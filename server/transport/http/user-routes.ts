@@ -6,15 +6,18 @@ import { UnauthorizedError, ValidationError } from '../../errors.ts';
 import { listQuerySchema, queryObject } from '../../queries/list-query.ts';
 import { parseWith } from '../../../shared/validation.ts';
 import type { ManualTradeService } from '../../users/manual-trade-service.ts';
+import type { UserRequestLimit } from '../../users/user-request-limit.ts';
 import type { Exchange } from './http-io.ts';
 import type { HttpRouter } from './http-router.ts';
 import { jsonBody } from './signal-routes.ts';
 
 const NEEDS_TOKEN = 'a valid user token is required (Authorization: Bearer …)';
 
-async function userOf(auth: TokenAuth, ex: Exchange): Promise<number> {
+/** The caller's user id, counted against their per-account budget (429 past it). */
+async function userOf(auth: TokenAuth, limit: UserRequestLimit, ex: Exchange): Promise<number> {
   const identity = await auth.verify(bearer(ex.headers.authorization), 'user');
   if (!identity || identity.userId === null) throw new UnauthorizedError(NEEDS_TOKEN);
+  limit.take(identity.userId);
   return identity.userId;
 }
 
@@ -24,12 +27,12 @@ function pageUrl(ex: Exchange, page: number): string {
   return `http://${ex.headers.host ?? 'localhost'}${ex.path}?${q.toString()}`;
 }
 
-export function registerUserRoutes(router: HttpRouter, auth: TokenAuth, trades: ManualTradeService): void {
+export function registerUserRoutes(router: HttpRouter, auth: TokenAuth, trades: ManualTradeService, limit: UserRequestLimit): void {
   const base = '/api/paper-trades';
   const privateJson = (ex: Exchange, status: number, value: unknown) => ex.header('cache-control', 'private, no-store').json(status, value);
 
   router.get(base, async (ex) => {
-    const userId = await userOf(auth, ex);
+    const userId = await userOf(auth, limit, ex);
     const q = parseWith(listQuerySchema, queryObject(ex.query));
     if (!q.ok) throw new ValidationError(q.error);
     const { count, results } = await trades.list(userId, q.value);
@@ -45,19 +48,19 @@ export function registerUserRoutes(router: HttpRouter, auth: TokenAuth, trades: 
     // uWS wants onData registered before any await; the token is checked before the body is used.
     const bodyPromise = jsonBody(ex);
     bodyPromise.catch(() => {});
-    const userId = await userOf(auth, ex);
+    const userId = await userOf(auth, limit, ex);
     const body = await bodyPromise;
     if (body === null) return;
     privateJson(ex, 201, await trades.open(userId, body));
   });
 
   router.get(`${base}/:id`, async (ex) => {
-    const userId = await userOf(auth, ex);
+    const userId = await userOf(auth, limit, ex);
     privateJson(ex, 200, await trades.get(userId, ex.params.id!));
   });
 
   router.post(`${base}/:id/close`, async (ex) => {
-    const userId = await userOf(auth, ex);
+    const userId = await userOf(auth, limit, ex);
     privateJson(ex, 200, await trades.close(userId, ex.params.id!));
   });
 }

@@ -1,0 +1,23 @@
+// Manual trades only on symbols the running feed can price (issue 16, item 8). The feeds other than
+// `simulated` have no list of what they can price (binance's exchangeInfo is not fetched; bots push
+// what they like), so the rule is what the server already prices: a symbol with a fresh tick, or one
+// an open system trade holds. With PRICE_FEED=binance a user can then never start an upstream
+// subscription: every symbol users hold was first watched for a system trade or the benchmark.
+import { CATALOGUE_SYMBOLS } from '../feeds/market-catalogue.ts';
+
+export interface TradableDeps {
+  /** PRICE_FEED. */
+  feedName: string;
+  /** A tick arrived within PRICE_STALE_MS (wall clock) and the symbol is not flagged stale. */
+  hasFreshPrice(symbol: string): boolean;
+  /** An open or pending system trade holds it. */
+  hasPublicTrades(symbol: string): boolean;
+}
+
+export function tradableSymbols(deps: TradableDeps): (symbol: string) => boolean {
+  if (deps.feedName === 'simulated') {
+    const catalogue = new Set<string>(CATALOGUE_SYMBOLS);
+    return (symbol) => catalogue.has(symbol);
+  }
+  return (symbol) => deps.hasFreshPrice(symbol) || deps.hasPublicTrades(symbol);
+}
