@@ -20,7 +20,7 @@ import { TokenWatch } from './auth/token-watch.ts';
 import { TradeQueries } from './queries/trade-queries.ts';
 import { PUBLIC_SCOPE } from './queries/trade-scope.ts';
 import { createFeed } from './feeds/create-feed.ts';
-import type { PriceFeed } from './feeds/price-feed.ts';
+import { hasHealthReport, publicFeedHealth, type PriceFeed } from './feeds/price-feed.ts';
 import { hasMarketWatch } from './feeds/market-watch.ts';
 import { BotPriceFeed } from './feeds/bot-feed.ts';
 import { AppMetrics } from './ops/metrics-registry.ts';
@@ -253,7 +253,9 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   // Public and /metrics: symbols with open system trades only (privacy wall).
   const feedHealthRows = () => feedHealth.rows(Date.now(), (s) => live.isPublicSymbol(s), (s) => staleness.isStale(s));
   const setFeedHealthGauges = feedHealthGauges(metrics.registry);
-  registerFeedHealthRoutes(router, feedHealthRows);
+  // The upstream connection's own health (binance: silent sockets, refused subscriptions), public symbols only.
+  const upstream = () => (hasHealthReport(feed) ? publicFeedHealth(feed.health(), (s) => live.isPublicSymbol(s)) : { fault: null, refused: 0 });
+  registerFeedHealthRoutes(router, feedHealthRows, upstream);
   registerSignalRoutes(router, auth, botPort);
   registerAuthRoutes(router, accounts, { auth, revoke: (token) => tokens.revoke({ token, kind: 'user' }), revoked: () => void tokenWatch.sweep() });
   registerUserRoutes(
@@ -273,6 +275,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
         book: true,
         // Public symbols only (open system trades): nothing a user holds moves readiness.
         feed: live.feedFresh(Date.now()) || `${live.publicStaleCount()} symbol(s) with open system trades have no fresh price`,
+        feed_upstream: ((u) => (u.fault === null && u.refused === 0) || [u.fault && `upstream fault: ${u.fault}`, u.refused > 0 && `${u.refused} subscription(s) refused, retrying`].filter(Boolean).join('; '))(upstream()),
       }),
     },
     async () => {
@@ -282,6 +285,9 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
       // Public gauges count public symbols only (and BTCUSDT, which the benchmark needs).
       metrics.feedAge.set(live.feedAgeSeconds(Date.now(), [BENCHMARK_SYMBOL]));
       metrics.staleSymbols.set(live.publicStaleCount());
+      const u = upstream();
+      metrics.feedFault.set(u.fault ? 1 : 0);
+      metrics.feedRefusedSubscriptions.set(u.refused);
       setFeedHealthGauges(feedHealthRows());
       return metrics.render();
     },

@@ -2,8 +2,12 @@
 import type { FeedHealthRow } from '../../analytics/feed-health.ts';
 import type { HttpRouter } from './http-router.ts';
 
-export function registerFeedHealthRoutes(router: HttpRouter, rows: () => FeedHealthRow[]): void {
+/** The upstream connection's health as a public surface may show it (see feeds/price-feed.ts publicFeedHealth). */
+export type UpstreamHealth = () => { fault: string | null; refused: number };
+
+export function registerFeedHealthRoutes(router: HttpRouter, rows: () => FeedHealthRow[], upstream?: UpstreamHealth): void {
   router.get('/api/public/feed-health/', (ex) => {
-    ex.header('access-control-allow-origin', '*').header('cache-control', 'no-store').json(200, { server_time: Date.now(), symbols: rows() });
+    const body = { server_time: Date.now(), symbols: rows(), ...(upstream ? { upstream: upstream() } : {}) };
+    ex.header('access-control-allow-origin', '*').header('cache-control', 'no-store').json(200, body);
   });
 }
