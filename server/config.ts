@@ -34,6 +34,11 @@ export const configSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
   CLUSTER_NAME: z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits, . _ : - only').default('paperbook'),
   SNAPSHOT_INTERVAL_MS: int(500, 20, 60_000),
+  // Sockets (docs/security.md "Sockets"): 0 turns a per-IP limit off.
+  MAX_SOCKETS_PER_IP: int(64, 0, 1_000_000),
+  SOCKET_MAX_CONNECTS: int(10, 1, 1000),
+  SOCKET_CONNECTS_PER_IP: int(20, 0, 1_000_000),
+  SNAPSHOT_BYTES_PER_S: int(64 * 1024 * 1024, 0, 1e12),
 });
 
 export interface Config {
@@ -60,6 +65,14 @@ export interface Config {
   clusterName: string;
   /** Engine: how often at most it writes its snapshot to Redis for edges. */
   snapshotIntervalMs: number;
+  /** Concurrent Socket.IO connections per client IP (0 = unlimited). */
+  maxSocketsPerIp: number;
+  /** Namespace CONNECT packets one connection may send before it is closed. */
+  maxConnectsPerSocket: number;
+  /** Namespace CONNECT attempts per client IP per second before connect_error rate_limited (0 = unlimited). */
+  connectsPerIpPerSecond: number;
+  /** Public snapshot bytes built and sent per second across all viewers; past it they wait (0 = unlimited). */
+  snapshotBytesPerSecond: number;
 }
 
 export class ConfigError extends Error {}
@@ -100,5 +113,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: c.REDIS_URL,
     clusterName: c.CLUSTER_NAME,
     snapshotIntervalMs: c.SNAPSHOT_INTERVAL_MS,
+    maxSocketsPerIp: c.MAX_SOCKETS_PER_IP,
+    maxConnectsPerSocket: c.SOCKET_MAX_CONNECTS,
+    connectsPerIpPerSecond: c.SOCKET_CONNECTS_PER_IP,
+    snapshotBytesPerSecond: c.SNAPSHOT_BYTES_PER_S,
   };
 }

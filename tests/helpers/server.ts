@@ -29,6 +29,9 @@ export async function startTestServer(
     BROADCAST_INTERVAL_MS: '20',
     // Tests drive REST far faster than a person: the per-IP limit is tested on its own (abuse-limits).
     HTTP_RATE_LIMIT: '0',
+    // Likewise for sockets: every test viewer comes from 127.0.0.1 (limits tested in socket-abuse).
+    MAX_SOCKETS_PER_IP: '0',
+    SOCKET_CONNECTS_PER_IP: '0',
     ...env,
     DATABASE_URL: db.url,
     BOT_TOKEN: botToken,
