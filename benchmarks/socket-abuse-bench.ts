@@ -2,11 +2,11 @@
 // database) with --trades open system trades (default 5,000), then, one after another, a resync
 // flood (10 raw sockets, `resync` every 20 ms), a CONNECT flood (4 raw sockets sending
 // `40/me,{token}` as fast as they drain) and many sockets from one IP (200 /public viewers).
-// For each phase: server CPU (% of one core), peak RSS, /healthz p50/p99, what the flood saw.
+// Prices tick every --tick-ms (default 100) throughout. For each phase: server CPU (% of one core), peak RSS, /healthz p50/p99, what the flood saw.
 // Run: DATABASE_URL=postgres://… npx tsx benchmarks/socket-abuse-bench.ts [--trades N] [--seconds S]
-import { createTestDatabase } from '../tests/helpers/db.ts';
+import { benchDatabases } from './support/bench-db.ts';
 import { spawnServer, terminate } from '../tests/reliability/support/child-server.ts';
-import { floodProcess, measure, openTrades, p99, procStats, type Window } from '../tests/transport/support/abuse-scenario.ts';
+import { floodProcess, measure, openTrades, p99, procStats, tickPrices, type Window } from '../tests/transport/support/abuse-scenario.ts';
 import type { FloodPlan } from '../tests/transport/support/socket-flood.ts';
 
 const arg = (name: string, def: number) => {
@@ -15,6 +15,7 @@ const arg = (name: string, def: number) => {
 };
 const trades = arg('trades', 5000);
 const ms = arg('seconds', 5) * 1000;
+const tickMs = arg('tick-ms', 100);
 const MB = 1024 * 1024;
 
 function row(name: string, w: Window, extra: string): void {
@@ -23,13 +24,16 @@ function row(name: string, w: Window, extra: string): void {
 }
 
 async function main(): Promise<void> {
-  const db = await createTestDatabase();
+  const dbs = await benchDatabases();
+  const dbUrl = await dbs.create('socket_abuse');
   const botToken = 'bench-bot-token-socket-abuse';
-  const server = await spawnServer({ DATABASE_URL: db.url, BOT_TOKEN: botToken, HTTP_RATE_LIMIT: '0', PRICE_STALE_MS: '600000' });
+  const server = await spawnServer({ DATABASE_URL: dbUrl, BOT_TOKEN: botToken, HTTP_RATE_LIMIT: '0', PRICE_STALE_MS: '600000' });
   try {
     await openTrades(server.url, botToken, trades);
     const snap = await fetch(`${server.url}/api/public/paper-trading/summary/`).then((r) => r.text());
     console.log(`${trades} open trades; server pid ${server.pid}; RSS ${(procStats(server.pid).rss / MB).toFixed(0)} MB; summary ${snap.length} B`);
+    // Prices move all along (0 = never): each delta moves the seq, so snapshots must be rebuilt.
+    const stopTicks = tickMs > 0 ? await tickPrices(server.url, botToken, tickMs) : () => {};
     const idle = new Promise((r) => setTimeout(r, 2000));
     row('idle', await measure(server.url, server.pid, idle), '');
     const phases: Array<[string, FloodPlan]> = [
@@ -44,9 +48,10 @@ async function main(): Promise<void> {
       row(name, w, `flood: opened ${r.opened} refused ${r.refused} sent ${r.sent} snapshots ${r.snapshots} (${(r.bytes / MB).toFixed(0)} MB) connect_errors ${r.connectErrors} closed ${r.closedByServer}`);
       await new Promise((res) => setTimeout(res, 1000));
     }
+    stopTicks();
   } finally {
     await terminate(server);
-    await db.drop().catch(() => {});
+    await dbs.stop();
   }
 }
 

@@ -36,6 +36,22 @@ export async function openTrades(url: string, botToken: string, n: number): Prom
   bot.close();
 }
 
+/** Moves every symbol's price every `everyMs` (so the stream's seq moves) until stopped. */
+export async function tickPrices(url: string, botToken: string, everyMs: number): Promise<() => void> {
+  const bot: Socket = connectBot(url, botToken);
+  await connected(bot);
+  const symbols = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT'];
+  let n = 0;
+  const timer = setInterval(() => {
+    n++;
+    bot.emit('prices', { ticks: symbols.map((symbol) => ({ symbol, price: 100 + (n % 20) / 10, ts: Date.now() })) }, () => {});
+  }, everyMs);
+  return () => {
+    clearInterval(timer);
+    bot.close();
+  };
+}
+
 /** Runs a flood in a child process; resolves with what its clients saw. */
 export function floodProcess(plan: FloodPlan): Promise<FloodResult> {
   return new Promise((resolve, reject) => {
