@@ -38,7 +38,8 @@ export const configSchema = z.object({
   MAX_SOCKETS_PER_IP: int(64, 0, 1_000_000),
   SOCKET_MAX_CONNECTS: int(10, 1, 1000),
   SOCKET_CONNECTS_PER_IP: int(20, 0, 1_000_000),
-  SNAPSHOT_BYTES_PER_S: int(64 * 1024 * 1024, 0, 1e12),
+  SNAPSHOT_BYTES_PER_S: int(32 * 1024 * 1024, 0, 1e12),
+  SNAPSHOT_BUILDS_PER_S: int(4, 0, 1000),
 });
 
 export interface Config {
@@ -71,8 +72,8 @@ export interface Config {
   maxConnectsPerSocket: number;
   /** Namespace CONNECT attempts per client IP per second before connect_error rate_limited (0 = unlimited). */
   connectsPerIpPerSecond: number;
-  /** Public snapshot bytes built and sent per second across all viewers; past it they wait (0 = unlimited). */
-  snapshotBytesPerSecond: number;
+  /** Public snapshots for new viewers and resyncs: bytes built + sent per second, and turns (builds) per second; past them they wait (0 = unlimited). */
+  snapshotBudget: { bytesPerSecond: number; turnsPerSecond: number };
 }
 
 export class ConfigError extends Error {}
@@ -116,6 +117,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxSocketsPerIp: c.MAX_SOCKETS_PER_IP,
     maxConnectsPerSocket: c.SOCKET_MAX_CONNECTS,
     connectsPerIpPerSecond: c.SOCKET_CONNECTS_PER_IP,
-    snapshotBytesPerSecond: c.SNAPSHOT_BYTES_PER_S,
+    snapshotBudget: { bytesPerSecond: c.SNAPSHOT_BYTES_PER_S, turnsPerSecond: c.SNAPSHOT_BUILDS_PER_S },
   };
 }

@@ -62,7 +62,7 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
   // A user token revoked (logout on the engine, the CLI) disconnects its /me sockets here too.
   const tokenWatch = new TokenWatch((hashes) => tokens.validHashes(hashes), log);
   registerMeNamespace(io, { auth: new TokenAuth(undefined, (hash) => tokens.findByHash(hash)), streams: userStreams, log, tokens: tokenWatch });
-  const publicSnapshots = registerPublicNamespace(io, mirror, { snapshotBytesPerSecond: config.snapshotBytesPerSecond, log });
+  const publicSnapshots = registerPublicNamespace(io, mirror, { budget: config.snapshotBudget, log });
   mirror.onRebuilt = () => {
     publicSnapshots.cache.invalidate(); // a rebuilt mirror may hold another state at the same seq
     publicNsp.local.to(STREAM_ROOM).emit('snapshot', mirror.snapshot());

@@ -10,7 +10,7 @@ import {
 } from '../../../shared/socket-events.ts';
 import { STREAM_ROOM, TICKER_ROOM, type PublicStream, type StreamSink } from './public-stream.ts';
 import { SnapshotCache, type SnapshotHeadSource } from './snapshot-cache.ts';
-import { SnapshotBudget } from './snapshot-budget.ts';
+import { SnapshotBudget, type SnapshotBudgetConfig } from './snapshot-budget.ts';
 import type { Logger } from '../../logger.ts';
 
 /** What a connecting viewer is served from: the local stream, or (ROLE=edge) a mirror of the engine's. */
@@ -24,12 +24,12 @@ export interface PublicSnapshots {
 export function registerPublicNamespace(
   io: Server,
   stream: SnapshotSource,
-  opts: { snapshotBytesPerSecond?: number; log?: Logger } = {},
+  opts: { budget?: SnapshotBudgetConfig; log?: Logger } = {},
 ): PublicSnapshots & { nsp: Namespace } {
   const nsp = io.of(NAMESPACES.public) as Namespace<PublicClientToServer, PublicServerToClient>;
   const cache = new SnapshotCache(stream, NAMESPACES.public);
   const log = opts.log?.child({ module: 'public-namespace' });
-  const budget = new SnapshotBudget(opts.snapshotBytesPerSecond ?? 0, undefined, (err) => log?.error({ err }, 'sending a snapshot failed'));
+  const budget = new SnapshotBudget(opts.budget ?? { bytesPerSecond: 0, turnsPerSecond: 0 }, undefined, (err) => log?.error({ err }, 'sending a snapshot failed'));
   /** One snapshot to `socket` when the budget allows; joins the room in the same turn when asked. */
   const sendSnapshot = (socket: Socket, join: boolean, done: () => void = () => {}) =>
     budget.run(() => {

@@ -1,37 +1,43 @@
-// A process-wide budget for public snapshot bytes (built + sent) per second: a flood of resyncs or
-// new viewers waits its turn instead of taking the event loop. Deferral, never refusal: a job
-// runs whenever the budget is not in debt, however large it is, so every viewer that asks
-// eventually gets its snapshot; the debt it leaves delays the next ones (FIFO).
+// A process-wide budget for public snapshots: a flood of resyncs or new viewers waits its turn
+// instead of taking the event loop. Jobs run in turns, at most `turnsPerSecond` of them: every job
+// of a turn runs in one synchronous pass, so they share one snapshot build (the seq cannot move
+// inside the pass) and builds are bounded by the turn rate whatever the number of askers. Within a
+// turn, jobs run while the byte budget (built + sent bytes per second) is not in debt.
+// Deferral, never refusal: a job runs once the budget is out of debt, however large it is, so
+// every viewer that asks eventually gets its snapshot; the debt it leaves delays the next (FIFO).
+
+export interface SnapshotBudgetConfig {
+  /** Snapshot bytes built plus sent per second (0 = no byte budget). */
+  bytesPerSecond: number;
+  /** Turns (so snapshot builds) per second at most (0 = every job at once). */
+  turnsPerSecond: number;
+}
 
 export class SnapshotBudget {
   private tokens: number;
   private last: number;
+  private lastTurn = -Infinity;
   private readonly queue: Array<() => number> = [];
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
 
-  /** `bytesPerSecond` 0 = no budget (every job runs at once). */
   constructor(
-    readonly bytesPerSecond: number,
+    readonly config: SnapshotBudgetConfig,
     private readonly now: () => number = () => performance.now(),
     private readonly onError: (err: unknown) => void = () => {},
   ) {
-    this.tokens = bytesPerSecond;
+    this.tokens = this.capacity;
     this.last = this.now();
   }
 
-  /** Jobs waiting for budget (tests, metrics). */
+  /** Jobs waiting for their turn (tests, metrics). */
   get waiting(): number {
     return this.queue.length;
   }
 
-  /** Runs `job` now or when the budget allows; the job returns the bytes it cost (0 if it had nothing to do). */
+  /** Runs `job` in the next turn the budget allows; the job returns the bytes it cost (0 if it had nothing to do). */
   run(job: () => number): void {
     if (this.stopped) return;
-    if (this.bytesPerSecond <= 0) {
-      job();
-      return;
-    }
     this.queue.push(job);
     this.pump();
   }
@@ -43,16 +49,32 @@ export class SnapshotBudget {
     this.timer = null;
   }
 
-  private refill(): void {
-    const t = this.now();
-    this.tokens = Math.min(this.bytesPerSecond, this.tokens + ((t - this.last) / 1000) * this.bytesPerSecond);
+  private get turnMs(): number {
+    return this.config.turnsPerSecond > 0 ? 1000 / this.config.turnsPerSecond : 0;
+  }
+
+  /** One turn's share of a second's bytes: a turn is one synchronous pass, so this bounds its stall. */
+  private get capacity(): number {
+    const { bytesPerSecond, turnsPerSecond } = this.config;
+    return turnsPerSecond > 0 ? bytesPerSecond / turnsPerSecond : bytesPerSecond;
+  }
+
+  private refill(t: number): void {
+    const rate = this.config.bytesPerSecond;
+    if (rate <= 0) return;
+    this.tokens = Math.min(this.capacity, this.tokens + ((t - this.last) / 1000) * rate);
     this.last = t;
   }
 
   private pump(): void {
-    if (this.timer) return;
-    this.refill();
-    while (this.queue.length > 0 && this.tokens > 0) {
+    if (this.timer || this.stopped) return;
+    const t = this.now();
+    const untilTurn = this.lastTurn + this.turnMs - t;
+    if (untilTurn > 0) return this.schedule(untilTurn);
+    this.refill(t);
+    if (this.config.bytesPerSecond > 0 && this.tokens <= 0) return this.schedule((-this.tokens / this.config.bytesPerSecond) * 1000);
+    this.lastTurn = t;
+    while (this.queue.length > 0 && (this.config.bytesPerSecond <= 0 || this.tokens > 0)) {
       const job = this.queue.shift()!;
       try {
         this.tokens -= job();
@@ -60,12 +82,13 @@ export class SnapshotBudget {
         this.onError(err); // a job fails alone; the queue goes on
       }
     }
-    if (this.queue.length === 0 || this.stopped) return;
-    const waitMs = Math.ceil((-this.tokens / this.bytesPerSecond) * 1000) + 1;
+    if (this.queue.length > 0) this.pump();
+  }
+
+  private schedule(ms: number): void {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.pump();
-    }, waitMs);
-    this.timer.unref?.();
+    }, Math.ceil(ms) + 1);
   }
 }
