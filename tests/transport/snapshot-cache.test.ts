@@ -1,9 +1,9 @@
 // The shared snapshot of /public (issue 16 item 6): built once per stream head whatever the number
 // of askers, rebuilt when the seq moves, and encoded exactly as socket.io-parser encodes the
-// `snapshot` event it replaces (only server_time differs per send). The source is the edges' real
+// `snapshot` event it replaces. The source is the edges' real
 // MirrorState, fed a snapshot and a delta as it is in production.
 import { describe, expect, it } from 'vitest';
-import { Encoder, Decoder, PacketType } from 'socket.io-parser';
+import { Encoder, Decoder, PacketType, type Packet } from 'socket.io-parser';
 import { MirrorState } from '../../server/cluster/mirror-state.ts';
 import { SnapshotCache } from '../../server/transport/socket/snapshot-cache.ts';
 import type { DeltaJson, SnapshotJson } from '../../shared/protocol-types.ts';
@@ -29,22 +29,23 @@ function mirror(): FedMirror {
 
 function decode(frame: string): { nsp: string; data: [string, SnapshotJson] } {
   const d = new Decoder();
-  let out: { nsp: string; data: [string, SnapshotJson]; type: number } | null = null;
-  d.on('decoded', (p: typeof out) => (out = p));
+  let out: Packet | null = null;
+  d.on('decoded', (p: Packet) => (out = p));
   d.add(frame);
   expect(out!.type).toBe(PacketType.EVENT);
-  return out!;
+  return out! as unknown as { nsp: string; data: [string, SnapshotJson] };
 }
 
 describe('SnapshotCache', () => {
   it('encodes the frame as socket.io-parser encodes socket.emit("snapshot", …) on /public', () => {
     const m = mirror();
-    const { frame } = new SnapshotCache(m, '/public').frame();
-    const sent = decode(frame);
+    const { packet, wire } = new SnapshotCache(m, '/public').frame();
+    const sent = decode(packet);
     const time = sent.data[1].server_time;
     expect(Date.parse(time)).toBeGreaterThan(Date.now() - 60_000);
     const reference = new Encoder().encode({ type: PacketType.EVENT, nsp: '/public', data: ['snapshot', { ...m.snapshot(), server_time: time }] });
-    expect(frame).toBe(reference[0]);
+    expect(packet).toBe(reference[0]);
+    expect(wire).toBe(`4${packet}`); // an Engine.IO message packet
     expect(sent.nsp).toBe('/public');
   });
 
@@ -56,7 +57,7 @@ describe('SnapshotCache', () => {
     for (let i = 0; i < 50; i++) expect(cache.frame().built).toBe(0);
     expect(cache.builds).toBe(1);
     m.delta({ epoch: 'e-1', seq: 8, events: [{ type: 'prices', prices: { BTCUSDT: [102, 6] } }] });
-    const after = decode(cache.frame().frame).data[1];
+    const after = decode(cache.frame().packet).data[1];
     expect(cache.builds).toBe(2);
     expect(after.seq).toBe(8);
     expect(after.prices.BTCUSDT!.price).toBe(102);

@@ -35,11 +35,14 @@ export function registerPublicNamespace(
     budget.run(() => {
       if (!socket.connected) return (done(), 0);
       // Snapshot first (it flushes queued deltas to the room), then join: no delta falls between.
-      const { frame, built } = cache.frame();
+      const { packet, wire, built } = cache.frame();
       if (join) void socket.join(STREAM_ROOM);
-      socket.conn.write(frame);
+      const T = performance.now();
+      // wsPreEncoded: Engine.IO's websocket transport sends this string as is (polling encodes `packet`).
+      socket.conn.write(packet, { wsPreEncoded: wire } as Parameters<Socket['conn']['write']>[1]);
+      if (process.env.PROBE_SNAP) (process as any).getBuiltinModule("node:fs").appendFileSync("/tmp/sk/probe.log", `PROBE send ${(performance.now() - T).toFixed(1)} ms` + "\n");
       done();
-      return built + frame.length;
+      return built + packet.length;
     });
   nsp.on('connection', (socket) => {
     const channels = (socket.handshake.auth as { channels?: unknown } | undefined)?.channels;

@@ -9,8 +9,8 @@
 // the same seq converges to the same state once that delta applies.
 //
 // The frame is the Socket.IO packet as socket.io-parser would encode it (`2/public,["snapshot",…]`),
-// so sending it is one engine write instead of a JSON.stringify per viewer. Only `server_time`
-// is fresh per send; it is spliced in front of the cached body.
+// so sending it is one engine write instead of a JSON.stringify per viewer. Its `server_time` is
+// when it was built: the time of the state it describes.
 import type { SnapshotJson } from '../../../shared/protocol-types.ts';
 
 /** What a snapshot is built from: the local stream, or (ROLE=edge) the mirror of the engine's. */
@@ -24,8 +24,8 @@ export interface SnapshotHeadSource {
 
 export class SnapshotCache {
   private key = '';
-  private head = '';
-  private body = '';
+  private packet = '';
+  private wire = '';
   /** How many snapshots were built (tests, benchmarks). */
   builds = 0;
 
@@ -34,32 +34,33 @@ export class SnapshotCache {
     private readonly nsp: string,
   ) {}
 
-  /** Forget the cached body (a mirror that adopted a new snapshot without moving its seq). */
+  /** Forget the cached frame (a mirror that adopted a new snapshot without moving its seq). */
   invalidate(): void {
     this.key = '';
-    this.head = '';
-    this.body = '';
+    this.packet = '';
+    this.wire = '';
   }
 
   /**
-   * The encoded snapshot packet at the stream's head, and the bytes this call built (0 when the
-   * cached body served). Synchronous: the caller joins the viewer to the room in the same turn.
+   * The snapshot at the stream's head: `packet` is the Socket.IO packet, `wire` the same with its
+   * Engine.IO message prefix (what a websocket carries), and the bytes this call built (0 when
+   * the cached frame served). Synchronous: the caller joins the viewer to the room in this turn.
    */
-  frame(): { frame: string; built: number } {
+  frame(): { packet: string; wire: string; built: number } {
     this.source.flushEvents?.();
     const key = `${this.source.epoch}:${this.source.seq}`;
     let built = 0;
     if (key !== this.key) {
-      const { epoch, seq, server_time: _time, ...rest } = this.source.snapshot();
-      const json = JSON.stringify(rest);
-      // Same key order as the object the namespace used to emit: epoch, seq, server_time, the rest.
-      this.head = `{"epoch":${JSON.stringify(epoch)},"seq":${seq},"server_time":`;
-      this.body = json === '{}' ? '}' : `,${json.slice(1)}`;
-      this.key = `${epoch}:${seq}`;
+      const snapshot = this.source.snapshot();
+      const nsp = this.nsp === '/' ? '' : `${this.nsp},`;
+      this.packet = `2${nsp}${JSON.stringify(['snapshot', snapshot])}`;
+      // One flat string reused for every send: uWS then encodes it without re-flattening a rope.
+      this.wire = `4${this.packet}`;
+      this.wire.charCodeAt(this.wire.length - 1);
+      this.key = `${snapshot.epoch}:${snapshot.seq}`;
       this.builds++;
-      built = this.body.length;
+      built = this.packet.length;
     }
-    const nsp = this.nsp === '/' ? '' : `${this.nsp},`;
-    return { frame: `2${nsp}["snapshot",${this.head}"${new Date().toISOString()}"${this.body}]`, built };
+    return { packet: this.packet, wire: this.wire, built };
   }
 }

@@ -12,26 +12,32 @@ import type { FloodPlan, FloodResult } from './socket-flood.ts';
 const FLOOD_SCRIPT = path.join(import.meta.dirname, 'socket-flood.ts');
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 
-/** Opens `n` system trades through the bot socket (acked), on a few symbols. */
+/** Opens `n` system trades through the bot socket (acked; refused ones are resent), on a few symbols. */
 export async function openTrades(url: string, botToken: string, n: number): Promise<void> {
   const bot: Socket = connectBot(url, botToken);
   await connected(bot);
   const symbols = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT'];
   await bot.timeout(10_000).emitWithAck('prices', { ticks: symbols.map((symbol) => ({ symbol, price: 100, ts: Date.now() })) });
-  for (let i = 0; i < n; i += 250) {
-    await Promise.all(
-      Array.from({ length: Math.min(250, n - i) }, (_, k) => {
-        const long = (i + k) % 2 === 0;
-        return bot.timeout(30_000).emitWithAck('signal', {
-          external_id: `abuse-${i + k}`,
-          symbol: symbols[(i + k) % symbols.length],
-          direction: long ? 'LONG' : 'SHORT',
-          entry: 100,
-          tp: long ? 150 : 50,
-          sl: long ? 50 : 150,
-        });
-      }),
-    );
+  const signal = (i: number) => {
+    const long = i % 2 === 0;
+    return { external_id: `abuse-${i}`, symbol: symbols[i % symbols.length], direction: long ? 'LONG' : 'SHORT', entry: 100, tp: long ? 150 : 50, sl: long ? 50 : 150 };
+  };
+  let todo = Array.from({ length: n }, (_, i) => i);
+  for (let attempt = 0; todo.length > 0; attempt++) {
+    if (attempt === 20) throw new Error(`${todo.length} signals still refused`);
+    const refused: number[] = [];
+    for (let i = 0; i < todo.length; i += 250) {
+      await Promise.all(
+        todo.slice(i, i + 250).map((k) =>
+          bot.timeout(30_000).emitWithAck('signal', signal(k)).then(
+            (ack: { ok: boolean }) => void (ack.ok || refused.push(k)),
+            () => void refused.push(k),
+          ),
+        ),
+      );
+    }
+    todo = refused;
+    if (todo.length > 0) await new Promise((r) => setTimeout(r, 1000)); // e.g. RATE_LIMITED: a second later
   }
   bot.close();
 }
