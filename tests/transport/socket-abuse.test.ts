@@ -40,6 +40,19 @@ afterAll(async () => {
 });
 
 describe('socket abuse', () => {
+  it('a resync flood gets snapshots of at most SNAPSHOT_BUILDS_PER_S heads per second, and /healthz stays within 2× of its baseline', async () => {
+    const baseline = await measure(server.url, server.pid, new Promise((r) => setTimeout(r, 3000)));
+    const flood = floodProcess({ url: server.url, kind: 'resync', sockets: 10, everyMs: 20, durationMs: 6500 });
+    await new Promise((r) => setTimeout(r, 1500));
+    const attack = await measure(server.url, server.pid, flood, 4000);
+    const r = await flood;
+    console.log(`resync flood: /healthz p99 ${p99(baseline.healthz).toFixed(1)} → ${p99(attack.healthz).toFixed(1)} ms; CPU ${baseline.cpuPct.toFixed(0)} → ${attack.cpuPct.toFixed(0)} %; ${r.snapshots} snapshots of ${r.distinctHeads} heads for ${r.sent} resyncs`);
+    // Prices move the seq ~10 times a second; 40 resyncs a second used to build 40 snapshots of ~10 heads.
+    expect(r.snapshots).toBeGreaterThan(10); // deferred, not refused
+    expect(r.distinctHeads).toBeLessThanOrEqual(4 * 7 + 2); // 6.5 s of flood, and its start
+    expect(p99(attack.healthz)).toBeLessThanOrEqual(2 * Math.max(p99(baseline.healthz), BASELINE_FLOOR_MS));
+  }, 60_000);
+
   it('CONNECT flood, resync flood and 200 sockets from one IP, at once, leave a healthy viewer and /healthz unharmed', async () => {
     viewer = io(`${server.url}/public`, { transports: ['websocket'], reconnection: false, forceNew: true, localAddress: '127.0.0.9' } as Parameters<typeof io>[1]);
     const rec = new Recorder(viewer);

@@ -20,7 +20,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const fresh = (): FloodResult => ({ opened: 0, refused: 0, sent: 0, connectErrors: 0, snapshots: 0, bytes: 0, closedByServer: 0 });
+const fresh = (): FloodResult => ({ opened: 0, refused: 0, sent: 0, connectErrors: 0, snapshots: 0, distinctHeads: 0, bytes: 0, closedByServer: 0 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Connects a /public viewer; resolves with 'connected' or the connect_error message. */

@@ -26,6 +26,8 @@ export interface FloodResult {
   connectErrors: number;
   /** `snapshot` packets received. */
   snapshots: number;
+  /** Distinct (epoch, seq) among them: each one is at least one snapshot the server built. */
+  distinctHeads: number;
   bytes: number;
   closedByServer: number;
 }
@@ -40,7 +42,7 @@ function wsUrl(url: string): string {
 }
 
 /** An Engine.IO websocket that answered its open packet; null when the server refused it. */
-export function openRaw(url: string, result: FloodResult, localAddress?: string): Promise<Raw | null> {
+export function openRaw(url: string, result: FloodResult, localAddress?: string, heads = new Set<string>()): Promise<Raw | null> {
   return new Promise((resolve) => {
     const ws = new WebSocket(wsUrl(url), localAddress ? { localAddress } : {});
     const raw: Raw = { ws, closed: false };
@@ -56,7 +58,12 @@ export function openRaw(url: string, result: FloodResult, localAddress?: string)
       }
       if (s === '2') ws.send('3'); // Engine.IO ping → pong
       else if (s.startsWith('44')) result.connectErrors++;
-      else if (s.startsWith('42') && s.includes('["snapshot"')) result.snapshots++;
+      else if (s.startsWith('42') && s.slice(0, 40).includes('["snapshot"')) {
+        result.snapshots++;
+        const head = /"epoch":"([^"]+)","seq":(\d+)/.exec(s.slice(0, 200));
+        if (head) heads.add(`${head[1]}:${head[2]}`);
+        result.distinctHeads = heads.size;
+      }
     });
     ws.on('close', () => {
       raw.closed = true;
@@ -74,8 +81,9 @@ export function openRaw(url: string, result: FloodResult, localAddress?: string)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function flood(plan: FloodPlan): Promise<FloodResult> {
-  const result: FloodResult = { opened: 0, refused: 0, sent: 0, connectErrors: 0, snapshots: 0, bytes: 0, closedByServer: 0 };
-  const raws = (await Promise.all(Array.from({ length: plan.sockets }, () => openRaw(plan.url, result, plan.localAddress)))).filter((r): r is Raw => r !== null);
+  const result: FloodResult = { opened: 0, refused: 0, sent: 0, connectErrors: 0, snapshots: 0, distinctHeads: 0, bytes: 0, closedByServer: 0 };
+  const heads = new Set<string>();
+  const raws = (await Promise.all(Array.from({ length: plan.sockets }, () => openRaw(plan.url, result, plan.localAddress, heads)))).filter((r): r is Raw => r !== null);
   const end = Date.now() + plan.durationMs;
   const nsp = plan.nsp ?? '/public';
   if (plan.kind !== 'connect') for (const r of raws) r.ws.send(`40${nsp},{}`);
