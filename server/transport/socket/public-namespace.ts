@@ -37,10 +37,8 @@ export function registerPublicNamespace(
       // Snapshot first (it flushes queued deltas to the room), then join: no delta falls between.
       const { packet, wire, built } = cache.frame();
       if (join) void socket.join(STREAM_ROOM);
-      const T = performance.now();
       // wsPreEncoded: Engine.IO's websocket transport sends this string as is (polling encodes `packet`).
       socket.conn.write(packet, { wsPreEncoded: wire } as Parameters<Socket['conn']['write']>[1]);
-      if (process.env.PROBE_SNAP) (process as any).getBuiltinModule("node:fs").appendFileSync("/tmp/sk/probe.log", `PROBE send ${(performance.now() - T).toFixed(1)} ms` + "\n");
       done();
       return built + packet.length;
     });
