@@ -31,8 +31,6 @@ export const CONNECT_ERRORS = {
 export class ConnectionLimits {
   private readonly perIp = new Map<string, number>();
   private readonly connectRate: IpRateLimit;
-  /** Counters for tests and /metrics: what the limits turned away. */
-  readonly refused = { sockets: 0, connectFlood: 0, connectRate: 0 };
 
   constructor(readonly config: ConnectionLimitsConfig) {
     this.connectRate = new IpRateLimit(config.connectsPerIpPerSecond);
@@ -41,10 +39,7 @@ export class ConnectionLimits {
   /** Engine.IO `allowRequest`: a new handshake from an address at its limit gets 403 with a reason. */
   allowRequest = (req: { connection?: { remoteAddress?: string } }, callback: (err: string | null | undefined, ok: boolean) => void): void => {
     const ip = req.connection?.remoteAddress ?? '';
-    if (this.atSocketLimit(ip)) {
-      this.refused.sockets++;
-      return callback(CONNECT_ERRORS.tooManySockets, false);
-    }
+    if (this.atSocketLimit(ip)) return callback(CONNECT_ERRORS.tooManySockets, false);
     callback(null, true);
   };
 
@@ -54,7 +49,7 @@ export class ConnectionLimits {
     for (const name of namespaces) io.of(name).use((socket, next) => this.admit(socket, next));
   }
 
-  /** How many connections an address holds now (tests, metrics). */
+  /** How many connections an address holds now. */
   socketsOf(ip: string): number {
     return this.perIp.get(ip) ?? 0;
   }
@@ -67,7 +62,6 @@ export class ConnectionLimits {
     const ip = conn.remoteAddress ?? '';
     // allowRequest ran before this handshake was counted: two at once may both have passed it.
     if (this.atSocketLimit(ip)) {
-      this.refused.sockets++;
       conn.close();
       return;
     }
@@ -84,7 +78,6 @@ export class ConnectionLimits {
     conn.on('packet', (p) => {
       if (p.type !== 'message' || typeof p.data !== 'string' || p.data[0] !== '0') return;
       if (++connects > this.config.maxConnectsPerSocket && conn.readyState === 'open') {
-        this.refused.connectFlood++;
         conn.close();
       }
     });
@@ -93,7 +86,6 @@ export class ConnectionLimits {
   private admit(socket: Socket, next: (err?: Error) => void): void {
     if (socket.conn.readyState !== 'open') return next(new Error('connection closed'));
     if (!this.connectRate.take(socket.conn.remoteAddress ?? '')) {
-      this.refused.connectRate++;
       const err = new Error(CONNECT_ERRORS.rateLimited) as Error & { data?: unknown };
       err.data = { message: 'too many namespace connections from this address: retry in a second', retry_after_ms: 1000 };
       return next(err);
