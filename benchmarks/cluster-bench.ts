@@ -23,7 +23,8 @@ interface RoleProc {
 
 function startRole(role: 'engine' | 'edge', env: Record<string, string>): RoleProc {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, ...env, ROLE: role, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_BOT: 'off' },
+    // All viewers are on loopback: no per-IP socket limits (they would cap an edge at 64 viewers).
+    env: { ...process.env, ...env, ROLE: role, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_BOT: 'off', MAX_SOCKETS_PER_IP: '0', SOCKET_CONNECTS_PER_IP: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -145,10 +145,10 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
 
   // Transport
   const app = uWS.App();
-  const io = createIoServer(app);
+  const io = createIoServer(app, config);
   if (opts.adapter) io.adapter(opts.adapter);
   const stream = new PublicStream(live, namespaceSink(io.of('/public')), { broadcastIntervalMs: config.broadcastIntervalMs });
-  registerPublicNamespace(io, stream);
+  registerPublicNamespace(io, stream, { budget: config.snapshotBudget, log });
   events.subscribe(stream);
   events.subscribe({ closed: (t, userId) => inScope(PUBLIC_SCOPE, userId) && metrics.closes.inc({ status: t.status }) });
   // Signal-quality analytics: per-symbol price extremes (fed by ticks) queried once per close.

@@ -53,6 +53,12 @@ export const configSchema = z.object({
   // All Binance connections of the process together; Binance allows 300 per 5 minutes per IP.
   BINANCE_CONNECTIONS_PER_5M: int(100, 1, 300),
   BINANCE_SILENT_FAULT_MS: int(120_000, 0, 86_400_000),
+  // Sockets (docs/security.md "Sockets"): 0 turns a per-IP limit off.
+  MAX_SOCKETS_PER_IP: int(64, 0, 1_000_000),
+  SOCKET_MAX_CONNECTS: int(10, 1, 1000),
+  SOCKET_CONNECTS_PER_IP: int(20, 0, 1_000_000),
+  SNAPSHOT_BYTES_PER_S: int(32 * 1024 * 1024, 0, 1e12),
+  SNAPSHOT_BUILDS_PER_S: int(4, 0, 1000),
 });
 
 export interface Config {
@@ -92,6 +98,14 @@ export interface Config {
     /** Every subscribed stream of a connection silent this long is a feed fault (0 = off). */
     silentFaultMs: number;
   };
+  /** Concurrent Socket.IO connections per client IP (0 = unlimited). */
+  maxSocketsPerIp: number;
+  /** Namespace CONNECT packets one connection may send before it is closed. */
+  maxConnectsPerSocket: number;
+  /** Namespace CONNECT attempts per client IP per second before connect_error rate_limited (0 = unlimited). */
+  connectsPerIpPerSecond: number;
+  /** Public snapshots for new viewers and resyncs: bytes built + sent per second, and turns (builds) per second; past them they wait (0 = unlimited). */
+  snapshotBudget: { bytesPerSecond: number; turnsPerSecond: number };
 }
 
 export class ConfigError extends Error {}
@@ -150,5 +164,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       connectionsPer5Minutes: c.BINANCE_CONNECTIONS_PER_5M,
       silentFaultMs: c.BINANCE_SILENT_FAULT_MS,
     },
+    maxSocketsPerIp: c.MAX_SOCKETS_PER_IP,
+    maxConnectsPerSocket: c.SOCKET_MAX_CONNECTS,
+    connectsPerIpPerSecond: c.SOCKET_CONNECTS_PER_IP,
+    snapshotBudget: { bytesPerSecond: c.SNAPSHOT_BYTES_PER_S, turnsPerSecond: c.SNAPSHOT_BUILDS_PER_S },
   };
 }

@@ -37,6 +37,9 @@ async function main(): Promise<void> {
       BOT_TOKEN: opts.botToken,
       DEMO_BOT: 'off',
       PRICE_STALE_MS: '600000',
+      // Every bench viewer comes from 127.0.0.1: the per-IP socket limits would cap the fleet at 64.
+      MAX_SOCKETS_PER_IP: '0',
+      SOCKET_CONNECTS_PER_IP: '0',
     });
     if (opts.broadcastIntervalMs !== undefined) config.broadcastIntervalMs = opts.broadcastIntervalMs;
     app = await startApp(config, { log: createLogger(config.logLevel), signalsPerSecond: 1_000_000, ...(opts.webRoot ? { webRoot: opts.webRoot } : {}) });

@@ -47,7 +47,7 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
   const metrics = new AppMetrics();
 
   const app = uWS.App();
-  const io = createIoServer(app);
+  const io = createIoServer(app, config);
   io.adapter(bus.adapter);
   const mirror = new SnapshotMirror(redisSnapshotSource(bus.client, bus.keys), log.child({ module: 'mirror' }));
   const publicNsp = io.of(NAMESPACES.public);
@@ -62,11 +62,12 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
   // A user token revoked (logout on the engine, the CLI) disconnects its /me sockets here too.
   const tokenWatch = new TokenWatch((hashes) => tokens.validHashes(hashes), log);
   registerMeNamespace(io, { auth: new TokenAuth(undefined, (hash) => tokens.findByHash(hash)), streams: userStreams, log, tokens: tokenWatch });
+  const publicSnapshots = registerPublicNamespace(io, mirror, { budget: config.snapshotBudget, log });
   mirror.onRebuilt = () => {
+    publicSnapshots.cache.invalidate(); // a rebuilt mirror may hold another state at the same seq
     publicNsp.local.to(STREAM_ROOM).emit('snapshot', mirror.snapshot());
     userStreams.rebuildAll();
   };
-  registerPublicNamespace(io, mirror);
   await mirror.start(FIRST_SNAPSHOT_WAIT_MS);
   userStreams.start();
   tokenWatch.start();

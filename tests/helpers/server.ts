@@ -32,6 +32,9 @@ export async function startTestServer(
     // Likewise the per-account budget (tests/users/user-caps.test.ts).
     USER_REQUESTS_PER_SECOND: '0',
     USER_REQUESTS_PER_MINUTE: '0',
+    // Likewise for sockets: every test viewer comes from 127.0.0.1 (limits tested in socket-abuse).
+    MAX_SOCKETS_PER_IP: '0',
+    SOCKET_CONNECTS_PER_IP: '0',
     ...env,
     DATABASE_URL: db.url,
     BOT_TOKEN: botToken,

@@ -1,6 +1,9 @@
-// Socket.IO attached to the uWS app (`io.attachApp`), with deliberate limits on frames and buffering.
+// Socket.IO attached to the uWS app (`io.attachApp`), with deliberate limits on frames, buffering,
+// connections per IP and namespace CONNECTs (connection-limits.ts).
 import { Server } from 'socket.io';
 import type { TemplatedApp } from 'uWebSockets.js';
+import { NAMESPACES } from '../../../shared/socket-events.ts';
+import { ConnectionLimits, type ConnectionLimitsConfig } from './connection-limits.ts';
 
 export const SOCKET_LIMITS = {
   /** Largest inbound frame (a signal is < 1 KiB; a price batch of 1,000 ticks < 64 KiB). */
@@ -9,7 +12,15 @@ export const SOCKET_LIMITS = {
   maxBackpressure: 1024 * 1024,
 } as const;
 
-export function createIoServer(app: TemplatedApp): Server {
+/** The defaults of server/config.ts, for callers (tests) that build a server without a Config. */
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimitsConfig = {
+  maxSocketsPerIp: 64,
+  maxConnectsPerSocket: 10,
+  connectsPerIpPerSecond: 20,
+};
+
+export function createIoServer(app: TemplatedApp, limitsConfig: ConnectionLimitsConfig = DEFAULT_CONNECTION_LIMITS): Server {
+  const limits = new ConnectionLimits(limitsConfig);
   const io = new Server({
     maxHttpBufferSize: SOCKET_LIMITS.maxHttpBufferSize,
     serveClient: false,
@@ -17,9 +28,12 @@ export function createIoServer(app: TemplatedApp): Server {
     pingInterval: 20_000,
     pingTimeout: 20_000,
     connectTimeout: 10_000,
+    allowRequest: limits.allowRequest,
   });
   io.attachApp(app, {
     maxBackpressure: SOCKET_LIMITS.maxBackpressure,
   } as Parameters<Server['attachApp']>[1]);
+  // Before any namespace registers its own middlewares, so the limits run first.
+  limits.install(io, ['/', ...Object.values(NAMESPACES)]);
   return io;
 }

@@ -90,6 +90,11 @@ export class PublicStream implements EngineListener {
     this.priceTimer = null;
   }
 
+  /** Sends queued events now, so `seq` is the head a snapshot taken in this turn has. */
+  flushEvents(): void {
+    this.deltas.flushEvents();
+  }
+
   snapshot(): SnapshotJson {
     // Anything queued but not yet sent is folded in first so the snapshot's seq is exact.
     this.deltas.flushEvents();
