@@ -12,6 +12,29 @@ const PRICE_FEED = z
   .regex(/^(simulated|binance|bot|replay:.+)$/, 'must be simulated, binance, bot or replay:FILE')
   .default('simulated');
 
+/** A bare origin (`https://host[:port]`: no path, query or credentials) in one of `schemes`. */
+function parseOrigin(schemes: string[]) {
+  return (v: string, ctx: z.RefinementCtx): string => {
+    let u: URL | null = null;
+    try {
+      u = new URL(v);
+    } catch {
+      // reported below
+    }
+    const bare = u && schemes.includes(u.protocol) && !u.username && !u.password && (u.pathname === '/' || u.pathname === '') && !u.search && !u.hash;
+    if (!u || !bare) {
+      ctx.addIssue({ code: 'custom', message: `must be an origin like ${schemes[schemes.length - 1]}//example.com (${schemes.join(' ')} only, no path): got ${JSON.stringify(v)}` });
+      return z.NEVER;
+    }
+    return u.origin;
+  };
+}
+
+function parseOrigins(v: string, ctx: z.RefinementCtx): string[] {
+  const one = parseOrigin(['http:', 'https:', 'ws:', 'wss:']);
+  return v.split(/[\s,]+/).filter(Boolean).map((o) => one(o, ctx));
+}
+
 export const configSchema = z.object({
   PORT: int(3000, 0, 65535),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -27,6 +50,12 @@ export const configSchema = z.object({
   PRICE_STALE_MS: int(30_000, 100, 86_400_000),
   // REST requests per second per client IP before 429 RATE_LIMITED (0 = no limit).
   HTTP_RATE_LIMIT: int(300, 0, 1_000_000),
+  // Longest request target (path + query, bytes) before 414; uWS itself accepts far longer ones.
+  HTTP_MAX_URL_BYTES: int(8192, 256, 65_536),
+  // The public origin for absolute links (`next`/`previous`); unset = relative links, never the Host header.
+  PUBLIC_URL: z.string().transform(parseOrigin(['http:', 'https:'])).optional(),
+  // Extra origins the page may connect to (space-separated), besides its own.
+  CSP_CONNECT_SRC: z.string().transform(parseOrigins).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED: z.coerce.number().int().default(42),
   // Scale-out (docs/deployment.md): ROLE=all is the single process; engine/edge share PostgreSQL and Redis.
@@ -53,6 +82,12 @@ export interface Config {
   logLevel: string;
   /** REST requests per second per client IP (0 = unlimited). */
   httpRateLimit: number;
+  /** Longest accepted request target (path + query), bytes. */
+  httpMaxUrlBytes: number;
+  /** Origin for absolute links in responses; undefined = relative links. */
+  publicUrl: string | undefined;
+  /** Origins the page may connect to besides its own (CSP connect-src). */
+  cspConnectSrc: string[];
   seed: number;
   role: 'all' | 'engine' | 'edge';
   redisUrl: string;
@@ -95,6 +130,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     priceStaleMs: c.PRICE_STALE_MS,
     logLevel: c.LOG_LEVEL,
     httpRateLimit: c.HTTP_RATE_LIMIT,
+    httpMaxUrlBytes: c.HTTP_MAX_URL_BYTES,
+    publicUrl: c.PUBLIC_URL,
+    cspConnectSrc: c.CSP_CONNECT_SRC ?? [],
     seed: c.SEED,
     role: c.ROLE,
     redisUrl: c.REDIS_URL,
