@@ -9,15 +9,26 @@ export interface RawResponse {
   body: string;
   raw: string;
   ms: number;
+  /** With `silenceMs`: nothing came back in that time and the connection was still open (uWS holds
+   * requests it cannot parse until its ~10 s idle timeout closes them). */
+  held?: boolean;
 }
 
 /** Sends `head` (request line + headers, CRLFs included, without the final blank line) and reads to close. */
-export function rawRequest(port: number, head: string | Buffer, opts: { timeoutMs?: number } = {}): Promise<RawResponse> {
+export function rawRequest(port: number, head: string | Buffer, opts: { timeoutMs?: number; silenceMs?: number } = {}): Promise<RawResponse> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const s = net.connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
+    let held = false;
+    const silence = opts.silenceMs
+      ? setTimeout(() => {
+          if (chunks.length > 0) return;
+          held = true;
+          s.destroy();
+        }, opts.silenceMs)
+      : null;
     const timer = setTimeout(() => {
       s.destroy();
       reject(new Error(`no answer and no close within ${timeoutMs} ms for ${JSON.stringify(String(head).slice(0, 120))}`));
@@ -31,9 +42,10 @@ export function rawRequest(port: number, head: string | Buffer, opts: { timeoutM
     s.on('error', () => {}); // a reset is a closed connection, judged by the caller
     s.on('close', () => {
       clearTimeout(timer);
+      if (silence) clearTimeout(silence);
       const raw = Buffer.concat(chunks).toString('latin1');
       const p = parse(raw);
-      resolve({ status: p.status, headers: p.headers, body: p.body, raw, ms: performance.now() - t0 });
+      resolve({ status: p.status, headers: p.headers, body: p.body, raw, ms: performance.now() - t0, ...(held ? { held } : {}) });
     });
     s.write(Buffer.isBuffer(head) ? Buffer.concat([head, Buffer.from('\r\n')]) : `${head}\r\n`);
   });
