@@ -24,8 +24,9 @@ export interface UwsRuntime {
   shippedAbis: string[];
 }
 
-/** What the process has loaded (call after uWebSockets.js has been imported). */
+/** What `import 'uWebSockets.js'` gives this process (loading it if nothing has yet). */
 export function detectUwsRuntime(): UwsRuntime {
+  require('uWebSockets.js'); // cached: the very module the app uses
   const { platform, arch } = process;
   const abi = process.versions.modules;
   const binaries = path.join(path.dirname(require.resolve('uWebSockets.js/package.json')), 'binaries');
