@@ -13,9 +13,12 @@ import { startDemoBot } from './demo/demo-bot.ts';
 import { startRole } from './cluster/start-role.ts';
 import { detectUwsRuntime, uwsRuntimeProblem } from './transport/uws-runtime.ts';
 import { installCrashGuards } from './ops/crash-guards.ts';
-import { tiePostgresToProcess } from './ops/postgres-lifeline.ts';
+import { stopChildPostgres, tiePostgresToProcess } from './ops/postgres-lifeline.ts';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
+
+/** Set once config says the database is embedded: where it lives, for a failed start to stop it. */
+let embeddedPgDir: string | null = null;
 
 async function main(): Promise<void> {
   // app.ts has imported uWebSockets.js by now: refuse to serve through its JavaScript fallback.
@@ -35,6 +38,8 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
+  // The embedded server lives in `${DATA_DIR}/pg` (persistence/database.ts).
+  if (config.databaseUrl === undefined) embeddedPgDir = resolve(config.dataDir, 'pg');
   const demoBot = config.demoBot ?? config.databaseUrl === undefined;
   // The demo bot needs a credential; without BOT_TOKEN one is made for this process only.
   if (demoBot && !config.botToken) config.botToken = randomBytes(24).toString('base64url');
@@ -46,8 +51,7 @@ async function main(): Promise<void> {
   }
 
   const app = config.role === 'all' ? await startApp(config, { log }) : await startRole(config, { log });
-  // The embedded server lives in `${DATA_DIR}/pg` (persistence/database.ts).
-  const lifeline = app.database.embedded ? tiePostgresToProcess(resolve(config.dataDir, 'pg'), log) : null;
+  const lifeline = app.database.embedded && embeddedPgDir ? tiePostgresToProcess(embeddedPgDir, log) : null;
   installCrashGuards(log.child({ module: 'process' }));
   const bot = demoBot ? startDemoBot({ url: `http://127.0.0.1:${app.port}`, token: config.botToken!, log, seed: config.seed }) : null;
   log.info({ url: app.url, embeddedDatabase: app.database.embedded, demoBot, priceFeed: config.priceFeed }, 'Paperbook is running');
@@ -84,5 +88,7 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   console.error(err);
+  // A start that failed after the embedded database came up must not leave it running.
+  if (embeddedPgDir) stopChildPostgres(embeddedPgDir);
   process.exit(1);
 });

@@ -42,6 +42,24 @@ export function postmasterPid(pgDir: string): number | null {
   }
 }
 
+/**
+ * Start-up failed after the embedded server started (a port in use, a bad migration…): stop it if
+ * it is our own child, so the failed start does not leave it running. Linux (/proc) only.
+ */
+export function stopChildPostgres(pgDir: string): boolean {
+  const pid = postmasterPid(path.resolve(pgDir));
+  if (pid === null) return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid !== process.pid) return false;
+    process.kill(pid, 'SIGINT');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Ties the embedded postgres serving `pgDir` to this process' life; null if none is running there. */
 export function tiePostgresToProcess(pgDir: string, log: Logger): PostgresLifeline | null {
   const dir = path.resolve(pgDir);

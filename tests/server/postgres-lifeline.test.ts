@@ -2,7 +2,8 @@
 // an embedded database is killed with SIGKILL (no handler of ours runs), and a process that ties its
 // embedded server and leaves through process.exit(1) without stopping it (a fatal error's path);
 // each time its postgres must be gone shortly after.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -68,6 +69,26 @@ describe('embedded PostgreSQL lifetime', () => {
     expect(code, out).toBe(1);
     expect(pgPid, out).toBeGreaterThan(0);
     await until(() => !isAlive(pgPid), 15_000, () => `postgres ${pgPid} still running after its process exited:\n${out}`);
+  }, 120_000);
+
+  it('a start that fails after the database came up (port in use): exit 1, and its postgres stops', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+        env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PRICE_FEED: 'bot', DEMO_BOT: 'off', LOG_LEVEL: 'warn' },
+        encoding: 'utf8',
+        timeout: 90_000,
+      });
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/cannot listen/);
+    } finally {
+      blocker.close();
+    }
+    // The data directory's postgres (if its pid file survived) is not running.
+    const pid = postmasterPid(path.join(dataDir, 'pg'));
+    if (pid !== null) await until(() => !isAlive(pid), 15_000, () => `postgres ${pid} still running after a failed start`);
   }, 120_000);
 
   it('a restart on the same data directory works (clean stop, no stale lock) and a graceful SIGTERM leaves nothing behind', async () => {
