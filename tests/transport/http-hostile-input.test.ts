@@ -82,13 +82,13 @@ describe('long targets (item 2)', () => {
     const one = await rawGet(server.port, slashes);
     expect(one.status).toBe(404);
     // Quadratic before the fix: ~1.2 s here for this path against ~1 ms for the plain one.
-    expect(one.ms).toBeLessThan(20 * base + 150);
+    expect(one.ms).toBeLessThan(20 * base + 400);
     const five = Array.from({ length: 5 }, () => rawGet(server.port, slashes));
     const health = await rawGet(server.port, '/healthz');
     await Promise.all(five);
     expect(health.status).toBe(200);
     // Before the fix /healthz waited behind all five (~6 s); generous for a loaded 2-core machine.
-    expect(health.ms).toBeLessThan(20 * healthBase + 250);
+    expect(health.ms).toBeLessThan(20 * healthBase + 500);
   });
 });
 
