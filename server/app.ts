@@ -25,9 +25,7 @@ import { hasMarketWatch } from './feeds/market-watch.ts';
 import { BotPriceFeed } from './feeds/bot-feed.ts';
 import { AppMetrics } from './ops/metrics-registry.ts';
 import { PhaseTimer } from './ops/phase-timer.ts';
-import { HttpRouter } from './transport/http/http-router.ts';
-import { StaticFiles } from './transport/http/static-files.ts';
-import { IpRateLimit } from './transport/http/ip-rate-limit.ts';
+import { publicRouter, publicStatics } from './transport/http/http-front.ts';
 import { registerPublicRoutes } from './transport/http/public-routes.ts';
 import { registerSignalRoutes } from './transport/http/signal-routes.ts';
 import { reachable, registerOpsRoutes } from './transport/http/ops-routes.ts';
@@ -237,7 +235,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   registerMeNamespace(io, { auth, streams: userStreams, log, tokens: tokenWatch });
 
   let accepting = true;
-  const router = new HttpRouter(log.child({ module: 'http' })).limitApi(new IpRateLimit(config.httpRateLimit));
+  const router = publicRouter(config, log.child({ module: 'http' }));
   registerPublicRoutes(
     router,
     {
@@ -292,7 +290,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
       return metrics.render();
     },
   );
-  const statics = new StaticFiles(opts.webRoot ?? WEB_ROOT);
+  const statics = publicStatics(config, opts.webRoot ?? WEB_ROOT);
   router.otherwise((ex) => statics.serve(ex));
   router.mount(app);
 

@@ -14,6 +14,28 @@ const PRICE_FEED = z
 
 // PRICE_FEED=binance endpoints: a base `ws[s]://host[:port]` (the feed adds the documented path) or a full URL.
 const WS_URL = z.string().regex(/^wss?:\/\/[^/?#\s]+(\/\S*)?$/, 'must be a ws:// or wss:// URL, e.g. wss://fstream.binance.com');
+/** A bare origin (`https://host[:port]`: no path, query or credentials) in one of `schemes`. */
+function parseOrigin(schemes: string[]) {
+  return (v: string, ctx: z.RefinementCtx): string => {
+    let u: URL | null = null;
+    try {
+      u = new URL(v);
+    } catch {
+      // reported below
+    }
+    const bare = u && schemes.includes(u.protocol) && !u.username && !u.password && (u.pathname === '/' || u.pathname === '') && !u.search && !u.hash;
+    if (!u || !bare) {
+      ctx.addIssue({ code: 'custom', message: `must be an origin like ${schemes[schemes.length - 1]}//example.com (${schemes.join(' ')} only, no path): got ${JSON.stringify(v)}` });
+      return z.NEVER;
+    }
+    return u.origin;
+  };
+}
+
+function parseOrigins(v: string, ctx: z.RefinementCtx): string[] {
+  const one = parseOrigin(['http:', 'https:', 'ws:', 'wss:']);
+  return v.split(/[\s,]+/).filter(Boolean).map((o) => one(o, ctx));
+}
 
 export const configSchema = z.object({
   PORT: int(3000, 0, 65535),
@@ -41,6 +63,12 @@ export const configSchema = z.object({
   USER_MAX_OPEN_SYMBOLS: int(20, 1, 10_000),
   USER_REQUESTS_PER_SECOND: int(20, 0, 1_000_000),
   USER_REQUESTS_PER_MINUTE: int(600, 0, 10_000_000),
+  // Longest request target (path + query, bytes) before 414; uWS itself accepts far longer ones.
+  HTTP_MAX_URL_BYTES: int(8192, 256, 65_536),
+  // The public origin for absolute links (`next`/`previous`); unset = relative links, never the Host header.
+  PUBLIC_URL: z.string().transform(parseOrigin(['http:', 'https:'])).optional(),
+  // Extra origins the page may connect to (space-separated), besides its own.
+  CSP_CONNECT_SRC: z.string().transform(parseOrigins).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED: z.coerce.number().int().default(42),
   // Scale-out (docs/deployment.md): ROLE=all is the single process; engine/edge share PostgreSQL and Redis.
@@ -82,6 +110,12 @@ export interface Config {
   login: { failuresPerSource: number; backoffMaxMs: number; failuresPerIpPerHour: number; failuresPerUsername: number };
   /** Per-user caps (USER_MAX_OPEN_TRADES, USER_MAX_OPEN_SYMBOLS, USER_REQUESTS_PER_SECOND/_MINUTE; 0 = off for the rates). */
   userLimits: { maxOpenTrades: number; maxOpenSymbols: number; requestsPerSecond: number; requestsPerMinute: number };
+  /** Longest accepted request target (path + query), bytes. */
+  httpMaxUrlBytes: number;
+  /** Origin for absolute links in responses; undefined = relative links. */
+  publicUrl: string | undefined;
+  /** Origins the page may connect to besides its own (CSP connect-src). */
+  cspConnectSrc: string[];
   seed: number;
   role: 'all' | 'engine' | 'edge';
   redisUrl: string;
@@ -153,6 +187,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       requestsPerSecond: c.USER_REQUESTS_PER_SECOND,
       requestsPerMinute: c.USER_REQUESTS_PER_MINUTE,
     },
+    httpMaxUrlBytes: c.HTTP_MAX_URL_BYTES,
+    publicUrl: c.PUBLIC_URL,
+    cspConnectSrc: c.CSP_CONNECT_SRC ?? [],
     seed: c.SEED,
     role: c.ROLE,
     redisUrl: c.REDIS_URL,

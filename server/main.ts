@@ -1,5 +1,7 @@
-// `npm start`: parse config, build the page if needed, start the app (and the demo bot), and
-// shut down gracefully on SIGTERM/SIGINT (exit 0 within 10 s).
+// `npm start`: refuse the uWS fallback, parse config, build the page if needed, start the app (and
+// the demo bot), and shut down gracefully on SIGTERM/SIGINT/SIGHUP (exit 0 within 10 s). Once up, an
+// uncaught exception is logged, not fatal (crash-guards.ts); the embedded PostgreSQL ties itself
+// to this process' life (persistence/postgres-lifeline.ts).
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -9,10 +11,21 @@ import { createLogger } from './logger.ts';
 import { startApp, WEB_ROOT } from './app.ts';
 import { startDemoBot } from './demo/demo-bot.ts';
 import { startRole } from './cluster/start-role.ts';
+import { detectUwsRuntime, uwsRuntimeProblem } from './transport/uws-runtime.ts';
+import { installCrashGuards } from './ops/crash-guards.ts';
+import { ClusterPlacementError } from './persistence/cluster-placement.ts';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
+/** Set once config says the database is embedded: where it lives, for a failed start to stop it. */
+
 async function main(): Promise<void> {
+  // app.ts has imported uWebSockets.js by now: refuse to serve through its JavaScript fallback.
+  const uwsProblem = uwsRuntimeProblem(detectUwsRuntime());
+  if (uwsProblem) {
+    console.error(uwsProblem);
+    process.exit(2);
+  }
   let config;
   try {
     config = loadConfig();
@@ -35,6 +48,7 @@ async function main(): Promise<void> {
   }
 
   const app = config.role === 'all' ? await startApp(config, { log }) : await startRole(config, { log });
+  installCrashGuards(log.child({ module: 'process' }));
   const bot = demoBot ? startDemoBot({ url: `http://127.0.0.1:${app.port}`, token: config.botToken!, log, seed: config.seed }) : null;
   log.info({ url: app.url, embeddedDatabase: app.database.embedded, demoBot, priceFeed: config.priceFeed }, 'Paperbook is running');
   console.log(`\n  Paperbook is live at ${app.url}/bot-performance\n`);
@@ -52,7 +66,9 @@ async function main(): Promise<void> {
     Promise.resolve(bot?.stop())
       .then(() => app.close())
       .then(
-        () => process.exit(0),
+        () => {
+          process.exit(0);
+        },
         (err: unknown) => {
           log.error({ err }, 'shutdown failed');
           process.exit(1);
@@ -61,9 +77,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // A closed terminal: Node's default would end the process at once, without a flush.
+  process.on('SIGHUP', () => shutdown('SIGHUP'));
 }
 
 main().catch((err: unknown) => {
-  console.error(err);
+  // A placement problem names DATA_DIR and its remedy: the message is the whole story.
+  console.error(err instanceof ClusterPlacementError ? err.message : err);
+  // A start that failed after the embedded database came up does not leave it running: its
+  // lifeline's exit hook stops it (persistence/postgres-lifeline.ts).
   process.exit(1);
 });

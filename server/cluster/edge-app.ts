@@ -9,8 +9,7 @@ import { initOrm } from '../persistence/orm.ts';
 import { TradeQueries } from '../queries/trade-queries.ts';
 import { PUBLIC_SCOPE } from '../queries/trade-scope.ts';
 import { AppMetrics } from '../ops/metrics-registry.ts';
-import { HttpRouter } from '../transport/http/http-router.ts';
-import { StaticFiles } from '../transport/http/static-files.ts';
+import { publicRouter, publicStatics } from '../transport/http/http-front.ts';
 import { registerPublicRoutes } from '../transport/http/public-routes.ts';
 import { reachable, registerOpsRoutes } from '../transport/http/ops-routes.ts';
 import { createIoServer } from '../transport/socket/io-server.ts';
@@ -79,7 +78,7 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
   });
 
   let accepting = true;
-  const router = new HttpRouter(log.child({ module: 'http' }));
+  const router = publicRouter(config, log.child({ module: 'http' }));
   registerPublicRoutes(
     router,
     {
@@ -109,7 +108,7 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
       return metrics.render();
     },
   );
-  const statics = new StaticFiles(opts.webRoot ?? WEB_ROOT);
+  const statics = publicStatics(config, opts.webRoot ?? WEB_ROOT);
   router.otherwise((ex) => statics.serve(ex));
   router.mount(app);
 

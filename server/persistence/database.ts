@@ -10,6 +10,7 @@ import { EmbeddedCluster } from './embedded-cluster.ts';
 import { reachableBinaries } from './embedded-binaries.ts';
 import { placeCluster } from './cluster-placement.ts';
 import { postgresAccount } from './postgres-account.ts';
+import { tiePostgresToProcess } from './postgres-lifeline.ts';
 import {
   LEGACY_SUPERUSER_PASSWORD,
   newCredentials,
@@ -106,8 +107,10 @@ export async function startEmbeddedServer(pgDir: string, logger: Logger): Promis
     await pg.stop().catch(() => {});
     throw new Error(`embedded PostgreSQL failed to start in ${dir}${err ? `: ${String(err)}` : ''}`);
   }
+  // From here on it never outlives this process, however it ends (postgres-lifeline.ts).
+  const lifeline = tiePostgresToProcess(dir, log);
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= pg.stop());
+  const stop = () => (stopping ??= pg.stop().finally(() => lifeline?.release()));
   try {
     const adminUrl = await secureSuperuser(home, port, creds, log);
     log.info({ port, dir, ms: Date.now() - started }, 'embedded PostgreSQL started');

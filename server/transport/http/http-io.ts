@@ -9,7 +9,7 @@ const STATUS_TEXT: Record<number, string> = {
   200: '200 OK', 201: '201 Created', 204: '204 No Content', 304: '304 Not Modified',
   400: '400 Bad Request', 401: '401 Unauthorized', 403: '403 Forbidden', 404: '404 Not Found',
   405: '405 Method Not Allowed', 409: '409 Conflict', 413: '413 Payload Too Large',
-  415: '415 Unsupported Media Type', 429: '429 Too Many Requests', 500: '500 Internal Server Error',
+  414: '414 URI Too Long', 415: '415 Unsupported Media Type', 429: '429 Too Many Requests', 500: '500 Internal Server Error',
   503: '503 Service Unavailable',
 };
 
@@ -24,17 +24,23 @@ export class Exchange {
   done = false;
   readonly method: string;
   readonly path: string;
-  readonly query: URLSearchParams;
+  /** Path + query as received, in bytes (the router caps it before any parsing). */
+  readonly targetBytes: number;
   readonly headers: Record<string, string> = {};
   /** The peer's address as text (the direct client; a reverse proxy shows as itself). */
   readonly ip: string;
   params: Record<string, string> = {};
+  /** Origin for absolute links (PUBLIC_URL), or '' for relative ones; never the Host header. */
+  linkOrigin = '';
   private extraHeaders: Array<[string, string]> = [];
+  private rawQuery: string;
+  private parsedQuery: URLSearchParams | null = null;
 
   constructor(readonly res: HttpResponse, req: HttpRequest) {
     this.method = req.getMethod().toUpperCase();
     this.path = req.getUrl();
-    this.query = new URLSearchParams(req.getQuery() ?? '');
+    this.rawQuery = req.getQuery() ?? '';
+    this.targetBytes = Buffer.byteLength(this.path) + Buffer.byteLength(this.rawQuery);
     this.ip = Buffer.from(res.getRemoteAddressAsText()).toString();
     req.forEach((k, v) => {
       this.headers[k] = v;
@@ -42,6 +48,16 @@ export class Exchange {
     res.onAborted(() => {
       this.aborted = true;
     });
+  }
+
+  /** Parsed on first use, so an over-long target is refused before any work is spent on it. */
+  get query(): URLSearchParams {
+    return (this.parsedQuery ??= new URLSearchParams(this.rawQuery));
+  }
+
+  /** A link to `pathAndQuery` on this server: absolute under PUBLIC_URL, else relative. */
+  linkTo(pathAndQuery: string): string {
+    return `${this.linkOrigin}${pathAndQuery}`;
   }
 
   header(name: string, value: string): this {

@@ -1,11 +1,25 @@
 // A small router over uWS: exact and `:param` segments, JSON 404/405, one error mapper for throws.
+// Its own error boundary: whatever a request carries (bad percent-encoding, a huge target, an odd
+// method) and whatever a handler throws, that request gets an answer and nothing else is touched.
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import { Exchange } from './http-io.ts';
 import { toHttpError } from '../error-mapper.ts';
+import { ValidationError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import type { IpRateLimit } from './ip-rate-limit.ts';
+import { pathSegments } from './url-path.ts';
 
 export type Handler = (ex: Exchange) => void | Promise<void>;
+
+/** Longest request target (path + query) by default; HTTP_MAX_URL_BYTES sets it per app. */
+export const DEFAULT_MAX_URL_BYTES = 8192;
+
+export interface RouterLimits {
+  /** Past this many bytes of path + query: 414, before the query is parsed or a route matched. */
+  maxUrlBytes?: number;
+  /** Origin for absolute links (PUBLIC_URL); undefined = relative links. */
+  publicUrl?: string | undefined;
+}
 
 interface Route {
   method: string;
@@ -13,28 +27,38 @@ interface Route {
   handler: Handler;
 }
 
-function split(path: string): string[] {
-  return path.split('/').filter((s) => s.length > 0);
-}
-
+/** Route params, percent-decoded; malformed encoding is the client's error, not a crash. */
 function match(route: Route, parts: string[]): Record<string, string> | null {
   if (route.segments.length !== parts.length) return null;
-  const params: Record<string, string> = {};
+  let params: Record<string, string> | null = null;
   for (let i = 0; i < parts.length; i++) {
     const seg = route.segments[i]!;
     const part = parts[i]!;
-    if (seg.startsWith(':')) params[seg.slice(1)] = decodeURIComponent(part);
+    if (seg.startsWith(':')) (params ??= {})[seg.slice(1)] = decodeParam(seg.slice(1), part);
     else if (seg !== part) return null;
   }
-  return params;
+  return params ?? {};
+}
+
+function decodeParam(name: string, raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new ValidationError({ code: 'VALIDATION_ERROR', message: `malformed percent-encoding in ${name}`, field: name });
+  }
 }
 
 export class HttpRouter {
   private routes: Route[] = [];
   private fallback: Handler | null = null;
   private limit: IpRateLimit | null = null;
+  private readonly maxUrlBytes: number;
+  private readonly linkOrigin: string;
 
-  constructor(private log: Logger) {}
+  constructor(private log: Logger, limits: RouterLimits = {}) {
+    this.maxUrlBytes = limits.maxUrlBytes ?? DEFAULT_MAX_URL_BYTES;
+    this.linkOrigin = limits.publicUrl ?? '';
+  }
 
   /** Per-IP budget for `/api/` requests (pages, health and metrics are not counted). */
   limitApi(limit: IpRateLimit): this {
@@ -43,7 +67,7 @@ export class HttpRouter {
   }
 
   on(method: string, path: string, handler: Handler): this {
-    this.routes.push({ method: method.toUpperCase(), segments: split(path), handler });
+    this.routes.push({ method: method.toUpperCase(), segments: pathSegments(path), handler });
     return this;
   }
 
@@ -57,15 +81,39 @@ export class HttpRouter {
   }
 
   mount(app: TemplatedApp): void {
-    app.any('/*', (res: HttpResponse, req: HttpRequest) => this.dispatch(new Exchange(res, req)));
+    app.any('/*', (res: HttpResponse, req: HttpRequest) => this.accept(res, req));
+  }
+
+  private accept(res: HttpResponse, req: HttpRequest): void {
+    let ex: Exchange;
+    try {
+      ex = new Exchange(res, req);
+    } catch (err) {
+      // Copying the request out of uWS failed: nothing to route on, but still an answer.
+      this.log.error({ err }, 'unreadable request');
+      res.cork(() => res.writeStatus('400 Bad Request').writeHeader('content-type', 'application/json; charset=utf-8').end(
+        JSON.stringify({ error: { code: 'VALIDATION_ERROR', message: 'unreadable request' } }),
+      ));
+      return;
+    }
+    ex.linkOrigin = this.linkOrigin;
+    try {
+      this.dispatch(ex);
+    } catch (err) {
+      this.fail(ex, err);
+    }
   }
 
   private dispatch(ex: Exchange): void {
+    if (ex.targetBytes > this.maxUrlBytes) {
+      ex.header('connection', 'close').error(414, { code: 'VALIDATION_ERROR', message: `path and query exceed ${this.maxUrlBytes} bytes`, field: 'url' });
+      return;
+    }
     if (this.limit && ex.path.startsWith('/api/') && !this.limit.take(ex.ip)) {
       ex.header('retry-after', '1').error(429, { code: 'RATE_LIMITED', message: `more than ${this.limit.perSecond} requests per second from ${ex.ip}; slow down` });
       return;
     }
-    const parts = split(ex.path);
+    const parts = pathSegments(ex.path);
     let methodMismatch = false;
     for (const route of this.routes) {
       const params = match(route, parts);
@@ -106,7 +154,9 @@ export class HttpRouter {
         this.log.error({ path: ex.path, method: ex.method }, 'handler returned without a response');
         ex.error(500, { code: 'UNAVAILABLE', message: 'internal error' });
       };
-      if (r instanceof Promise) r.then(answered, (err: unknown) => this.fail(ex, err));
+      if (r instanceof Promise) {
+        r.then(answered, (err: unknown) => this.fail(ex, err)).catch((err: unknown) => this.log.error({ err, path: ex.path }, 'request failed after its handler'));
+      }
       else answered();
     } catch (err) {
       this.fail(ex, err);
@@ -116,6 +166,11 @@ export class HttpRouter {
   private fail(ex: Exchange, err: unknown): void {
     const { status, error, expected } = toHttpError(err);
     if (!expected) this.log.error({ err, path: ex.path }, 'request failed');
-    ex.error(status, error);
+    try {
+      ex.error(status, error);
+    } catch (writeErr) {
+      // The socket is gone or uWS refused the write: the request is lost, the process is not.
+      this.log.warn({ err: writeErr, path: ex.path }, 'could not answer a failed request');
+    }
   }
 }

@@ -37,11 +37,12 @@ function parsed<T>(r: { ok: true; value: T } | { ok: false; error: ApiError }): 
   return r.value;
 }
 
+// Absolute only under PUBLIC_URL, else relative: these answers are cacheable, and a Host header
+// reflected into them would let one request plant `Host: evil.example` links for everyone after it.
 function pageUrl(ex: Exchange, page: number): string {
   const q = new URLSearchParams(ex.query);
   q.set('page', String(page));
-  const host = ex.headers.host ?? 'localhost';
-  return `http://${host}${ex.path}?${q.toString()}`;
+  return ex.linkTo(`${ex.path}?${q.toString()}`);
 }
 
 /** Extra performance fields (signal-quality `analytics`) over the filtered trades' ids. */

@@ -5,6 +5,7 @@ import { extname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import type { Exchange } from './http-io.ts';
+import { trimTrailingSlashes } from './url-path.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -31,18 +32,30 @@ interface StaticFile {
 /** Page routes served by index.html (SPEC §8). */
 const PAGE_ROUTES = new Set(['/', '/bot-performance', '/bot-performance/']);
 
-const PAGE_CSP = [
-  "default-src 'self'",
-  "connect-src 'self' ws: wss:",
-  "img-src 'self' data:",
-  "style-src 'self' 'unsafe-inline'",
-  "script-src 'self'",
-].join('; ');
+/**
+ * The page's CSP. `connect-src` is its own origin plus configured ones, never any `ws:`/`wss:` host:
+ * CSP3 `'self'` also matches the same host's ws/wss (Chromium, Firefox); PUBLIC_URL's ws/wss form
+ * is listed too for browsers that kept CSP2's narrower `'self'` (older Safari).
+ */
+export function pageCsp(opts: { publicUrl?: string | undefined; connectSrc?: readonly string[] } = {}): string {
+  const connect = ["'self'"];
+  if (opts.publicUrl) connect.push(opts.publicUrl.replace(/^http/, 'ws'));
+  for (const o of opts.connectSrc ?? []) if (!connect.includes(o)) connect.push(o);
+  return [
+    "default-src 'self'",
+    `connect-src ${connect.join(' ')}`,
+    "img-src 'self' data:",
+    "style-src 'self' 'unsafe-inline'",
+    "script-src 'self'",
+  ].join('; ');
+}
 
 export class StaticFiles {
   private files = new Map<string, StaticFile>();
+  private readonly csp: string;
 
-  constructor(private root: string) {
+  constructor(private root: string, csp: Parameters<typeof pageCsp>[0] = {}) {
+    this.csp = pageCsp(csp);
     if (existsSync(root)) this.load(root);
   }
 
@@ -66,7 +79,7 @@ export class StaticFiles {
     if (file.type.startsWith('text/html')) {
       // /embed/ticker is made to sit in other sites' iframes; the dashboard is not.
       if (!ex.path.startsWith('/embed/')) ex.header('x-frame-options', 'SAMEORIGIN');
-      ex.header('content-security-policy', PAGE_CSP);
+      ex.header('content-security-policy', this.csp);
     } else {
       ex.header('access-control-allow-origin', '*');
     }
@@ -80,7 +93,8 @@ export class StaticFiles {
 
   private resolve(path: string): StaticFile | undefined {
     if (PAGE_ROUTES.has(path)) return this.files.get('/index.html');
-    const clean = path.replace(/\/+$/, '');
+    // Linear (url-path.ts): the regex this replaced was quadratic in the run of slashes.
+    const clean = trimTrailingSlashes(path);
     return this.files.get(clean) ?? this.files.get(`${clean}.html`) ?? this.files.get(`${clean}/index.html`);
   }
 
