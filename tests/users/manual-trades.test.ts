@@ -111,6 +111,8 @@ describe('ownership', () => {
     expect(all.body.count).toBe(3);
     expect(all.body.results).toHaveLength(2);
     expect(all.body.next).toContain('page=2');
+    // Never the Host header: relative without PUBLIC_URL (issue 16 item 11).
+    expect(all.body.next).toBe('/api/paper-trades?page_size=2&page=2');
     expect((await call(server.url, 'GET', '/api/paper-trades?symbol=ethusdt', { token: c })).body.count).toBe(2);
     expect((await call(server.url, 'GET', '/api/paper-trades?symbol=ETHUSDT&direction=SHORT', { token: c })).body.count).toBe(1);
     expect((await call(server.url, 'GET', '/api/paper-trades?status=CLOSED_TP', { token: c })).body.count).toBe(0);

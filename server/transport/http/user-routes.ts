@@ -24,7 +24,7 @@ async function userOf(auth: TokenAuth, limit: UserRequestLimit, ex: Exchange): P
 function pageUrl(ex: Exchange, page: number): string {
   const q = new URLSearchParams(ex.query);
   q.set('page', String(page));
-  return `http://${ex.headers.host ?? 'localhost'}${ex.path}?${q.toString()}`;
+  return ex.linkTo(`${ex.path}?${q.toString()}`); // PUBLIC_URL or relative: never the Host header
 }
 
 export function registerUserRoutes(router: HttpRouter, auth: TokenAuth, trades: ManualTradeService, limit: UserRequestLimit): void {
