@@ -5,12 +5,13 @@
 // and the test set-up's embedded server must start from the copy (what `npm test` runs first).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, readlink, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readlink, rm, stat } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectPublic, Recorder } from '../helpers/sockets.ts';
+import { processesUsing } from '../helpers/processes.ts';
 import { REPO_ROOT } from '../cli/run-cli.ts';
 import type { SnapshotJson } from '../../shared/protocol-types.ts';
 
@@ -31,15 +32,6 @@ async function copyCheckout(): Promise<void> {
   await run('cp', ['-al', modules, path.join(checkout, 'node_modules')]).catch(() => run('cp', ['-a', modules, path.join(checkout, 'node_modules')]));
 }
 
-async function processesUsing(dir: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.includes(dir)) pids.push(Number(entry));
-  }
-  return pids;
-}
 
 /** Where the cluster is: DATA_DIR/pg, or (root in a private directory) what pg.location records. */
 async function clusterDir(): Promise<string> {

@@ -4,27 +4,18 @@
 // and leave no PostgreSQL behind.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WEB_ROOT } from '../../server/app.ts';
 import { connectPublic, Recorder } from '../helpers/sockets.ts';
+import { processesUsing } from '../helpers/processes.ts';
 import { REPO_ROOT, runCli } from '../cli/run-cli.ts';
 
 const FIRST_OPEN_MS = 60_000;
 const CLOSE_WAIT_MS = 45_000;
 
-/** Pids of processes whose command line mentions `dir` (the embedded postgres and its workers). */
-async function processesUsing(dir: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.includes(dir)) pids.push(Number(entry));
-  }
-  return pids;
-}
 
 function exited(child: ChildProcess, timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SignalAck } from '../../shared/protocol-types.ts';
-import { ReplayPriceFeed } from '../../server/feeds/replay-feed.ts';
+import { replayAll } from './replay-run.ts';
 import { binanceMillis } from '../../server/feeds/replay-sources.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { connectBot, connected, connectPublic, Recorder } from '../helpers/sockets.ts';
@@ -44,18 +44,10 @@ writeFileSync(futCsv, FUT_AGG);
 writeFileSync(tradesZip, zipFile([{ name: 'SOLUSDT-trades-2026-11.csv', text: SPOT_TRADES }]));
 writeFileSync(futTradesZip, zipFile([{ name: 'SOLUSDT-trades-2026-11-30.csv', text: FUT_TRADES }]));
 
-async function replay(spec: string) {
-  const feed = new ReplayPriceFeed(spec);
-  const ticks: Array<[string, number, number]> = [];
-  feed.start({ tick: (s, p, ts) => ticks.push([s, p, ts]) });
-  await feed.done;
-  feed.stop();
-  return { ticks, stats: feed.stats };
-}
 
 describe('Binance market-data files', () => {
   it('reads a spot aggTrades zip: symbol from the name, microseconds to milliseconds, nanoseconds refused', async () => {
-    const { ticks, stats } = await replay(`replay:${spotZip}`);
+    const { ticks, stats } = await replayAll(`replay:${spotZip}`);
     expect(ticks).toEqual([
       ['BTCUSDT', 91000.01, T0_MS + 10],
       ['BTCUSDT', 91000.5, T0_MS + 30],
@@ -65,15 +57,15 @@ describe('Binance market-data files', () => {
   });
 
   it('reads futures files by their header (CSV and zip, aggTrades and trades)', async () => {
-    expect((await replay(`replay:${futCsv}`)).ticks).toEqual([
+    expect((await replayAll(`replay:${futCsv}`)).ticks).toEqual([
       ['ETHUSDT', 3300.1, T0_MS + 20],
       ['ETHUSDT', 3300.2, T0_MS + 60],
     ]);
-    expect((await replay(`replay:${futTradesZip}`)).ticks).toEqual([['SOLUSDT', 180.3, T0_MS + 45]]);
+    expect((await replayAll(`replay:${futTradesZip}`)).ticks).toEqual([['SOLUSDT', 180.3, T0_MS + 45]]);
   });
 
   it('merges several files in time order', async () => {
-    const { ticks, stats } = await replay(`replay:${spotZip},${futCsv},${tradesZip},${futTradesZip}`);
+    const { ticks, stats } = await replayAll(`replay:${spotZip},${futCsv},${tradesZip},${futTradesZip}`);
     expect(ticks.map(([, , ts]) => ts - T0_MS)).toEqual([10, 20, 30, 40, 45, 60, 70]);
     expect(ticks.map(([s]) => s)).toEqual(['BTCUSDT', 'ETHUSDT', 'BTCUSDT', 'SOLUSDT', 'SOLUSDT', 'ETHUSDT', 'BTCUSDT']);
     expect(stats.malformed).toBe(1);

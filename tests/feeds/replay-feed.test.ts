@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseReplayLine, parseReplaySpec, ReplayPriceFeed } from '../../server/feeds/replay-feed.ts';
+import { parseReplayLine, parseReplaySpec } from '../../server/feeds/replay-feed.ts';
+import { replayAll } from './replay-run.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'paperbook-replay-'));
 const CSV = [
@@ -20,21 +21,13 @@ const CSV = [
   '1735689600700,SOLUSDT,180.2',
 ].join('\n');
 
-async function replay(spec: string) {
-  const feed = new ReplayPriceFeed(spec);
-  const ticks: Array<[string, number, number]> = [];
-  feed.start({ tick: (s, p, ts) => ticks.push([s, p, ts]) });
-  await feed.done;
-  feed.stop();
-  return { ticks, stats: feed.stats };
-}
 
 describe('ReplayPriceFeed', () => {
   const file = join(dir, 'ticks.csv');
   writeFileSync(file, CSV);
 
   it('replays valid lines in file order and counts malformed ones', async () => {
-    const { ticks, stats } = await replay(`replay:${file}`);
+    const { ticks, stats } = await replayAll(`replay:${file}`);
     expect(ticks).toEqual([
       ['BTCUSDT', 95000.5, 1735689600000],
       ['ETHUSDT', 3300.25, 1735689600100],
@@ -45,16 +38,16 @@ describe('ReplayPriceFeed', () => {
   });
 
   it('gives the identical tick sequence on every run, at any speed', async () => {
-    const a = await replay(`replay:${file}`);
-    const b = await replay(`replay:${file}`);
-    const c = await replay(`replay:${file}?speed=100`);
+    const a = await replayAll(`replay:${file}`);
+    const b = await replayAll(`replay:${file}`);
+    const c = await replayAll(`replay:${file}?speed=100`);
     expect(b.ticks).toEqual(a.ticks);
     expect(c.ticks).toEqual(a.ticks);
   });
 
   it('paces ticks by file time divided by speed', async () => {
     const started = Date.now();
-    await replay(`replay:${file}?speed=2`); // 700 ms of file time
+    await replayAll(`replay:${file}?speed=2`); // 700 ms of file time
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
   });
 
