@@ -34,6 +34,12 @@ export const configSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
   CLUSTER_NAME: z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits, . _ : - only').default('paperbook'),
   SNAPSHOT_INTERVAL_MS: int(500, 20, 60_000),
+  // Bounded anonymous reads (docs/security.md): list offsets, performance/ cache, background ledger verify.
+  PUBLIC_LIST_MAX_OFFSET: int(10_000, 0, 10_000_000),
+  PUBLIC_READ_CONCURRENCY: int(2, 1, 64),
+  PERFORMANCE_CACHE_ENTRIES: int(64, 1, 100_000),
+  PERFORMANCE_CACHE_MB: int(64, 1, 65_536),
+  LEDGER_VERIFY_INTERVAL_MS: int(60_000, 100, 86_400_000),
 });
 
 export interface Config {
@@ -60,6 +66,17 @@ export interface Config {
   clusterName: string;
   /** Engine: how often at most it writes its snapshot to Redis for edges. */
   snapshotIntervalMs: number;
+  /** Public reads: rows an offset page may skip, uncached computations at once, performance/ cache size. */
+  publicReads: PublicReadLimits;
+  /** Least time between two background ledger verifications. */
+  ledgerVerifyIntervalMs: number;
+}
+
+export interface PublicReadLimits {
+  listMaxOffset: number;
+  concurrency: number;
+  performanceCacheEntries: number;
+  performanceCacheBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -100,5 +117,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: c.REDIS_URL,
     clusterName: c.CLUSTER_NAME,
     snapshotIntervalMs: c.SNAPSHOT_INTERVAL_MS,
+    publicReads: {
+      listMaxOffset: c.PUBLIC_LIST_MAX_OFFSET,
+      concurrency: c.PUBLIC_READ_CONCURRENCY,
+      performanceCacheEntries: c.PERFORMANCE_CACHE_ENTRIES,
+      performanceCacheBytes: c.PERFORMANCE_CACHE_MB * 1024 * 1024,
+    },
+    ledgerVerifyIntervalMs: c.LEDGER_VERIFY_INTERVAL_MS,
   };
 }

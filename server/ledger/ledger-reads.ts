@@ -29,6 +29,12 @@ export async function ledgerPage(db: LedgerDb, after: number, limit: number): Pr
   return rows.map(ledgerRecordFromDb);
 }
 
+/** The last seq (0 when empty): one primary-key lookup. */
+export async function ledgerHeadSeq(db: LedgerDb): Promise<number> {
+  const [row] = await db.query('select coalesce(max(seq), 0)::text as seq from ledger');
+  return Number(row?.seq ?? 0);
+}
+
 /** Every row in seq order, a page at a time. */
 export async function forEachLedgerRecord(db: LedgerDb, onRow: (r: LedgerRecord) => boolean | void, pageSize = 5_000): Promise<void> {
   for (let after = 0; ; ) {
