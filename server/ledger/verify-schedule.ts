@@ -1,7 +1,8 @@
 // Ledger verification in the background: a full audit reads every ledger row and system trade
 // (26 s at 300k trades, benchmarks/reads-bench.ts), too much to run for an anonymous request. It
-// runs at start-up, then again when the ledger has grown, at most once per interval; requests get
-// the last result at once, saying when it was computed and through which seq.
+// runs at start-up, then again when the ledger has grown, at most once per interval (and, so that
+// rows edited in a quiet ledger are caught too, at least every REVERIFY_EVERY intervals); requests
+// get the last result at once, saying when it was computed and through which seq.
 import type { Logger } from '../logger.ts';
 import type { VerifyResult } from './ledger-verifier.ts';
 
@@ -13,6 +14,9 @@ export type VerifyReport = VerifyResult & {
   /** How long the run took. */
   duration_ms: number;
 };
+
+/** A quiet ledger is still re-verified every this many intervals (10 min at the default 60 s). */
+export const REVERIFY_EVERY = 10;
 
 export interface VerifyScheduleDeps {
   verify(): Promise<VerifyResult>;
@@ -53,7 +57,8 @@ export class LedgerVerifySchedule {
   private async checkForNewEvents(): Promise<void> {
     if (this.running) return;
     const head = await this.deps.head().catch(() => null);
-    if (head !== null && head !== this.checkedHead) await this.run();
+    const old = !this.last || Date.now() - Date.parse(this.last.verified_at) >= REVERIFY_EVERY * this.deps.intervalMs;
+    if ((head !== null && head !== this.checkedHead) || old) await this.run();
   }
 
   private run(): Promise<void> {
