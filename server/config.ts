@@ -39,7 +39,7 @@ export const configSchema = z.object({
   PUBLIC_READ_CONCURRENCY: int(2, 1, 64),
   PERFORMANCE_CACHE_ENTRIES: int(64, 1, 100_000),
   PERFORMANCE_CACHE_MB: int(64, 1, 65_536),
-  LEDGER_VERIFY_INTERVAL_MS: int(60_000, 100, 86_400_000),
+  LEDGER_VERIFY_INTERVAL_MS: int(300_000, 100, 86_400_000),
 });
 
 export interface Config {

@@ -15,7 +15,7 @@ export type VerifyReport = VerifyResult & {
   duration_ms: number;
 };
 
-/** A quiet ledger is still re-verified every this many intervals (10 min at the default 60 s). */
+/** A quiet ledger is still re-verified every this many intervals (50 min at the default 5 min). */
 export const REVERIFY_EVERY = 10;
 
 export interface VerifyScheduleDeps {
