@@ -62,6 +62,20 @@ async function main(): Promise<void> {
     for (let i = 0; i < 20; i++) healthBase.push((await timed(`${base}/healthz`)).ms);
     console.log(`/healthz idle: max ${Math.max(...healthBase).toFixed(1)} ms`);
 
+    {
+      const health: number[] = [];
+      let done = false;
+      const poll = (async () => {
+        while (!done) {
+          health.push((await timed(`${base}/healthz`)).ms);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      })();
+      const v = await timed(`${base}/api/public/ledger/verify`);
+      done = true;
+      await poll;
+      console.log(`ledger/verify first call (waits for the start-up run, or runs it): ${v.ms.toFixed(0)} ms; /healthz meanwhile max ${Math.max(...health).toFixed(1)} ms, p50 ${health.sort((a, b) => a - b)[health.length >> 1]!.toFixed(1)} ms over ${health.length} polls`);
+    }
     for (let i = 0; i < 4; i++) {
       const r = await timed(perf);
       console.log(`performance/ call ${i + 1}: ${r.ms.toFixed(1)} ms, ${r.status}, ${(r.bytes / 1e6).toFixed(2)} MB, RSS ${rssMb(pid, 'VmRSS').toFixed(0)} MB`);

@@ -36,7 +36,7 @@ export const configSchema = z.object({
   SNAPSHOT_INTERVAL_MS: int(500, 20, 60_000),
   // Bounded anonymous reads (docs/security.md): list offsets, performance/ cache, background ledger verify.
   PUBLIC_LIST_MAX_OFFSET: int(10_000, 0, 10_000_000),
-  PUBLIC_READ_CONCURRENCY: int(2, 1, 64),
+  PUBLIC_READ_CONCURRENCY: int(1, 1, 64),
   PERFORMANCE_CACHE_ENTRIES: int(64, 1, 100_000),
   PERFORMANCE_CACHE_MB: int(64, 1, 65_536),
   LEDGER_VERIFY_INTERVAL_MS: int(300_000, 100, 86_400_000),

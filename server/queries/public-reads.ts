@@ -16,7 +16,7 @@ export function createPublicReads(queries: TradeQueries, ledgerDb: LedgerDb, lim
       countTrades: (f) => queries.countTrades(PUBLIC_SCOPE, f),
       tradePage: (q, from, limit) => queries.tradePage(PUBLIC_SCOPE, q, from, limit),
     },
-    { maxOffset: limits.listMaxOffset, maxConcurrent: limits.concurrency },
+    { maxOffset: limits.listMaxOffset },
   );
   const performance = new PerformanceCache(
     { version, metricTrades: (f, now) => queries.metricTrades(PUBLIC_SCOPE, f, now) },
