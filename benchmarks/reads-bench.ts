@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { withAdmin, withDatabase } from '../server/persistence/database.ts';
 import { seedSystemTrades } from './support/seed-system-trades.ts';
+import { encodeCursor } from '../server/queries/list-cursor.ts';
 
 const n = Number(process.argv[2] ?? 300_000);
 const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -114,10 +115,17 @@ async function main(): Promise<void> {
       const b = await timed(list + q);
       console.log(`list ${q || '(first page)'}: ${a.ms.toFixed(1)} ms then ${b.ms.toFixed(1)} ms, ${b.status}`);
     }
-    const first = JSON.parse((await timed(`${list}?page=100&page_size=100`)).body) as { next: string | null };
-    if (first.next?.includes('cursor=')) {
-      const c = await timed(first.next.replace(/^https?:\/\/[^/]+/, base));
-      console.log(`list via cursor after page 100: ${c.ms.toFixed(1)} ms, ${c.status}`);
+    // A cursor as deep as the seeded table goes (what a `next` link there would carry).
+    const deep = await withAdmin(url, (k) =>
+      k.raw(`select entry_time::text as v, id::int as id from paper_trades where user_id is null order by entry_time desc, id desc offset ? limit 1`, [n - 10_000]),
+    );
+    const row = deep.rows[0] as { v: string; id: number } | undefined;
+    if (row) {
+      const cursor = encodeCursor({ ordering: '-entry_time', value: row.v, id: row.id });
+      for (let i = 0; i < 2; i++) {
+        const c = await timed(`${list}?page_size=100&cursor=${cursor}`);
+        console.log(`list via cursor at row ${n - 10_000}: ${c.ms.toFixed(1)} ms, ${c.status}`);
+      }
     }
     console.log(`final RSS ${rssMb(pid, 'VmRSS').toFixed(0)} MB, peak ${rssMb(pid, 'VmHWM').toFixed(0)} MB`);
   } finally {

@@ -37,6 +37,7 @@ export const configSchema = z.object({
   // Bounded anonymous reads (docs/security.md): list offsets, performance/ cache, background ledger verify.
   PUBLIC_LIST_MAX_OFFSET: int(10_000, 0, 10_000_000),
   PUBLIC_READ_CONCURRENCY: int(1, 1, 64),
+  PUBLIC_READ_QUEUE: int(32, 0, 10_000),
   PERFORMANCE_CACHE_ENTRIES: int(64, 1, 100_000),
   PERFORMANCE_CACHE_MB: int(64, 1, 65_536),
   LEDGER_VERIFY_INTERVAL_MS: int(300_000, 100, 86_400_000),
@@ -75,6 +76,8 @@ export interface Config {
 export interface PublicReadLimits {
   listMaxOffset: number;
   concurrency: number;
+  /** Requests that may wait for a computation slot (beyond: 503). */
+  queue: number;
   performanceCacheEntries: number;
   performanceCacheBytes: number;
 }
@@ -120,6 +123,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicReads: {
       listMaxOffset: c.PUBLIC_LIST_MAX_OFFSET,
       concurrency: c.PUBLIC_READ_CONCURRENCY,
+      queue: c.PUBLIC_READ_QUEUE,
       performanceCacheEntries: c.PERFORMANCE_CACHE_ENTRIES,
       performanceCacheBytes: c.PERFORMANCE_CACHE_MB * 1024 * 1024,
     },

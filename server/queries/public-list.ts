@@ -32,6 +32,7 @@ export interface PublicListPage {
 const COUNT_ENTRIES = 512;
 /** Uncached counts at once (each a COUNT(*) in PostgreSQL, ~100 ms at 300k; little Node CPU). */
 const COUNT_CONCURRENCY = 4;
+const COUNT_WAITING = 64;
 
 export class PublicTradeList {
   private readonly counts: VersionedCache<number>;
@@ -40,7 +41,7 @@ export class PublicTradeList {
     private readonly source: PublicListSource,
     readonly limits: PublicListLimits,
   ) {
-    this.counts = new VersionedCache({ maxEntries: COUNT_ENTRIES, maxBytes: Infinity, maxConcurrent: COUNT_CONCURRENCY });
+    this.counts = new VersionedCache({ maxEntries: COUNT_ENTRIES, maxBytes: Infinity, maxConcurrent: COUNT_CONCURRENCY, maxWaiting: COUNT_WAITING });
   }
 
   /** The deepest page reachable by offset at this page size. */

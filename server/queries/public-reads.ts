@@ -20,7 +20,7 @@ export function createPublicReads(queries: TradeQueries, ledgerDb: LedgerDb, lim
   );
   const performance = new PerformanceCache(
     { version, metricTrades: (f, now) => queries.metricTrades(PUBLIC_SCOPE, f, now) },
-    { maxEntries: limits.performanceCacheEntries, maxBytes: limits.performanceCacheBytes, maxConcurrent: limits.concurrency },
+    { maxEntries: limits.performanceCacheEntries, maxBytes: limits.performanceCacheBytes, maxConcurrent: limits.concurrency, maxWaiting: limits.queue },
     extras,
   );
   return { list, performance };

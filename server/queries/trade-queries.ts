@@ -78,6 +78,10 @@ export class TradeQueries {
       if (value === null) {
         cond += ` AND ${col} IS NULL AND id ${cmp} ?`;
         params.push(id);
+      } else if (col === 'entry_time') {
+        // NOT NULL, and the leading `<=`/`>=` is a range on its index: a page costs the same at any depth.
+        cond += ` AND ${col} ${cmp}= ?::${cast} AND (${col} ${cmp} ?::${cast} OR id ${cmp} ?)`;
+        params.push(value, value, id);
       } else {
         cond += ` AND (${col} ${cmp} ?::${cast} OR (${col} = ?::${cast} AND id ${cmp} ?) OR ${col} IS NULL)`;
         params.push(value, value, id);
