@@ -1,8 +1,7 @@
 // A bounded cache for anonymous reads whose answer changes only when a version number does (the
 // public read version, server/queries/read-version.ts). Concurrent requests for the same key and
 // version share one computation; at most `maxConcurrent` computations run at once. A request past
-// that budget gets the key's previous answer if there is one, else waits in a queue of at most
-// `maxWaiting` for up to WAIT_MS, else gets BusyError (the transport answers 503 UNAVAILABLE with
+// that budget waits in a queue of at most `maxWaiting` for up to WAIT_MS, else gets BusyError (the transport answers 503 UNAVAILABLE with
 // retry-after): nothing grows without bound. Entries are evicted least recently used past
 // `maxEntries` or `maxBytes`. Numbers behind it: benchmarks/reads-bench.ts.
 
@@ -21,8 +20,8 @@ export interface VersionedCacheLimits {
 /** The longest a request waits for a computation slot before its 503. */
 export const WAIT_MS = 5_000;
 
-/** How an answer was obtained: computed for this request, shared with one in flight, kept, or an older version (budget full). */
-export type CacheOutcome = 'miss' | 'shared' | 'hit' | 'stale';
+/** How an answer was obtained: computed for this request, shared with one in flight, or kept. */
+export type CacheOutcome = 'miss' | 'shared' | 'hit';
 
 interface Entry<V> {
   version: number;
@@ -46,8 +45,7 @@ export class VersionedCache<V> {
     const ready = this.ready(key, version);
     if (ready) return ready;
     if (!this.tryAcquire()) {
-      const kept = this.entries.get(key);
-      if (kept) return { value: kept.value, outcome: 'stale' };
+      // No older answer instead: a reader who just saw a change (a close on the stream) must not get one from before it.
       if (!(await this.waitForSlot())) throw new BusyError(`${this.running} uncached reads are being computed and ${this.waiting.length} wait (the limits); retry shortly`);
       const meanwhile = this.ready(key, version);
       if (meanwhile) {
