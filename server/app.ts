@@ -228,7 +228,12 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   let accepting = true;
   const router = new HttpRouter(log.child({ module: 'http' })).limitApi(new IpRateLimit(config.httpRateLimit));
   const ledgerDb = new SqlRunner(orm);
-  const publicReads = createPublicReads(queries, ledgerDb, config.publicReads, (ids) => ({ analytics: quality.compute(ids), benchmark: benchmark.compute(ids) }));
+  let publicCloses = 0; // after quality/benchmark have seen the close (subscribed above)
+  events.subscribe({ closed: (_t, userId) => void (inScope(PUBLIC_SCOPE, userId) && publicCloses++) });
+  const publicReads = createPublicReads(queries, ledgerDb, config.publicReads, {
+    compute: (ids) => ({ analytics: quality.compute(ids), benchmark: benchmark.compute(ids) }),
+    version: () => publicCloses,
+  });
   registerPublicRoutes(router, publicReads, live);
   const verifySchedule = new LedgerVerifySchedule({
     verify: () => verifyLedger(ledgerDb),

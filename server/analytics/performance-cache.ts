@@ -7,8 +7,16 @@ import { computePerformance, isOpenStatus, type MetricTrade, type PerformanceQue
 import type { ReadVersion } from '../queries/read-version.ts';
 import { VersionedCache, type CacheOutcome, type VersionedCacheLimits } from '../queries/versioned-cache.ts';
 
-/** Extra performance fields (signal-quality `analytics`, benchmark) over the filtered trades' ids: closed trades only, so they change with the version. */
-export type PerformanceExtras = (tradeIds: number[]) => Record<string, unknown>;
+/**
+ * Extra performance fields (signal-quality `analytics`, benchmark) over the filtered trades' ids.
+ * They cover closed system trades only and are kept in memory from close events, which follow the
+ * commit: `version` counts those events, so an answer computed between a commit and its event is
+ * not kept past the event.
+ */
+export interface PerformanceExtras {
+  compute(tradeIds: number[]): Record<string, unknown>;
+  version(): number;
+}
 
 export interface PerformanceSource {
   version: ReadVersion;
@@ -42,7 +50,8 @@ export class PerformanceCache {
 
   /** The body for `filters`, with `unrealized(openIds)` spliced in. Throws BusyError past the computation budget. */
   async body(filters: PerformanceQuery, unrealized: (openIds: ReadonlySet<number> | null) => number, now = Date.now()): Promise<{ json: string; outcome: CacheOutcome }> {
-    const version = await this.source.version();
+    // Both parts only grow, so their sum changes whenever either does.
+    const version = (await this.source.version()) + (this.extras?.version() ?? 0);
     const { value, outcome } = await this.cache.get(keyOf(filters, now), version, () => this.compute(filters, now));
     return { json: value.before + JSON.stringify(roundMoney(unrealized(value.openIds))) + value.after, outcome };
   }
@@ -50,7 +59,7 @@ export class PerformanceCache {
   private async compute(filters: PerformanceQuery, now: number): Promise<CachedPerformance> {
     const trades = await this.source.metricTrades(filters, now);
     const performance = computePerformance(trades, { unrealizedProfitLoss: 0 });
-    const body: Record<string, unknown> = this.extras ? { ...performance, ...this.extras(trades.map((t) => t.id)) } : { ...performance };
+    const body: Record<string, unknown> = this.extras ? { ...performance, ...this.extras.compute(trades.map((t) => t.id)) } : { ...performance };
     body.unrealized_profit_loss = MARKER;
     const json = JSON.stringify(body);
     const at = json.indexOf(MARKER_JSON);
