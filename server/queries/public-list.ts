@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor, type ListCursor } from './list-cursor.ts';
 import type { ListQuery, PublicListQuery } from './list-query.ts';
 import type { ReadVersion } from './read-version.ts';
 import type { ListFilters } from './trade-queries.ts';
-import { VersionedCache } from './versioned-cache.ts';
+import { VersionedCache, type CacheOutcome } from './versioned-cache.ts';
 
 export interface PublicListSource {
   version: ReadVersion;
@@ -26,6 +26,8 @@ export interface PublicListPage {
   results: TradeJson[];
   /** Continues after the last result; null when there is nothing after it. */
   nextCursor: string | null;
+  /** How the count was obtained (the `x-cache` header). */
+  countOutcome: CacheOutcome;
 }
 
 /** Distinct filter combinations whose count is kept (a number each). */
@@ -52,17 +54,18 @@ export class PublicTradeList {
   async page(q: PublicListQuery): Promise<PublicListPage> {
     const from = this.start(q);
     const version = await this.source.version();
-    const count = this.counts.get(countKey(q), version, () => this.source.countTrades(q)).then((r) => r.value);
-    count.catch(() => {}); // awaited below, after the page
+    const counted = this.counts.get(countKey(q), version, () => this.source.countTrades(q));
+    counted.catch(() => {}); // awaited below, after the page
     if ('after' in from) {
       const page = await this.source.tradePage(q, from, q.page_size + 1);
       const more = page.results.length > q.page_size;
-      return { count: await count, results: page.results.slice(0, q.page_size), nextCursor: more ? encodeCursor(page.cursors[q.page_size - 1]!) : null };
+      const { value, outcome } = await counted;
+      return { count: value, results: page.results.slice(0, q.page_size), nextCursor: more ? encodeCursor(page.cursors[q.page_size - 1]!) : null, countOutcome: outcome };
     }
     const page = await this.source.tradePage(q, from, q.page_size);
-    const total = await count;
+    const { value: total, outcome } = await counted;
     const last = page.cursors.at(-1);
-    return { count: total, results: page.results, nextCursor: last && q.page * q.page_size < total ? encodeCursor(last) : null };
+    return { count: total, results: page.results, nextCursor: last && q.page * q.page_size < total ? encodeCursor(last) : null, countOutcome: outcome };
   }
 
   /** Where the page starts; a 400 for a cursor that is not one, or an offset past the limit. */

@@ -28,7 +28,7 @@ afterAll(async () => {
 
 const list = async (query: string) => {
   const res = await fetch(`${server.url}/api/public/paper-trading/${query}`);
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, cache: res.headers.get('x-cache'), body: (await res.json()) as any };
 };
 
 /** Follows `next` from the first page; returns the ids in order and the links followed. */
@@ -103,11 +103,17 @@ describe('public list pagination', { timeout: 120_000 }, () => {
   });
 
   it('the count (cached per version) follows new system trades, not users’ trades', async () => {
+    const first = await list('?timeframe=4h');
+    const again = await list('?timeframe=4h&page=2');
+    expect(again.body.count).toBe(first.body.count);
+    expect(again.cache).toBe('hit'); // the count is not recomputed for the same filters and version
     const before = (await list('')).body.count as number;
     const { token } = await register(server.url, 'list_user');
     const manual = await call(server.url, 'POST', '/api/paper-trades', { token, body: { symbol: 'S001USDT', direction: 'LONG', entry_price: 100, take_profit: 110, stop_loss: 90 } });
     expect(manual.status).toBe(201);
-    expect((await list('')).body.count).toBe(before);
+    const afterUser = await list('');
+    expect(afterUser.body.count).toBe(before);
+    expect(afterUser.cache).toBe('hit');
     const res = await fetch(`${server.url}/api/signals`, {
       method: 'POST',
       headers: { authorization: `Bearer ${server.botToken}`, 'content-type': 'application/json' },

@@ -70,10 +70,10 @@ export function registerPublicRoutes(router: HttpRouter, reads: PublicReads, liv
     const q = parsed(parseWith(publicListQuerySchema, queryObject(ex.query)));
     const page = await budgeted(ex, () => reads.list.page(q));
     if (!page) return;
-    const { count, results, nextCursor } = page;
+    const { count, results, nextCursor, countOutcome } = page;
     let next: string | null = null;
     if (nextCursor !== null) next = q.cursor === undefined && q.page < reads.list.maxPage(q.page_size) ? pageUrl(ex, q.page + 1) : cursorUrl(ex, nextCursor);
-    cors(ex).json(200, {
+    cors(ex).header('x-cache', countOutcome).json(200, {
       count,
       next,
       // Cursor pages go forward only (keyset); the offset pages say where they came from.
