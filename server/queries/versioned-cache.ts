@@ -118,6 +118,7 @@ export class VersionedCache<V> {
       this.bytes -= old.bytes;
     }
     const bytes = this.sizeOf(value);
+    if (bytes > this.limits.maxBytes) return; // served, not kept: it would flush everything else
     this.entries.set(key, { version, value, bytes });
     this.bytes += bytes;
     for (const [k, e] of this.entries) {
