@@ -11,7 +11,7 @@ export interface ListCursor {
 }
 
 const TIME = /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{1,6})?([+-]\d\d(:\d\d)?|Z)?$/;
-const NUMERIC = /^-?\d{1,20}(\.\d{1,20})?$/;
+const NUMERIC = /^-?\d{1,22}(\.\d{1,20})?$/; // numeric(30,8) as text
 
 export function encodeCursor(c: ListCursor): string {
   return Buffer.from(JSON.stringify([c.ordering, c.value, c.id])).toString('base64url');
