@@ -34,7 +34,9 @@ import { SqlRunner } from './persistence/sql-runner.ts';
 import type { TradeRow } from './persistence/rows.ts';
 import type { TradeJson } from '../shared/protocol-types.ts';
 import type { TradeTotals } from '../shared/metrics/index.ts';
-import { ledgerPage, verifyLedger } from './ledger/ledger-reads.ts';
+import { ledgerHeadSeq, ledgerPage, verifyLedger } from './ledger/ledger-reads.ts';
+import { LedgerVerifySchedule } from './ledger/verify-schedule.ts';
+import { createPublicReads } from './queries/public-reads.ts';
 import { FeedHealth } from './analytics/feed-health.ts';
 import { feedHealthGauges } from './analytics/feed-health-metrics.ts';
 import { registerFeedHealthRoutes } from './transport/http/feed-health-routes.ts';
@@ -236,17 +238,21 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
 
   let accepting = true;
   const router = publicRouter(config, log.child({ module: 'http' }));
-  registerPublicRoutes(
-    router,
-    {
-      listTrades: (q) => queries.listTrades(PUBLIC_SCOPE, q),
-      metricTrades: (f, now) => queries.metricTrades(PUBLIC_SCOPE, f, now),
-    },
-    live,
-    (ids) => ({ analytics: quality.compute(ids), benchmark: benchmark.compute(ids) }),
-  );
   const ledgerDb = new SqlRunner(orm);
-  registerLedgerRoutes(router, { page: (after, limit) => ledgerPage(ledgerDb, after, limit), verify: () => verifyLedger(ledgerDb) });
+  let publicCloses = 0; // after quality/benchmark have seen the close (subscribed above)
+  events.subscribe({ closed: (_t, userId) => void (inScope(PUBLIC_SCOPE, userId) && publicCloses++) });
+  const publicReads = createPublicReads(queries, ledgerDb, config.publicReads, {
+    compute: (ids) => ({ analytics: quality.compute(ids), benchmark: benchmark.compute(ids) }),
+    version: () => publicCloses,
+  });
+  registerPublicRoutes(router, publicReads, live);
+  const verifySchedule = new LedgerVerifySchedule({
+    verify: () => verifyLedger(ledgerDb),
+    head: () => ledgerHeadSeq(ledgerDb),
+    intervalMs: config.ledgerVerifyIntervalMs,
+    log: log.child({ module: 'ledger-verify' }),
+  });
+  registerLedgerRoutes(router, { page: (after, limit) => ledgerPage(ledgerDb, after, limit), verified: () => verifySchedule.current() });
   const feedHealth = new FeedHealth();
   // Public and /metrics: symbols with open system trades only (privacy wall).
   const feedHealthRows = () => feedHealth.rows(Date.now(), (s) => live.isPublicSymbol(s), (s) => staleness.isStale(s));
@@ -323,6 +329,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
     extremes.prune((s) => engine!.hasPublicTrades(s));
   }, Math.min(1000, config.priceStaleMs));
   watch();
+  verifySchedule.start();
   stream.start();
   userStreams.start();
   tokenWatch.start();
@@ -342,6 +349,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
       accepting = false;
       uWS.us_listen_socket_close(listenSocket);
       clearInterval(sweep);
+      verifySchedule.stop();
       stream.stop();
       userStreams.stop();
       tokenWatch.stop();

@@ -87,6 +87,13 @@ export const configSchema = z.object({
   SOCKET_CONNECTS_PER_IP: int(20, 0, 1_000_000),
   SNAPSHOT_BYTES_PER_S: int(32 * 1024 * 1024, 0, 1e12),
   SNAPSHOT_BUILDS_PER_S: int(4, 0, 1000),
+  // Bounded anonymous reads (docs/security.md): list offsets, performance/ cache, background ledger verify.
+  PUBLIC_LIST_MAX_OFFSET: int(10_000, 0, 10_000_000),
+  PUBLIC_READ_CONCURRENCY: int(1, 1, 64),
+  PUBLIC_READ_QUEUE: int(32, 0, 10_000),
+  PERFORMANCE_CACHE_ENTRIES: int(64, 1, 100_000),
+  PERFORMANCE_CACHE_MB: int(64, 1, 65_536),
+  LEDGER_VERIFY_INTERVAL_MS: int(300_000, 100, 86_400_000),
 });
 
 export interface Config {
@@ -140,6 +147,19 @@ export interface Config {
   connectsPerIpPerSecond: number;
   /** Public snapshots for new viewers and resyncs: bytes built + sent per second, and turns (builds) per second; past them they wait (0 = unlimited). */
   snapshotBudget: { bytesPerSecond: number; turnsPerSecond: number };
+  /** Public reads: rows an offset page may skip, uncached computations at once, performance/ cache size. */
+  publicReads: PublicReadLimits;
+  /** Least time between two background ledger verifications. */
+  ledgerVerifyIntervalMs: number;
+}
+
+export interface PublicReadLimits {
+  listMaxOffset: number;
+  concurrency: number;
+  /** Requests that may wait for a computation slot (beyond: 503). */
+  queue: number;
+  performanceCacheEntries: number;
+  performanceCacheBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -205,5 +225,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxConnectsPerSocket: c.SOCKET_MAX_CONNECTS,
     connectsPerIpPerSecond: c.SOCKET_CONNECTS_PER_IP,
     snapshotBudget: { bytesPerSecond: c.SNAPSHOT_BYTES_PER_S, turnsPerSecond: c.SNAPSHOT_BUILDS_PER_S },
+    publicReads: {
+      listMaxOffset: c.PUBLIC_LIST_MAX_OFFSET,
+      concurrency: c.PUBLIC_READ_CONCURRENCY,
+      queue: c.PUBLIC_READ_QUEUE,
+      performanceCacheEntries: c.PERFORMANCE_CACHE_ENTRIES,
+      performanceCacheBytes: c.PERFORMANCE_CACHE_MB * 1024 * 1024,
+    },
+    ledgerVerifyIntervalMs: c.LEDGER_VERIFY_INTERVAL_MS,
   };
 }

@@ -7,7 +7,8 @@ import type { Logger } from '../logger.ts';
 import { openDatabase } from '../persistence/database.ts';
 import { initOrm } from '../persistence/orm.ts';
 import { TradeQueries } from '../queries/trade-queries.ts';
-import { PUBLIC_SCOPE } from '../queries/trade-scope.ts';
+import { createPublicReads } from '../queries/public-reads.ts';
+import { SqlRunner } from '../persistence/sql-runner.ts';
 import { AppMetrics } from '../ops/metrics-registry.ts';
 import { publicRouter, publicStatics } from '../transport/http/http-front.ts';
 import { registerPublicRoutes } from '../transport/http/public-routes.ts';
@@ -79,14 +80,7 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
 
   let accepting = true;
   const router = publicRouter(config, log.child({ module: 'http' }));
-  registerPublicRoutes(
-    router,
-    {
-      listTrades: (q) => queries.listTrades(PUBLIC_SCOPE, q),
-      metricTrades: (f, now) => queries.metricTrades(PUBLIC_SCOPE, f, now),
-    },
-    mirror,
-  );
+  registerPublicRoutes(router, createPublicReads(queries, new SqlRunner(orm), config.publicReads), mirror);
   // Bots talk to the engine; a misrouted one gets a retryable answer that says where to go.
   router.post('/api/signals', (ex) => {
     ex.json(503, { error: { code: 'UNAVAILABLE', message: 'this is an edge node (ROLE=edge): send signals to the engine; nothing was stored' } });

@@ -1,7 +1,7 @@
 // The ledger's database side for readers: pages, streaming in seq order, and the full audit
 // (chain + recomputed P/L + comparison with the current signal and trade rows).
 import type { SqlRunner, RawRow } from '../persistence/sql-runner.ts';
-import { SIGNAL_COLUMNS, TRADE_COLUMNS, signalRowFromDb, tradeRowFromDb, type SignalRow, type TradeRow } from '../persistence/rows.ts';
+import { SIGNAL_COLUMNS, TRADE_COLUMNS, signalRowFromDb, tradeRowFromDb, type SignalRow } from '../persistence/rows.ts';
 import type { LedgerRecord } from './ledger-chain.ts';
 import { LedgerVerifier, type VerifyResult } from './ledger-verifier.ts';
 
@@ -29,6 +29,12 @@ export async function ledgerPage(db: LedgerDb, after: number, limit: number): Pr
   return rows.map(ledgerRecordFromDb);
 }
 
+/** The last seq (0 when empty): one primary-key lookup. */
+export async function ledgerHeadSeq(db: LedgerDb): Promise<number> {
+  const [row] = await db.query('select coalesce(max(seq), 0)::text as seq from ledger');
+  return Number(row?.seq ?? 0);
+}
+
 /** Every row in seq order, a page at a time. */
 export async function forEachLedgerRecord(db: LedgerDb, onRow: (r: LedgerRecord) => boolean | void, pageSize = 5_000): Promise<void> {
   for (let after = 0; ; ) {
@@ -39,16 +45,29 @@ export async function forEachLedgerRecord(db: LedgerDb, onRow: (r: LedgerRecord)
   }
 }
 
-export async function verifyLedger(db: LedgerDb): Promise<VerifyResult> {
+/**
+ * The full audit, read a page at a time so that a server running it in the background
+ * (server/ledger/verify-schedule.ts) keeps answering between pages: no single step parses more
+ * than a few thousand rows.
+ */
+export async function verifyLedger(db: LedgerDb, pageSize = 1_000): Promise<VerifyResult> {
   const v = new LedgerVerifier();
-  await forEachLedgerRecord(db, (r) => v.push(r));
+  await forEachLedgerRecord(db, (r) => v.push(r), pageSize);
   const first = v.result();
   if (!first.ok) return first;
-  const trades: TradeRow[] = (await db.query(`select ${TRADE_COLUMNS} from paper_trades where user_id is null order by id`)).map(tradeRowFromDb);
-  const signals = new Map<number, SignalRow>();
-  for (const r of await db.query(`select ${SIGNAL_COLUMNS} from signals where id in (select (event->>'signal_id')::bigint from ledger where kind = 'signal_received')`)) {
-    const s = signalRowFromDb(r);
-    signals.set(s.id, s);
+  for (let after = 0; ; ) {
+    const rows = await db.query(`select ${TRADE_COLUMNS} from paper_trades where user_id is null and id > ? order by id limit ?`, [after, pageSize]);
+    for (const r of rows) if (!v.compareRow(tradeRowFromDb(r))) return v.result();
+    if (rows.length < pageSize) break;
+    after = Number(rows[rows.length - 1]!.id);
   }
-  return v.compareRows(trades, signals);
+  const signals = new Map<number, SignalRow>();
+  const ids = v.recordedSignalIds();
+  for (let i = 0; i < ids.length; i += pageSize) {
+    for (const r of await db.query(`select ${SIGNAL_COLUMNS} from signals where id = any(?::bigint[])`, [ids.slice(i, i + pageSize)])) {
+      const s = signalRowFromDb(r);
+      signals.set(s.id, s);
+    }
+  }
+  return v.finishRows(signals);
 }

@@ -39,6 +39,7 @@ export class LedgerVerifier {
   private count = 0;
   private failure: Inconsistent | null = null;
   private readonly trades = new Map<number, TradeEvents>();
+  private readonly seenRows = new Set<number>();
 
   /** Feeds the next row (in seq order). False once an inconsistency has been found. */
   push(r: LedgerRecord): boolean {
@@ -64,15 +65,36 @@ export class LedgerVerifier {
    * the same terms and outcome, and every recorded trade and signal must still exist unchanged.
    */
   compareRows(trades: Iterable<TradeRow>, signals: ReadonlyMap<number, SignalRow>): VerifyResult {
+    for (const t of trades) if (!this.compareRow(t)) return this.result();
+    return this.finishRows(signals);
+  }
+
+  /** One system trade row (any order, each once); false once an inconsistency has been found. */
+  compareRow(t: TradeRow): boolean {
+    if (this.failure) return false;
+    try {
+      this.seenRows.add(t.id);
+      compareTrade(t, this.trades.get(t.id));
+      return true;
+    } catch (err) {
+      this.failure = asInconsistent(err, null);
+      return false;
+    }
+  }
+
+  /** Ids of the signals the ledger recorded (to be read for finishRows). */
+  recordedSignalIds(): number[] {
+    const ids: number[] = [];
+    for (const ev of this.trades.values()) if (ev.signal) ids.push(n(ev.signal.event.signal_id));
+    return ids.filter(Number.isSafeInteger);
+  }
+
+  /** After every system trade row: recorded trades that are gone, and the recorded signals. */
+  finishRows(signals: ReadonlyMap<number, SignalRow>): VerifyResult {
     if (this.failure) return this.result();
     try {
-      const seen = new Set<number>();
-      for (const t of trades) {
-        seen.add(t.id);
-        compareTrade(t, this.trades.get(t.id));
-      }
       for (const [id, ev] of this.trades) {
-        if (!seen.has(id)) throw new Inconsistent(ev.opened?.seq ?? null, `trade ${id} is in the ledger but not among the system trades`);
+        if (!this.seenRows.has(id)) throw new Inconsistent(ev.opened?.seq ?? null, `trade ${id} is in the ledger but not among the system trades`);
         if (ev.signal) compareSignal(ev.signal, signals.get(n(ev.signal.event.signal_id)));
       }
     } catch (err) {

@@ -1,10 +1,10 @@
-// GET /api/public/ledger/ pages the chain; GET /api/public/ledger/verify audits it, on the real server.
+// GET /api/public/ledger/ pages the chain; GET /api/public/ledger/verify serves the last background audit, on the real server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ LEDGER_VERIFY_INTERVAL_MS: '100' });
 });
 afterAll(async () => {
   await server?.stop();
@@ -35,8 +35,14 @@ describe('public ledger routes', { timeout: 60_000 }, () => {
     expect((rest.body.results as { kind: string }[]).map((r) => r.kind)).toEqual(['trade_opened']);
     expect(rest.body.next_after).toBeNull();
 
-    const v = await get('/api/public/ledger/verify');
-    expect(v.body).toMatchObject({ ok: true, verified_through: expect.any(Number), head_hash: expect.stringMatching(/^[0-9a-f]{64}$/), trades: 2 });
+    // Verification runs in the background after new events: poll until it has reached the head.
+    const head = (rest.body.results as { seq: number }[])[0]!.seq;
+    let v = await get('/api/public/ledger/verify');
+    for (const until = Date.now() + 10_000; (v.body.verified_through_seq as number) < head && Date.now() < until; ) {
+      await new Promise((r) => setTimeout(r, 50));
+      v = await get('/api/public/ledger/verify');
+    }
+    expect(v.body).toMatchObject({ ok: true, verified_through: head, verified_through_seq: head, head_hash: expect.stringMatching(/^[0-9a-f]{64}$/), trades: 2 });
   });
 
   it('rejects a bad page request', async () => {

@@ -12,7 +12,7 @@ describe.skipIf(!hasChromium)('ledger status on the page', () => {
 
   beforeAll(async () => {
     await ensureBuilt();
-    server = await startTestServer();
+    server = await startTestServer({ LEDGER_VERIFY_INTERVAL_MS: '100' });
     const bot = connectBot(server.url, server.botToken);
     await connected(bot);
     for (let i = 0; i < 3; i++) {
@@ -28,7 +28,10 @@ describe.skipIf(!hasChromium)('ledger status on the page', () => {
   });
 
   it('shows the verified event number and head hash from /api/public/ledger/verify', async () => {
-    const verify = (await (await fetch(`${server.url}/api/public/ledger/verify`)).json()) as { ok: boolean; verified_through: number; head_hash: string };
+    // Verification runs in the background after new events: wait until it covers them.
+    const get = async () => (await (await fetch(`${server.url}/api/public/ledger/verify`)).json()) as { ok: boolean; verified_through: number; head_hash: string };
+    let verify = await get();
+    for (const until = Date.now() + 10_000; verify.verified_through < 6 && Date.now() < until; verify = await get()) await new Promise((r) => setTimeout(r, 50));
     expect(verify.ok).toBe(true);
     expect(verify.verified_through).toBeGreaterThanOrEqual(6); // 3 signals received + 3 trades opened
     const page = await browser.newPage();

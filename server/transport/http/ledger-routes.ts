@@ -1,15 +1,16 @@
-// Public ledger (docs/ledger.md): pages of the hash-chained event record and a full verification.
+// Public ledger (docs/ledger.md): pages of the hash-chained event record and the last full verification.
 import { z } from 'zod';
 import { parseWith } from '../../../shared/validation.ts';
-import { ValidationError } from '../../errors.ts';
+import { UnavailableError, ValidationError } from '../../errors.ts';
 import type { LedgerRecord } from '../../ledger/ledger-chain.ts';
-import type { VerifyResult } from '../../ledger/ledger-verifier.ts';
+import type { VerifyReport } from '../../ledger/verify-schedule.ts';
 import { queryObject } from '../../queries/list-query.ts';
 import type { HttpRouter } from './http-router.ts';
 
 export interface LedgerReads {
   page(after: number, limit: number): Promise<LedgerRecord[]>;
-  verify(): Promise<VerifyResult>;
+  /** The last background verification (server/ledger/verify-schedule.ts); null if none could run yet. */
+  verified(): Promise<VerifyReport | null>;
 }
 
 const pageSchema = z.object({
@@ -17,13 +18,7 @@ const pageSchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
-/** A verification reads the whole ledger: concurrent requests share one run, and a result is reused for a few seconds. */
-const VERIFY_REUSE_MS = 5_000;
-
 export function registerLedgerRoutes(router: HttpRouter, reads: LedgerReads): void {
-  let running: Promise<VerifyResult> | null = null;
-  let last: { at: number; result: VerifyResult } | null = null;
-
   router.get('/api/public/ledger/', async (ex) => {
     const r = parseWith(pageSchema, queryObject(ex.query));
     if (!r.ok) throw new ValidationError(r.error);
@@ -32,12 +27,10 @@ export function registerLedgerRoutes(router: HttpRouter, reads: LedgerReads): vo
     ex.header('access-control-allow-origin', '*').header('cache-control', 'public, max-age=1').json(200, { next_after: nextAfter, results });
   });
 
+  // A verification reads the whole ledger: it runs in the background and requests get its last result.
   router.get('/api/public/ledger/verify', async (ex) => {
-    if (!last || Date.now() - last.at > VERIFY_REUSE_MS) {
-      running ??= reads.verify().finally(() => (running = null));
-      const result = await running;
-      last = { at: Date.now(), result };
-    }
-    ex.header('access-control-allow-origin', '*').header('cache-control', 'no-store').json(200, last.result);
+    const report = await reads.verified();
+    if (!report) throw new UnavailableError('ledger verification has not completed yet; retry');
+    ex.header('access-control-allow-origin', '*').header('cache-control', 'no-store').json(200, report);
   });
 }

@@ -1,22 +1,20 @@
 // Public REST (SPEC §4): system trades only; trailing slashes optional (the router ignores them). Every read goes through PublicReads, whose queries are
 // scoped to `user_id IS NULL` in one place (server/queries/trade-scope.ts).
 import type { ApiError, OpenPositionJson, SummaryJson, TradeJson } from '../../../shared/protocol-types.ts';
-import { roundMoney } from '../../../shared/trade-math.ts';
 import { parseWith } from '../../../shared/validation.ts';
-import {
-  computePerformance,
-  performanceQuerySchema,
-  type MetricTrade,
-  type PerformanceQuery,
-} from '../../../shared/metrics/index.ts';
+import { performanceQuerySchema } from '../../../shared/metrics/index.ts';
 import { ValidationError } from '../../errors.ts';
-import { listQuerySchema, queryObject, type ListQuery } from '../../queries/list-query.ts';
+import { publicListQuerySchema, queryObject } from '../../queries/list-query.ts';
+import type { PublicTradeList } from '../../queries/public-list.ts';
+import { BusyError, type CacheOutcome } from '../../queries/versioned-cache.ts';
+import { isUnfiltered, type PerformanceCache } from '../../analytics/performance-cache.ts';
 import type { Exchange } from './http-io.ts';
 import type { HttpRouter } from './http-router.ts';
 
+/** The bounded reads behind the list and `performance/` (server/queries/public-list.ts, server/analytics/performance-cache.ts). */
 export interface PublicReads {
-  listTrades(q: ListQuery): Promise<{ count: number; results: TradeJson[] }>;
-  metricTrades(filters: PerformanceQuery, now: number): Promise<MetricTrade[]>;
+  list: PublicTradeList;
+  performance: PerformanceCache;
 }
 
 export interface PublicLive {
@@ -45,19 +43,40 @@ function pageUrl(ex: Exchange, page: number): string {
   return ex.linkTo(`${ex.path}?${q.toString()}`);
 }
 
-/** Extra performance fields (signal-quality `analytics`) over the filtered trades' ids. */
-export type PerformanceExtras = (tradeIds: number[]) => Record<string, unknown>;
+/** `cursor` links, with the same origin policy as `pageUrl` (PUBLIC_URL or relative). */
+function cursorUrl(ex: Exchange, cursor: string): string {
+  const q = new URLSearchParams(ex.query);
+  q.delete('page');
+  q.set('cursor', cursor);
+  return ex.linkTo(`${ex.path}?${q.toString()}`);
+}
 
-export function registerPublicRoutes(router: HttpRouter, reads: PublicReads, live: PublicLive, extras?: PerformanceExtras): void {
+/** Past the budget of uncached computations: nothing was computed; retry (the answer will likely be cached by then). */
+async function budgeted<T>(ex: Exchange, read: () => Promise<T>): Promise<T | null> {
+  try {
+    return await read();
+  } catch (err) {
+    if (!(err instanceof BusyError)) throw err;
+    ex.header('access-control-allow-origin', '*').header('retry-after', '1').header('cache-control', 'no-store').error(503, { code: 'UNAVAILABLE', message: `busy: ${err.message}` });
+    return null;
+  }
+}
+
+export function registerPublicRoutes(router: HttpRouter, reads: PublicReads, live: PublicLive): void {
   const base = '/api/public/paper-trading';
 
   router.get(`${base}/`, async (ex) => {
-    const q = parsed(parseWith(listQuerySchema, queryObject(ex.query)));
-    const { count, results } = await reads.listTrades(q);
-    cors(ex).json(200, {
+    const q = parsed(parseWith(publicListQuerySchema, queryObject(ex.query)));
+    const page = await budgeted(ex, () => reads.list.page(q));
+    if (!page) return;
+    const { count, results, nextCursor, countOutcome } = page;
+    let next: string | null = null;
+    if (nextCursor !== null) next = q.cursor === undefined && q.page < reads.list.maxPage(q.page_size) ? pageUrl(ex, q.page + 1) : cursorUrl(ex, nextCursor);
+    cors(ex).header('x-cache', countOutcome).json(200, {
       count,
-      next: q.page * q.page_size < count ? pageUrl(ex, q.page + 1) : null,
-      previous: q.page > 1 ? pageUrl(ex, q.page - 1) : null,
+      next,
+      // Cursor pages go forward only (keyset); the offset pages say where they came from.
+      previous: q.cursor === undefined && q.page > 1 ? pageUrl(ex, q.page - 1) : null,
       results,
     });
   });
@@ -77,19 +96,16 @@ export function registerPublicRoutes(router: HttpRouter, reads: PublicReads, liv
 
   router.get(`${base}/performance/`, async (ex) => {
     const filters = parsed(parseWith(performanceQuerySchema, queryObject(ex.query)));
-    const now = Date.now();
-    const trades = await reads.metricTrades(filters, now);
-    const unfiltered = !filters.days && !filters.direction && !filters.symbol && !filters.market_type && !filters.timeframe;
     // Unrealised P/L is live over all open system trades; with filters, over the filtered open ones.
-    const unrealized = unfiltered ? live.unrealized() : filteredUnrealized(live.openPositions(), trades);
-    const performance = computePerformance(trades, { unrealizedProfitLoss: unrealized });
-    cors(ex).json(200, extras ? { ...performance, ...extras(trades.map((t) => t.id)) } : performance);
+    const unrealized = (openIds: ReadonlySet<number> | null) => (openIds === null || isUnfiltered(filters) ? live.unrealized() : filteredUnrealized(live.openPositions(), openIds));
+    const r = await budgeted(ex, () => reads.performance.body(filters, unrealized));
+    if (!r) return;
+    cors(ex).header('x-cache', r.outcome satisfies CacheOutcome).send(200, r.json, 'application/json; charset=utf-8');
   });
 }
 
-function filteredUnrealized(open: OpenPositionJson[], trades: MetricTrade[]): number {
-  const ids = new Set(trades.map((t) => t.id));
+function filteredUnrealized(open: OpenPositionJson[], ids: ReadonlySet<number>): number {
   let sum = 0;
   for (const p of open) if (ids.has(p.id) && p.unrealized_pnl !== null) sum += p.unrealized_pnl;
-  return roundMoney(sum);
+  return sum;
 }

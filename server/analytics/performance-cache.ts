@@ -1,0 +1,78 @@
+// `performance/` bodies cached per (filters, read version): before, every call loaded and folded
+// every system trade (3.7 s and 12 MB at 300k trades; 8 at once held /healthz for 9 s and took
+// RSS to 2.4 GB, benchmarks/reads-bench.ts). The JSON is kept serialised, split where the live
+// unrealised P/L goes, so a cached answer costs a lookup, a sum over open trades and a concat.
+import { roundMoney } from '../../shared/trade-math.ts';
+import { computePerformance, isOpenStatus, type MetricTrade, type PerformanceQuery } from '../../shared/metrics/index.ts';
+import type { ReadVersion } from '../queries/read-version.ts';
+import { VersionedCache, type CacheOutcome, type VersionedCacheLimits } from '../queries/versioned-cache.ts';
+
+/**
+ * Extra performance fields (signal-quality `analytics`, benchmark) over the filtered trades' ids.
+ * They cover closed system trades only and are kept in memory from close events, which follow the
+ * commit: `version` counts those events, so an answer computed between a commit and its event is
+ * not kept past the event.
+ */
+export interface PerformanceExtras {
+  compute(tradeIds: number[]): Record<string, unknown>;
+  version(): number;
+}
+
+export interface PerformanceSource {
+  version: ReadVersion;
+  metricTrades(filters: PerformanceQuery, now: number): Promise<MetricTrade[]>;
+}
+
+/** The body around `unrealized_profit_loss`, and which open trades it sums over (null: all of them). */
+export interface CachedPerformance {
+  before: string;
+  after: string;
+  openIds: ReadonlySet<number> | null;
+}
+
+/** A `days` window is recomputed at least this often, so its edge moves in steps of at most a minute. */
+export const DAYS_WINDOW_STEP_MS = 60_000;
+
+// Stands in for the live number in the serialised body; no trade field can hold a control character.
+const MARKER = '\u0000unrealized';
+const MARKER_JSON = JSON.stringify(MARKER);
+
+export class PerformanceCache {
+  private readonly cache: VersionedCache<CachedPerformance>;
+
+  constructor(
+    private readonly source: PerformanceSource,
+    limits: VersionedCacheLimits,
+    private readonly extras?: PerformanceExtras,
+  ) {
+    this.cache = new VersionedCache(limits, (v) => v.before.length + v.after.length + (v.openIds?.size ?? 0) * 16);
+  }
+
+  /** The body for `filters`, with `unrealized(openIds)` spliced in. Throws BusyError past the computation budget. */
+  async body(filters: PerformanceQuery, unrealized: (openIds: ReadonlySet<number> | null) => number, now = Date.now()): Promise<{ json: string; outcome: CacheOutcome }> {
+    // Both parts only grow, so their sum changes whenever either does.
+    const version = (await this.source.version()) + (this.extras?.version() ?? 0);
+    const { value, outcome } = await this.cache.get(keyOf(filters, now), version, () => this.compute(filters, now));
+    return { json: value.before + JSON.stringify(roundMoney(unrealized(value.openIds))) + value.after, outcome };
+  }
+
+  private async compute(filters: PerformanceQuery, now: number): Promise<CachedPerformance> {
+    const trades = await this.source.metricTrades(filters, now);
+    const performance = computePerformance(trades, { unrealizedProfitLoss: 0 });
+    const body: Record<string, unknown> = this.extras ? { ...performance, ...this.extras.compute(trades.map((t) => t.id)) } : { ...performance };
+    body.unrealized_profit_loss = MARKER;
+    const json = JSON.stringify(body);
+    const at = json.indexOf(MARKER_JSON);
+    const openIds = isUnfiltered(filters) ? null : new Set(trades.filter((t) => isOpenStatus(t.status)).map((t) => t.id));
+    return { before: json.slice(0, at), after: json.slice(at + MARKER_JSON.length), openIds };
+  }
+}
+
+export function isUnfiltered(f: PerformanceQuery): boolean {
+  return !f.days && !f.direction && !f.symbol && !f.market_type && !f.timeframe;
+}
+
+function keyOf(f: PerformanceQuery, now: number): string {
+  const window = f.days === undefined ? '' : `${f.days}@${Math.floor(now / DAYS_WINDOW_STEP_MS)}`;
+  return [window, f.direction ?? '', f.symbol ?? '', f.market_type ?? '', f.timeframe ?? ''].join('|');
+}

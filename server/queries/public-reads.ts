@@ -1,0 +1,27 @@
+// Builds the bounded public reads (list and performance/) over TradeQueries, keyed by the ledger
+// head: one place, so ROLE=all and ROLE=edge get the same limits.
+import type { PublicReadLimits } from '../config.ts';
+import type { LedgerDb } from '../ledger/ledger-reads.ts';
+import { PerformanceCache, type PerformanceExtras } from '../analytics/performance-cache.ts';
+import { PublicTradeList } from './public-list.ts';
+import { ledgerReadVersion } from './read-version.ts';
+import type { TradeQueries } from './trade-queries.ts';
+import { PUBLIC_SCOPE } from './trade-scope.ts';
+
+export function createPublicReads(queries: TradeQueries, ledgerDb: LedgerDb, limits: PublicReadLimits, extras?: PerformanceExtras) {
+  const version = ledgerReadVersion(ledgerDb);
+  const list = new PublicTradeList(
+    {
+      version,
+      countTrades: (f) => queries.countTrades(PUBLIC_SCOPE, f),
+      tradePage: (q, from, limit) => queries.tradePage(PUBLIC_SCOPE, q, from, limit),
+    },
+    { maxOffset: limits.listMaxOffset },
+  );
+  const performance = new PerformanceCache(
+    { version, metricTrades: (f, now) => queries.metricTrades(PUBLIC_SCOPE, f, now) },
+    { maxEntries: limits.performanceCacheEntries, maxBytes: limits.performanceCacheBytes, maxConcurrent: limits.concurrency, maxWaiting: limits.queue },
+    extras,
+  );
+  return { list, performance };
+}

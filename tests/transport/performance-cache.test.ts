@@ -1,0 +1,102 @@
+// `performance/` over 30,000 seeded system trades on the real server: identical requests share one
+// computation, distinct uncached ones past PUBLIC_READ_CONCURRENCY wait in a queue of
+// PUBLIC_READ_QUEUE and past that get 503 UNAVAILABLE,
+// the cache is an LRU of PERFORMANCE_CACHE_ENTRIES, it moves with system closes and not with
+// users' trades, and unrealised P/L stays live on a cached answer.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Socket } from 'socket.io-client';
+import { createTestDatabase } from '../helpers/db.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { connectBot, connected, waitFor } from '../helpers/sockets.ts';
+import { call, register, TEST_APP_OPTIONS } from '../users/user-client.ts';
+import { seedSystemTrades } from '../../benchmarks/support/seed-system-trades.ts';
+
+const TRADES = 30_000;
+let server: TestServer;
+let bot: Socket;
+let ts = Date.now();
+
+beforeAll(async () => {
+  const db = await createTestDatabase();
+  await seedSystemTrades(db.url, TRADES);
+  server = await startTestServer({ PUBLIC_READ_CONCURRENCY: '1', PUBLIC_READ_QUEUE: '2', PERFORMANCE_CACHE_ENTRIES: '3' }, { db, app: TEST_APP_OPTIONS });
+  bot = connectBot(server.url, server.botToken);
+  await connected(bot);
+}, 180_000);
+afterAll(async () => {
+  bot?.close();
+  await server?.stop();
+});
+
+const perf = async (query = '') => {
+  const res = await fetch(`${server.url}/api/public/paper-trading/performance/${query}`);
+  const text = await res.text();
+  return { status: res.status, cache: res.headers.get('x-cache'), retryAfter: res.headers.get('retry-after'), text, body: JSON.parse(text) };
+};
+const tick = (symbol: string, price: number) => bot.timeout(5000).emitWithAck('prices', { ticks: [{ symbol, price, ts: ++ts }] });
+
+describe('performance/ is computed once per (filters, version)', { timeout: 120_000 }, () => {
+  it('concurrent identical requests share one computation', async () => {
+    const all = await Promise.all(Array.from({ length: 8 }, () => perf('?timeframe=1h')));
+    expect(all.map((r) => r.status)).toEqual(Array(8).fill(200));
+    expect(all.filter((r) => r.cache === 'miss')).toHaveLength(1);
+    expect(all.every((r) => r.cache === 'shared' || r.cache === 'miss' || r.cache === 'hit')).toBe(true);
+    expect(new Set(all.map((r) => r.text)).size).toBe(1);
+    expect(all[0]!.body.total_trades).toBe(TRADES / 3);
+    expect((await perf('?timeframe=1h')).cache).toBe('hit');
+  });
+
+  it('past the computation budget, distinct uncached requests wait in a bounded queue, then get 503 UNAVAILABLE with retry-after', async () => {
+    const all = await Promise.all(Array.from({ length: 6 }, (_, i) => perf(`?days=${2000 + i}`)));
+    const busy = all.filter((r) => r.status === 503);
+    expect(all.every((r) => r.status === 200 || r.status === 503)).toBe(true);
+    // One computing and up to two waiting are answered; the rest are refused at once.
+    expect(all.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(2);
+    expect(busy.length).toBeGreaterThanOrEqual(1);
+    for (const r of busy) {
+      expect(r.body.error).toMatchObject({ code: 'UNAVAILABLE', message: expect.stringContaining('retry') });
+      expect(r.retryAfter).toBe('1');
+    }
+    // Retried one at a time, each is answered.
+    for (let i = 0; i < 6; i++) expect((await perf(`?days=${2000 + i}`)).status).toBe(200);
+  });
+
+  it('keeps at most PERFORMANCE_CACHE_ENTRIES filter combinations (least recently used goes)', async () => {
+    for (const q of ['?symbol=S001USDT', '?symbol=S002USDT', '?symbol=S003USDT']) expect((await perf(q)).cache).toBe('miss');
+    expect((await perf('?symbol=S001USDT')).cache).toBe('hit');
+    expect((await perf('?symbol=S004USDT')).cache).toBe('miss'); // evicts S002, the least recently used
+    expect((await perf('?symbol=S001USDT')).cache).toBe('hit');
+    expect((await perf('?symbol=S002USDT')).cache).toBe('miss');
+  });
+
+  it('does not move with users’ trades, moves with system closes, and keeps unrealised P/L live', async () => {
+    await tick('S020USDT', 100);
+    const first = await perf();
+    expect(first.status).toBe(200);
+    const { token } = await register(server.url, 'perf_user');
+    for (const body of [
+      { symbol: 'S020USDT', direction: 'LONG', entry_price: 100, take_profit: 110, stop_loss: 90 },
+      { symbol: 'S020USDT', direction: 'LONG', entry_price: 'market', take_profit: 110, stop_loss: 90 },
+      { symbol: 'NOPEUSDT', direction: 'LONG', entry_price: 100, take_profit: 110, stop_loss: 90 },
+    ]) {
+      await call(server.url, 'POST', '/api/paper-trades', { token, body });
+    }
+    const afterUser = await perf();
+    expect(afterUser.cache).toBe('hit');
+    expect(afterUser.text).toBe(first.text);
+
+    // Open system trades of S020USDT (seeded open: every 20th id, all LONG from 100) gain value: the cached answer's unrealised P/L follows.
+    await tick('S020USDT', 101);
+    await waitFor(async () => (await perf()).body.unrealized_profit_loss !== first.body.unrealized_profit_loss, 5000, 'unrealised P/L to move');
+    const live = await perf();
+    expect(live.cache).toBe('hit');
+    expect(live.body.closed_trades).toBe(first.body.closed_trades);
+
+    // A new system trade and its close: a new version, a fresh computation.
+    const ack = await bot.timeout(5000).emitWithAck('signal', { external_id: 'perf-new', symbol: 'S006USDT', direction: 'LONG', entry: 100, tp: 105, sl: 95 });
+    expect(ack.ok).toBe(true);
+    await tick('S006USDT', 106);
+    await waitFor(async () => (await perf()).body.closed_trades === first.body.closed_trades + 1, 10_000, 'the close to show');
+    expect((await perf()).body.total_trades).toBe(first.body.total_trades + 1);
+  });
+});
