@@ -7,7 +7,7 @@ import type { TradeJson } from '../../shared/protocol-types.ts';
 import { withAdmin } from '../../server/persistence/database.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { waitFor } from '../helpers/sockets.ts';
+import { connectBot, connected, waitFor } from '../helpers/sockets.ts';
 import { call, register, TEST_APP_OPTIONS } from '../users/user-client.ts';
 import { seedSystemTrades } from '../../benchmarks/support/seed-system-trades.ts';
 
@@ -108,6 +108,11 @@ describe('public list pagination', { timeout: 120_000 }, () => {
     expect(again.body.count).toBe(first.body.count);
     expect(again.cache).toBe('hit'); // the count is not recomputed for the same filters and version
     const before = (await list('')).body.count as number;
+    // Manual trades only on symbols the feed prices (docs/security.md): the bot feed prices S001USDT.
+    const bot = connectBot(server.url, server.botToken);
+    await connected(bot);
+    expect(await bot.timeout(5000).emitWithAck('prices', { ticks: [{ symbol: 'S001USDT', price: 100, ts: Date.now() }] })).toMatchObject({ ok: true });
+    bot.close();
     const { token } = await register(server.url, 'list_user');
     const manual = await call(server.url, 'POST', '/api/paper-trades', { token, body: { symbol: 'S001USDT', direction: 'LONG', entry_price: 100, take_profit: 110, stop_loss: 90 } });
     expect(manual.status).toBe(201);
