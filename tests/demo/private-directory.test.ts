@@ -20,6 +20,7 @@ const ENTRIES = ['package.json', 'package-lock.json', 'tsconfig.json', 'mikro-or
 
 let home = '';
 let checkout = '';
+const started: ChildProcess[] = [];
 
 /** A copy of the checkout in a fresh 0700 directory; node_modules hard-linked (same inodes, same modes). */
 async function copyCheckout(): Promise<void> {
@@ -51,6 +52,7 @@ async function npmStart(): Promise<Started> {
   const env: Record<string, string | undefined> = { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
   for (const k of ['DATABASE_URL', 'DATA_DIR', 'PRICE_FEED', 'DEMO_BOT', 'BOT_TOKEN', 'CI']) delete env[k];
   const child = spawn('npm', ['start'], { cwd: checkout, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push(child);
   let output = '';
   const keep = (d: Buffer) => (output = (output + d.toString()).slice(-100_000));
   child.stdout!.on('data', keep);
@@ -98,6 +100,14 @@ describe(`the README's commands from a 0700 directory (as ${userInfo().username}
   beforeAll(copyCheckout, 180_000);
 
   afterAll(async () => {
+    // Only if a test failed midway: npm and the server it started (their own process group).
+    for (const c of started) {
+      try {
+        if (c.exitCode === null && c.signalCode === null) process.kill(-c.pid!, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
     if (!checkout) return;
     const cluster = await clusterDir().catch(() => '');
     for (const pid of cluster ? await processesUsing(cluster) : []) {
