@@ -84,7 +84,7 @@ export class StreamClient {
     this.listen('snapshot', (s: SnapshotJson) => this.onSnapshot(s));
     this.listen('delta', (d: DeltaJson) => this.onDelta(d));
     this.listen('disconnect', (reason: string) => this.onDisconnect(reason));
-    this.listen('connect_error', () => this.onDisconnect());
+    this.listen('connect_error', (err: Error & { data?: { retry_after_ms?: unknown } }) => this.onConnectError(err));
     this.socket.connect();
   }
 
@@ -126,6 +126,24 @@ export class StreamClient {
     }
     this.applyInOrder(d);
     this.requestFlush();
+  }
+
+  /**
+   * A refusal by the server's middleware (`rate_limited`: too many CONNECTs from this address, e.g.
+   * many viewers behind one NAT reconnecting after a restart) leaves socket.io-client inactive: it
+   * does not retry by itself. Ask again after the server's `retry_after_ms`, spread by jitter so the
+   * refused do not all return at once. A transport error keeps the client active: it retries itself.
+   */
+  onConnectError(err?: { data?: { retry_after_ms?: unknown } }): void {
+    if (!this.socket.active && this.detach.length > 0) {
+      const hint = err?.data?.retry_after_ms;
+      const base = typeof hint === 'number' && hint > 0 && hint < 60_000 ? hint : SERVER_DISCONNECT_RETRY_MS;
+      this.reconnectTimer ??= setTimeout(() => {
+        this.reconnectTimer = undefined;
+        if (this.detach.length > 0) this.socket.connect();
+      }, base * (1 + Math.random()));
+    }
+    this.onDisconnect();
   }
 
   /** Until the fresh snapshot the server sends on (re)connect, deltas are only buffered. */
