@@ -113,6 +113,20 @@ describe.skipIf(!hasChromium)('dashboard, widget and embed page in Chromium (scr
     await p.screenshot({ path: screenshotPath('dashboard-desktop.png'), fullPage: true });
   });
 
+  it('the equity curve comes back after the server answers busy (503 + Retry-After)', async () => {
+    backend.snapshot = snapshot();
+    backend.equityCurve = [{ time: Date.parse('2026-01-01T02:00:00Z'), value: 1.5 }];
+    backend.performanceBusy = 2;
+    const before = backend.performanceRequests;
+    const p = await open('/bot-performance');
+    await expect.poll(() => p.getByTestId('connection').textContent()).toBe('live');
+    await expect.poll(() => backend.performanceRequests - before, { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+    expect(backend.performanceBusy).toBe(0);
+    // The browser logs each refused request; those two are this test's own.
+    expect(errors.filter((e) => /status of 503/.test(e))).toHaveLength(2);
+    errors.splice(0, errors.length, ...errors.filter((e) => !/status of 503/.test(e)));
+  });
+
   it('applies deltas: ticks move live P/L, stale markers, opened and closed trades', async () => {
     backend.snapshot = snapshot();
     const p = await open('/bot-performance');

@@ -34,6 +34,8 @@ export interface FakeBackend {
   answerResync: boolean;
   resyncRequests: number;
   performanceRequests: number;
+  /** How many `performance/` requests to answer 503 + Retry-After: 1 first (the server's busy answer). */
+  performanceBusy: number;
   streamSockets(): Socket[];
   emitDelta(d: DeltaJson): void;
   emitTicker(t: TickerJson): void;
@@ -56,6 +58,7 @@ export async function startFakeBackend(): Promise<FakeBackend> {
     answerResync: true,
     resyncRequests: 0,
     performanceRequests: 0,
+    performanceBusy: 0,
     pages: new Map(),
     streamSockets: () => [...streams],
     emitDelta: (d) => streams.forEach((s) => s.emit('delta', d)),
@@ -102,6 +105,12 @@ export async function startFakeBackend(): Promise<FakeBackend> {
     }
     if (path === '/api/public/paper-trading/performance/') {
       backend.performanceRequests++;
+      if (backend.performanceBusy > 0) {
+        backend.performanceBusy--;
+        res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+        res.end(JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'busy: retry' } }));
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ equity_curve: backend.equityCurve }));
       return;

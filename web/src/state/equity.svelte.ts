@@ -32,6 +32,12 @@ export class EquityState {
     const ctrl = (this.inFlight = new AbortController());
     try {
       const res = await fetch(PERFORMANCE_URL, { signal: ctrl.signal, headers: { accept: 'application/json' } });
+      if (res.status === 503) {
+        // The server's budget of uncached computations was full (docs/security.md): come back as told.
+        const after = Number(res.headers.get('retry-after'));
+        this.refresh(1000 * (Number.isFinite(after) && after > 0 && after < 60 ? after : 1) * (1 + Math.random()));
+        return;
+      }
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       const body = (await res.json()) as { equity_curve?: EquityPoint[]; analytics?: SignalQuality; benchmark?: Benchmark };
       this.points = normalise(body.equity_curve ?? []);
