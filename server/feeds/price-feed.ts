@@ -1,6 +1,12 @@
 // The PriceFeed port: adapters (simulated, binance, bot, replay) push ticks into a sink, in arrival order.
+import type { MarketType } from '../../shared/constants.ts';
+
 export interface PriceSink {
-  tick(symbol: string, price: number, ts: number): void;
+  /**
+   * `market` names the market the price is from (binance: its connection's); none prices both
+   * markets of the symbol (bot without a market, replay, simulated), as SPEC §10 says.
+   */
+  tick(symbol: string, price: number, ts: number, market?: MarketType): void;
 }
 
 export interface PriceFeed {
