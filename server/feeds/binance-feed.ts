@@ -172,10 +172,13 @@ export class BinancePriceFeed implements MarketWatchingFeed {
     this.watchMarkets({ spot: symbols, futures: new Set() });
   }
 
-  /** Subscribes to exactly these symbols per market (and unsubscribes from the rest). */
+  /**
+   * Subscribes to exactly these symbols per market (and unsubscribes from the rest). A symbol in
+   * both is subscribed on both: a futures trade is decided on futures prices (SPEC §10).
+   */
   watchMarkets(w: MarketWatch): void {
     const spot = new Set([...w.spot].filter((s) => SYMBOL_PATTERN.test(s)));
-    const futures = new Set([...w.futures].filter((s) => SYMBOL_PATTERN.test(s) && !spot.has(s)));
+    const futures = new Set([...w.futures].filter((s) => SYMBOL_PATTERN.test(s)));
     this.pools.spot.setSymbols(spot);
     this.pools.futures.setSymbols(futures);
   }
@@ -189,12 +192,14 @@ export class BinancePriceFeed implements MarketWatchingFeed {
     const refused = new Set<string>();
     let connections = 0;
     for (const market of ['spot', 'futures'] as const) {
+      // Price keys (shared/price-key.ts), so that a public surface filters them per market.
+      const key = (stream: string): string => priceKey(streamSymbol(stream), market === 'spot' ? 'SPOT' : 'FUTURES');
       for (const conn of this.pools[market].connections) {
         const h = conn.health();
         if (h.open) connections++;
-        const symbols = [...conn.desired].map(streamSymbol);
+        const symbols = [...conn.desired].map(key);
         if (h.fault) faults.push({ market, reason: h.fault, symbols });
-        for (const st of h.refused) refused.add(streamSymbol(st));
+        for (const st of h.refused) refused.add(key(st));
       }
     }
     const retryAfterUntil = this.budget.retryAfterUntil();

@@ -22,7 +22,7 @@ export interface FeedFault {
   market: string;
   /** Short, symbol-free reason. */
   reason: string;
-  /** Symbols carried by the faulty connection: filter before counting on a public surface. */
+  /** Price keys (shared/price-key.ts) carried by the faulty connection: filter before counting on a public surface. */
   symbols: string[];
 }
 
@@ -31,7 +31,7 @@ export interface FeedHealthReport {
   /** Every fault in one line (symbol-free), or null. */
   fault: string | null;
   faults: FeedFault[];
-  /** Symbols whose subscription the upstream refused and that are waiting for a retry. */
+  /** Price keys whose subscription the upstream refused and that are waiting for a retry. */
   refusedSubscriptions: string[];
   /** Open upstream connections. */
   connections: number;
