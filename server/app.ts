@@ -34,6 +34,7 @@ import { SqlRunner } from './persistence/sql-runner.ts';
 import type { TradeRow } from './persistence/rows.ts';
 import type { TradeJson } from '../shared/protocol-types.ts';
 import type { TradeTotals } from '../shared/metrics/index.ts';
+import { symbolOfKey, tickKeys, tradePriceKey } from '../shared/price-key.ts';
 import { ledgerHeadSeq, ledgerPage, verifyLedger } from './ledger/ledger-reads.ts';
 import { LedgerVerifySchedule } from './ledger/verify-schedule.ts';
 import { createPublicReads } from './queries/public-reads.ts';
@@ -160,8 +161,9 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
     // symbol's ring seeds it with the price known at entry, so its range is complete from entry on.
     opened: (t, userId) => {
       if (!inScope(PUBLIC_SCOPE, userId)) return;
-      const last = book.lastPrice(t.symbol);
-      if (last) extremes.record(t.symbol, last.price, Date.parse(t.entry_time));
+      const key = tradePriceKey(t);
+      const last = book.lastPrice(key);
+      if (last) extremes.record(key, last.price, Date.parse(t.entry_time));
     },
     closed: (t, userId) => void (inScope(PUBLIC_SCOPE, userId) && quality.closed(t)),
   });
@@ -208,16 +210,16 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
     insert: (t) => users.insertManualTrade(t),
     listTrades: (scope, q) => queries.listTrades(scope, q),
     getTrade: (scope, id) => queries.getTrade(scope, id),
-    lastPrice: (symbol) => {
-      const p = book.lastPrice(symbol);
-      return p && { price: p.price, stale: staleness.isStale(symbol) };
+    lastPrice: (key) => {
+      const p = book.lastPrice(key);
+      return p && { price: p.price, stale: staleness.isStale(key) };
     },
     tradable: tradableSymbols({
       feedName: feed.name,
-      hasFreshPrice: (symbol) => staleness.hasFreshTick(symbol, Date.now()),
-      hasPublicTrades: (symbol) => engine!.hasPublicTrades(symbol),
+      hasFreshPrice: (key) => staleness.hasFreshTick(key, Date.now()),
+      hasPublicTrades: (key) => engine!.hasPublicTrades(key),
     }),
-    caps: new UserTradeCaps(config.userLimits, (userId) => book.trades({ userId }).map((t) => t.symbol)),
+    caps: new UserTradeCaps(config.userLimits, (userId) => book.trades({ userId }).map((t) => symbolOfKey(t.symbol))),
     engine,
   });
   const userStreams = new UserStreams(
@@ -300,17 +302,21 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   router.otherwise((ex) => statics.serve(ex));
   router.mount(app);
 
-  // Price feed → engine, with staleness tracking.
+  // Price feed → engine, with staleness tracking. Everything past here is per price key
+  // (shared/price-key.ts, SPEC §10): a tick naming a market prices that market's key, one naming
+  // none prices both keys of its symbol.
   await feed.start({
-    tick: (symbol, price, ts) => {
+    tick: (symbol, price, ts, market) => {
       metrics.ticks.inc();
       const now = Date.now();
-      feedHealth.record(symbol, now);
-      // Only symbols with open system trades: their trades' closes are what the extremes are for.
-      if (engine!.hasPublicTrades(symbol)) extremes.record(symbol, price, ts);
-      benchmark.tick(symbol, price);
-      if (staleness.seen(symbol, now)) events.staleness(symbol, false);
-      engine!.tick(symbol, price, ts);
+      for (const key of tickKeys(symbol, market)) {
+        feedHealth.record(key, now);
+        // Only keys with open system trades: their trades' closes are what the extremes are for.
+        if (engine!.hasPublicTrades(key)) extremes.record(key, price, ts);
+        benchmark.tick(key, price);
+        if (staleness.seen(key, now)) events.staleness(key, false);
+        engine!.tick(key, price, ts);
+      }
     },
   });
   const watch = (): Set<string> => {
@@ -318,7 +324,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
     // BTC spot is always watched: the live benchmark's "holding BTC" needs its price.
     if (hasMarketWatch(feed)) feed.watchMarkets({ spot: new Set([...spot, BENCHMARK_SYMBOL]), futures });
     else feed.watch?.(new Set([...spot, ...futures, BENCHMARK_SYMBOL]));
-    return new Set([...spot, ...futures]);
+    return engine!.watchedKeys();
   };
   const sweep = setInterval(() => {
     engine!.expireDue();

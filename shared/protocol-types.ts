@@ -72,12 +72,14 @@ export interface SnapshotJson {
   summary: SummaryJson;
   open_positions: TradeJson[];
   recent_closed: TradeJson[];
+  /** By price key (shared/price-key.ts): `BTCUSDT` for SPOT, `BTCUSDT.P` for FUTURES (SPEC §10). */
   prices: Record<string, PriceJson>;
 }
 
 export type DeltaEvent =
   | { type: 'opened'; trade: TradeJson }
   | { type: 'closed'; trade: TradeJson }
+  /** Keyed by price key like SnapshotJson.prices; `stale` lists price keys. */
   | { type: 'prices'; prices: Record<string, [price: number, ts: number]>; stale?: string[] }
   | { type: 'summary'; summary: SummaryJson };
 

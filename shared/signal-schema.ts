@@ -93,6 +93,8 @@ export const priceTickSchema = z.object({
   symbol: symbolSchema,
   price: priceSchema,
   ts: z.number().int().nonnegative().max(MAX_TIMESTAMP_MS, 'must be before the year 10000'),
+  /** The market the price is from; absent = the symbol's price on both markets (SPEC §10). */
+  market: z.enum(MARKET_TYPES).optional(),
 });
 export const pricesPayloadSchema = z.object({ ticks: z.array(priceTickSchema).min(1).max(1000) });
 export type PricesPayload = z.output<typeof pricesPayloadSchema>;

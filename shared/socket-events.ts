@@ -27,6 +27,8 @@ export interface PriceTickInput {
   symbol: string;
   price: number;
   ts: number;
+  /** The market the price is from; absent = both markets of the symbol (SPEC §10). */
+  market?: 'SPOT' | 'FUTURES';
 }
 
 export interface BotClientToServer {

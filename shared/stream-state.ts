@@ -3,6 +3,7 @@
 import { DEFAULTS } from './constants.ts';
 import type { DeltaEvent, SnapshotJson, SummaryJson, TradeJson } from './protocol-types.ts';
 import { roundMoney, unrealizedPnl, type ProfitLoss } from './trade-math.ts';
+import { tradePriceKey } from './price-key.ts';
 
 export const RECENT_CLOSED_LIMIT = 50;
 
@@ -139,7 +140,7 @@ export function totalUnrealized(
   let total = 0;
   let priced = 0;
   for (const t of open) {
-    const p = prices.get(t.symbol);
+    const p = prices.get(tradePriceKey(t));
     if (!p || !Number.isFinite(p.price)) continue;
     total += livePnl(t, p.price, feeRate).profitLoss;
     priced++;

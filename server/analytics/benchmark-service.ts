@@ -4,6 +4,7 @@
 import { computeBenchmark, type Benchmark, type BenchmarkTrade } from '../../shared/analytics/benchmark.ts';
 import { isClosedStatus } from '../../shared/constants.ts';
 import type { TradeJson } from '../../shared/protocol-types.ts';
+import { tradePriceKey } from '../../shared/price-key.ts';
 
 export const BENCHMARK_SYMBOL = 'BTCUSDT';
 const MAX_KEPT = 200_000;
@@ -15,13 +16,14 @@ export class BenchmarkService {
 
   constructor(private readonly feeRate: number) {}
 
-  tick(symbol: string, price: number): void {
-    this.last.set(symbol, price);
+  /** By price key (shared/price-key.ts): a FUTURES trade is measured against futures prices; BTC is spot. */
+  tick(key: string, price: number): void {
+    this.last.set(key, price);
   }
 
   opened(t: TradeJson): void {
     // No tick yet for the symbol: the signal's entry is the best market price we have.
-    this.entries.set(t.id, { symbol: this.last.get(t.symbol) ?? t.entry_price, btc: this.last.get(BENCHMARK_SYMBOL) ?? null });
+    this.entries.set(t.id, { symbol: this.last.get(tradePriceKey(t)) ?? t.entry_price, btc: this.last.get(BENCHMARK_SYMBOL) ?? null });
   }
 
   closedTrade(t: TradeJson): void {
@@ -31,7 +33,7 @@ export class BenchmarkService {
     const btcExit = this.last.get(BENCHMARK_SYMBOL) ?? null;
     this.closed.set(t.id, {
       id: t.id, exit_time: Date.parse(t.exit_time), position_size: t.position_size, profit_loss: t.profit_loss,
-      symbol_entry: e.symbol, symbol_exit: this.last.get(t.symbol) ?? t.exit_price ?? e.symbol,
+      symbol_entry: e.symbol, symbol_exit: this.last.get(tradePriceKey(t)) ?? t.exit_price ?? e.symbol,
       btc_entry: e.btc, btc_exit: e.btc === null ? null : btcExit,
     });
     if (this.closed.size > MAX_KEPT) this.closed.delete(this.closed.keys().next().value!);

@@ -1,6 +1,7 @@
 // Keeps what signal-quality analytics need for closed system trades: their terms and outcome
 // (hydrated at start, then from close events) and MFE/MAE measured at close time from the
 // per-symbol price extremes (in memory: trades closed before this process started have none).
+import { tradePriceKey } from '../../shared/price-key.ts';
 import { computeSignalQuality, excursionsPct, type QualityTrade, type SignalQuality } from '../../shared/analytics/signal-quality.ts';
 import { isClosedStatus } from '../../shared/constants.ts';
 import type { TradeJson } from '../../shared/protocol-types.ts';
@@ -42,7 +43,7 @@ export class SignalQualityService {
     if (!isClosedStatus(t.status) || t.exit_price === null || t.profit_loss === null || t.exit_time === null) return;
     const entryTime = Date.parse(t.entry_time);
     const exitTime = Date.parse(t.exit_time);
-    const ext = this.extremes.range(t.symbol, entryTime, exitTime);
+    const ext = this.extremes.range(tradePriceKey(t), entryTime, exitTime);
     const exc = ext && ext.complete ? excursionsPct(t.direction, t.entry_price, t.exit_price, ext.max, ext.min) : null;
     this.trades.set(t.id, {
       id: t.id, direction: t.direction, timeframe: t.timeframe, confidence: t.confidence, entry_price: t.entry_price,

@@ -12,6 +12,7 @@ import type {
 } from '../../shared/protocol-types.ts';
 import { livePnl, totalUnrealized, type PriceState } from '../../shared/stream-state.ts';
 import { roundMoney, roundPct } from '../../shared/trade-math.ts';
+import { tradePriceKey } from '../../shared/price-key.ts';
 import { RECENT_CLOSED_LIMIT } from '../engine/public-state.ts';
 import { SummaryAccumulator } from '../../shared/metrics/summary-accumulator.ts';
 import { tickerOf } from '../../shared/metrics/ticker.ts';
@@ -60,7 +61,7 @@ export class MirrorState {
 
   openPositions(): OpenPositionJson[] {
     return this.openTrades().map((t) => {
-      const p = this.prices.get(t.symbol);
+      const p = this.prices.get(tradePriceKey(t));
       if (t.status === 'PENDING' || !p || !Number.isFinite(p.price)) {
         return { ...t, current_price: null, unrealized_pnl: null, unrealized_pnl_percentage: null };
       }

@@ -13,7 +13,8 @@ export function openTradeJson(b: BookTrade, s: SideFields): TradeJson {
   return {
     id: b.id,
     signal_id: b.signalId,
-    symbol: b.symbol,
+    // The side table's symbol: the book's is the price key (a FUTURES trade's ends in `.P`).
+    symbol: s.symbol,
     direction: b.direction,
     market_type: s.marketType,
     timeframe: s.timeframe,

@@ -3,6 +3,7 @@
 // instead of a TradeJson object per trade. TradeJson is built on demand (open-trade-json.ts).
 import { MARKET_TYPES, TIMEFRAMES, TRADE_STATUSES, type MarketType, type Timeframe, type TradeStatus } from '../../shared/constants.ts';
 import type { TradeJson } from '../../shared/protocol-types.ts';
+import { marketOfKey, priceKey, symbolOfKey } from '../../shared/price-key.ts';
 import { IdIndex } from '../book/id-index.ts';
 import { plainBuffer, type BufferAlloc } from '../book/buffer-alloc.ts';
 
@@ -112,17 +113,24 @@ export class OpenTradeTable {
     return slots.map((slot) => nums[slot * N_STRIDE + N.id] as number);
   }
 
-  /** Sets the gap flag on every open trade of the given symbols (null = all); returns the symbols that had any. */
-  markGaps(symbols: ReadonlySet<string> | null): Set<string> {
+  /** Sets the gap flag on every open trade of the given price keys (null = all); returns the keys that had any. */
+  markGaps(keys: ReadonlySet<string> | null): Set<string> {
     const marked = new Set<string>();
-    const want = symbols === null ? null : new Set([...symbols].map((s) => this.symbolOrd.get(s)).filter((o) => o !== undefined));
+    // A price key (shared/price-key.ts) is a (symbol, market) pair: ord · 2 + market code here.
+    const pair = (ord: number, market: number): number => ord * 2 + market;
+    const want = keys === null ? null : new Set<number>();
+    for (const k of keys ?? []) {
+      const ord = this.symbolOrd.get(symbolOfKey(k));
+      if (ord !== undefined) want!.add(pair(ord, codeOf(MARKET_TYPES, marketOfKey(k))));
+    }
     for (let slot = 0; slot < this.highWater; slot++) {
       const c = slot * C_STRIDE;
       if (this.codes[c + C.used] !== 1) continue;
       const ord = this.symbolOrds[slot] as number;
-      if (want !== null && !want.has(ord)) continue;
+      const market = this.codes[c + C.market] as number;
+      if (want !== null && !want.has(pair(ord, market))) continue;
       this.codes[c + C.gap] = 1;
-      marked.add(this.symbolNames[ord] as string);
+      marked.add(priceKey(this.symbolNames[ord] as string, MARKET_TYPES[market] as MarketType));
       if (this.whole.size > 0) {
         const whole = this.whole.get(this.nums[slot * N_STRIDE + N.id] as number);
         if (whole) whole.price_gap = true;

@@ -1,6 +1,7 @@
 // ENTRY_MODE=touch: trades wait as PENDING until the price touches their entry. A pending trade is
 // cancelled if its TP or SL is crossed first. Pending trades are few and short-lived, so each
-// symbol keeps a plain list, checked only on that symbol's ticks.
+// price key (symbol and market) keeps a plain list, checked only on that key's ticks.
+import { tradePriceKey } from '../../shared/price-key.ts';
 import { crossedLevel } from '../../shared/trade-math.ts';
 import type { OwnedTrade } from './ports.ts';
 
@@ -27,10 +28,11 @@ export class PendingEntries {
   add(entry: OwnedTrade, lastPrice: number | undefined): void {
     const t = entry.trade;
     const side = lastPrice === undefined ? 0 : Math.sign(lastPrice - t.entry_price);
-    const list = this.bySymbol.get(t.symbol) ?? [];
+    const key = tradePriceKey(t);
+    const list = this.bySymbol.get(key) ?? [];
     list.push({ entry, side });
-    this.bySymbol.set(t.symbol, list);
-    this.ids.set(t.id, t.symbol);
+    this.bySymbol.set(key, list);
+    this.ids.set(t.id, key);
   }
 
   remove(id: number): OwnedTrade | undefined {

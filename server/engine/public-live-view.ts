@@ -7,6 +7,7 @@ import type { PublicState } from './public-state.ts';
 import type { StalenessMonitor } from './staleness-monitor.ts';
 import type { TradeEngine } from './trade-engine.ts';
 import { PUBLIC_SCOPE } from '../queries/trade-scope.ts';
+import { tradePriceKey } from '../../shared/price-key.ts';
 
 export class PublicLiveView {
   constructor(
@@ -39,7 +40,7 @@ export class PublicLiveView {
   openPositions(): OpenPositionJson[] {
     return this.engine.openTrades(PUBLIC_SCOPE).map((t) => {
       const u = this.book.unrealizedOf(t.id);
-      const hasPrice = this.book.lastPrice(t.symbol) !== undefined;
+      const hasPrice = this.book.lastPrice(tradePriceKey(t)) !== undefined;
       return {
         ...t,
         current_price: hasPrice && u ? u.price : null,
@@ -53,8 +54,9 @@ export class PublicLiveView {
     return this.engine.ingestsInFlight > 0;
   }
 
-  isPublicSymbol(symbol: string): boolean {
-    return this.engine.hasPublicTrades(symbol);
+  /** Per price key (shared/price-key.ts): `BTCUSDT.P` is public only while a FUTURES system trade holds BTCUSDT. */
+  isPublicSymbol(key: string): boolean {
+    return this.engine.hasPublicTrades(key);
   }
 
   /** Last prices of symbols with open system trades only (see isPublicSymbol). */

@@ -3,6 +3,7 @@
 import { signalCancelSchema, signalSchema } from '../../shared/signal-schema.ts';
 import { parseWith } from '../../shared/validation.ts';
 import { quantityFor } from '../../shared/trade-math.ts';
+import { priceKey } from '../../shared/price-key.ts';
 import type { SignalAck, SimpleAck, TradeJson } from '../../shared/protocol-types.ts';
 import type { OpenBook } from '../book/open-book.ts';
 import type { BookClose, BookTrade } from '../book/types.ts';
@@ -102,8 +103,14 @@ export class TradeEngine {
     return this.watched.sets();
   }
 
-  hasPublicTrades(symbol: string): boolean {
-    return this.publicWatched.has(symbol);
+  /** Price keys (shared/price-key.ts) of every open trade: what the staleness sweep watches. */
+  watchedKeys(): Set<string> {
+    return this.watched.keys();
+  }
+
+  /** Whether a system trade holds this price key: the public may see its prices (privacy wall, per market). */
+  hasPublicTrades(key: string): boolean {
+    return this.publicWatched.hasKey(key);
   }
 
   /** Signals between receipt and commit (the public stream yields to them, see PublicStream). */
@@ -163,7 +170,8 @@ export class TradeEngine {
     if (!ref) throw new NotFoundError('no such signal');
     if (ref.status === 'CANCELLED') return { ok: true };
     if (ref.tradeId !== null && this.pending.has(ref.tradeId)) {
-      await this.cancelPending(ref.tradeId, this.book.lastPrice(this.open.get(ref.tradeId)!.symbol)?.price);
+      const side = this.open.get(ref.tradeId)!;
+      await this.cancelPending(ref.tradeId, this.book.lastPrice(priceKey(side.symbol, side.marketType))?.price);
     } else if (ref.tradeId !== null && this.open.has(ref.tradeId)) {
       await this.closeManually(ref.tradeId, 'CLOSED_MANUAL');
     } else if (ref.tradeId !== null) {
@@ -180,14 +188,17 @@ export class TradeEngine {
     return this.closes.whenWritten(id);
   }
 
-  /** One price tick. Older-than-last ticks are ignored (SPEC §2). Returns trades closed, or -1. */
-  tick(symbol: string, price: number, ts: number): number {
-    const last = this.book.lastPrice(symbol);
+  /**
+   * One price tick for one price key (shared/price-key.ts: the symbol, or `SYMBOL.P` for futures).
+   * Older-than-last ticks are ignored (SPEC §2). Returns trades closed, or -1.
+   */
+  tick(key: string, price: number, ts: number): number {
+    const last = this.book.lastPrice(key);
     if (last && ts < last.ts) return -1;
     // The price goes out before any close it causes, in the same delta (SPEC §5).
-    this.events.price(symbol, price, ts);
-    if (this.pending.size > 0) this.decidePending(symbol, price, ts);
-    return this.book.tick(symbol, price, ts);
+    this.events.price(key, price, ts);
+    if (this.pending.size > 0) this.decidePending(key, price, ts);
+    return this.book.tick(key, price, ts);
   }
 
   /** Closes (open) or cancels (pending) every trade whose signal expired by `now`. */
@@ -232,15 +243,15 @@ export class TradeEngine {
     return done;
   }
 
-  markGap(symbol: string): void {
-    this.markGaps(new Set([symbol]));
+  markGap(key: string): void {
+    this.markGaps(new Set([key]));
   }
 
-  /** One pass over the open trades for many symbols at once (null = every open trade): start-up and stale sweeps. */
-  markGaps(symbols: ReadonlySet<string> | null): void {
-    const marked = this.open.markGaps(symbols);
-    for (const s of marked) this.book.markGap(s);
-    if (symbols !== null) for (const s of symbols) if (!marked.has(s)) this.book.markGap(s);
+  /** One pass over the open trades for many price keys at once (null = every open trade): start-up and stale sweeps. */
+  markGaps(keys: ReadonlySet<string> | null): void {
+    const marked = this.open.markGaps(keys);
+    for (const k of marked) this.book.markGap(k);
+    if (keys !== null) for (const k of keys) if (!marked.has(k)) this.book.markGap(k);
   }
 
   /** A trade given as TradeJson (ingest, user trade, activation): kept whole only if the fields cannot rebuild it. */
@@ -254,7 +265,7 @@ export class TradeEngine {
     const keep = whole ?? keptWhole(f);
     this.open.set(f, keep);
     if (f.status === 'PENDING') this.addPending(f, keep!);
-    else this.book.add(f);
+    else this.book.add(bookTerms(f));
   }
 
   /** addFields for a trade known not to be open yet (hydration, see `hydrate`): no duplicate probes. */
@@ -263,7 +274,7 @@ export class TradeEngine {
     const keep = keptWhole(f);
     this.open.insert(f, keep);
     if (f.status === 'PENDING') this.addPending(f, keep!);
-    else this.book.addUnique(f);
+    else this.book.addUnique(bookTerms(f));
   }
 
   private watch(f: OpenTradeFields): void {
@@ -272,7 +283,7 @@ export class TradeEngine {
   }
 
   private addPending(f: OpenTradeFields, whole: TradeJson): void {
-    this.pending.add({ trade: whole, userId: f.userId }, this.book.lastPrice(f.symbol)?.price);
+    this.pending.add({ trade: whole, userId: f.userId }, this.book.lastPrice(priceKey(f.symbol, f.marketType))?.price);
   }
 
   private announceClose(rec: CloseRecord, persisted: boolean): TradeJson | null {
@@ -323,6 +334,14 @@ export class TradeEngine {
   static unavailable(): UnavailableError {
     return new UnavailableError('database unavailable');
   }
+}
+
+/**
+ * The book keys trades by price key (SPEC §10), so a FUTURES trade enters it under `SYMBOL.P`; the
+ * pure book never learns of markets. SPOT trades (the bulk) enter as they are: no copy.
+ */
+function bookTerms(f: OpenTradeFields): BookTrade {
+  return f.marketType === 'FUTURES' ? { ...f, symbol: priceKey(f.symbol, 'FUTURES') } : f;
 }
 
 /** The wire form kept whole for a trade the book's terms and side fields cannot rebuild (pending, unusual). */

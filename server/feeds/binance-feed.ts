@@ -3,7 +3,8 @@
 // present; plain `watch(symbols)` treats every symbol as SPOT. A symbol in both sets is priced
 // from spot (one price source per symbol, as the book keys prices by symbol only).
 import { pino } from 'pino';
-import { SYMBOL_PATTERN } from '../../shared/constants.ts';
+import { SYMBOL_PATTERN, type MarketType } from '../../shared/constants.ts';
+import { priceKey } from '../../shared/price-key.ts';
 import type { Logger } from '../logger.ts';
 import { BinanceConnection, type ConnectionSettings } from './binance-connection.ts';
 import { ConnectionBudget } from './binance-connection-budget.ts';
@@ -63,6 +64,7 @@ class MarketPool {
   private running = false;
 
   constructor(
+    private readonly market: MarketType,
     private readonly settings: ConnectionSettings,
     private readonly maxStreams: number,
     private readonly feed: BinancePriceFeed,
@@ -74,7 +76,7 @@ class MarketPool {
       if (wanted.has(stream)) continue;
       conn.remove(stream);
       this.owner.delete(stream);
-      this.feed.forget(stream);
+      this.feed.forget(stream, this.market);
     }
     for (const stream of wanted) {
       if (this.owner.has(stream)) continue;
@@ -96,7 +98,7 @@ class MarketPool {
 
   private addConnection(): BinanceConnection {
     const conn = new BinanceConnection(this.settings, {
-      frame: (f) => this.feed.emit(f.symbol, f.price, f.ts, f.aggId),
+      frame: (f) => this.feed.emit(f.symbol, f.price, f.ts, f.aggId, this.market),
       malformed: (reason) => this.feed.countMalformed(reason, this.settings.url),
       reconnecting: () => this.feed.stats.reconnects++,
     });
@@ -144,8 +146,9 @@ export class BinancePriceFeed implements MarketWatchingFeed {
       log: this.log.child({ market }),
     });
     this.pools = {
-      spot: new MarketPool(settings('spot', streamEndpoint('spot', opts.spotUrl), 65_000), opts.maxStreamsPerConnection?.spot ?? 1024, this),
+      spot: new MarketPool('SPOT', settings('spot', streamEndpoint('spot', opts.spotUrl), 65_000), opts.maxStreamsPerConnection?.spot ?? 1024, this),
       futures: new MarketPool(
+        'FUTURES',
         settings('futures', futuresUrl, 400_000),
         opts.maxStreamsPerConnection?.futures ?? 200,
         this,
@@ -169,10 +172,13 @@ export class BinancePriceFeed implements MarketWatchingFeed {
     this.watchMarkets({ spot: symbols, futures: new Set() });
   }
 
-  /** Subscribes to exactly these symbols per market (and unsubscribes from the rest). */
+  /**
+   * Subscribes to exactly these symbols per market (and unsubscribes from the rest). A symbol in
+   * both is subscribed on both: a futures trade is decided on futures prices (SPEC §10).
+   */
   watchMarkets(w: MarketWatch): void {
     const spot = new Set([...w.spot].filter((s) => SYMBOL_PATTERN.test(s)));
-    const futures = new Set([...w.futures].filter((s) => SYMBOL_PATTERN.test(s) && !spot.has(s)));
+    const futures = new Set([...w.futures].filter((s) => SYMBOL_PATTERN.test(s)));
     this.pools.spot.setSymbols(spot);
     this.pools.futures.setSymbols(futures);
   }
@@ -186,12 +192,14 @@ export class BinancePriceFeed implements MarketWatchingFeed {
     const refused = new Set<string>();
     let connections = 0;
     for (const market of ['spot', 'futures'] as const) {
+      // Price keys (shared/price-key.ts), so that a public surface filters them per market.
+      const key = (stream: string): string => priceKey(streamSymbol(stream), market === 'spot' ? 'SPOT' : 'FUTURES');
       for (const conn of this.pools[market].connections) {
         const h = conn.health();
         if (h.open) connections++;
-        const symbols = [...conn.desired].map(streamSymbol);
+        const symbols = [...conn.desired].map(key);
         if (h.fault) faults.push({ market, reason: h.fault, symbols });
-        for (const st of h.refused) refused.add(streamSymbol(st));
+        for (const st of h.refused) refused.add(key(st));
       }
     }
     const retryAfterUntil = this.budget.retryAfterUntil();
@@ -205,17 +213,20 @@ export class BinancePriceFeed implements MarketWatchingFeed {
     };
   }
 
-  /** @internal called by the connections. */
-  emit(symbol: string, price: number, ts: number, aggId?: number): void {
+  /**
+   * @internal called by the connections. Each tick names its connection's market (SPEC §10): spot
+   * and perpetual prices differ, and aggregate-trade ids are a series per market, so dedup is per key.
+   */
+  emit(symbol: string, price: number, ts: number, aggId: number | undefined, market: MarketType): void {
     if (!this.sink) return;
-    if (aggId !== undefined && !this.dedup.first(symbol, aggId)) return;
+    if (aggId !== undefined && !this.dedup.first(priceKey(symbol, market), aggId)) return;
     this.stats.ticks++;
-    this.sink.tick(symbol, price, ts);
+    this.sink.tick(symbol, price, ts, market);
   }
 
   /** @internal */
-  forget(stream: string): void {
-    this.dedup.forget(streamSymbol(stream));
+  forget(stream: string, market: MarketType): void {
+    this.dedup.forget(priceKey(streamSymbol(stream), market));
   }
 
   /** @internal */

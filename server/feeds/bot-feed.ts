@@ -38,7 +38,7 @@ export class BotPriceFeed implements PriceFeed {
       return { ok: false, error: { code: 'VALIDATION_ERROR', message: `ts is ${by} ms ahead of the server clock (at most ${MAX_TICK_AHEAD_MS} ms)`, field: `ticks.${ahead}.ts` } };
     }
     if (!this.sink) return { ok: false, error: { code: 'UNAVAILABLE', message: 'price feed is not running' } };
-    for (const t of parsed.value.ticks) this.sink.tick(t.symbol, t.price, t.ts);
+    for (const t of parsed.value.ticks) this.sink.tick(t.symbol, t.price, t.ts, t.market);
     return { ok: true, accepted: parsed.value.ticks.length };
   }
 }

@@ -1,6 +1,12 @@
 // The PriceFeed port: adapters (simulated, binance, bot, replay) push ticks into a sink, in arrival order.
+import type { MarketType } from '../../shared/constants.ts';
+
 export interface PriceSink {
-  tick(symbol: string, price: number, ts: number): void;
+  /**
+   * `market` names the market the price is from (binance: its connection's); none prices both
+   * markets of the symbol (bot without a market, replay, simulated), as SPEC §10 says.
+   */
+  tick(symbol: string, price: number, ts: number, market?: MarketType): void;
 }
 
 export interface PriceFeed {
@@ -16,7 +22,7 @@ export interface FeedFault {
   market: string;
   /** Short, symbol-free reason. */
   reason: string;
-  /** Symbols carried by the faulty connection: filter before counting on a public surface. */
+  /** Price keys (shared/price-key.ts) carried by the faulty connection: filter before counting on a public surface. */
   symbols: string[];
 }
 
@@ -25,7 +31,7 @@ export interface FeedHealthReport {
   /** Every fault in one line (symbol-free), or null. */
   fault: string | null;
   faults: FeedFault[];
-  /** Symbols whose subscription the upstream refused and that are waiting for a retry. */
+  /** Price keys whose subscription the upstream refused and that are waiting for a retry. */
   refusedSubscriptions: string[];
   /** Open upstream connections. */
   connections: number;

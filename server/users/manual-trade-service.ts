@@ -3,6 +3,7 @@
 import { manualTradeSchema, levelIssues, tradeIdSchema, type ManualTradePayload } from '../../shared/manual-trade-schema.ts';
 import type { TradeJson } from '../../shared/protocol-types.ts';
 import { quantityFor } from '../../shared/trade-math.ts';
+import { priceKey } from '../../shared/price-key.ts';
 import { parseWith } from '../../shared/validation.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { OwnedTrade } from '../engine/ports.ts';
@@ -17,10 +18,10 @@ export interface ManualTradeDeps {
   insert(t: NewManualTrade): Promise<TradeRow>;
   listTrades(scope: TradeScope, q: ListQuery): Promise<{ count: number; results: TradeJson[] }>;
   getTrade(scope: TradeScope, id: number): Promise<TradeJson | null>;
-  /** The book's last price for a symbol, and whether the feed has gone stale on it. */
-  lastPrice(symbol: string): { price: number; stale: boolean } | undefined;
-  /** Whether the running feed can price `symbol` (tradable-symbols.ts). */
-  tradable(symbol: string): boolean;
+  /** The book's last price for a price key (shared/price-key.ts), and whether the feed has gone stale on it. */
+  lastPrice(key: string): { price: number; stale: boolean } | undefined;
+  /** Whether the running feed can price this price key (tradable-symbols.ts). */
+  tradable(key: string): boolean;
   /** Open trades and distinct symbols per user. */
   caps: UserTradeCaps;
   engine: {
@@ -44,8 +45,9 @@ export class ManualTradeService {
     const p = parsed.value;
     // An unpriceable symbol would sit in the book forever (no TP/SL) and, on binance, ask for an
     // upstream subscription: refused before anything is stored.
-    if (!this.deps.tradable(p.symbol)) {
-      throw new ValidationError({ code: 'VALIDATION_ERROR', field: 'symbol', message: `the price feed does not price ${p.symbol}: pick a symbol it quotes` });
+    // Per market (SPEC §10): a FUTURES trade is decided on futures prices, so those must exist.
+    if (!this.deps.tradable(priceKey(p.symbol, p.market_type))) {
+      throw new ValidationError({ code: 'VALIDATION_ERROR', field: 'symbol', message: `the price feed does not price ${p.symbol} (${p.market_type}): pick a symbol it quotes` });
     }
     const slot = this.deps.caps.admit(userId, p.symbol);
     try {
@@ -58,7 +60,7 @@ export class ManualTradeService {
   private async store(userId: number, p: ManualTradePayload): Promise<TradeJson> {
     let entry: number;
     if (p.entry_price === 'market') {
-      const last = this.deps.lastPrice(p.symbol);
+      const last = this.deps.lastPrice(priceKey(p.symbol, p.market_type));
       if (!last) throw new ConflictError(`no price for ${p.symbol} yet: give entry_price as a number`, 'entry_price');
       if (last.stale) throw new ConflictError(`the price of ${p.symbol} is stale: give entry_price as a number`, 'entry_price');
       entry = last.price;

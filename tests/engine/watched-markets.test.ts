@@ -15,9 +15,12 @@ describe('WatchedMarkets', () => {
     expect(w.sets().spot).toEqual(new Set(['BTCUSDT']));
     w.remove('SPOT', 'BTCUSDT');
     expect(w.sets().spot).toEqual(new Set());
-    expect(w.has('BTCUSDT')).toBe(true);
+    // Per price key (SPEC §10): the futures key stays watched, the spot key does not.
+    expect(w.hasKey('BTCUSDT')).toBe(false);
+    expect(w.hasKey('BTCUSDT.P')).toBe(true);
+    expect(w.keys()).toEqual(new Set(['BTCUSDT.P', 'ETHUSDT.P']));
     w.remove('FUTURES', 'BTCUSDT');
-    expect(w.has('BTCUSDT')).toBe(false);
+    expect(w.hasKey('BTCUSDT.P')).toBe(false);
     // A remove without an add (nothing open) changes nothing.
     w.remove('SPOT', 'ETHUSDT');
     w.add('SPOT', 'ETHUSDT');

@@ -53,10 +53,12 @@ describe('Binance endpoints', () => {
     await vi.waitFor(() => expect(legacy.feed.health().fault).toMatch(/futures: silent/), { timeout: 3000 });
     const report = legacy.feed.health();
     expect(report.legacyFuturesPath).toBe(true);
-    expect(report.faults).toEqual([{ market: 'futures', reason: expect.stringMatching(/^silent/), symbols: ['ETHUSDT'] }]);
-    // A user's symbol alone must not move a public surface; a public one does.
+    expect(report.faults).toEqual([{ market: 'futures', reason: expect.stringMatching(/^silent/), symbols: ['ETHUSDT.P'] }]);
+    // A user's symbol alone must not move a public surface; a public one does (per price key: the
+    // futures connection carries ETHUSDT.P, which a public SPOT trade on ETHUSDT does not make public).
     expect(publicFeedHealth(report, () => false)).toEqual({ fault: null, refused: 0 });
-    expect(publicFeedHealth(report, (s) => s === 'ETHUSDT').fault).toMatch(/futures: silent/);
+    expect(publicFeedHealth(report, (s) => s === 'ETHUSDT').fault).toBeNull();
+    expect(publicFeedHealth(report, (s) => s === 'ETHUSDT.P').fault).toMatch(/futures: silent/);
     await vi.waitFor(() => expect(h.futures.conns.length).toBeGreaterThanOrEqual(2), { timeout: 3000 });
     expect(legacy.ticks).toHaveLength(0);
   });

@@ -10,6 +10,7 @@ interface Tick {
   symbol: string;
   price: number;
   ts: number;
+  market?: string;
 }
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -29,7 +30,7 @@ async function setup(opts: BinanceFeedOptions = {}) {
     ...opts,
   });
   const ticks: Tick[] = [];
-  feed.start({ tick: (symbol, price, ts) => ticks.push({ symbol, price, ts }) });
+  feed.start({ tick: (symbol, price, ts, market) => ticks.push({ symbol, price, ts, ...(market ? { market } : {}) }) });
   cleanups.push(() => spot.close(), () => futures.close(), () => feed.stop());
   return { spot, futures, feed, ticks };
 }
@@ -97,8 +98,8 @@ describe('BinancePriceFeed', () => {
     spot.push('btcusdt@aggTrade', spotTrade('BTCUSDT', '95000.20', 1_700_000_000_002));
     await vi.waitFor(() => expect(ticks).toHaveLength(2));
     expect(ticks).toEqual([
-      { symbol: 'BTCUSDT', price: 95000.1, ts: 1_700_000_000_001 },
-      { symbol: 'BTCUSDT', price: 95000.2, ts: 1_700_000_000_002 },
+      { symbol: 'BTCUSDT', price: 95000.1, ts: 1_700_000_000_001, market: 'SPOT' },
+      { symbol: 'BTCUSDT', price: 95000.2, ts: 1_700_000_000_002, market: 'SPOT' },
     ]);
 
     const server = spot.conns[0]!.ws;
@@ -168,22 +169,31 @@ describe('BinancePriceFeed', () => {
     spot.sendRaw(conn, Buffer.from([1, 2, 3]), true);
     spot.push('btcusdt@aggTrade', spotAggTrade('BTCUSDT', '95002.5', 1_700_000_000_000));
     await vi.waitFor(() => expect(ticks).toHaveLength(1));
-    expect(ticks[0]).toEqual({ symbol: 'BTCUSDT', price: 95002.5, ts: 1_700_000_000_000 });
+    expect(ticks[0]).toEqual({ symbol: 'BTCUSDT', price: 95002.5, ts: 1_700_000_000_000, market: 'SPOT' });
     expect(feed.stats.malformed).toBe(MALFORMED_FRAMES.length + 1);
     expect(feed.stats.reconnects).toBe(0);
     expect(spot.conns).toHaveLength(1);
   });
 
-  it('uses the futures endpoint for FUTURES symbols and spot for a symbol in both', async () => {
+  it('uses the futures endpoint for FUTURES symbols, both endpoints for a symbol in both, and names each tick’s market', async () => {
     const { spot, futures, feed, ticks } = await setup();
     feed.watchMarkets({ spot: set('BTCUSDT'), futures: set('ETHUSDT', 'BTCUSDT') });
-    await vi.waitFor(() => expect(futures.conns[0]?.subscribed).toEqual(set('ethusdt@aggTrade')));
+    // SPEC §10: a futures trade is decided on futures prices, so BTCUSDT is subscribed on both markets.
+    await vi.waitFor(() => expect(futures.conns[0]?.subscribed).toEqual(set('ethusdt@aggTrade', 'btcusdt@aggTrade')));
     await vi.waitFor(() => expect(spot.conns[0]?.subscribed).toEqual(set('btcusdt@aggTrade')));
     futures.push('ethusdt@aggTrade', futuresAggTrade('ETHUSDT', '3301.25', 1_700_000_000_000));
-    await vi.waitFor(() => expect(ticks).toEqual([{ symbol: 'ETHUSDT', price: 3301.25, ts: 1_700_000_000_000 }]));
+    await vi.waitFor(() => expect(ticks).toEqual([{ symbol: 'ETHUSDT', price: 3301.25, ts: 1_700_000_000_000, market: 'FUTURES' }]));
+    // The same aggregate-trade id on both markets is two trades (ids are a series per market), not a duplicate.
+    futures.push('btcusdt@aggTrade', futuresAggTrade('BTCUSDT', '95010.5', 1_700_000_000_001, 77));
+    spot.push('btcusdt@aggTrade', spotAggTrade('BTCUSDT', '95000.5', 1_700_000_000_002, 77));
+    await vi.waitFor(() => expect(ticks).toHaveLength(3));
+    expect(ticks.slice(1).sort((a, b) => a.ts - b.ts)).toEqual([
+      { symbol: 'BTCUSDT', price: 95010.5, ts: 1_700_000_000_001, market: 'FUTURES' },
+      { symbol: 'BTCUSDT', price: 95000.5, ts: 1_700_000_000_002, market: 'SPOT' },
+    ]);
 
     feed.watchMarkets({ spot: set(), futures: set() });
-    await vi.waitFor(() => expect(futures.controls.at(-1)).toMatchObject({ method: 'UNSUBSCRIBE', params: ['ethusdt@aggTrade'] }));
+    await vi.waitFor(() => expect(shape(futures.controls.at(-1)!)).toEqual({ method: 'UNSUBSCRIBE', params: ['btcusdt@aggTrade', 'ethusdt@aggTrade'] }));
   });
 
   it('spreads streams over several connections past the per-connection limit', async () => {

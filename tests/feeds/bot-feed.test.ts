@@ -19,6 +19,17 @@ describe('BotPriceFeed', () => {
     expect(feed.push({ ticks: [{ symbol: 'BTCUSDT', price: 1, ts: NOW + MAX_TICK_AHEAD_MS }] })).toEqual({ ok: true, accepted: 1 });
     expect(seen).toEqual([['BTCUSDT', 1, NOW + MAX_TICK_AHEAD_MS]]);
   });
+
+  it('passes a tick’s market to the sink, none when the tick names none, and refuses an unknown market', () => {
+    const feed = new BotPriceFeed(() => NOW);
+    const seen: unknown[][] = [];
+    feed.start({ tick: (...args) => seen.push(args) });
+    expect(feed.push({ ticks: [{ symbol: 'BTCUSDT', price: 1, ts: NOW, market: 'FUTURES' }, { symbol: 'BTCUSDT', price: 2, ts: NOW, market: 'SPOT' }, { symbol: 'BTCUSDT', price: 3, ts: NOW }] })).toEqual({ ok: true, accepted: 3 });
+    expect(seen).toEqual([['BTCUSDT', 1, NOW, 'FUTURES'], ['BTCUSDT', 2, NOW, 'SPOT'], ['BTCUSDT', 3, NOW, undefined]]);
+    const bad = feed.push({ ticks: [{ symbol: 'BTCUSDT', price: 1, ts: NOW }, { symbol: 'BTCUSDT', price: 1, ts: NOW, market: 'PERP' }] });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION_ERROR', field: 'ticks.1.market' } });
+    expect(seen).toHaveLength(3);
+  });
 });
 
 describe('bot prices over /bot', () => {

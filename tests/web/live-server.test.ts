@@ -16,8 +16,8 @@ describe.skipIf(!hasChromium)('the built page against the real server', () => {
   let bot: Socket;
   const errors: string[] = [];
 
-  const tick = (symbol: string, price: number) =>
-    bot.timeout(5000).emitWithAck('prices', { ticks: [{ symbol, price, ts: Date.now() }] });
+  const tick = (symbol: string, price: number, market?: 'SPOT' | 'FUTURES') =>
+    bot.timeout(5000).emitWithAck('prices', { ticks: [{ symbol, price, ts: Date.now(), ...(market ? { market } : {}) }] });
   const signal = (payload: Record<string, unknown>): Promise<SignalAck> =>
     bot.timeout(5000).emitWithAck('signal', payload);
 
@@ -82,6 +82,30 @@ describe.skipIf(!hasChromium)('the built page against the real server', () => {
     await page.waitForTimeout(300);
     await page.screenshot({ path: screenshotPath('live-closed.png'), fullPage: true });
     await embed.screenshot({ path: screenshotPath('live-embed-ticker.png') });
+    expect(errors).toEqual([]);
+  });
+
+  it('prices a symbol held as SPOT and as FUTURES per market: each row’s live P/L from its own market (SPEC §10)', async () => {
+    const page = await open('/bot-performance');
+    await expect.poll(() => page.getByTestId('connection').textContent()).toBe('live');
+    const opened = async (external_id: string, market_type: 'SPOT' | 'FUTURES') => {
+      const ack = await signal({ external_id, symbol: 'ETHUSDT', direction: 'LONG', entry: 3_000, tp: 3_300, sl: 2_700, market_type });
+      if (!ack.ok || ack.trade_id === null) throw new Error(`signal rejected: ${JSON.stringify(ack)}`);
+      return ack.trade_id;
+    };
+    const spot = await opened('web-e2e-eth-spot', 'SPOT');
+    const fut = await opened('web-e2e-eth-fut', 'FUTURES');
+    await expect.poll(() => page.getByTestId(`open-row-${fut}`).count()).toBe(1);
+
+    await tick('ETHUSDT', 3_030, 'SPOT');
+    await tick('ETHUSDT', 2_970, 'FUTURES');
+    const terms = { direction: 'LONG' as const, entryPrice: 3_000, quantity: quantityFor(100, 1, 3_000), positionSize: 100 };
+    const pl = (price: number) => signed(unrealizedPnl(terms, price, 0.001).profitLoss);
+    await expect.poll(() => page.getByTestId(`open-pl-${spot}`).textContent()).toContain(pl(3_030));
+    await expect.poll(() => page.getByTestId(`open-pl-${fut}`).textContent()).toContain(pl(2_970));
+    expect(await page.getByTestId(`open-price-${spot}`).textContent()).toContain('3,030');
+    expect(await page.getByTestId(`open-price-${fut}`).textContent()).toContain('2,970');
+    await page.screenshot({ path: screenshotPath('live-markets.png'), fullPage: true });
     expect(errors).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 // Per-user snapshot/delta streams for /me (SPEC §5): the public protocol (epoch, contiguous seq,
 // opened/closed/prices/summary, resync) over one user's own trades, with that user's own statistics.
 // A stream exists while its user has a socket connected; each emits to its user's room only.
+import { tradePriceKey } from '../../../shared/price-key.ts';
 import type { DeltaJson, PriceJson, SnapshotJson, TradeJson } from '../../../shared/protocol-types.ts';
 import { isClosedStatus } from '../../../shared/constants.ts';
 import type { MetricTrade } from '../../../shared/metrics/index.ts';
@@ -32,7 +33,7 @@ class UserStream {
   /** Trade id → counted as open or closed (events may repeat what the initial load already saw). */
   private known = new Map<number, 'open' | 'closed'>();
   private openBySymbol = new Map<string, number>();
-  /** Open trades whose symbol this stream prices (from the engine, not the load: they can differ by a moment). */
+  /** Open trades' price keys (shared/price-key.ts) this stream prices (from the engine, not the load: they can differ by a moment). */
   private openIds = new Map<number, string>();
 
   constructor(
@@ -49,7 +50,7 @@ class UserStream {
     );
     this.state = PublicState.fromTrades(loaded, recent);
     for (const t of loaded) this.known.set(t.id, isClosedStatus(t.status) || t.status === 'CANCELLED' ? 'closed' : 'open');
-    for (const t of deps.openTrades(scope)) this.watch(t.id, t.symbol);
+    for (const t of deps.openTrades(scope)) this.watch(t.id, tradePriceKey(t));
   }
 
   get symbols(): Iterable<string> {
@@ -61,7 +62,7 @@ class UserStream {
       this.known.set(trade.id, 'open');
       this.state.opened();
     }
-    this.watch(trade.id, trade.symbol);
+    this.watch(trade.id, tradePriceKey(trade));
     this.deltas.event({ type: 'opened', trade });
   }
 
@@ -111,7 +112,7 @@ class UserStream {
   private unrealized(open: TradeJson[]): number {
     let sum = 0;
     for (const t of open) {
-      if (this.deps.lastPrice(t.symbol) === undefined) continue; // no price yet: no P/L to show
+      if (this.deps.lastPrice(tradePriceKey(t)) === undefined) continue; // no price yet: no P/L to show
       sum += this.deps.unrealizedOf(t.id)?.profitLoss ?? 0;
     }
     return roundMoney(sum);

@@ -12,6 +12,7 @@ import {
   type StreamBatch,
 } from '../../../shared/stream-client.ts';
 import type { ProfitLoss } from '../../../shared/trade-math.ts';
+import { tradePriceKey } from '../../../shared/price-key.ts';
 import { PriceHistory } from '../lib/price-history.ts';
 import { LivePrices } from './live-prices.svelte.ts';
 
@@ -81,7 +82,7 @@ export class DashboardState {
 
   /** Live price and P/L of an open trade; reads only its own symbol's price. */
   live(trade: TradeJson): LiveQuote {
-    const p = this.prices.get(trade.symbol);
+    const p = this.prices.get(tradePriceKey(trade));
     const usable = p && Number.isFinite(p.price) ? p : null;
     return { price: usable, pnl: usable ? livePnl(trade, usable.price, this.feeRate) : null };
   }
