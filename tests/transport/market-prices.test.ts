@@ -4,8 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import type { OpenPositionJson, TradeJson } from '../../shared/protocol-types.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { connectBot, connected, connectPublic, Recorder, waitFor } from '../helpers/sockets.ts';
+import type { TestServer } from '../helpers/server.ts';
+import { connectPublic, Recorder, waitFor } from '../helpers/sockets.ts';
+import { startWithBotAndViewer, type BotAndViewer } from '../helpers/bot-and-viewer.ts';
 
 let server: TestServer;
 let bot: Socket;
@@ -26,18 +27,12 @@ const priceOf = async (id: number) => (await open()).find((t) => t.id === id)?.c
 const trade = async (id: number) => ((await (await fetch(`${base()}/`)).json()) as { results: TradeJson[] }).results.find((t) => t.id === id)!;
 const pricedDeltas = (key: string) => viewer.events().filter((e) => e.type === 'prices' && key in e.prices).map((e) => (e.type === 'prices' ? e.prices[key]![0] : NaN));
 
+let harness: BotAndViewer | undefined;
 beforeAll(async () => {
-  server = await startTestServer();
-  bot = connectBot(server.url, server.botToken);
-  await connected(bot);
-  viewer = new Recorder(connectPublic(server.url));
-  await viewer.until(() => viewer.snapshots.length === 1);
+  harness = await startWithBotAndViewer();
+  ({ server, bot, viewer } = harness);
 });
-afterAll(async () => {
-  bot?.close();
-  viewer?.socket.close();
-  await server?.stop();
-});
+afterAll(async () => harness?.stop());
 
 describe('prices per market', () => {
   let spot: number;

@@ -2,8 +2,9 @@
 // must not show up (a per-symbol feed subscription would otherwise reveal the user's position).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { connectBot, connected, connectPublic, Recorder } from '../helpers/sockets.ts';
+import type { TestServer } from '../helpers/server.ts';
+import { connectPublic, Recorder } from '../helpers/sockets.ts';
+import { startWithBotAndViewer, type BotAndViewer } from '../helpers/bot-and-viewer.ts';
 
 let server: TestServer;
 let bot: Socket;
@@ -12,18 +13,12 @@ let ts = Date.now();
 const tick = (symbol: string, price: number) => bot.timeout(5000).emitWithAck('prices', { ticks: [{ symbol, price, ts: ++ts }] });
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+let harness: BotAndViewer | undefined;
 beforeAll(async () => {
-  server = await startTestServer();
-  bot = connectBot(server.url, server.botToken);
-  await connected(bot);
-  viewer = new Recorder(connectPublic(server.url));
-  await viewer.until(() => viewer.snapshots.length === 1);
+  harness = await startWithBotAndViewer();
+  ({ server, bot, viewer } = harness);
 });
-afterAll(async () => {
-  bot?.close();
-  viewer?.socket.close();
-  await server?.stop();
-});
+afterAll(async () => harness?.stop());
 
 describe('public prices', () => {
   it('never carry a symbol that only users hold, and do once the bot trades it', async () => {
