@@ -12,6 +12,7 @@ import { createLogger } from '../../server/logger.ts';
 import { StorePortAdapter } from '../../server/persistence/store-port-adapter.ts';
 import { PUBLIC_SCOPE, userScope } from '../../server/queries/trade-scope.ts';
 import { openTestStore, type TestStore } from '../helpers/db.ts';
+import { tickKeys } from '../../shared/price-key.ts';
 
 let t: TestStore;
 let userId: number;
@@ -86,14 +87,14 @@ describe('bulk hydration', () => {
       const watched = checked.engine.watchedMarkets();
       watched[extra.market_type === 'SPOT' ? 'spot' : 'futures'].delete('ZZZUSDT');
       expect(bulk.engine.watchedMarkets()).toStrictEqual(watched);
-      // Sweep every symbol's book down then up (the book alone: pending entries would write to the
+      // Sweep every symbol's book (both markets' price keys) down then up (the book alone: pending entries would write to the
       // database): every trade closes, in the trigger order.
       for (const { book } of [bulk, checked]) {
-        for (let i = 0; i < 5; i++) book.tick(`S${i}USDT`, 80, 1);
+        for (let i = 0; i < 5; i++) for (const key of tickKeys(`S${i}USDT`, undefined)) book.tick(key, 80, 1);
       }
       expect(bulk.book.unrealizedPnl()).toBe(checked.book.unrealizedPnl());
       for (const { book } of [bulk, checked]) {
-        for (let i = 0; i < 5; i++) book.tick(`S${i}USDT`, 120, 2);
+        for (let i = 0; i < 5; i++) for (const key of tickKeys(`S${i}USDT`, undefined)) book.tick(key, 120, 2);
       }
       expect(bulk.closes.length).toBeGreaterThan(200);
       expect(bulk.closes).toStrictEqual(checked.closes);
