@@ -40,7 +40,7 @@ import { LedgerVerifySchedule } from './ledger/verify-schedule.ts';
 import { createPublicReads } from './queries/public-reads.ts';
 import { FeedHealth } from './analytics/feed-health.ts';
 import { feedHealthGauges } from './analytics/feed-health-metrics.ts';
-import { registerFeedHealthRoutes } from './transport/http/feed-health-routes.ts';
+import { registerFeedHealthRoutes, upstreamCheck } from './transport/http/feed-health-routes.ts';
 import { PriceExtremes } from './analytics/price-extremes.ts';
 import { SignalQualityService } from './analytics/signal-quality-service.ts';
 import { recentClosedSystemTrades } from './analytics/closed-trade-source.ts';
@@ -281,7 +281,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
         book: true,
         // Public symbols only (open system trades): nothing a user holds moves readiness.
         feed: live.feedFresh(Date.now()) || `${live.publicStaleCount()} symbol(s) with open system trades have no fresh price`,
-        feed_upstream: ((u) => (u.fault === null && u.refused === 0) || [u.fault && `upstream fault: ${u.fault}`, u.refused > 0 && `${u.refused} subscription(s) refused, retrying`].filter(Boolean).join('; '))(upstream()),
+        feed_upstream: upstreamCheck(upstream()),
       }),
     },
     async () => {
