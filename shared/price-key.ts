@@ -27,5 +27,29 @@ export function symbolOfKey(key: string): string {
  * simulated: one price for the symbol, as before markets were told apart).
  */
 export function tickKeys(symbol: string, market: MarketType | undefined): readonly string[] {
-  return market === undefined ? [symbol, symbol + FUTURES_SUFFIX] : [priceKey(symbol, market)];
+  const keys = keysOf(symbol);
+  return market === undefined ? keys.both : market === 'FUTURES' ? keys.futures : keys.spot;
+}
+
+interface SymbolKeys {
+  both: readonly string[];
+  spot: readonly string[];
+  futures: readonly string[];
+}
+
+/**
+ * The per-tick path: a symbol's key lists are made once, not an array (and a string) per tick.
+ * Bounded: a feed of ever-new symbols only starts the cache afresh.
+ */
+const KEYS_CACHE_LIMIT = 10_000;
+const cache = new Map<string, SymbolKeys>();
+function keysOf(symbol: string): SymbolKeys {
+  let keys = cache.get(symbol);
+  if (!keys) {
+    if (cache.size >= KEYS_CACHE_LIMIT) cache.clear();
+    const futures = symbol + FUTURES_SUFFIX;
+    keys = { both: [symbol, futures], spot: [symbol], futures: [futures] };
+    cache.set(symbol, keys);
+  }
+  return keys;
 }
