@@ -95,8 +95,10 @@ describe('signal-quality analytics, live', { timeout: 60_000 }, () => {
     await waitFor(async () => {
       const body = (await (await fetch(`${server.url}/api/public/paper-trading/performance/?symbol=ETHUSDT`)).json()) as { closed_trades: number; analytics: { excursions: { measured: number } } };
       analytics = body.analytics;
-      return body.closed_trades === 1;
-    }, 10_000, 'the ETH trade closed');
+      // The close is committed before its event reaches the in-memory analytics: a request in
+      // between sees the closed row but not yet its excursion (known race, see the issue note).
+      return body.closed_trades === 1 && body.analytics.excursions.measured === 1;
+    }, 10_000, 'the ETH trade closed and measured');
     expect(analytics!.excursions.measured).toBe(1);
   });
 });

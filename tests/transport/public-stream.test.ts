@@ -118,10 +118,17 @@ describe('/public stream', () => {
     client.start();
     await new Promise((r) => setTimeout(r, 200));
     const before = client.resyncs;
+    // Each push waits for its own delta (not a fixed pause: on a loaded machine two pushes could
+    // coalesce into one delta, and the dropped one would then carry the last price).
+    const deltaAfter = async (n: number) => {
+      const end = Date.now() + 5000;
+      while (seen < n && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+    };
+    const start = seen;
     await push([['BTCUSDT', 103]]);
-    await new Promise((r) => setTimeout(r, 120));
+    await deltaAfter(start + 1);
     await push([['BTCUSDT', 104]]);
-    await new Promise((r) => setTimeout(r, 120));
+    await deltaAfter(start + 2);
     await push([['BTCUSDT', 105]]);
     const until = Date.now() + 5000;
     while ((client.resyncs === before || client.status !== 'live' || client.prices.get('BTCUSDT')?.price !== 105) && Date.now() < until) {
