@@ -6,9 +6,9 @@ import type { TradeJson } from '../../shared/protocol-types.ts';
 import { ValidationError } from '../errors.ts';
 import { decodeCursor, encodeCursor, type ListCursor } from './list-cursor.ts';
 import type { ListQuery, PublicListQuery } from './list-query.ts';
-import type { ReadVersion } from './read-version.ts';
+import type { ReadVersion } from '../cache/read-version.ts';
 import type { ListFilters } from './trade-queries.ts';
-import { VersionedCache, type CacheOutcome } from './versioned-cache.ts';
+import { VersionedCache, type CacheOutcome } from '../cache/versioned-cache.ts';
 
 export interface PublicListSource {
   version: ReadVersion;
