@@ -58,9 +58,9 @@ export class PgTradeStore {
 
   constructor(orm: MikroORM, opts: TradeStoreOptions = {}) {
     this.db = new SqlRunner(orm);
-    this.ledger = new LedgerWriter((work, finalSql) => batchTransaction(orm, work, finalSql));
-    this.feeRate = opts.feeRate ?? 0.001;
     this.log = opts.logger?.child({ module: 'trade-store' });
+    this.ledger = new LedgerWriter((work, finalSql) => batchTransaction(orm, work, finalSql, this.log));
+    this.feeRate = opts.feeRate ?? 0.001;
     const common = { maxDelayMs: opts.flushIntervalMs ?? 0, maxBatch: opts.maxBatch ?? 200, mapError: toStoreError };
     this.ingests = new GroupCommit((items) => this.writeIngestBatch(items), { ...common, maxInFlight: opts.maxInFlight ?? 1 });
     // Closes run one batch at a time: no two close transactions can lock the same rows in a different order.
