@@ -15,7 +15,7 @@ import type { TradeTotals } from '../../shared/metrics/index.ts';
 import { LedgerWriter, type LedgerAppend } from './ledger-append.ts';
 import { batchTransaction, type BatchTx } from './sql-runner.ts';
 import { tradeActivated } from '../ledger/ledger-events.ts';
-import { systemTradeSql } from '../privacy/trade-scope.ts';
+import { cancellableSignalSql, systemTradeSql } from '../privacy/trade-scope.ts';
 
 export interface SignalRef {
   signalId?: number | undefined;
@@ -144,7 +144,7 @@ export class PgTradeStore {
   /** Signal status → CANCELLED (from ACTIVE or EXECUTED). True if it changed. */
   async markSignalCancelled(signalId: number): Promise<boolean> {
     const rows = await this.db.query(
-      `update signals set status = 'CANCELLED' where id = ? and status in ('ACTIVE', 'EXECUTED') returning id`,
+      `update signals set status = 'CANCELLED' where id = ? and ${cancellableSignalSql()} returning id`,
       [signalId],
     );
     return rows.length === 1;

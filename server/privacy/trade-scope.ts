@@ -1,6 +1,6 @@
 // The wall between the public record and users' private trades, and the only file that writes the
 // SQL owner predicate and the trade status lists: every statement gets them from here.
-import { CLOSED_STATUSES, type TradeStatus } from '../../shared/constants.ts';
+import { CLOSED_STATUSES, type SignalStatus, type TradeStatus } from '../../shared/constants.ts';
 
 export type TradeScope = { readonly kind: 'public' } | { readonly kind: 'user'; readonly userId: number };
 
@@ -41,7 +41,7 @@ export function systemTradeSql(alias?: string): string {
 /** Statuses of a trade still in the book (the engine's hydration and guarded closes). */
 export const OPEN_STATUSES = ['OPEN', 'PENDING'] as const satisfies readonly TradeStatus[];
 
-const statusIn = (statuses: readonly TradeStatus[], alias: string | undefined): string =>
+const statusIn = (statuses: readonly (TradeStatus | SignalStatus)[], alias: string | undefined): string =>
   `${column('status', alias)} in (${statuses.map((s) => `'${s}'`).join(', ')})`;
 
 /** Still open (OPEN or PENDING). */
@@ -56,4 +56,11 @@ export function openStatusSql(alias?: string): string {
  */
 export function closedStatusSql(alias?: string): string {
   return statusIn(CLOSED_STATUSES, alias);
+}
+
+/** Signals a bot may still cancel: not yet CANCELLED or EXPIRED (kept here with the trades' lists). */
+export const CANCELLABLE_SIGNAL_STATUSES = ['ACTIVE', 'EXECUTED'] as const satisfies readonly SignalStatus[];
+
+export function cancellableSignalSql(alias?: string): string {
+  return statusIn(CANCELLABLE_SIGNAL_STATUSES, alias);
 }
