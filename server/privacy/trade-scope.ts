@@ -38,7 +38,7 @@ export function systemTradeSql(alias?: string): string {
   return scopeCondition(PUBLIC_SCOPE, [], alias);
 }
 
-/** Statuses of a trade still in the book (the engine's hydration and guarded closes). */
+/** Statuses of a trade still in the book (hydration, guarded closes, the expiry schedule). */
 export const OPEN_STATUSES = ['OPEN', 'PENDING'] as const satisfies readonly TradeStatus[];
 
 const statusIn = (statuses: readonly (TradeStatus | SignalStatus)[], alias: string | undefined): string =>
