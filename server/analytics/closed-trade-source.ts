@@ -1,12 +1,13 @@
 // Closed system trades for SignalQualityService at start: the most recent ones, bounded.
 import type { SqlRunner } from '../persistence/sql-runner.ts';
-import { CLOSED_STATUS_SQL, TRADE_COLUMNS, tradeRowFromDb, type TradeRow } from '../persistence/rows.ts';
+import { TRADE_COLUMNS, tradeRowFromDb, type TradeRow } from '../persistence/rows.ts';
+import { closedStatusSql, systemTradeSql } from '../privacy/trade-scope.ts';
 
 export async function recentClosedSystemTrades(db: Pick<SqlRunner, 'query'>, limit = 200_000): Promise<TradeRow[]> {
   const rows = await db.query(
     // Closed statuses only (what SignalQualityService.hydrate keeps): the limit counts no cancelled
     // rows, and the status index spares a scan of every open trade (~200 ms at 1M open).
-    `select ${TRADE_COLUMNS} from paper_trades where user_id is null and ${CLOSED_STATUS_SQL} and exit_price is not null
+    `select ${TRADE_COLUMNS} from paper_trades where ${systemTradeSql()} and ${closedStatusSql()} and exit_price is not null
      order by exit_time desc limit ?`,
     [limit],
   );

@@ -4,8 +4,8 @@
 // unrealised P/L goes, so a cached answer costs a lookup, a sum over open trades and a concat.
 import { roundMoney } from '../../shared/trade-math.ts';
 import { computePerformance, isOpenStatus, type MetricTrade, type PerformanceQuery } from '../../shared/metrics/index.ts';
-import type { ReadVersion } from '../queries/read-version.ts';
-import { VersionedCache, type CacheOutcome, type VersionedCacheLimits } from '../queries/versioned-cache.ts';
+import type { ReadVersion } from '../cache/read-version.ts';
+import { VersionedCache, type CacheOutcome, type VersionedCacheLimits } from '../cache/versioned-cache.ts';
 
 /**
  * Extra performance fields (signal-quality `analytics`, benchmark) over the filtered trades' ids.

@@ -5,7 +5,7 @@ import { rename, rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { SqlRunner } from '../persistence/sql-runner.ts';
-import { forEachLedgerRecord, verifyLedger } from '../ledger/ledger-reads.ts';
+import { forEachLedgerRecord, verifyLedger } from '../persistence/ledger-reads.ts';
 import type { LedgerRecord } from '../ledger/ledger-chain.ts';
 import { LedgerVerifier, type VerifyResult } from '../ledger/ledger-verifier.ts';
 import type { Flags } from './cli-args.ts';

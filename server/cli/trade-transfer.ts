@@ -13,6 +13,7 @@ import {
   type TradeCsvRow,
 } from './trade-csv.ts';
 import { SYSTEM_TRADE_ID_MAX } from '../persistence/trade-id-ranges.ts';
+import { systemTradeSql } from '../privacy/trade-scope.ts';
 
 export type ExportScope = 'system' | 'all';
 
@@ -27,7 +28,7 @@ export async function exportTrades(orm: MikroORM, scope: ExportScope, write: (ch
   let count = 0;
   for (;;) {
     const rows = await db.query(
-      `select ${TRADE_CSV_SELECT} from paper_trades where id > ?::bigint ${scope === 'system' ? 'and user_id is null' : ''}
+      `select ${TRADE_CSV_SELECT} from paper_trades where id > ?::bigint ${scope === 'system' ? `and ${systemTradeSql()}` : ''}
         order by id limit ${EXPORT_BATCH}`,
       [after],
     );
@@ -156,7 +157,7 @@ async function conflictingTrades(q: Query): Promise<RowError[]> {
 async function conflictingSignals(q: Query): Promise<RowError[]> {
   const found = await q(
     `select i.line, i.signal_id::text as signal_id, s.symbol, s.direction, i.symbol as row_symbol, i.direction as row_direction,
-            (select t.id::text from paper_trades t where t.signal_id = s.id and t.user_id is null and t.id <> i.id limit 1) as other
+            (select t.id::text from paper_trades t where t.signal_id = s.id and ${systemTradeSql('t')} and t.id <> i.id limit 1) as other
        from import_rows i join signals s on s.id = i.signal_id
       where not exists (select 1 from paper_trades t where t.id = i.id)`,
   );

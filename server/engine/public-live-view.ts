@@ -6,7 +6,7 @@ import type { OpenBook } from '../book/open-book.ts';
 import type { PublicState } from './public-state.ts';
 import type { StalenessMonitor } from './staleness-monitor.ts';
 import type { TradeEngine } from './trade-engine.ts';
-import { PUBLIC_SCOPE } from '../queries/trade-scope.ts';
+import { PUBLIC_SCOPE } from '../privacy/trade-scope.ts';
 import { tradePriceKey } from '../../shared/price-key.ts';
 
 export class PublicLiveView {

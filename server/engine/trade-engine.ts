@@ -20,7 +20,7 @@ import { WatchedMarkets } from './watched-markets.ts';
 import { OpenTradeTable } from './open-trade-table.ts';
 import { hydrateEngine } from './engine-hydration.ts';
 import { fieldsAreCompact, fieldsToJson, jsonIsCompact, jsonToFields, openTradeJson } from './open-trade-json.ts';
-import { inScope, PUBLIC_SCOPE, type TradeScope } from '../queries/trade-scope.ts';
+import { inScope, PUBLIC_SCOPE, type TradeScope } from '../privacy/trade-scope.ts';
 
 export interface EngineOptions {
   positionSize: number;
@@ -79,7 +79,7 @@ export class TradeEngine {
     return b ? { trade: openTradeJson(b, side), userId: side.userId } : undefined;
   }
 
-  /** Open trades inside the scope (the wall, server/queries/trade-scope.ts), newest first. */
+  /** Open trades inside the scope (the wall, server/privacy/trade-scope.ts), newest first. */
   openTrades(scope: TradeScope): TradeJson[] {
     const out: TradeJson[] = [];
     if (scope.kind === 'user') {

@@ -1,17 +1,16 @@
 // What each public event records. Built from exactly what the batch writers stored.
-import type { IngestPayload, TradeClose } from '../persistence/trade-store.ts';
-import type { TradeRow } from '../persistence/rows.ts';
+import type { LedgerClose, LedgerTrade, ReceivedSignal } from './ledger-inputs.ts';
 import { toJson, type Json } from './canonical-json.ts';
 import type { LedgerEventDraft } from './ledger-chain.ts';
 
 type Obj = { [key: string]: Json };
 
 /** The signal as received (the validated payload, source included), with the id it was stored under. */
-export function signalReceived(signalId: number, tradeId: number, p: IngestPayload, at: Date): LedgerEventDraft {
+export function signalReceived(signalId: number, tradeId: number, p: ReceivedSignal, at: Date): LedgerEventDraft {
   return { kind: 'signal_received', tradeId, at, event: { signal_id: signalId, signal: toJson(p) as Obj } };
 }
 
-export function tradeOpened(t: TradeRow, feeRate: number): LedgerEventDraft {
+export function tradeOpened(t: LedgerTrade, feeRate: number): LedgerEventDraft {
   return {
     kind: 'trade_opened',
     tradeId: t.id,
@@ -41,7 +40,7 @@ export function tradeActivated(tradeId: number, at: Date): LedgerEventDraft {
   return { kind: 'trade_activated', tradeId, at, event: { entry_time: at.toISOString() } };
 }
 
-export function tradeClosed(c: TradeClose): LedgerEventDraft {
+export function tradeClosed(c: LedgerClose): LedgerEventDraft {
   return {
     kind: 'trade_closed',
     tradeId: c.id,

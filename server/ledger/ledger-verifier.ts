@@ -3,7 +3,7 @@
 // current signal and trade rows compared with what the ledger says they should be.
 import { profitLossAt } from '../../shared/trade-math.ts';
 import type { Direction } from '../../shared/constants.ts';
-import type { SignalRow, TradeRow } from '../persistence/rows.ts';
+import type { LedgerSignal, LedgerTrade } from './ledger-inputs.ts';
 import type { Json } from './canonical-json.ts';
 import { GENESIS_HASH, LEDGER_KINDS, ledgerHash, type LedgerRecord } from './ledger-chain.ts';
 
@@ -64,13 +64,13 @@ export class LedgerVerifier {
    * Compares the current rows with the ledger: every system trade must have been recorded, with
    * the same terms and outcome, and every recorded trade and signal must still exist unchanged.
    */
-  compareRows(trades: Iterable<TradeRow>, signals: ReadonlyMap<number, SignalRow>): VerifyResult {
+  compareRows(trades: Iterable<LedgerTrade>, signals: ReadonlyMap<number, LedgerSignal>): VerifyResult {
     for (const t of trades) if (!this.compareRow(t)) return this.result();
     return this.finishRows(signals);
   }
 
   /** One system trade row (any order, each once); false once an inconsistency has been found. */
-  compareRow(t: TradeRow): boolean {
+  compareRow(t: LedgerTrade): boolean {
     if (this.failure) return false;
     try {
       this.seenRows.add(t.id);
@@ -90,7 +90,7 @@ export class LedgerVerifier {
   }
 
   /** After every system trade row: recorded trades that are gone, and the recorded signals. */
-  finishRows(signals: ReadonlyMap<number, SignalRow>): VerifyResult {
+  finishRows(signals: ReadonlyMap<number, LedgerSignal>): VerifyResult {
     if (this.failure) return this.result();
     try {
       for (const [id, ev] of this.trades) {
@@ -157,13 +157,13 @@ function checkClose(seq: number, open: Obj, close: Obj): void {
   }
 }
 
-const TERMS: [keyof TradeRow, string][] = [
+const TERMS: [keyof LedgerTrade, string][] = [
   ['symbol', 'symbol'], ['direction', 'direction'], ['marketType', 'market_type'], ['timeframe', 'timeframe'],
   ['confidence', 'confidence'], ['leverage', 'leverage'], ['entryPrice', 'entry_price'], ['positionSize', 'position_size'],
   ['quantity', 'quantity'], ['takeProfit', 'take_profit'], ['stopLoss', 'stop_loss'], ['signalId', 'signal_id'],
 ];
 
-function compareTrade(t: TradeRow, ev: TradeEvents | undefined): void {
+function compareTrade(t: LedgerTrade, ev: TradeEvents | undefined): void {
   if (!ev?.opened) throw new Inconsistent(null, `system trade ${t.id} has no trade_opened in the ledger`);
   const o = ev.opened.event;
   for (const [field, key] of TERMS) {
@@ -190,12 +190,12 @@ function compareTrade(t: TradeRow, ev: TradeEvents | undefined): void {
   if (!moneyOk) throw new Inconsistent(ev.closed.seq, `trade ${t.id}: close (status, exit, fees or P/L) differs from the ledger`);
 }
 
-const SIGNAL_FIELDS: [keyof SignalRow, string][] = [
+const SIGNAL_FIELDS: [keyof LedgerSignal, string][] = [
   ['source', 'source'], ['symbol', 'symbol'], ['direction', 'direction'], ['timeframe', 'timeframe'], ['entry', 'entry'],
   ['tp', 'tp'], ['sl', 'sl'], ['confidence', 'confidence'], ['marketType', 'market_type'], ['leverage', 'leverage'],
 ];
 
-function compareSignal(rec: NonNullable<TradeEvents['signal']>, s: SignalRow | undefined): void {
+function compareSignal(rec: NonNullable<TradeEvents['signal']>, s: LedgerSignal | undefined): void {
   const id = n(rec.event.signal_id);
   if (!s) throw new Inconsistent(rec.seq, `signal ${id} is in the ledger but not in signals`);
   const p = (rec.event.signal ?? {}) as Obj;

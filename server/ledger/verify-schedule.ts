@@ -56,7 +56,11 @@ export class LedgerVerifySchedule {
 
   private async checkForNewEvents(): Promise<void> {
     if (this.running) return;
-    const head = await this.deps.head().catch(() => null);
+    // Without the head this check still re-verifies a ledger whose last result is old.
+    const head = await this.deps.head().catch((err: unknown) => {
+      this.deps.log.warn({ err }, "ledger head could not be read; checking the last result's age only");
+      return null;
+    });
     const old = !this.last || Date.now() - Date.parse(this.last.verified_at) >= REVERIFY_EVERY * this.deps.intervalMs;
     if ((head !== null && head !== this.checkedHead) || old) await this.run();
   }

@@ -4,10 +4,11 @@ import { quantityFor, roundMoney } from '../../shared/trade-math.ts';
 import { SIGNAL_COLUMNS, TRADE_COLUMNS, signalRowFromDb, tradeRowFromDb, type SignalRow, type TradeRow } from './rows.ts';
 import { sqlLiteral, valuesList, type BatchTx, type Query, type RawRow } from './sql-runner.ts';
 import { storable } from '../ledger/canonical-json.ts';
-import type { LedgerAppend } from '../ledger/ledger-append.ts';
+import type { LedgerAppend } from './ledger-append.ts';
 import { signalReceived, tradeClosed, tradeOpened } from '../ledger/ledger-events.ts';
 import type { LedgerEventDraft } from '../ledger/ledger-chain.ts';
-import type { IngestOptions, IngestPayload, IngestResult, TradeClose } from './trade-store.ts';
+import type { IngestOptions, IngestPayload, IngestResult, TradeClose } from './store-types.ts';
+import { openStatusSql, systemTradeSql } from '../privacy/trade-scope.ts';
 
 export interface IngestItem {
   p: IngestPayload;
@@ -59,7 +60,7 @@ left join lateral (
   select * from signals e where s.id is null and e.source = n.source and e.external_id = n.external_id limit 1
 ) e on true
 left join lateral (
-  select * from paper_trades et where s.id is null and et.signal_id = e.id and et.user_id is null limit 1
+  select * from paper_trades et where s.id is null and et.signal_id = e.id and ${systemTradeSql('et')} limit 1
 ) et on true`;
 
 /**
@@ -139,7 +140,7 @@ async function loadExisting(
   const signals = sigRows.map(signalRowFromDb);
   if (signals.length === 0) return out;
   const tradeRows = await q(
-    `select ${TRADE_COLUMNS} from paper_trades where user_id is null and signal_id in (${signals.map(() => '?').join(', ')})`,
+    `select ${TRADE_COLUMNS} from paper_trades where ${systemTradeSql()} and signal_id in (${signals.map(() => '?').join(', ')})`,
     signals.map((s) => s.id),
   );
   const tradeBySignal = new Map(tradeRows.map((r) => [Number(r.signal_id), tradeRowFromDb(r)]));
@@ -196,8 +197,8 @@ export async function closeBatch(q: Query, items: readonly TradeClose[], appendL
        version = t.version + 1, updated_at = now()
      from (values ${valuesList(writers.length, CLOSE_TYPES)})
        as v(id, status, exit_price, exit_time, fees, profit_loss, pl_pct, price_gap)
-     where t.id = v.id and t.status in ('OPEN', 'PENDING')
-     returning t.id, t.user_id is null as system`,
+     where t.id = v.id and ${openStatusSql('t')}
+     returning t.id, ${systemTradeSql('t')} as system`,
     writers.flatMap((w) => {
       const c = items[w]!;
       return [c.id, c.status, c.exitPrice, c.exitTime, c.fees, c.profitLoss, c.profitLossPercentage, c.priceGap];

@@ -6,6 +6,7 @@ import { DIRECTIONS, MARKET_TYPES, TIMEFRAMES, TRADE_STATUSES } from '../../shar
 import type { OpenTradeFields, OpenTradeSink } from '../engine/ports.ts';
 import { BinaryCopyReader, type CopyFieldCursor } from './binary-copy-reader.ts';
 import type { SqlRunner } from './sql-runner.ts';
+import { openStatusSql } from '../privacy/trade-scope.ts';
 
 /** Column order is the decoder's (readOpenTrade): plain columns, so PostgreSQL formats nothing. */
 const OPEN_TRADE_COLUMNS = [
@@ -68,7 +69,7 @@ function idLiteral(id: number): string {
 export async function streamOpenTrades(db: SqlRunner, sink: OpenTradeSink, pageSize = 100_000): Promise<number> {
   // Counted before the first page (~0.1 s at 1M when nothing else scans): counted beside it, the
   // count came in at 0.3-0.5 s and the book grew and rehashed the rows loaded meanwhile.
-  const [row] = await db.query(`select count(*)::int8 as n from paper_trades where status in ('OPEN', 'PENDING')`);
+  const [row] = await db.query(`select count(*)::int8 as n from paper_trades where ${openStatusSql()}`);
   sink.expect(Number(row?.n ?? 0));
   const f = blankFields();
   let lastId = 0;
@@ -80,7 +81,7 @@ export async function streamOpenTrades(db: SqlRunner, sink: OpenTradeSink, pageS
       sink.trade(f);
     });
     const sql = `copy (select ${OPEN_TRADE_COLUMNS.join(', ')} from paper_trades
-      where status in ('OPEN', 'PENDING') and id > ${idLiteral(lastId)} order by id limit ${idLiteral(pageSize)}) to stdout (format binary)`;
+      where ${openStatusSql()} and id > ${idLiteral(lastId)} order by id limit ${idLiteral(pageSize)}) to stdout (format binary)`;
     await db.copyOut(sql, (chunk) => reader.push(chunk));
     reader.finish();
     total += reader.tuples;

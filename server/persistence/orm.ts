@@ -23,7 +23,8 @@ export async function initOrm(url: string, opts: InitOrmOptions = {}): Promise<M
       const applied = await orm.getMigrator().up();
       if (applied.length > 0) log?.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
     } catch (err) {
-      await orm.close(true).catch(() => {});
+      // The migration's error is what the caller gets; closing the pool after it is best effort.
+      await orm.close(true).catch((closeErr: unknown) => log?.warn({ err: closeErr }, 'closing the ORM after a failed migration failed'));
       throw toStoreError(err);
     }
   }

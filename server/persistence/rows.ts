@@ -1,6 +1,6 @@
 // Plain row types the store hands out (no ORM entities leave persistence), and the decoding of
 // raw pg results (numeric/bigint arrive as strings, timestamptz as text) into them.
-import { CLOSED_STATUSES, type Direction, type MarketType, type SignalStatus, type Timeframe, type TradeStatus } from '../../shared/constants.ts';
+import type { Direction, MarketType, SignalStatus, Timeframe, TradeStatus } from '../../shared/constants.ts';
 
 export interface SignalRow {
   id: number;
@@ -51,12 +51,6 @@ export interface TradeRow {
 
 export const SIGNAL_COLUMNS =
   'id, external_id, source, symbol, direction, timeframe, entry, tp, sl, confidence, market_type, leverage, status, expires_at, created_at';
-
-/**
- * Closed trades as a SQL condition: the statuses listed, not `LIKE 'CLOSED_%'`, so the planner can use
- * the status index (with many open trades and few closed ones: 0.25 ms instead of a 190 ms scan at 1M).
- */
-export const CLOSED_STATUS_SQL = `status in (${CLOSED_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 
 export const TRADE_COLUMNS =
   'id, signal_id, user_id, symbol, direction, market_type, timeframe, confidence, leverage, entry_price, entry_time, ' +

@@ -3,6 +3,7 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type pg from 'pg';
+import type { Logger } from 'pino';
 import { copyOut } from './copy-out-query.ts';
 import { toStoreError } from './errors.ts';
 
@@ -103,6 +104,7 @@ export async function batchTransaction<T>(
   orm: MikroORM,
   work: (tx: BatchTx) => Promise<T>,
   finalSql: (out: T) => string | null,
+  log?: Logger,
 ): Promise<T> {
   const client = orm.em.getConnection().getKnex().client as unknown as {
     acquireConnection(): Promise<PgConnection>;
@@ -136,7 +138,9 @@ export async function batchTransaction<T>(
     }
     throw toStoreError(err);
   } finally {
-    await client.releaseConnection(conn).catch(() => {});
+    // The transaction's outcome is decided by now and must reach the caller as it is; a connection the
+    // pool refuses back is the pool's loss (it opens another), worth a warning, not a failed write.
+    await client.releaseConnection(conn).catch((err: unknown) => log?.warn({ err }, 'connection not returned to the pool after a batch'));
   }
 }
 

@@ -7,6 +7,7 @@ import type { TradeTotals } from '../../shared/metrics/index.ts';
 import type { CloseRecord, IngestResult, OpenTradeSink, OwnedTrade, SignalRef, TradeStorePort } from '../engine/ports.ts';
 import type { TradeRow } from './rows.ts';
 import { tradeRowToJson } from './trade-mapper.ts';
+import { openStatusSql } from '../privacy/trade-scope.ts';
 import type { PgTradeStore } from './trade-store.ts';
 
 const owned = (r: TradeRow): OwnedTrade => ({ trade: tradeRowToJson(r), userId: r.userId });
@@ -62,7 +63,7 @@ export class StorePortAdapter implements TradeStorePort {
   async openTradeExpiries(): Promise<Array<{ id: number; expiresAt: Date }>> {
     const rows: Array<Record<string, unknown>> = await this.orm.em.fork().getConnection().execute(
       `select t.id, s.expires_at from paper_trades t join signals s on s.id = t.signal_id
-        where t.status in ('OPEN', 'PENDING') and s.expires_at is not null`,
+        where ${openStatusSql('t')} and s.expires_at is not null`,
       [],
       'all',
     );

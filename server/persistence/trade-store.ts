@@ -2,49 +2,20 @@
 // one transaction; every caller hears back only after its batch has committed.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import type { SignalPayload } from '../../shared/signal-schema.ts';
-import type { TradeStatus } from '../../shared/constants.ts';
 import { UnavailableError, isUnavailableError, toStoreError } from './errors.ts';
 import { GroupCommit, ItemFailure } from './group-commit.ts';
 import { SIGNAL_COLUMNS, TRADE_COLUMNS, signalRowFromDb, tradeRowFromDb, type SignalRow, type TradeRow } from './rows.ts';
 import { SqlRunner } from './sql-runner.ts';
 import { closeBatch, ingestBatch, type IngestItem } from './batch-writes.ts';
+import type { IngestOptions, IngestPayload, IngestResult, TradeClose } from './store-types.ts';
 import * as reads from './trade-queries.ts';
 import { streamOpenTrades } from './open-trade-stream.ts';
 import type { OpenTradeSink } from '../engine/ports.ts';
 import type { TradeTotals } from '../../shared/metrics/index.ts';
-import { LedgerWriter, type LedgerAppend } from '../ledger/ledger-append.ts';
+import { LedgerWriter, type LedgerAppend } from './ledger-append.ts';
 import { batchTransaction, type BatchTx } from './sql-runner.ts';
 import { tradeActivated } from '../ledger/ledger-events.ts';
-
-export type IngestPayload = SignalPayload & { source: string };
-
-export interface IngestOptions {
-  /** USDT per trade (POSITION_SIZE). */
-  positionSize: number;
-  /** Signal time: the trade's entry_time and the signal's created_at. */
-  now: Date;
-  /** `OPEN` (default, ENTRY_MODE=signal) or `PENDING` (ENTRY_MODE=touch). */
-  entryStatus?: 'OPEN' | 'PENDING';
-}
-
-export interface IngestResult {
-  signal: SignalRow;
-  trade: TradeRow | null;
-  /** True when the signal had been stored before (a resend): nothing new was written. */
-  duplicate: boolean;
-}
-
-export interface TradeClose {
-  id: number;
-  status: TradeStatus;
-  exitPrice: number;
-  exitTime: Date;
-  fees: number;
-  profitLoss: number;
-  profitLossPercentage: number;
-  priceGap: boolean;
-}
+import { cancellableSignalSql, systemTradeSql } from '../privacy/trade-scope.ts';
 
 export interface SignalRef {
   signalId?: number | undefined;
@@ -87,9 +58,9 @@ export class PgTradeStore {
 
   constructor(orm: MikroORM, opts: TradeStoreOptions = {}) {
     this.db = new SqlRunner(orm);
-    this.ledger = new LedgerWriter((work, finalSql) => batchTransaction(orm, work, finalSql));
-    this.feeRate = opts.feeRate ?? 0.001;
     this.log = opts.logger?.child({ module: 'trade-store' });
+    this.ledger = new LedgerWriter((work, finalSql) => batchTransaction(orm, work, finalSql, this.log));
+    this.feeRate = opts.feeRate ?? 0.001;
     const common = { maxDelayMs: opts.flushIntervalMs ?? 0, maxBatch: opts.maxBatch ?? 200, mapError: toStoreError };
     this.ingests = new GroupCommit((items) => this.writeIngestBatch(items), { ...common, maxInFlight: opts.maxInFlight ?? 1 });
     // Closes run one batch at a time: no two close transactions can lock the same rows in a different order.
@@ -120,23 +91,12 @@ export class PgTradeStore {
     await Promise.all([this.ingests.drain(), this.closes.drain()]);
   }
 
-  /**
-   * Marks a bot's signal CANCELLED (if ACTIVE or EXECUTED). Returns it with its system trade so the
-   * caller can close the position, or null when the signal is unknown for that source.
-   */
-  async cancelSignal(source: string | null, ref: SignalRef): Promise<{ signal: SignalRow; trade: TradeRow | null } | null> {
-    const found = await this.findSignal(source, ref);
-    if (!found) return null;
-    if (await this.markSignalCancelled(found.signal.id)) found.signal.status = 'CANCELLED';
-    return found;
-  }
-
   /** PENDING → OPEN when the price touches entry (ENTRY_MODE=touch). False if no longer pending. */
   async activateTrade(id: number, at: Date): Promise<boolean> {
     return this.withLedger(async ({ q }, appendLedger) => {
       const rows = await q(
         `update paper_trades set status = 'OPEN', entry_time = ?, version = version + 1, updated_at = now()
-         where id = ? and status = 'PENDING' returning id, user_id is null as system`,
+         where id = ? and status = 'PENDING' returning id, ${systemTradeSql()} as system`,
         [at, id],
       );
       if (rows[0]?.system === true) await appendLedger([tradeActivated(id, at)]);
@@ -144,27 +104,8 @@ export class PgTradeStore {
     });
   }
 
-  /** Records that price data had a gap while these trades were open (restart, stale feed). */
-  async flagPriceGap(ids: readonly number[]): Promise<number> {
-    if (ids.length === 0) return 0;
-    const rows = await this.db.query(
-      `update paper_trades set price_gap = true, version = version + 1, updated_at = now()
-       where id in (${ids.map(() => '?').join(', ')}) and status in ('OPEN', 'PENDING') and not price_gap returning id`,
-      ids,
-    );
-    return rows.length;
-  }
-
   getTrade(id: number): Promise<TradeRow | null> {
     return reads.getTrade(this.db, id);
-  }
-
-  listClosedSystemTrades(filters: reads.ClosedTradeFilters = {}): Promise<TradeRow[]> {
-    return reads.listClosedSystemTrades(this.db, filters);
-  }
-
-  listSystemTrades(q: reads.SystemTradePage): Promise<{ count: number; rows: TradeRow[] }> {
-    return reads.listSystemTrades(this.db, q);
   }
 
   /** Every OPEN/PENDING trade (system and user) by ascending id, count first, streamed in keyset pages. */
@@ -194,7 +135,7 @@ export class PgTradeStore {
     );
     if (!rows[0]) return null;
     const signal = signalRowFromDb(rows[0]);
-    const trades = await this.db.query(`select ${TRADE_COLUMNS} from paper_trades where signal_id = ? and user_id is null`, [
+    const trades = await this.db.query(`select ${TRADE_COLUMNS} from paper_trades where signal_id = ? and ${systemTradeSql()}`, [
       signal.id,
     ]);
     return { signal, trade: trades[0] ? tradeRowFromDb(trades[0]) : null };
@@ -203,7 +144,7 @@ export class PgTradeStore {
   /** Signal status → CANCELLED (from ACTIVE or EXECUTED). True if it changed. */
   async markSignalCancelled(signalId: number): Promise<boolean> {
     const rows = await this.db.query(
-      `update signals set status = 'CANCELLED' where id = ? and status in ('ACTIVE', 'EXECUTED') returning id`,
+      `update signals set status = 'CANCELLED' where id = ? and ${cancellableSignalSql()} returning id`,
       [signalId],
     );
     return rows.length === 1;
@@ -245,3 +186,4 @@ export class PgTradeStore {
 }
 
 export { UnavailableError };
+export type { IngestOptions, IngestPayload, IngestResult, TradeClose };

@@ -4,11 +4,12 @@
 // system trade) is cached per (filters, read version).
 import type { TradeJson } from '../../shared/protocol-types.ts';
 import { ValidationError } from '../errors.ts';
+import { awaitedLater } from '../ops/awaited-later.ts';
 import { decodeCursor, encodeCursor, type ListCursor } from './list-cursor.ts';
 import type { ListQuery, PublicListQuery } from './list-query.ts';
-import type { ReadVersion } from './read-version.ts';
+import type { ReadVersion } from '../cache/read-version.ts';
 import type { ListFilters } from './trade-queries.ts';
-import { VersionedCache, type CacheOutcome } from './versioned-cache.ts';
+import { VersionedCache, type CacheOutcome } from '../cache/versioned-cache.ts';
 
 export interface PublicListSource {
   version: ReadVersion;
@@ -55,7 +56,7 @@ export class PublicTradeList {
     const from = this.start(q);
     const version = await this.source.version();
     const counted = this.counts.get(countKey(q), version, () => this.source.countTrades(q));
-    counted.catch(() => {}); // awaited below, after the page
+    awaitedLater(counted); // awaited below, after the page: the count runs beside the page's query
     if ('after' in from) {
       const page = await this.source.tradePage(q, from, q.page_size + 1);
       const more = page.results.length > q.page_size;

@@ -1,12 +1,12 @@
 // Builds the bounded public reads (list and performance/) over TradeQueries, keyed by the ledger
 // head: one place, so ROLE=all and ROLE=edge get the same limits.
 import type { PublicReadLimits } from '../config.ts';
-import type { LedgerDb } from '../ledger/ledger-reads.ts';
+import type { LedgerDb } from '../persistence/ledger-reads.ts';
 import { PerformanceCache, type PerformanceExtras } from '../analytics/performance-cache.ts';
 import { PublicTradeList } from './public-list.ts';
-import { ledgerReadVersion } from './read-version.ts';
+import { ledgerReadVersion } from '../cache/read-version.ts';
 import type { TradeQueries } from './trade-queries.ts';
-import { PUBLIC_SCOPE } from './trade-scope.ts';
+import { PUBLIC_SCOPE } from '../privacy/trade-scope.ts';
 
 export function createPublicReads(queries: TradeQueries, ledgerDb: LedgerDb, limits: PublicReadLimits, extras?: PerformanceExtras) {
   const version = ledgerReadVersion(ledgerDb);

@@ -3,12 +3,12 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { TradeJson } from '../../shared/protocol-types.ts';
 import type { MetricTrade } from '../../shared/metrics/index.ts';
 import type { PerformanceQuery } from '../../shared/metrics/index.ts';
-import { CLOSED_STATUS_SQL, TRADE_COLUMNS, tradeRowFromDb } from '../persistence/rows.ts';
+import { TRADE_COLUMNS, tradeRowFromDb } from '../persistence/rows.ts';
 import { tradeRowToJson } from '../persistence/trade-mapper.ts';
 import { toStoreError } from '../persistence/errors.ts';
 import type { ListQuery } from './list-query.ts';
 import type { ListCursor } from './list-cursor.ts';
-import { scopeCondition, type TradeScope } from './trade-scope.ts';
+import { closedStatusSql, scopeCondition, type TradeScope } from '../privacy/trade-scope.ts';
 
 const ORDER_COLUMNS: Record<string, string> = {
   entry_time: 'entry_time',
@@ -135,7 +135,7 @@ export class TradeQueries {
     const params: unknown[] = [];
     const cond = scopeCondition(scope, params);
     const rows = await this.rows(
-      `SELECT ${TRADE_COLUMNS} FROM paper_trades WHERE ${cond} AND ${CLOSED_STATUS_SQL} ORDER BY exit_time DESC, id DESC LIMIT ?`,
+      `SELECT ${TRADE_COLUMNS} FROM paper_trades WHERE ${cond} AND ${closedStatusSql()} ORDER BY exit_time DESC, id DESC LIMIT ?`,
       [...params, limit],
     );
     return rows.map((r) => tradeRowToJson(tradeRowFromDb(r)));

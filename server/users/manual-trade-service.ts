@@ -11,7 +11,7 @@ import type { NewManualTrade } from '../persistence/user-repository.ts';
 import type { TradeRow } from '../persistence/rows.ts';
 import { tradeRowToJson } from '../persistence/trade-mapper.ts';
 import type { ListQuery } from '../queries/list-query.ts';
-import { inScope, userScope, type TradeScope } from '../queries/trade-scope.ts';
+import { inScope, userScope, type TradeScope } from '../privacy/trade-scope.ts';
 import type { UserTradeCaps } from './user-trade-caps.ts';
 
 export interface ManualTradeDeps {

@@ -8,7 +8,7 @@ import type { OpenTradeFields, OpenTradeSink, TradeStorePort } from '../../serve
 import { PublicState } from '../../server/engine/public-state.ts';
 import { TradeEngine } from '../../server/engine/trade-engine.ts';
 import { createLogger } from '../../server/logger.ts';
-import { PUBLIC_SCOPE } from '../../server/queries/trade-scope.ts';
+import { PUBLIC_SCOPE } from '../../server/privacy/trade-scope.ts';
 
 const fields = (id: number): OpenTradeFields => ({
   id, signalId: id, userId: null, symbol: `S${id % 3}USDT`, direction: id % 2 ? 'LONG' : 'SHORT', marketType: 'SPOT', timeframe: '1h',

@@ -3,7 +3,7 @@ import { profitLossAt } from '../../shared/trade-math.ts';
 import type { TradeRow } from '../../server/persistence/rows.ts';
 import type { PgTradeStore, TradeClose } from '../../server/persistence/trade-store.ts';
 import type { TestStore } from '../helpers/db.ts';
-import type { LedgerDb } from '../../server/ledger/ledger-reads.ts';
+import type { LedgerDb } from '../../server/persistence/ledger-reads.ts';
 import type { RawRow } from '../../server/persistence/sql-runner.ts';
 import { longSignal } from '../persistence/fixtures.ts';
 

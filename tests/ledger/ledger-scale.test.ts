@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore, type TestStore } from '../helpers/db.ts';
-import { forEachLedgerRecord, verifyLedger } from '../../server/ledger/ledger-reads.ts';
+import { forEachLedgerRecord, verifyLedger } from '../../server/persistence/ledger-reads.ts';
 import { SqlRunner } from '../../server/persistence/sql-runner.ts';
 import { verifyFile } from '../../server/cli/ledger-commands.ts';
 import { runCli } from '../cli/run-cli.ts';

@@ -2,7 +2,7 @@
 // become U+FFFD) are recorded as stored: the ingest still succeeds and the record verifies.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openTestStore, type TestStore } from '../helpers/db.ts';
-import { verifyLedger } from '../../server/ledger/ledger-reads.ts';
+import { verifyLedger } from '../../server/persistence/ledger-reads.ts';
 import { SqlRunner } from '../../server/persistence/sql-runner.ts';
 import { longSignal } from '../persistence/fixtures.ts';
 

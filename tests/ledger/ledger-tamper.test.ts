@@ -2,7 +2,7 @@
 // signal or trade row (tampering runs inside a rolled-back transaction, so cases stay independent).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore, type TestStore } from '../helpers/db.ts';
-import { verifyLedger } from '../../server/ledger/ledger-reads.ts';
+import { verifyLedger } from '../../server/persistence/ledger-reads.ts';
 import { SqlRunner } from '../../server/persistence/sql-runner.ts';
 import { PgTradeStore } from '../../server/persistence/trade-store.ts';
 import { closeOf, inRolledBack, record } from './ledger-helpers.ts';
@@ -79,8 +79,8 @@ describe('ledger verification', () => {
   });
 });
 
-async function rehash(db: import('../../server/ledger/ledger-reads.ts').LedgerDb): Promise<void> {
-  const { forEachLedgerRecord } = await import('../../server/ledger/ledger-reads.ts');
+async function rehash(db: import('../../server/persistence/ledger-reads.ts').LedgerDb): Promise<void> {
+  const { forEachLedgerRecord } = await import('../../server/persistence/ledger-reads.ts');
   const { ledgerHash, GENESIS_HASH } = await import('../../server/ledger/ledger-chain.ts');
   const all: import('../../server/ledger/ledger-chain.ts').LedgerRecord[] = [];
   await forEachLedgerRecord(db, (r) => void all.push(r));

@@ -10,7 +10,7 @@ import { PublicState } from '../../server/engine/public-state.ts';
 import { TradeEngine } from '../../server/engine/trade-engine.ts';
 import { createLogger } from '../../server/logger.ts';
 import { StorePortAdapter } from '../../server/persistence/store-port-adapter.ts';
-import { PUBLIC_SCOPE, userScope } from '../../server/queries/trade-scope.ts';
+import { PUBLIC_SCOPE, userScope } from '../../server/privacy/trade-scope.ts';
 import { openTestStore, type TestStore } from '../helpers/db.ts';
 import { tickKeys } from '../../shared/price-key.ts';
 

@@ -8,7 +8,7 @@ import { TradeEngine } from '../../server/engine/trade-engine.ts';
 import { createLogger } from '../../server/logger.ts';
 import { StorePortAdapter } from '../../server/persistence/store-port-adapter.ts';
 import { tradeRowToJson } from '../../server/persistence/trade-mapper.ts';
-import { PUBLIC_SCOPE, userScope } from '../../server/queries/trade-scope.ts';
+import { PUBLIC_SCOPE, userScope } from '../../server/privacy/trade-scope.ts';
 import { openTestStore, type TestStore } from '../helpers/db.ts';
 
 let t: TestStore;

@@ -1,5 +1,5 @@
 // ledger: the hash-chained record of public events (server/ledger/). Written with plain SQL by
-// server/ledger/ledger-append.ts; the entity exists so the schema diff stays empty.
+// server/persistence/ledger-append.ts; the entity exists so the schema diff stays empty.
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
 
 export const LedgerEntrySchema = defineEntity({

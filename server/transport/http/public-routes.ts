@@ -1,12 +1,12 @@
 // Public REST (SPEC §4): system trades only; trailing slashes optional (the router ignores them). Every read goes through PublicReads, whose queries are
-// scoped to `user_id IS NULL` in one place (server/queries/trade-scope.ts).
+// scoped to system trades in one place (server/privacy/trade-scope.ts).
 import type { ApiError, OpenPositionJson, SummaryJson, TradeJson } from '../../../shared/protocol-types.ts';
 import { parseWith } from '../../../shared/validation.ts';
 import { performanceQuerySchema } from '../../../shared/metrics/index.ts';
 import { ValidationError } from '../../errors.ts';
 import { publicListQuerySchema, queryObject } from '../../queries/list-query.ts';
 import type { PublicTradeList } from '../../queries/public-list.ts';
-import { BusyError, type CacheOutcome } from '../../queries/versioned-cache.ts';
+import { BusyError, type CacheOutcome } from '../../cache/versioned-cache.ts';
 import { isUnfiltered, type PerformanceCache } from '../../analytics/performance-cache.ts';
 import type { Exchange } from './http-io.ts';
 import type { HttpRouter } from './http-router.ts';

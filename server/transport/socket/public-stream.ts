@@ -13,7 +13,7 @@ import type {
 } from '../../../shared/protocol-types.ts';
 import type { EngineListener } from '../../engine/engine-events.ts';
 import { DeltaBatcher } from './delta-batcher.ts';
-import { inScope, PUBLIC_SCOPE } from '../../queries/trade-scope.ts';
+import { inScope, PUBLIC_SCOPE } from '../../privacy/trade-scope.ts';
 
 export const STREAM_ROOM = 'stream';
 export const TICKER_ROOM = 'ticker';

@@ -8,7 +8,7 @@ import type { MetricTrade } from '../../../shared/metrics/index.ts';
 import { roundMoney } from '../../../shared/trade-math.ts';
 import type { EngineListener } from '../../engine/engine-events.ts';
 import { PublicState, RECENT_CLOSED_LIMIT } from '../../engine/public-state.ts';
-import { inScope, userScope, type TradeScope } from '../../queries/trade-scope.ts';
+import { inScope, userScope, type TradeScope } from '../../privacy/trade-scope.ts';
 import { DeltaBatcher } from './delta-batcher.ts';
 
 export interface UserStreamDeps {

@@ -1,7 +1,7 @@
 // The bounded cache behind the public reads, alone: sharing, versions, the computation budget and
 // its bounded queue, LRU eviction by entries and by bytes.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BusyError, VersionedCache, WAIT_MS } from '../../server/queries/versioned-cache.ts';
+import { BusyError, VersionedCache, WAIT_MS } from '../../server/cache/versioned-cache.ts';
 
 function deferred<T>() {
   let resolve!: (v: T) => void;

@@ -3,7 +3,7 @@
 // the same transaction, and nothing a user does writes to the ledger, so caches keyed by it never
 // serve an answer older than the committed system trades and never move with user activity.
 // (Trades imported with the CLI bypass the ledger: restart after an import into a running server.)
-import { ledgerHeadSeq, type LedgerDb } from '../ledger/ledger-reads.ts';
+import { ledgerHeadSeq, type LedgerDb } from '../persistence/ledger-reads.ts';
 
 export type ReadVersion = () => Promise<number>;
 

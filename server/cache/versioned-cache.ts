@@ -1,5 +1,5 @@
 // A bounded cache for anonymous reads whose answer changes only when a version number does (the
-// public read version, server/queries/read-version.ts). Concurrent requests for the same key and
+// public read version, server/cache/read-version.ts). Concurrent requests for the same key and
 // version share one computation; at most `maxConcurrent` computations run at once. A request past
 // that budget waits in a queue of at most `maxWaiting` for up to WAIT_MS, else gets BusyError (the transport answers 503 UNAVAILABLE with
 // retry-after): nothing grows without bound. Entries are evicted least recently used past

@@ -4,8 +4,8 @@
 // lock before its first row, and rows are written at head.seq + 1…, so a process whose cached head
 // is stale hits the `seq` primary key (unique violation) and retries the whole transaction; the
 // retry takes the lock first and reads the head under it, so it cannot lose again. No fork.
-import { sqlLiteral, type BatchTx, type Query } from '../persistence/sql-runner.ts';
-import { GENESIS_HASH, chain, type LedgerEventDraft } from './ledger-chain.ts';
+import { sqlLiteral, type BatchTx, type Query } from './sql-runner.ts';
+import { GENESIS_HASH, chain, type LedgerEventDraft } from '../ledger/ledger-chain.ts';
 
 interface Head {
   seq: number;

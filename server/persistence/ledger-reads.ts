@@ -1,9 +1,10 @@
-// The ledger's database side for readers: pages, streaming in seq order, and the full audit
-// (chain + recomputed P/L + comparison with the current signal and trade rows).
-import type { SqlRunner, RawRow } from '../persistence/sql-runner.ts';
-import { SIGNAL_COLUMNS, TRADE_COLUMNS, signalRowFromDb, tradeRowFromDb, type SignalRow } from '../persistence/rows.ts';
-import type { LedgerRecord } from './ledger-chain.ts';
-import { LedgerVerifier, type VerifyResult } from './ledger-verifier.ts';
+// The ledger's database side for readers: pages, streaming in seq order, and the full audit (the
+// pure LedgerVerifier fed with the chain, then with the current system trade and signal rows).
+import type { SqlRunner, RawRow } from './sql-runner.ts';
+import { SIGNAL_COLUMNS, TRADE_COLUMNS, signalRowFromDb, tradeRowFromDb, type SignalRow } from './rows.ts';
+import type { LedgerRecord } from '../ledger/ledger-chain.ts';
+import { LedgerVerifier, type VerifyResult } from '../ledger/ledger-verifier.ts';
+import { systemTradeSql } from '../privacy/trade-scope.ts';
 
 /** Anything that runs one statement: a SqlRunner, or a test's transaction. */
 export type LedgerDb = Pick<SqlRunner, 'query'>;
@@ -56,7 +57,7 @@ export async function verifyLedger(db: LedgerDb, pageSize = 1_000): Promise<Veri
   const first = v.result();
   if (!first.ok) return first;
   for (let after = 0; ; ) {
-    const rows = await db.query(`select ${TRADE_COLUMNS} from paper_trades where user_id is null and id > ? order by id limit ?`, [after, pageSize]);
+    const rows = await db.query(`select ${TRADE_COLUMNS} from paper_trades where ${systemTradeSql()} and id > ? order by id limit ?`, [after, pageSize]);
     for (const r of rows) if (!v.compareRow(tradeRowFromDb(r))) return v.result();
     if (rows.length < pageSize) break;
     after = Number(rows[rows.length - 1]!.id);

@@ -1,0 +1,59 @@
+// What the ledger records of a trade, a close and a signal, and what its verifier compares: plain
+// views that the store's rows satisfy as they are, so the ledger imports nothing from persistence.
+import type { Direction, MarketType, Timeframe, TradeStatus } from '../../shared/constants.ts';
+import type { SignalPayload } from '../../shared/signal-schema.ts';
+
+/** A stored trade's terms and outcome (outcome null while open). */
+export interface LedgerTrade {
+  id: number;
+  signalId: number | null;
+  symbol: string;
+  direction: Direction;
+  marketType: MarketType;
+  timeframe: Timeframe;
+  confidence: number;
+  leverage: number;
+  entryPrice: number;
+  entryTime: Date;
+  positionSize: number;
+  quantity: number;
+  takeProfit: number;
+  stopLoss: number;
+  status: TradeStatus;
+  exitPrice: number | null;
+  exitTime: Date | null;
+  fees: number | null;
+  profitLoss: number | null;
+  profitLossPercentage: number | null;
+}
+
+/** A close as written: every outcome field known. */
+export interface LedgerClose {
+  id: number;
+  status: TradeStatus;
+  exitPrice: number;
+  exitTime: Date;
+  fees: number;
+  profitLoss: number;
+  profitLossPercentage: number;
+}
+
+/** The signal as received: the validated payload with the source it came from. */
+export type ReceivedSignal = SignalPayload & { source: string };
+
+/** A stored signal's fields that signal_received must match. */
+export interface LedgerSignal {
+  externalId: string | null;
+  source: string;
+  symbol: string;
+  direction: Direction;
+  timeframe: Timeframe;
+  entry: number;
+  tp: number;
+  sl: number;
+  confidence: number;
+  marketType: MarketType;
+  leverage: number;
+  expiresAt: Date | null;
+  createdAt: Date;
+}
