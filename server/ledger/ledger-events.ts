@@ -1,5 +1,6 @@
 // What each public event records. Built from exactly what the batch writers stored.
-import type { IngestPayload, TradeClose } from '../persistence/trade-store.ts';
+import type { CloseRecord } from '../engine/ports.ts';
+import type { IngestPayload } from '../persistence/trade-store.ts';
 import type { TradeRow } from '../persistence/rows.ts';
 import { toJson, type Json } from './canonical-json.ts';
 import type { LedgerEventDraft } from './ledger-chain.ts';
@@ -41,7 +42,7 @@ export function tradeActivated(tradeId: number, at: Date): LedgerEventDraft {
   return { kind: 'trade_activated', tradeId, at, event: { entry_time: at.toISOString() } };
 }
 
-export function tradeClosed(c: TradeClose): LedgerEventDraft {
+export function tradeClosed(c: CloseRecord): LedgerEventDraft {
   return {
     kind: 'trade_closed',
     tradeId: c.id,

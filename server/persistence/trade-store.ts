@@ -3,7 +3,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { SignalPayload } from '../../shared/signal-schema.ts';
-import type { TradeStatus } from '../../shared/constants.ts';
 import { UnavailableError, isUnavailableError, toStoreError } from './errors.ts';
 import { GroupCommit, ItemFailure } from './group-commit.ts';
 import { SIGNAL_COLUMNS, TRADE_COLUMNS, signalRowFromDb, tradeRowFromDb, type SignalRow, type TradeRow } from './rows.ts';
@@ -11,7 +10,7 @@ import { SqlRunner } from './sql-runner.ts';
 import { closeBatch, ingestBatch, type IngestItem } from './batch-writes.ts';
 import * as reads from './trade-queries.ts';
 import { streamOpenTrades } from './open-trade-stream.ts';
-import type { OpenTradeSink } from '../engine/ports.ts';
+import type { CloseRecord, OpenTradeSink, SignalLookup } from '../engine/ports.ts';
 import type { TradeTotals } from '../../shared/metrics/index.ts';
 import { LedgerWriter, type LedgerAppend } from '../ledger/ledger-append.ts';
 import { batchTransaction, type BatchTx } from './sql-runner.ts';
@@ -28,27 +27,12 @@ export interface IngestOptions {
   entryStatus?: 'OPEN' | 'PENDING';
 }
 
-export interface IngestResult {
+/** An ingest as stored: the signal's and trade's rows (the port's IngestResult is their wire form). */
+export interface IngestedRows {
   signal: SignalRow;
   trade: TradeRow | null;
   /** True when the signal had been stored before (a resend): nothing new was written. */
   duplicate: boolean;
-}
-
-export interface TradeClose {
-  id: number;
-  status: TradeStatus;
-  exitPrice: number;
-  exitTime: Date;
-  fees: number;
-  profitLoss: number;
-  profitLossPercentage: number;
-  priceGap: boolean;
-}
-
-export interface SignalRef {
-  signalId?: number | undefined;
-  externalId?: string | undefined;
 }
 
 export interface TradeStoreOptions {
@@ -78,8 +62,8 @@ export interface TradeStoreStats {
 
 export class PgTradeStore {
   private readonly db: SqlRunner;
-  private readonly ingests: GroupCommit<IngestItem, IngestResult>;
-  private readonly closes: GroupCommit<TradeClose, boolean>;
+  private readonly ingests: GroupCommit<IngestItem, IngestedRows>;
+  private readonly closes: GroupCommit<CloseRecord, boolean>;
   private readonly log: Logger | undefined;
   private readonly feeRate: number;
   /** Every ledger append of this store goes through it (chain head in memory, one append at a time). */
@@ -101,7 +85,7 @@ export class PgTradeStore {
   }
 
   /** Stores a signal and its system trade atomically; idempotent by (source, external_id). */
-  ingestSignal(p: IngestPayload, opts: IngestOptions): Promise<IngestResult> {
+  ingestSignal(p: IngestPayload, opts: IngestOptions): Promise<IngestedRows> {
     if (!(opts.positionSize > 0 && Number.isFinite(opts.positionSize)) || Number.isNaN(opts.now.getTime())) {
       return Promise.reject(new RangeError('positionSize must be a positive finite number and now a valid date'));
     }
@@ -109,7 +93,7 @@ export class PgTradeStore {
   }
 
   /** Closes an OPEN/PENDING trade once; false if it was already closed (by anyone). */
-  closeTrade(close: TradeClose): Promise<boolean> {
+  closeTrade(close: CloseRecord): Promise<boolean> {
     const nums = [close.exitPrice, close.fees, close.profitLoss, close.profitLossPercentage, close.exitTime.getTime()];
     if (!nums.every(Number.isFinite)) return Promise.reject(new RangeError(`close of trade ${close.id} has a non-finite value`));
     return this.closes.submit(close);
@@ -124,7 +108,7 @@ export class PgTradeStore {
    * Marks a bot's signal CANCELLED (if ACTIVE or EXECUTED). Returns it with its system trade so the
    * caller can close the position, or null when the signal is unknown for that source.
    */
-  async cancelSignal(source: string | null, ref: SignalRef): Promise<{ signal: SignalRow; trade: TradeRow | null } | null> {
+  async cancelSignal(source: string | null, ref: SignalLookup): Promise<{ signal: SignalRow; trade: TradeRow | null } | null> {
     const found = await this.findSignal(source, ref);
     if (!found) return null;
     if (await this.markSignalCancelled(found.signal.id)) found.signal.status = 'CANCELLED';
@@ -181,7 +165,7 @@ export class PgTradeStore {
   }
 
   /** A signal by id (any source when `source` is null) or by the bot's external id. */
-  async findSignal(source: string | null, ref: SignalRef): Promise<{ signal: SignalRow; trade: TradeRow | null } | null> {
+  async findSignal(source: string | null, ref: SignalLookup): Promise<{ signal: SignalRow; trade: TradeRow | null } | null> {
     const where: string[] = [];
     const bindings: unknown[] = [];
     if (source !== null) (where.push('source = ?'), bindings.push(source));
@@ -209,7 +193,7 @@ export class PgTradeStore {
     return rows.length === 1;
   }
 
-  private async writeIngestBatch(items: readonly IngestItem[]): Promise<(IngestResult | ItemFailure)[]> {
+  private async writeIngestBatch(items: readonly IngestItem[]): Promise<(IngestedRows | ItemFailure)[]> {
     const started = performance.now();
     const results = await this.isolated(items, (batch) =>
       this.withLedger((tx, appendLedger) => ingestBatch(tx, batch, this.feeRate, appendLedger)),
@@ -218,7 +202,7 @@ export class PgTradeStore {
     return results;
   }
 
-  private writeCloseBatch(items: readonly TradeClose[]): Promise<(boolean | ItemFailure)[]> {
+  private writeCloseBatch(items: readonly CloseRecord[]): Promise<(boolean | ItemFailure)[]> {
     return this.isolated(items, (batch) => this.withLedger(({ q }, appendLedger) => closeBatch(q, batch, appendLedger)));
   }
 

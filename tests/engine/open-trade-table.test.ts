@@ -1,10 +1,11 @@
 // The engine's side table of open trades and the on-demand TradeJson built from it plus book terms.
 import { describe, expect, it } from 'vitest';
 import type { TradeJson } from '../../shared/protocol-types.ts';
-import { OpenTradeTable, type SideFields } from '../../server/engine/open-trade-table.ts';
-import { jsonIsCompact, jsonToFields, openTradeJson } from '../../server/engine/open-trade-json.ts';
+import { OpenTradeTable, type OpenTradeSide } from '../../server/engine/open-trade-table.ts';
+import { jsonIsCompact } from '../../server/engine/open-trade-record.ts';
+import { tradeJson, tradeRecordFromJson } from '../../shared/trade-json.ts';
 
-const side = (id: number, over: Partial<SideFields> = {}): SideFields => ({
+const side = (id: number, over: Partial<OpenTradeSide> = {}): OpenTradeSide => ({
   id,
   userId: null,
   symbol: 'BTCUSDT',
@@ -98,9 +99,9 @@ describe('OpenTradeTable', () => {
 describe('on-demand TradeJson', () => {
   it('rebuilds a compact open trade exactly from its fields (the book holds the terms)', () => {
     for (const t of [json(), json({ id: 8, signal_id: null, direction: 'LONG', take_profit: 3100.5, stop_loss: 2900, price_gap: true })]) {
-      const f = jsonToFields(t, 5);
+      const f = tradeRecordFromJson(t, 5);
       expect(jsonIsCompact(t, f)).toBe(true);
-      const rebuilt = openTradeJson(f, f);
+      const rebuilt = tradeJson(f);
       expect(rebuilt).toStrictEqual(t);
       expect(JSON.stringify(rebuilt)).toBe(JSON.stringify(t));
     }
@@ -113,6 +114,6 @@ describe('on-demand TradeJson', () => {
       json({ entry_time: '2025-03-01T12:00:00Z' }), // not toISOString's form
       json({ created_at: 'not a date' }),
     ];
-    for (const t of cases) expect(jsonIsCompact(t, jsonToFields(t, null))).toBe(false);
+    for (const t of cases) expect(jsonIsCompact(t, tradeRecordFromJson(t, null))).toBe(false);
   });
 });
