@@ -4,6 +4,7 @@ import type { TradeJson } from '../../shared/protocol-types.ts';
 import { OpenTradeTable, type OpenTradeSide } from '../../server/engine/open-trade-table.ts';
 import { jsonIsCompact } from '../../server/engine/open-trade-record.ts';
 import { tradeJson, tradeRecordFromJson } from '../../shared/trade-json.ts';
+import { priceKey } from '../../shared/price-key.ts';
 
 const side = (id: number, over: Partial<OpenTradeSide> = {}): OpenTradeSide => ({
   id,
@@ -104,6 +105,12 @@ describe('on-demand TradeJson', () => {
       const rebuilt = tradeJson(f);
       expect(rebuilt).toStrictEqual(t);
       expect(JSON.stringify(rebuilt)).toBe(JSON.stringify(t));
+      // The engine's path: the book's terms (symbol = price key) plus the side table's record.
+      const table = new OpenTradeTable();
+      table.set(f);
+      const terms = { ...f, symbol: priceKey(f.symbol, f.marketType) };
+      expect(JSON.stringify(tradeJson(table.record(f.id, terms)!))).toBe(JSON.stringify(t));
+      expect(table.record(f.id + 1, terms)).toBeUndefined();
     }
   });
 
