@@ -10,13 +10,14 @@ import type { TokenIdentity } from '../auth/token-auth.ts';
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { EngineEvents } from './engine-events.ts';
-import type { CloseRecord, IngestResult, OwnedTrade, TradeStorePort } from './ports.ts';
+import type { IngestResult, OwnedTrade, TradeStorePort } from './ports.ts';
 import type { PublicState } from './public-state.ts';
-import { closedTradeJson, CloseWriter, toCloseRecord } from './close-writer.ts';
+import { CloseWriter, toCloseRecord } from './close-writer.ts';
+import { CloseAnnouncer } from './close-announcer.ts';
 import { ExpirySchedule } from './expiry-schedule.ts';
 import { OpenTrades } from './open-trades.ts';
 import { hydrateEngine } from './engine-hydration.ts';
-import { inScope, PUBLIC_SCOPE, type TradeScope } from '../queries/trade-scope.ts';
+import type { TradeScope } from '../queries/trade-scope.ts';
 
 export interface EngineOptions {
   positionSize: number;
@@ -30,6 +31,8 @@ export class TradeEngine {
   private readonly open: OpenTrades;
   private ingesting = 0;
   private readonly closes: CloseWriter;
+  /** After each close is written: who hears of it (close-announcer.ts). */
+  private readonly announcer: CloseAnnouncer;
   private readonly now: () => number;
   private readonly expiries = new ExpirySchedule();
 
@@ -43,7 +46,8 @@ export class TradeEngine {
   ) {
     this.now = opts.now ?? Date.now;
     this.open = new OpenTrades(book);
-    this.closes = new CloseWriter(store, log, (rec, persisted) => this.announceClose(rec, persisted));
+    this.announcer = new CloseAnnouncer(this.open, store, events, publicState, log);
+    this.closes = new CloseWriter(store, log, (rec, persisted) => this.announcer.announce(rec, persisted));
   }
 
   /** Book listener: every close the book decides goes through here exactly once. */
@@ -178,7 +182,7 @@ export class TradeEngine {
     let n = 0;
     for (const id of this.expiries.due(now)) {
       if (this.open.pending.has(id)) {
-        void this.cancelPending(id, undefined).catch((err: unknown) => this.closedElsewhere(id, err));
+        void this.cancelPending(id, undefined).catch((err: unknown) => this.announcer.closedElsewhere(id, err));
         n++;
       } else if (this.book.close(id, 'CLOSED_EXPIRED', now)) n++;
     }
@@ -189,7 +193,7 @@ export class TradeEngine {
     for (const o of this.open.pending.tick(symbol, price)) {
       const t = o.entry.trade;
       if (o.kind === 'invalidated') {
-        void this.writeCancel(t.id, price, ts).catch((err: unknown) => this.closedElsewhere(t.id, err));
+        void this.writeCancel(t.id, price, ts).catch((err: unknown) => this.announcer.closedElsewhere(t.id, err));
         continue;
       }
       // Filled at the entry level, from this tick on; the activation is written in the background
@@ -222,44 +226,6 @@ export class TradeEngine {
   /** One pass over the open trades for many price keys at once (null = every open trade): start-up and stale sweeps. */
   markGaps(keys: ReadonlySet<string> | null): void {
     this.open.markGaps(keys);
-  }
-
-  private announceClose(rec: CloseRecord, persisted: boolean): TradeJson | null {
-    const o = this.open.remove(rec.id);
-    if (!o) return null;
-    if (!persisted) {
-      // Another process closed it first: the database holds its close, not ours. Nothing to announce
-      // here (the winner announces it), but our summary takes the database's close so it stays true.
-      this.log.warn({ trade: rec.id }, 'trade was already closed elsewhere');
-      if (inScope(PUBLIC_SCOPE, o.userId)) void this.foldForeignClose(rec.id);
-      return null;
-    }
-    const closed = closedTradeJson(o.trade, rec);
-    if (inScope(PUBLIC_SCOPE, o.userId)) {
-      if (rec.status === 'CANCELLED') this.publicState.cancelled();
-      else this.publicState.closed(closed);
-    }
-    this.events.closed(closed, o.userId);
-    return closed;
-  }
-
-  private async foldForeignClose(id: number): Promise<void> {
-    const t = await this.store.getTrade(id).catch((err: unknown) => {
-      // The summary misses this one close until the next restart rebuilds it from the database.
-      this.log.warn({ err: String(err), trade: id }, 'foreign close not read; live summary left without it');
-      return null;
-    });
-    if (!t) return;
-    if (t.trade.status === 'CANCELLED') this.publicState.cancelled();
-    else if (t.trade.status.startsWith('CLOSED_')) this.publicState.closed(t.trade);
-  }
-
-  /**
-   * A cancel nobody awaits (expiry, invalidated pending entry) rejects only when another process
-   * wrote the trade's close first: announceClose has logged that, and the winner announces it.
-   */
-  private closedElsewhere(id: number, err: unknown): void {
-    this.log.debug({ err: String(err), trade: id }, 'pending cancel not ours to announce');
   }
 
   /** For shutdown: wait until queued closes are written (or the deadline passes). */
