@@ -4,7 +4,7 @@ import { tradeJson, type TradeRecord } from '../../shared/trade-json.ts';
 import type { TradeJson } from '../../shared/protocol-types.ts';
 import type { TradeRow } from './rows.ts';
 
-export function tradeRowToRecord(r: TradeRow): TradeRecord {
+function tradeRowToRecord(r: TradeRow): TradeRecord {
   return {
     id: r.id,
     userId: r.userId,
