@@ -6,7 +6,7 @@ import { initOrm } from '../../server/persistence/orm.ts';
 import { TRADE_COLUMNS, tradeRowFromDb, type TradeRow } from '../../server/persistence/rows.ts';
 import { GENESIS_HASH, chain, type LedgerEventDraft } from '../../server/ledger/ledger-chain.ts';
 import { signalReceived, tradeClosed, tradeOpened } from '../../server/ledger/ledger-events.ts';
-import type { TradeClose } from '../../server/persistence/trade-store.ts';
+import type { CloseRecord } from '../../server/engine/ports.ts';
 import { profitLossAt } from '../../shared/trade-math.ts';
 
 const BATCH = 5_000;
@@ -46,7 +46,7 @@ export async function seedSystemTrades(url: string, n: number, feeRate = 0.001):
         [JSON.stringify(rows)],
       );
     };
-    const closes: TradeClose[] = [];
+    const closes: CloseRecord[] = [];
     for (let after = 0; ; ) {
       const res = await k.raw(`select ${TRADE_COLUMNS} from paper_trades where id > ? and user_id is null order by id limit ?`, [after, BATCH]);
       const trades = (res.rows as Record<string, unknown>[]).map(tradeRowFromDb);
@@ -82,7 +82,7 @@ function payloadOf(t: TradeRow) {
 }
 
 /** TP, SL or a manual close in turn, an hour or so after entry. */
-function closeOf(t: TradeRow, feeRate: number): TradeClose {
+function closeOf(t: TradeRow, feeRate: number): CloseRecord {
   const kind = t.id % 3;
   const exit = kind === 0 ? t.takeProfit : kind === 1 ? t.stopLoss : t.entryPrice * 1.001;
   const status = kind === 0 ? 'CLOSED_TP' : kind === 1 ? 'CLOSED_SL' : 'CLOSED_MANUAL';

@@ -1,20 +1,16 @@
 // Plain data the open-trade book takes and emits. Not ORM entities: persistence maps to and from these.
-import type { ClosedStatus, Direction } from '../../shared/constants.ts';
+import type { ClosedStatus } from '../../shared/constants.ts';
+import type { TradeRecord } from '../../shared/trade-json.ts';
 
-/** An open trade as the book knows it. Times are epoch milliseconds; userId null = system trade. */
-export interface BookTrade {
-  id: number;
-  userId: number | null;
-  signalId: number | null;
-  symbol: string;
-  direction: Direction;
-  entryPrice: number;
-  quantity: number;
-  positionSize: number;
-  takeProfit: number;
-  stopLoss: number;
-  openedAt: number;
-}
+/**
+ * An open trade as the book knows it: the terms of the trade's record (shared/trade-json.ts) that
+ * prices decide on. Times are epoch milliseconds; userId null = system trade. The engine passes
+ * FUTURES trades in with the price key (`SYMBOL.P`) as symbol.
+ */
+export type BookTrade = Pick<
+  TradeRecord,
+  'id' | 'userId' | 'signalId' | 'symbol' | 'direction' | 'entryPrice' | 'quantity' | 'positionSize' | 'takeProfit' | 'stopLoss' | 'openedAt'
+>;
 
 /** The one close of a trade: exit fill, fees and P/L from shared/trade-math.ts (rounded). */
 export interface BookClose {

@@ -1,5 +1,6 @@
 // Writes the book's closes to the database. While the database is down, closes wait in memory
-// (bounded by the open-trade count: each trade closes once) and are retried with backoff.
+// (bounded by the open-trade count: each trade closes once) and are retried with backoff. Also the
+// two close mappings: book close → CloseRecord (what the store writes), and the closed wire form.
 import type { TradeJson } from '../../shared/protocol-types.ts';
 import type { Logger } from '../logger.ts';
 import { ConflictError } from '../errors.ts';
@@ -97,5 +98,20 @@ export function toCloseRecord(c: BookClose): CloseRecord {
     profitLoss: c.profitLoss,
     profitLossPercentage: c.profitLossPercentage,
     priceGap: c.priceGap,
+  };
+}
+
+/** A trade's wire form once its close is committed: the open form with the close applied (key order kept). */
+export function closedTradeJson(open: TradeJson, rec: CloseRecord): TradeJson {
+  return {
+    ...open,
+    status: rec.status,
+    exit_price: rec.exitPrice,
+    exit_time: rec.exitTime.toISOString(),
+    fees: rec.fees,
+    profit_loss: rec.profitLoss,
+    profit_loss_percentage: rec.profitLossPercentage,
+    price_gap: rec.priceGap,
+    updated_at: rec.exitTime.toISOString(),
   };
 }

@@ -6,7 +6,8 @@ import type { Logger } from '../logger.ts';
 import type { ExpirySchedule } from './expiry-schedule.ts';
 import type { OpenTradeTable } from './open-trade-table.ts';
 import { PagePrefault, PREFAULT_MIN_TRADES } from './page-prefault.ts';
-import type { OpenTradeFields, TradeStorePort } from './ports.ts';
+import type { TradeRecord } from '../../shared/trade-json.ts';
+import type { TradeStorePort } from './ports.ts';
 
 /** The engine's parts hydration fills. */
 export interface HydrationTarget {
@@ -16,9 +17,9 @@ export interface HydrationTarget {
   expiries: ExpirySchedule;
   log: Logger;
   /** Adds a trade known not to be open yet: no duplicate probes. */
-  load(f: OpenTradeFields): void;
+  load(r: TradeRecord): void;
   /** Adds a trade through the checked path. */
-  add(f: OpenTradeFields): void;
+  add(r: TradeRecord): void;
 }
 
 /**
@@ -47,7 +48,9 @@ export async function hydrateEngine(t: HydrationTarget, opts: { sized?: () => vo
         prefault.start((err) => t.log.warn({ err: String(err) }, 'page prefault failed (start-up is only slower)'));
         // Independent of the rows: read on another connection while they stream.
         expiries = t.store.openTradeExpiries();
-        expiries.catch(() => {}); // awaited below
+        // Awaited once the rows are in, which rethrows its error; until then a rejection must not go
+        // unhandled (the stream may still be running, or may fail first and never reach the await).
+        expiries.catch((err: unknown) => t.log.debug({ err: String(err) }, 'open-trade expiries failed (reported after the rows)'));
         opts.sized?.();
       },
       trade: (f) => {

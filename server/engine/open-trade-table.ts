@@ -1,8 +1,10 @@
 // What the engine knows of each open trade beyond the book's terms: owner, market, timeframe, status,
 // confidence, leverage, times and the price-gap flag, in typed arrays (~100 B a trade with its index)
-// instead of a TradeJson object per trade. TradeJson is built on demand (open-trade-json.ts).
+// instead of a TradeJson object per trade. The record, and from it the TradeJson, is built on demand.
 import { MARKET_TYPES, TIMEFRAMES, TRADE_STATUSES, type MarketType, type Timeframe, type TradeStatus } from '../../shared/constants.ts';
 import type { TradeJson } from '../../shared/protocol-types.ts';
+import type { TradeRecord } from '../../shared/trade-json.ts';
+import type { BookTrade } from '../book/types.ts';
 import { marketOfKey, priceKey, symbolOfKey } from '../../shared/price-key.ts';
 import { IdIndex } from '../book/id-index.ts';
 import { plainBuffer, type BufferAlloc } from '../book/buffer-alloc.ts';
@@ -14,20 +16,14 @@ const N_STRIDE = 7;
 const C = { used: 0, market: 1, timeframe: 2, status: 3, gap: 4 } as const;
 const C_STRIDE = 5;
 
-/** One open trade's side fields as they enter the table (times in epoch ms). */
-export interface SideFields {
-  id: number;
-  userId: number | null;
-  symbol: string;
-  marketType: MarketType;
-  timeframe: Timeframe;
-  status: TradeStatus;
-  confidence: number;
-  leverage: number;
-  createdAt: number;
-  updatedAt: number;
-  priceGap: boolean;
-}
+/**
+ * The part of an open trade's record (shared/trade-json.ts) the table holds: everything but the
+ * book's terms and the exit fields (null while open; rows that have them are kept whole).
+ */
+export type OpenTradeSide = Pick<
+  TradeRecord,
+  'id' | 'userId' | 'symbol' | 'marketType' | 'timeframe' | 'status' | 'confidence' | 'leverage' | 'createdAt' | 'updatedAt' | 'priceGap'
+>;
 
 export class OpenTradeTable {
   private readonly index = new IdIndex();
@@ -65,14 +61,14 @@ export class OpenTradeTable {
   }
 
   /** Adds (or replaces) a trade; `whole` when its wire form is not derivable from the book. Keeps its order if present. */
-  set(f: SideFields, whole?: TradeJson): void {
+  set(f: OpenTradeSide, whole?: TradeJson): void {
     const slot = this.index.get(f.id);
     if (slot < 0) this.insert(f, whole);
     else this.write(slot, f, whole);
   }
 
   /** Adds a trade the caller knows is absent (start-up hydration: ids unique by primary key), one index probe. */
-  insert(f: SideFields, whole?: TradeJson): void {
+  insert(f: OpenTradeSide, whole?: TradeJson): void {
     const slot = this.alloc();
     this.index.insertNew(f.id, slot);
     this.nums[slot * N_STRIDE + N.seq] = this.nextSeq++;
@@ -90,9 +86,49 @@ export class OpenTradeTable {
   }
 
   /** The side fields of an open trade, or undefined. */
-  get(id: number): SideFields | undefined {
+  get(id: number): OpenTradeSide | undefined {
     const slot = this.index.get(id);
     return slot < 0 ? undefined : this.fieldsAt(slot);
+  }
+
+  /**
+   * The whole record of an open trade from the book's terms and this table (exit fields null), or
+   * undefined if the table does not hold it. The symbol is the table's: the book's is the price key.
+   */
+  record(id: number, terms: BookTrade): TradeRecord | undefined {
+    const slot = this.index.get(id);
+    if (slot < 0) return undefined;
+    const n = slot * N_STRIDE;
+    const c = slot * C_STRIDE;
+    const nums = this.nums;
+    const codes = this.codes;
+    const u = nums[n + N.userId] as number;
+    return {
+      id,
+      userId: Number.isNaN(u) ? null : u,
+      signalId: terms.signalId,
+      symbol: this.symbolNames[this.symbolOrds[slot] as number] as string,
+      direction: terms.direction,
+      marketType: MARKET_TYPES[codes[c + C.market] as number] as MarketType,
+      timeframe: TIMEFRAMES[codes[c + C.timeframe] as number] as Timeframe,
+      confidence: nums[n + N.confidence] as number,
+      leverage: nums[n + N.leverage] as number,
+      entryPrice: terms.entryPrice,
+      openedAt: terms.openedAt,
+      positionSize: terms.positionSize,
+      quantity: terms.quantity,
+      takeProfit: terms.takeProfit,
+      stopLoss: terms.stopLoss,
+      status: TRADE_STATUSES[codes[c + C.status] as number] as TradeStatus,
+      exitPrice: null,
+      exitTime: null,
+      fees: null,
+      profitLoss: null,
+      profitLossPercentage: null,
+      priceGap: codes[c + C.gap] === 1,
+      createdAt: nums[n + N.createdAt] as number,
+      updatedAt: nums[n + N.updatedAt] as number,
+    };
   }
 
   /** The whole wire form kept for a pending (or unusual) trade, without its live gap flag. */
@@ -139,7 +175,7 @@ export class OpenTradeTable {
     return marked;
   }
 
-  private write(slot: number, f: SideFields, whole: TradeJson | undefined): void {
+  private write(slot: number, f: OpenTradeSide, whole: TradeJson | undefined): void {
     const n = slot * N_STRIDE;
     const nums = this.nums;
     nums[n + N.id] = f.id;
@@ -159,7 +195,7 @@ export class OpenTradeTable {
     else this.whole.delete(f.id);
   }
 
-  private fieldsAt(slot: number): SideFields {
+  private fieldsAt(slot: number): OpenTradeSide {
     const n = slot * N_STRIDE;
     const c = slot * C_STRIDE;
     const nums = this.nums;

@@ -3,10 +3,14 @@
 import type { SignalPayload } from '../../shared/signal-schema.ts';
 import type { TradeJson } from '../../shared/protocol-types.ts';
 import type { TradeTotals } from '../../shared/metrics/index.ts';
-import type { ClosedStatus } from '../../shared/constants.ts';
-import type { BookTrade } from '../book/types.ts';
-import type { SideFields } from './open-trade-table.ts';
+import type { ClosedStatus, SignalStatus } from '../../shared/constants.ts';
+import type { TradeRecord } from '../../shared/trade-json.ts';
 
+/**
+ * A trade in wire form with its owner, for routing (public or one user's streams). Kept as a pair:
+ * TradeJson never carries the owner (the wire must not leak it), yet the engine and the user
+ * streams need it beside every trade they hand on.
+ */
 export interface OwnedTrade {
   trade: TradeJson;
   /** null = system trade. */
@@ -14,29 +18,23 @@ export interface OwnedTrade {
 }
 
 /**
- * An open trade as hydration streams it: the book's terms (openedAt = entry_time) and the side
- * fields, times in epoch ms, no ISO strings. The object may be reused for the next row.
+ * Where hydration goes: the count of open trades first (to size the book once), then each trade as
+ * a TradeRecord (openedAt = entry_time, times in epoch ms). The record object may be reused for the
+ * next row: the sink copies what it keeps.
  */
-export interface OpenTradeFields extends BookTrade, SideFields {
-  exitPrice: number | null;
-  exitTime: number | null;
-  fees: number | null;
-  profitLoss: number | null;
-  profitLossPercentage: number | null;
-}
-
-/** Where hydration goes: the count of open trades first (to size the book once), then each trade. */
 export interface OpenTradeSink {
   expect(count: number): void;
-  trade(f: OpenTradeFields): void;
+  trade(r: TradeRecord): void;
 }
 
 export interface IngestResult {
   signalId: number;
   trade: TradeJson | null;
+  /** True when the signal had been stored before (a resend): nothing new was written. */
   duplicate: boolean;
 }
 
+/** The one close of a trade as the store writes it (the engine's CloseWriter hands it on once per trade). */
 export interface CloseRecord {
   id: number;
   /** CANCELLED: a pending (touch-mode) trade that never filled. */
@@ -49,9 +47,16 @@ export interface CloseRecord {
   priceGap: boolean;
 }
 
+/** How a bot names one of its signals: by our id or by its own external id. */
+export interface SignalLookup {
+  signalId?: number | undefined;
+  externalId?: string | undefined;
+}
+
+/** A stored signal as cancelling needs it: its status and its system trade, if any. */
 export interface SignalRef {
   id: number;
-  status: string;
+  status: SignalStatus;
   tradeId: number | null;
 }
 
@@ -62,7 +67,7 @@ export interface TradeStorePort {
   ): Promise<IngestResult>;
   /** Guarded close: true if this call closed it, false if it was already closed. */
   closeTrade(c: CloseRecord): Promise<boolean>;
-  findSignal(source: string | null, ref: { signalId?: number; externalId?: string }): Promise<SignalRef | null>;
+  findSignal(source: string | null, ref: SignalLookup): Promise<SignalRef | null>;
   markSignalCancelled(signalId: number): Promise<void>;
   /** Streams every OPEN/PENDING trade (system and user) by ascending id, count first. Returns the count. */
   hydrateOpenTrades(sink: OpenTradeSink): Promise<number>;

@@ -7,7 +7,8 @@ import { storable } from '../ledger/canonical-json.ts';
 import type { LedgerAppend } from './ledger-append.ts';
 import { signalReceived, tradeClosed, tradeOpened } from '../ledger/ledger-events.ts';
 import type { LedgerEventDraft } from '../ledger/ledger-chain.ts';
-import type { IngestOptions, IngestPayload, IngestResult, TradeClose } from './store-types.ts';
+import type { CloseRecord } from '../engine/ports.ts';
+import type { IngestOptions, IngestPayload, IngestedRows } from './store-types.ts';
 import { openStatusSql, systemTradeSql } from '../privacy/trade-scope.ts';
 
 export interface IngestItem {
@@ -73,7 +74,7 @@ export async function ingestBatch(
   items: readonly IngestItem[],
   feeRate: number,
   appendLedger: LedgerAppend,
-): Promise<IngestResult[]> {
+): Promise<IngestedRows[]> {
   // Callers sharing a key inside the batch write once; the first is the writer.
   const writerOf = new Map<string, number>();
   const writers: number[] = [];
@@ -184,7 +185,7 @@ function compareKeys(a: string | null, b: string | null): number {
 const CLOSE_TYPES = ['?::bigint', '?::text', '?::numeric', '?::timestamptz', '?::numeric', '?::numeric', '?::numeric', '?::boolean'];
 
 /** Guarded multi-row UPDATE: only rows still OPEN/PENDING change; RETURNING says which. System closes go to the ledger. */
-export async function closeBatch(q: Query, items: readonly TradeClose[], appendLedger: LedgerAppend): Promise<boolean[]> {
+export async function closeBatch(q: Query, items: readonly CloseRecord[], appendLedger: LedgerAppend): Promise<boolean[]> {
   // A trade closed twice in one batch: the first request writes, later ones get false.
   const firstFor = new Map<number, number>();
   items.forEach((c, i) => {

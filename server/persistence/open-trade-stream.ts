@@ -1,9 +1,10 @@
-// Start-up hydration: every OPEN/PENDING trade as the engine's OpenTradeFields, from keyset pages of
+// Start-up hydration: every OPEN/PENDING trade as a TradeRecord (shared/trade-json.ts), from keyset pages of
 // binary COPY (binary-copy-reader.ts). PostgreSQL sends the columns in their binary form (no
 // numeric or timestamp formatting on its side) and a row is read into one reused object: no text per
 // field, no row array, no Date, no ISO string.
 import { DIRECTIONS, MARKET_TYPES, TIMEFRAMES, TRADE_STATUSES } from '../../shared/constants.ts';
-import type { OpenTradeFields, OpenTradeSink } from '../engine/ports.ts';
+import type { TradeRecord } from '../../shared/trade-json.ts';
+import type { OpenTradeSink } from '../engine/ports.ts';
 import { BinaryCopyReader, type CopyFieldCursor } from './binary-copy-reader.ts';
 import type { SqlRunner } from './sql-runner.ts';
 import { openStatusSql } from '../privacy/trade-scope.ts';
@@ -16,7 +17,7 @@ const OPEN_TRADE_COLUMNS = [
 ];
 
 /** One tuple of OPEN_TRADE_COLUMNS into `f` (overwritten for every row). */
-export function readOpenTrade(c: CopyFieldCursor, f: OpenTradeFields): void {
+export function readOpenTrade(c: CopyFieldCursor, f: TradeRecord): void {
   f.id = c.int8();
   f.signalId = c.int8OrNull();
   f.userId = c.int8OrNull();
@@ -43,8 +44,8 @@ export function readOpenTrade(c: CopyFieldCursor, f: OpenTradeFields): void {
   f.profitLossPercentage = c.numericOrNull();
 }
 
-/** A fields object of the final shape, for readOpenTrade to fill. */
-function blankFields(): OpenTradeFields {
+/** A record of the final shape, for readOpenTrade to fill. */
+function blankRecord(): TradeRecord {
   return {
     id: 0, signalId: null, userId: null, symbol: '', direction: 'LONG', marketType: 'SPOT', timeframe: '1m',
     confidence: 0, leverage: 0, entryPrice: 0, openedAt: 0, positionSize: 0, quantity: 0, takeProfit: 0,
@@ -63,15 +64,14 @@ function idLiteral(id: number): string {
  * Streams every OPEN/PENDING trade (system and user) to the sink by ascending id, after telling it
  * how many there are, `pageSize` rows per COPY, paging on id so no statement runs for the whole
  * start-up. PostgreSQL writes a page into the socket while Node applies it, so production already
- * overlaps the Node work. The sink gets the same object for every row (OpenTradeFields may be
- * reused). Returns the count.
+ * overlaps the Node work. The sink gets the same record object for every row (OpenTradeSink). Returns the count.
  */
 export async function streamOpenTrades(db: SqlRunner, sink: OpenTradeSink, pageSize = 100_000): Promise<number> {
   // Counted before the first page (~0.1 s at 1M when nothing else scans): counted beside it, the
   // count came in at 0.3-0.5 s and the book grew and rehashed the rows loaded meanwhile.
   const [row] = await db.query(`select count(*)::int8 as n from paper_trades where ${openStatusSql()}`);
   sink.expect(Number(row?.n ?? 0));
-  const f = blankFields();
+  const f = blankRecord();
   let lastId = 0;
   let total = 0;
   for (;;) {

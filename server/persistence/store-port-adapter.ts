@@ -4,7 +4,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { SignalPayload } from '../../shared/signal-schema.ts';
 import type { TradeJson } from '../../shared/protocol-types.ts';
 import type { TradeTotals } from '../../shared/metrics/index.ts';
-import type { CloseRecord, IngestResult, OpenTradeSink, OwnedTrade, SignalRef, TradeStorePort } from '../engine/ports.ts';
+import type { CloseRecord, IngestResult, OpenTradeSink, OwnedTrade, SignalLookup, SignalRef, TradeStorePort } from '../engine/ports.ts';
 import type { TradeRow } from './rows.ts';
 import { tradeRowToJson } from './trade-mapper.ts';
 import { openStatusSql } from '../privacy/trade-scope.ts';
@@ -30,7 +30,7 @@ export class StorePortAdapter implements TradeStorePort {
     return this.store.closeTrade(c);
   }
 
-  async findSignal(source: string | null, ref: { signalId?: number; externalId?: string }): Promise<SignalRef | null> {
+  async findSignal(source: string | null, ref: SignalLookup): Promise<SignalRef | null> {
     const found = await this.store.findSignal(source, ref);
     return found ? { id: found.signal.id, status: found.signal.status, tradeId: found.trade?.id ?? null } : null;
   }

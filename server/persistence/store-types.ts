@@ -1,7 +1,6 @@
 // What the trade store's writes take and give, apart from PgTradeStore so that the batch writers
 // (batch-writes.ts), which PgTradeStore calls, need not import the store back.
 import type { SignalPayload } from '../../shared/signal-schema.ts';
-import type { TradeStatus } from '../../shared/constants.ts';
 import type { SignalRow, TradeRow } from './rows.ts';
 
 export type IngestPayload = SignalPayload & { source: string };
@@ -15,20 +14,10 @@ export interface IngestOptions {
   entryStatus?: 'OPEN' | 'PENDING';
 }
 
-export interface IngestResult {
+/** An ingest as stored: the signal's and trade's rows (the engine port's IngestResult is their wire form). */
+export interface IngestedRows {
   signal: SignalRow;
   trade: TradeRow | null;
   /** True when the signal had been stored before (a resend): nothing new was written. */
   duplicate: boolean;
-}
-
-export interface TradeClose {
-  id: number;
-  status: TradeStatus;
-  exitPrice: number;
-  exitTime: Date;
-  fees: number;
-  profitLoss: number;
-  profitLossPercentage: number;
-  priceGap: boolean;
 }

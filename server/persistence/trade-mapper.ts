@@ -1,66 +1,38 @@
-// The one mapping between stored trades and the other shapes: wire JSON and book positions.
-import type { Direction, TradeStatus } from '../../shared/constants.ts';
+// The one mapping from a stored trade (TradeRow) to the other shapes: its in-memory record, and
+// through shared/trade-json.ts (the wire's one builder) its TradeJson.
+import { tradeJson, type TradeRecord } from '../../shared/trade-json.ts';
 import type { TradeJson } from '../../shared/protocol-types.ts';
 import type { TradeRow } from './rows.ts';
 
-/** What the open-trade book needs to track a position. */
-export interface BookTradeInit {
-  id: number;
-  userId: number | null;
-  signalId: number | null;
-  symbol: string;
-  direction: Direction;
-  status: TradeStatus;
-  entryPrice: number;
-  quantity: number;
-  positionSize: number;
-  takeProfit: number;
-  stopLoss: number;
-  /** entry_time in epoch ms. */
-  openedAt: number;
-}
-
-export function tradeRowToJson(r: TradeRow): TradeJson {
-  return {
-    id: r.id,
-    signal_id: r.signalId,
-    symbol: r.symbol,
-    direction: r.direction,
-    market_type: r.marketType,
-    timeframe: r.timeframe,
-    confidence: r.confidence,
-    leverage: r.leverage,
-    entry_price: r.entryPrice,
-    entry_time: r.entryTime.toISOString(),
-    position_size: r.positionSize,
-    quantity: r.quantity,
-    take_profit: r.takeProfit,
-    stop_loss: r.stopLoss,
-    status: r.status,
-    exit_price: r.exitPrice,
-    exit_time: r.exitTime ? r.exitTime.toISOString() : null,
-    fees: r.fees,
-    profit_loss: r.profitLoss,
-    profit_loss_percentage: r.profitLossPercentage,
-    price_gap: r.priceGap,
-    created_at: r.createdAt.toISOString(),
-    updated_at: r.updatedAt.toISOString(),
-  };
-}
-
-export function tradeRowToBook(r: TradeRow): BookTradeInit {
+function tradeRowToRecord(r: TradeRow): TradeRecord {
   return {
     id: r.id,
     userId: r.userId,
     signalId: r.signalId,
     symbol: r.symbol,
     direction: r.direction,
-    status: r.status,
+    marketType: r.marketType,
+    timeframe: r.timeframe,
+    confidence: r.confidence,
+    leverage: r.leverage,
     entryPrice: r.entryPrice,
-    quantity: r.quantity,
+    openedAt: r.entryTime.getTime(),
     positionSize: r.positionSize,
+    quantity: r.quantity,
     takeProfit: r.takeProfit,
     stopLoss: r.stopLoss,
-    openedAt: r.entryTime.getTime(),
+    status: r.status,
+    exitPrice: r.exitPrice,
+    exitTime: r.exitTime ? r.exitTime.getTime() : null,
+    fees: r.fees,
+    profitLoss: r.profitLoss,
+    profitLossPercentage: r.profitLossPercentage,
+    priceGap: r.priceGap,
+    createdAt: r.createdAt.getTime(),
+    updatedAt: r.updatedAt.getTime(),
   };
+}
+
+export function tradeRowToJson(r: TradeRow): TradeJson {
+  return tradeJson(tradeRowToRecord(r));
 }

@@ -3,24 +3,19 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { UnavailableError, isUnavailableError, toStoreError } from './errors.ts';
+import { cancellableSignalSql, systemTradeSql } from '../privacy/trade-scope.ts';
 import { GroupCommit, ItemFailure } from './group-commit.ts';
 import { SIGNAL_COLUMNS, TRADE_COLUMNS, signalRowFromDb, tradeRowFromDb, type SignalRow, type TradeRow } from './rows.ts';
 import { SqlRunner } from './sql-runner.ts';
 import { closeBatch, ingestBatch, type IngestItem } from './batch-writes.ts';
-import type { IngestOptions, IngestPayload, IngestResult, TradeClose } from './store-types.ts';
+import type { IngestOptions, IngestPayload, IngestedRows } from './store-types.ts';
 import * as reads from './trade-queries.ts';
 import { streamOpenTrades } from './open-trade-stream.ts';
-import type { OpenTradeSink } from '../engine/ports.ts';
+import type { CloseRecord, OpenTradeSink, SignalLookup } from '../engine/ports.ts';
 import type { TradeTotals } from '../../shared/metrics/index.ts';
 import { LedgerWriter, type LedgerAppend } from './ledger-append.ts';
 import { batchTransaction, type BatchTx } from './sql-runner.ts';
 import { tradeActivated } from '../ledger/ledger-events.ts';
-import { cancellableSignalSql, systemTradeSql } from '../privacy/trade-scope.ts';
-
-export interface SignalRef {
-  signalId?: number | undefined;
-  externalId?: string | undefined;
-}
 
 export interface TradeStoreOptions {
   logger?: Logger;
@@ -49,8 +44,8 @@ export interface TradeStoreStats {
 
 export class PgTradeStore {
   private readonly db: SqlRunner;
-  private readonly ingests: GroupCommit<IngestItem, IngestResult>;
-  private readonly closes: GroupCommit<TradeClose, boolean>;
+  private readonly ingests: GroupCommit<IngestItem, IngestedRows>;
+  private readonly closes: GroupCommit<CloseRecord, boolean>;
   private readonly log: Logger | undefined;
   private readonly feeRate: number;
   /** Every ledger append of this store goes through it (chain head in memory, one append at a time). */
@@ -72,7 +67,7 @@ export class PgTradeStore {
   }
 
   /** Stores a signal and its system trade atomically; idempotent by (source, external_id). */
-  ingestSignal(p: IngestPayload, opts: IngestOptions): Promise<IngestResult> {
+  ingestSignal(p: IngestPayload, opts: IngestOptions): Promise<IngestedRows> {
     if (!(opts.positionSize > 0 && Number.isFinite(opts.positionSize)) || Number.isNaN(opts.now.getTime())) {
       return Promise.reject(new RangeError('positionSize must be a positive finite number and now a valid date'));
     }
@@ -80,7 +75,7 @@ export class PgTradeStore {
   }
 
   /** Closes an OPEN/PENDING trade once; false if it was already closed (by anyone). */
-  closeTrade(close: TradeClose): Promise<boolean> {
+  closeTrade(close: CloseRecord): Promise<boolean> {
     const nums = [close.exitPrice, close.fees, close.profitLoss, close.profitLossPercentage, close.exitTime.getTime()];
     if (!nums.every(Number.isFinite)) return Promise.reject(new RangeError(`close of trade ${close.id} has a non-finite value`));
     return this.closes.submit(close);
@@ -122,7 +117,7 @@ export class PgTradeStore {
   }
 
   /** A signal by id (any source when `source` is null) or by the bot's external id. */
-  async findSignal(source: string | null, ref: SignalRef): Promise<{ signal: SignalRow; trade: TradeRow | null } | null> {
+  async findSignal(source: string | null, ref: SignalLookup): Promise<{ signal: SignalRow; trade: TradeRow | null } | null> {
     const where: string[] = [];
     const bindings: unknown[] = [];
     if (source !== null) (where.push('source = ?'), bindings.push(source));
@@ -150,7 +145,7 @@ export class PgTradeStore {
     return rows.length === 1;
   }
 
-  private async writeIngestBatch(items: readonly IngestItem[]): Promise<(IngestResult | ItemFailure)[]> {
+  private async writeIngestBatch(items: readonly IngestItem[]): Promise<(IngestedRows | ItemFailure)[]> {
     const started = performance.now();
     const results = await this.isolated(items, (batch) =>
       this.withLedger((tx, appendLedger) => ingestBatch(tx, batch, this.feeRate, appendLedger)),
@@ -159,7 +154,7 @@ export class PgTradeStore {
     return results;
   }
 
-  private writeCloseBatch(items: readonly TradeClose[]): Promise<(boolean | ItemFailure)[]> {
+  private writeCloseBatch(items: readonly CloseRecord[]): Promise<(boolean | ItemFailure)[]> {
     return this.isolated(items, (batch) => this.withLedger(({ q }, appendLedger) => closeBatch(q, batch, appendLedger)));
   }
 
@@ -186,4 +181,4 @@ export class PgTradeStore {
 }
 
 export { UnavailableError };
-export type { IngestOptions, IngestPayload, IngestResult, TradeClose };
+export type { IngestOptions, IngestPayload, IngestedRows };

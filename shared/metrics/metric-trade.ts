@@ -1,22 +1,18 @@
 // The plain trade record every metric is computed from, buildable from DB rows, the book or TradeJson.
-import type { Direction, MarketType, Timeframe, TradeStatus } from '../constants.ts';
+import type { TradeStatus } from '../constants.ts';
 import { isClosedStatus } from '../constants.ts';
 import type { TradeJson } from '../protocol-types.ts';
 
-export interface MetricTrade {
-  id: number;
-  symbol: string;
-  direction: Direction;
-  timeframe: Timeframe;
-  market_type: MarketType;
-  status: TradeStatus;
+/**
+ * Kept apart from TradeJson because it earns it: performance reads every trade of a scope through a
+ * ten-column SELECT, and epoch-ms times keep the sort and bucketing numeric. Fields are TradeJson's.
+ */
+export type MetricTrade = Pick<TradeJson, 'id' | 'symbol' | 'direction' | 'timeframe' | 'market_type' | 'status' | 'profit_loss' | 'fees'> & {
   /** Epoch milliseconds. */
   entry_time: number;
   /** Epoch milliseconds; null while the trade is not closed. */
   exit_time: number | null;
-  profit_loss: number | null;
-  fees: number | null;
-}
+};
 
 /** OPEN and PENDING both count as open (SPEC §3). */
 export function isOpenStatus(status: TradeStatus): boolean {

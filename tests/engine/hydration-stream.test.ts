@@ -4,13 +4,14 @@
 import { describe, expect, it } from 'vitest';
 import { OpenBook } from '../../server/book/open-book.ts';
 import { EngineEvents } from '../../server/engine/engine-events.ts';
-import type { OpenTradeFields, OpenTradeSink, TradeStorePort } from '../../server/engine/ports.ts';
+import type { OpenTradeSink, TradeStorePort } from '../../server/engine/ports.ts';
+import type { TradeRecord } from '../../shared/trade-json.ts';
 import { PublicState } from '../../server/engine/public-state.ts';
 import { TradeEngine } from '../../server/engine/trade-engine.ts';
 import { createLogger } from '../../server/logger.ts';
 import { PUBLIC_SCOPE } from '../../server/privacy/trade-scope.ts';
 
-const fields = (id: number): OpenTradeFields => ({
+const fields = (id: number): TradeRecord => ({
   id, signalId: id, userId: null, symbol: `S${id % 3}USDT`, direction: id % 2 ? 'LONG' : 'SHORT', marketType: 'SPOT', timeframe: '1h',
   confidence: 0.5, leverage: 1, entryPrice: 100, openedAt: 1_700_000_000_000 + id, positionSize: 100, quantity: 1,
   takeProfit: id % 2 ? 110 : 90, stopLoss: id % 2 ? 95 : 105, status: 'OPEN', priceGap: false,

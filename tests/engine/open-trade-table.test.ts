@@ -1,10 +1,12 @@
 // The engine's side table of open trades and the on-demand TradeJson built from it plus book terms.
 import { describe, expect, it } from 'vitest';
 import type { TradeJson } from '../../shared/protocol-types.ts';
-import { OpenTradeTable, type SideFields } from '../../server/engine/open-trade-table.ts';
-import { jsonIsCompact, jsonToFields, openTradeJson } from '../../server/engine/open-trade-json.ts';
+import { OpenTradeTable, type OpenTradeSide } from '../../server/engine/open-trade-table.ts';
+import { jsonIsCompact } from '../../server/engine/open-trade-record.ts';
+import { tradeJson, tradeRecordFromJson } from '../../shared/trade-json.ts';
+import { priceKey } from '../../shared/price-key.ts';
 
-const side = (id: number, over: Partial<SideFields> = {}): SideFields => ({
+const side = (id: number, over: Partial<OpenTradeSide> = {}): OpenTradeSide => ({
   id,
   userId: null,
   symbol: 'BTCUSDT',
@@ -98,11 +100,17 @@ describe('OpenTradeTable', () => {
 describe('on-demand TradeJson', () => {
   it('rebuilds a compact open trade exactly from its fields (the book holds the terms)', () => {
     for (const t of [json(), json({ id: 8, signal_id: null, direction: 'LONG', take_profit: 3100.5, stop_loss: 2900, price_gap: true })]) {
-      const f = jsonToFields(t, 5);
+      const f = tradeRecordFromJson(t, 5);
       expect(jsonIsCompact(t, f)).toBe(true);
-      const rebuilt = openTradeJson(f, f);
+      const rebuilt = tradeJson(f);
       expect(rebuilt).toStrictEqual(t);
       expect(JSON.stringify(rebuilt)).toBe(JSON.stringify(t));
+      // The engine's path: the book's terms (symbol = price key) plus the side table's record.
+      const table = new OpenTradeTable();
+      table.set(f);
+      const terms = { ...f, symbol: priceKey(f.symbol, f.marketType) };
+      expect(JSON.stringify(tradeJson(table.record(f.id, terms)!))).toBe(JSON.stringify(t));
+      expect(table.record(f.id + 1, terms)).toBeUndefined();
     }
   });
 
@@ -113,6 +121,6 @@ describe('on-demand TradeJson', () => {
       json({ entry_time: '2025-03-01T12:00:00Z' }), // not toISOString's form
       json({ created_at: 'not a date' }),
     ];
-    for (const t of cases) expect(jsonIsCompact(t, jsonToFields(t, null))).toBe(false);
+    for (const t of cases) expect(jsonIsCompact(t, tradeRecordFromJson(t, null))).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 // Shared steps for ledger tests: ingest signals and close their trades the way the engine does.
 import { profitLossAt } from '../../shared/trade-math.ts';
 import type { TradeRow } from '../../server/persistence/rows.ts';
-import type { PgTradeStore, TradeClose } from '../../server/persistence/trade-store.ts';
+import type { PgTradeStore } from '../../server/persistence/trade-store.ts';
+import type { CloseRecord } from '../../server/engine/ports.ts';
 import type { TestStore } from '../helpers/db.ts';
 import type { LedgerDb } from '../../server/persistence/ledger-reads.ts';
 import type { RawRow } from '../../server/persistence/sql-runner.ts';
@@ -9,7 +10,7 @@ import { longSignal } from '../persistence/fixtures.ts';
 
 export const FEE = 0.001;
 
-export function closeOf(t: TradeRow, status: TradeClose['status'], exitPrice: number, exitTime: Date): TradeClose {
+export function closeOf(t: TradeRow, status: CloseRecord['status'], exitPrice: number, exitTime: Date): CloseRecord {
   const pl = status === 'CANCELLED' ? { fees: 0, profitLoss: 0, profitLossPercentage: 0 } : profitLossAt(t, exitPrice, FEE);
   return { id: t.id, status, exitPrice, exitTime, ...pl, priceGap: false };
 }

@@ -1,8 +1,9 @@
 // Guarded closes (exactly once, also across stores) and keyset-paged hydration of open trades.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PgTradeStore, type TradeClose } from '../../server/persistence/trade-store.ts';
+import { PgTradeStore } from '../../server/persistence/trade-store.ts';
 import type { TradeRow } from '../../server/persistence/rows.ts';
-import type { OpenTradeFields } from '../../server/engine/ports.ts';
+import type { CloseRecord } from '../../server/engine/ports.ts';
+import type { TradeRecord } from '../../shared/trade-json.ts';
 import { openTestStore, type TestStore } from '../helpers/db.ts';
 import { INGEST, longSignal } from './fixtures.ts';
 
@@ -18,7 +19,7 @@ async function openTrade(): Promise<TradeRow> {
   return (await t.store.ingestSignal(longSignal(), INGEST)).trade!;
 }
 
-const closeOf = (id: number, over: Partial<TradeClose> = {}): TradeClose => ({
+const closeOf = (id: number, over: Partial<CloseRecord> = {}): CloseRecord => ({
   id,
   status: 'CLOSED_TP',
   exitPrice: 52_000,
@@ -104,9 +105,9 @@ describe('hydrateOpenTrades', () => {
     );
     expect(expected).toBe(25_000);
 
-    const seen: OpenTradeFields[] = [];
+    const seen: TradeRecord[] = [];
     let expectedCount = -1;
-    // The store may reuse one fields object for every row (OpenTradeFields): keep copies.
+    // The store may reuse one fields object for every row (OpenTradeSink): keep copies.
     const n = await t.store.hydrateOpenTrades({ expect: (c) => (expectedCount = c), trade: (r) => seen.push({ ...r }) }, 4_000);
     expect(expectedCount).toBe(25_000);
     expect(n).toBe(25_000);
