@@ -86,7 +86,12 @@ export function registerBotNamespace(
       if (!deps.bot.pushPrices) {
         return reply({ ok: false, error: { code: 'VALIDATION_ERROR', message: 'this server does not take bot prices (PRICE_FEED is not bot)' } });
       }
-      reply(deps.bot.pushPrices(payload));
+      try {
+        reply(deps.bot.pushPrices(payload));
+      } catch (err) {
+        if (!isExpected(err)) log.error({ err }, 'prices failed');
+        reply(toAckError(err));
+      }
     });
   });
   return nsp;
