@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import uWS from 'uWebSockets.js';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import { MessageType } from 'socket.io-adapter';
-import type { Namespace, Socket } from 'socket.io';
-import { createIoServer, type IoServer } from '../../server/transport/socket/io-server.ts';
+import type { Namespace } from 'socket.io';
+import { createIoServer, publicNamespace, type IoServer, type PublicSocket } from '../../server/transport/socket/io-server.ts';
 import { closeUwsApp, tapRelayedBroadcasts, uwsSocketOf, writePreEncoded } from '../../server/transport/socket/socket-io-internals.ts';
 
 const require = createRequire(import.meta.url);
@@ -52,7 +52,7 @@ describe('tapRelayedBroadcasts', () => {
   it('sees relayed broadcasts after local delivery, and only plain broadcasts to this namespace', () => {
     const order: string[] = [];
     const adapter = { onMessage: (m: { type: number }) => void order.push(`deliver ${m.type}`) };
-    const nsp = { name: '/public', adapter } as unknown as Namespace;
+    const nsp: Pick<Namespace, 'name' | 'adapter'> = { name: '/public', adapter: adapter as never };
     const seen: Array<[string[], unknown, unknown]> = [];
     tapRelayedBroadcasts(nsp, (rooms, event, arg) => {
       order.push('tap');
@@ -71,7 +71,7 @@ describe('tapRelayedBroadcasts', () => {
   });
 
   it('refuses a namespace without a cluster adapter', () => {
-    expect(() => tapRelayedBroadcasts({ name: '/public', adapter: {} } as unknown as Namespace, () => undefined)).toThrow(/not a cluster adapter/);
+    expect(() => tapRelayedBroadcasts({ name: '/public', adapter: {} as never }, () => undefined)).toThrow(/not a cluster adapter/);
   });
 });
 
@@ -80,13 +80,13 @@ describe('on a real uWS + Socket.IO server', () => {
   let listen: uWS.us_listen_socket;
   let io: IoServer;
   let url: string;
-  const serverSockets: Socket[] = [];
+  const serverSockets: PublicSocket[] = [];
   const clients: ClientSocket[] = [];
 
   beforeAll(async () => {
     app = uWS.App();
     io = createIoServer(app, { maxSocketsPerIp: 0, maxConnectsPerSocket: 10, connectsPerIpPerSecond: 0 });
-    io.of('/public').on('connection', (s) => void serverSockets.push(s as unknown as Socket));
+    publicNamespace(io).on('connection', (s) => void serverSockets.push(s));
     listen = await new Promise((resolve, reject) => app.listen('127.0.0.1', 0, (t) => (t ? resolve(t) : reject(new Error('listen')))));
     url = `http://127.0.0.1:${uWS.us_socket_local_port(listen)}`;
   });
@@ -95,7 +95,7 @@ describe('on a real uWS + Socket.IO server', () => {
     io?.close();
   });
 
-  const client = async (transports: Array<'websocket' | 'polling'>): Promise<{ c: ClientSocket; s: Socket }> => {
+  const client = async (transports: Array<'websocket' | 'polling'>): Promise<{ c: ClientSocket; s: PublicSocket }> => {
     const before = serverSockets.length;
     const c = connect(`${url}/public`, { transports, upgrade: false, reconnection: false, forceNew: true });
     clients.push(c);
