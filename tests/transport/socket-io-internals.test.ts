@@ -17,8 +17,8 @@ import { closeUwsApp, tapRelayedBroadcasts, uwsSocketOf, writePreEncoded } from 
 const require = createRequire(import.meta.url);
 
 /** The version of `pkg` that `from` (a package name, or the project) actually loads. */
-function loadedVersion(pkg: string, from?: string): string {
-  const req = from ? createRequire(require.resolve(`${from}/package.json`)) : require;
+function loadedVersion(pkg: string, from: string): string {
+  const req = from !== 'the project' ? createRequire(require.resolve(`${from}/package.json`)) : require;
   let dir = path.dirname(req.resolve(pkg));
   // Walk up from the entry point to the package's own package.json.
   for (;;) {
@@ -37,13 +37,13 @@ function loadedVersion(pkg: string, from?: string): string {
 
 describe('library versions the reach-ins were written against', () => {
   it.each([
-    ['socket.io', undefined, '4.8.4', 'Socket#conn (engine.io socket) and its write(packet, {wsPreEncoded})'],
+    ['socket.io', 'the project', '4.8.4', 'Socket#conn (engine.io socket) and its write(packet, {wsPreEncoded})'],
     ['engine.io', 'socket.io', '6.6.12', "transports-uws/websocket.js keeps the uWS socket in `socket`, named 'websocket'; Socket#write's wsPreEncoded option"],
     ['socket.io-adapter', 'socket.io', '2.5.8', 'ClusterAdapter#onMessage(message, offset) and MessageType.BROADCAST with data.packet / data.opts.rooms / data.requestId'],
     ['socket.io-adapter', '@socket.io/redis-streams-adapter', '2.5.8', 'the same ClusterAdapter as the Redis Streams adapter extends'],
-    ['@socket.io/redis-streams-adapter', undefined, '0.3.1', 'it calls onMessage for each decoded stream entry (onRawMessage)'],
-    ['uWebSockets.js', undefined, '20.30.0-unofficial.0', 'TemplatedApp#close() exists (undeclared), WebSocket#cork'],
-  ])('%s (as loaded by %s) is %s; on upgrade re-check: %s'.replace('by undefined', 'by the project'), (pkg, from, version, recheck) => {
+    ['@socket.io/redis-streams-adapter', 'the project', '0.3.1', 'it calls onMessage for each decoded stream entry (onRawMessage)'],
+    ['uWebSockets.js', 'the project', '20.30.0-unofficial.0', 'TemplatedApp#close() exists (undeclared), WebSocket#cork'],
+  ])('%s (as loaded by %s) is %s; on upgrade re-check: %s', (pkg, from, version, recheck) => {
     expect(loadedVersion(pkg, from), `re-check socket-io-internals.ts: ${recheck}`).toBe(version);
   });
 });
