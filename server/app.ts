@@ -26,7 +26,7 @@ import { wireUsers } from './wiring/users.ts';
 import { closesCounter, wireEngineOps } from './wiring/ops.ts';
 import { subscribeConsumers } from './wiring/engine-consumers.ts';
 import { tickFanout } from './wiring/tick-fanout.ts';
-import { isolatedJobs, runSteps, shutdownSequence } from './wiring/lifecycle.ts';
+import { isolatedJobs, shutdownSequence, startSteps } from './wiring/lifecycle.ts';
 import { listen, mountWithPage } from './wiring/http-surface.ts';
 
 export const WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta.url));
@@ -120,7 +120,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
     analytics.prune,
   ], log.child({ module: 'sweep' }), 'sweep'), Math.min(1000, config.priceStaleMs));
   watch();
-  await runSteps([...pub.start, users.start, tokens.start], log, 'start-up');
+  await startSteps([...pub.start, users.start, tokens.start]);
 
   const listening = await listen(app, config.host, config.port);
   core.phases.lap('transport');

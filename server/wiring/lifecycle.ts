@@ -18,6 +18,17 @@ export async function runSteps(steps: readonly Step[], log: Logger, what: string
   }
 }
 
+/** Start-up steps in order; unlike shutdown, the first failure stops start-up (named in the error). */
+export async function startSteps(steps: readonly Step[]): Promise<void> {
+  for (const step of steps) {
+    try {
+      await step.run();
+    } catch (err) {
+      throw new Error(`start-up step failed: ${step.name}`, { cause: err });
+    }
+  }
+}
+
 /** A graceful stop that runs its steps once, however often it is called. */
 export function shutdownSequence(steps: readonly Step[], log: Logger): () => Promise<void> {
   let closing: Promise<void> | null = null;

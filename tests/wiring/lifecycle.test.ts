@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { isolatedJobs, shutdownSequence } from '../../server/wiring/lifecycle.ts';
+import { isolatedJobs, shutdownSequence, startSteps } from '../../server/wiring/lifecycle.ts';
 import { tickFanout } from '../../server/wiring/tick-fanout.ts';
 
 function capture() {
@@ -26,6 +26,19 @@ describe('shutdownSequence', () => {
     await close();
     expect(ran).toEqual(['a', 'b', 'c', 'd']);
     expect(lines.filter((l) => l.level === 50).map((l) => l.step)).toEqual(['b', 'c']);
+  });
+});
+
+describe('startSteps', () => {
+  it('stops at the first failing step and names it', async () => {
+    const ran: string[] = [];
+    const started = startSteps([
+      { name: 'a', run: () => void ran.push('a') },
+      { name: 'b', run: () => { throw new Error('b broke'); } },
+      { name: 'c', run: () => void ran.push('c') },
+    ]);
+    await expect(started).rejects.toThrow('start-up step failed: b');
+    expect(ran).toEqual(['a']);
   });
 });
 
