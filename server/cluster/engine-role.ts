@@ -2,7 +2,6 @@
 // /bot, writes) with the Redis Streams adapter, and publish the public snapshot for edges.
 // A standby re-hydrates from the database when it takes over; its stream has a new epoch.
 import type { Config } from '../config.ts';
-import type { Logger } from '../logger.ts';
 import { startApp, type AppOptions } from '../app.ts';
 import { acquireLeaderLock } from './leader-lock.ts';
 import { connectRedisBus } from './redis-bus.ts';
