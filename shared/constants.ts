@@ -37,7 +37,10 @@ export type EntryMode = (typeof ENTRY_MODES)[number];
 export const ERROR_CODES = {
   VALIDATION_ERROR: 'VALIDATION_ERROR',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** Retry: nothing was stored or computed (a dependency is down, or the server is busy or stopping). */
   UNAVAILABLE: 'UNAVAILABLE',
+  /** A bug on the server (logged there): retrying the same request will not help. */
+  INTERNAL: 'INTERNAL',
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
   UNAUTHORIZED: 'UNAUTHORIZED',

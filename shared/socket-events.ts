@@ -1,4 +1,5 @@
-// Typed Socket.IO event maps per namespace, shared by server (`Namespace<C2S, S2C>`), page, widget and bots.
+// Typed Socket.IO event maps per namespace, shared by server (`Server<…>`, `Namespace<…>`), page,
+// widget and bots. The server's own `SocketData` lives beside it in server/transport/socket/io-server.ts.
 import type { SignalInput } from './signal-schema.ts';
 import type {
   DeltaJson,
@@ -41,3 +42,19 @@ export interface BotServerToClient {}
 
 export type MeServerToClient = PublicServerToClient;
 export type MeClientToServer = PublicClientToServer;
+
+/** Every event a client may send, on any namespace (the `Server`'s first type argument). */
+export interface ClientToServerEvents extends PublicClientToServer, BotClientToServer {}
+/** Every event the server may send, on any namespace. */
+export interface ServerToClientEvents extends PublicServerToClient, BotServerToClient {}
+
+/**
+ * Server-to-server events over the cluster adapter (ROLE=engine ↔ ROLE=edge, on /me): an edge asks
+ * for a user's stream snapshot and renews its users' leases (server/cluster/user-stream-leases.ts).
+ * Payloads come from another process (another version, during a rolling upgrade): receivers still check them.
+ */
+export interface InterServerEvents {
+  'me:snapshot': (userId: number) => void;
+  'me:snapshot-reply': (userId: number, snapshot: SnapshotJson) => void;
+  'me:watch': (userIds: number[]) => void;
+}

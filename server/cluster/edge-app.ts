@@ -1,6 +1,7 @@
 // ROLE=edge: serves /public, /me, REST reads and the page; holds no book. Live state comes from the
 // engine through Redis (SnapshotMirror + relayed deltas, one mirror per /me user connected here);
-// list and performance query PostgreSQL, as does /me's token check.
+// list and performance query PostgreSQL, as does /me's token check. A second composition root:
+// it reuses the wiring modules (server/wiring/) for what it shares with ROLE=all.
 import uWS from 'uWebSockets.js';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -10,22 +11,24 @@ import { TradeQueries } from '../queries/trade-queries.ts';
 import { createPublicReads } from '../queries/public-reads.ts';
 import { SqlRunner } from '../persistence/sql-runner.ts';
 import { AppMetrics } from '../ops/metrics-registry.ts';
-import { publicRouter, publicStatics } from '../transport/http/http-front.ts';
+import { publicRouter } from '../transport/http/http-front.ts';
 import { registerPublicRoutes } from '../transport/http/public-routes.ts';
-import { reachable, registerOpsRoutes } from '../transport/http/ops-routes.ts';
-import { createIoServer } from '../transport/socket/io-server.ts';
+import { reachable } from '../transport/http/ops-routes.ts';
+import { createIoServer, meNamespace, publicNamespace } from '../transport/socket/io-server.ts';
 import { registerPublicNamespace } from '../transport/socket/public-namespace.ts';
+import { registerMeNamespace } from '../transport/socket/me-namespace.ts';
 import { STREAM_ROOM } from '../transport/socket/public-stream.ts';
 import { NAMESPACES } from '../../shared/socket-events.ts';
 import { WEB_ROOT, type AppHandle } from '../app.ts';
+import { wireTokens } from '../wiring/tokens.ts';
+import { wireOps } from '../wiring/ops.ts';
+import { listen, mountWithPage } from '../wiring/http-surface.ts';
+import { shutdownSequence } from '../wiring/lifecycle.ts';
+import { IntakeGate } from '../wiring/bot-ingest.ts';
 import { connectRedisBus } from './redis-bus.ts';
 import { redisSnapshotSource, SnapshotMirror } from './snapshot-mirror.ts';
 import { tapRelayedDeltas } from './adapter-tap.ts';
 import { EdgeUserStreams } from './edge-user-streams.ts';
-import { TokenRepository } from '../persistence/token-repository.ts';
-import { TokenAuth } from '../auth/token-auth.ts';
-import { registerMeNamespace } from '../transport/socket/me-namespace.ts';
-import { TokenWatch } from '../auth/token-watch.ts';
 
 /** What main.ts needs from any role. */
 export type RoleHandle = Pick<AppHandle, 'port' | 'url' | 'database' | 'close'>;
@@ -45,24 +48,25 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
   const queries = new TradeQueries(orm);
   const bus = await connectRedisBus({ url: config.redisUrl, clusterName: config.clusterName, log });
   const metrics = new AppMetrics();
+  // Edges take no signals: "accepting" here only says whether the edge is shutting down.
+  const serving = new IntakeGate();
 
   const app = uWS.App();
   const io = createIoServer(app, config);
   io.adapter(bus.adapter);
   const mirror = new SnapshotMirror(redisSnapshotSource(bus.client, bus.keys), log.child({ module: 'mirror' }));
-  const publicNsp = io.of(NAMESPACES.public);
+  const publicNsp = publicNamespace(io);
   tapRelayedDeltas(publicNsp, (rooms, d) => rooms.includes(STREAM_ROOM) && mirror.onDelta(d));
-  // A new engine: every viewer here gets its fresh snapshot at once (one local room publish),
-  // without waiting for its first delta to reveal the new epoch.
   // /me: each connected user's stream mirrored from the engine (no bot token: edges take no signals).
-  const meNsp = io.of(NAMESPACES.me);
+  const meNsp = meNamespace(io);
   const userStreams = new EdgeUserStreams(meNsp, log.child({ module: 'edge-user-streams' }));
   tapRelayedDeltas(meNsp, (rooms, d) => userStreams.onDelta(rooms, d));
-  const tokens = new TokenRepository(orm);
   // A user token revoked (logout on the engine, the CLI) disconnects its /me sockets here too.
-  const tokenWatch = new TokenWatch((hashes) => tokens.validHashes(hashes), log);
-  registerMeNamespace(io, { auth: new TokenAuth(undefined, (hash) => tokens.findByHash(hash)), streams: userStreams, log, tokens: tokenWatch });
+  const tokens = wireTokens(orm, { botToken: undefined, log });
+  registerMeNamespace(io, { auth: tokens.auth, streams: userStreams, log, tokens: tokens.watch });
   const publicSnapshots = registerPublicNamespace(io, mirror, { budget: config.snapshotBudget, log });
+  // A new engine: every viewer here gets its fresh snapshot at once (one local room publish),
+  // without waiting for its first delta to reveal the new epoch.
   mirror.onRebuilt = () => {
     publicSnapshots.cache.invalidate(); // a rebuilt mirror may hold another state at the same seq
     publicNsp.local.to(STREAM_ROOM).emit('snapshot', mirror.snapshot());
@@ -70,7 +74,7 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
   };
   await mirror.start(FIRST_SNAPSHOT_WAIT_MS);
   userStreams.start();
-  tokenWatch.start();
+  tokens.watch.start();
   // Redis is back after an outage: user deltas relayed meanwhile may be lost and /me streams have no
   // head key to reveal it, so every user mirror asks the engine again (the public mirror polls its head).
   bus.client.on('ready', () => {
@@ -78,53 +82,41 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
     userStreams.rebuildAll();
   });
 
-  let accepting = true;
   const router = publicRouter(config, log.child({ module: 'http' }));
   registerPublicRoutes(router, createPublicReads(queries, new SqlRunner(orm), config.publicReads), mirror);
   // Bots talk to the engine; a misrouted one gets a retryable answer that says where to go.
   router.post('/api/signals', (ex) => {
     ex.json(503, { error: { code: 'UNAVAILABLE', message: 'this is an edge node (ROLE=edge): send signals to the engine; nothing was stored' } });
   });
-  registerOpsRoutes(
+  wireOps(
     router,
+    metrics,
     {
       info: { role: 'edge' },
       checks: async () => ({
-        accepting: accepting || 'shutting down',
+        accepting: serving.open || 'shutting down',
         database: await reachable('database', () => orm.em.fork().getConnection().execute('select 1'), log),
         redis: bus.client.isReady || 'not connected',
         stream: mirror.synced || (mirror.everSynced ? 'rebuilding from the engine snapshot' : 'waiting for the engine snapshot'),
       }),
     },
-    async () => {
-      // Not /me: how many users are connected is nothing the public may watch (privacy wall).
-      metrics.viewers.set({ namespace: NAMESPACES.public }, io.of(NAMESPACES.public).sockets.size);
-      return metrics.render();
-    },
+    // Not /me: how many users are connected is nothing the public may watch (privacy wall).
+    () => metrics.viewers.set({ namespace: NAMESPACES.public }, publicNsp.sockets.size),
   );
-  const statics = publicStatics(config, opts.webRoot ?? WEB_ROOT);
-  router.otherwise((ex) => statics.serve(ex));
-  router.mount(app);
+  mountWithPage(app, router, config, opts.webRoot ?? WEB_ROOT);
 
-  const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
-    app.listen(config.host, config.port, (token) => (token ? resolve(token) : reject(new Error(`cannot listen on ${config.host}:${config.port}`))));
-  });
-  const port = uWS.us_socket_local_port(listenSocket as unknown as uWS.us_socket);
-  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-
-  let closing: Promise<void> | null = null;
-  const close = () =>
-    (closing ??= (async () => {
-      accepting = false;
-      uWS.us_listen_socket_close(listenSocket);
-      mirror.stop();
-      userStreams.stop();
-      tokenWatch.stop();
-      io.close();
-      metrics.stop();
-      await bus.close();
-      await orm.close(true).catch(() => {});
-      await database.stop();
-    })());
-  return { port, url: `http://${shownHost}:${port}`, database, mirror, close };
+  const listening = await listen(app, config.host, config.port);
+  const close = shutdownSequence([
+    { name: 'not ready', run: () => serving.close() },
+    { name: 'stop listening', run: () => uWS.us_listen_socket_close(listening.listenSocket) },
+    { name: 'public mirror', run: () => mirror.stop() },
+    { name: 'user mirrors', run: () => userStreams.stop() },
+    tokens.stop,
+    { name: 'sockets', run: () => void io.close() },
+    { name: 'metrics', run: () => metrics.stop() },
+    { name: 'redis', run: () => bus.close() },
+    { name: 'orm', run: () => orm.close(true) },
+    { name: 'database', run: () => database.stop() },
+  ], log);
+  return { port: listening.port, url: listening.url, database, mirror, close };
 }

@@ -3,9 +3,9 @@
 // also leases the stream there) and kept current by the deltas the adapter relays to room
 // `user:<id>`. The edge renews its users' leases every LEASE_RENEW_MS. Deltas for users with no
 // socket here are ignored; the room delivers a user's deltas only to that user's sockets.
-import type { Namespace } from 'socket.io';
 import type { DeltaJson, SnapshotJson } from '../../shared/protocol-types.ts';
 import type { Logger } from '../logger.ts';
+import type { MeNamespace } from '../transport/socket/io-server.ts';
 import { userRoom } from '../transport/socket/user-streams.ts';
 import { SnapshotMirror, type MirrorSource } from './snapshot-mirror.ts';
 import { LEASE_RENEW_MS, ME_SNAPSHOT, ME_SNAPSHOT_REPLY, ME_WATCH } from './user-stream-leases.ts';
@@ -16,11 +16,6 @@ const REQUEST_TIMEOUT_MS = 1_000;
 const FIRST_SNAPSHOT_WAIT_MS = 5_000;
 const ROOM_PREFIX = 'user:';
 
-type ServerSide = {
-  on(event: string, fn: (...args: unknown[]) => void): void;
-  serverSideEmit(event: string, ...args: unknown[]): void;
-};
-
 interface Entry {
   refs: number;
   mirror: SnapshotMirror;
@@ -30,17 +25,16 @@ interface Entry {
 export class EdgeUserStreams {
   private users = new Map<number, Entry>();
   private timer: NodeJS.Timeout | null = null;
-  private readonly nsp: ServerSide;
   /** Snapshot requests in flight, by user: resolved by the engine's reply or the request timeout. */
   private waiting = new Map<number, Set<(s: SnapshotJson | null) => void>>();
 
   constructor(
-    private readonly meNsp: Namespace,
+    private readonly meNsp: MeNamespace,
     private readonly log: Logger,
   ) {
-    this.nsp = meNsp as unknown as ServerSide;
     // Replies reach every edge; one asked for by another edge for the same user is as good.
-    this.nsp.on(ME_SNAPSHOT_REPLY, (userId, snap) => {
+    // Payloads come from another process: checked here whatever their declared type.
+    this.meNsp.on(ME_SNAPSHOT_REPLY, (userId: unknown, snap: unknown) => {
       const waiters = typeof userId === 'number' ? this.waiting.get(userId) : undefined;
       if (!waiters || !snap || typeof snap !== 'object') return;
       this.waiting.delete(userId as number);
@@ -110,7 +104,7 @@ export class EdgeUserStreams {
   }
 
   private renew(): void {
-    if (this.users.size > 0) this.nsp.serverSideEmit(ME_WATCH, [...this.users.keys()]);
+    if (this.users.size > 0) this.meNsp.serverSideEmit(ME_WATCH, [...this.users.keys()]);
   }
 
   private source(userId: number): MirrorSource {
@@ -128,7 +122,7 @@ export class EdgeUserStreams {
           // No engine (failover, Redis down): the mirror asks again after its poll interval.
           const timer = setTimeout(() => done(null), REQUEST_TIMEOUT_MS);
           waiters.add(done);
-          this.nsp.serverSideEmit(ME_SNAPSHOT, userId);
+          this.meNsp.serverSideEmit(ME_SNAPSHOT, userId);
         }),
     };
   }

@@ -2,14 +2,14 @@
 // /bot, writes) with the Redis Streams adapter, and publish the public snapshot for edges.
 // A standby re-hydrates from the database when it takes over; its stream has a new epoch.
 import type { Config } from '../config.ts';
-import type { Logger } from '../logger.ts';
 import { startApp, type AppOptions } from '../app.ts';
 import { acquireLeaderLock } from './leader-lock.ts';
 import { connectRedisBus } from './redis-bus.ts';
 import { SnapshotPublisher } from './snapshot-publisher.ts';
 import { startStandbyServer } from './standby-server.ts';
 import { UserStreamLeases } from './user-stream-leases.ts';
-import { NAMESPACES } from '../../shared/socket-events.ts';
+import { meNamespace } from '../transport/socket/io-server.ts';
+import { shutdownSequence } from '../wiring/lifecycle.ts';
 import type { RoleHandle } from './edge-app.ts';
 
 export async function startEngine(config: Config, opts: AppOptions): Promise<RoleHandle> {
@@ -41,19 +41,19 @@ export async function startEngine(config: Config, opts: AppOptions): Promise<Rol
   await publisher.start();
   // /me for users on edges: their streams run here and reach the edges through the adapter.
   const leases = new UserStreamLeases(app.userStreams, log.child({ module: 'user-leases' }));
-  leases.register(app.io.of(NAMESPACES.me));
+  leases.register(meNamespace(app.io));
   log.info({ epoch: app.stream.epoch }, 'active engine');
 
   return {
     port: app.port,
     url: app.url,
     database: app.database,
-    async close() {
-      publisher.stop();
-      leases.stop();
-      await app.close();
-      await bus.close();
-      await lock.release();
-    },
+    close: shutdownSequence([
+      { name: 'snapshot publisher', run: () => publisher.stop() },
+      { name: 'user stream leases', run: () => leases.stop() },
+      { name: 'app', run: () => app.close() },
+      { name: 'redis', run: () => bus.close() },
+      { name: 'leadership lock', run: () => lock.release() },
+    ], log),
   };
 }

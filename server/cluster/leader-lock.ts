@@ -56,7 +56,8 @@ export async function acquireLeaderLock(o: LeaderLockOptions): Promise<HeldLock 
       log.warn({ err: String(err) }, 'standby: lock connection failed; retrying');
       await sleep(pollMs, o.signal);
     }
-    await client.end().catch(() => {});
+    // A connection that failed or was aborted: ending it may fail too (already closed); the loop retries either way.
+    await client.end().catch((err: unknown) => log.debug({ err: String(err) }, 'standby: closing the lock connection failed'));
   }
   return null;
 }
@@ -79,8 +80,11 @@ function held(client: pg.Client, log: Logger): HeldLock {
       if (released) return;
       released = true;
       // Ending the session frees the lock; an explicit unlock first makes the hand-over immediate.
-      await client.query('SELECT pg_advisory_unlock($1::bigint)', [ENGINE_LOCK_KEY]).catch(() => {});
-      await client.end().catch(() => {});
+      // Either may fail on a connection already broken: then PostgreSQL has ended the session, which freed the lock.
+      await client
+        .query('SELECT pg_advisory_unlock($1::bigint)', [ENGINE_LOCK_KEY])
+        .catch((err: unknown) => log.warn({ err: String(err) }, 'engine lock: explicit unlock failed; the session end frees it'));
+      await client.end().catch((err: unknown) => log.warn({ err: String(err) }, 'engine lock: closing its connection failed'));
     },
   };
 }

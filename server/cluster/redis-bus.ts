@@ -20,6 +20,15 @@ export interface RedisBusOptions {
   blockTimeInMs?: number;
 }
 
+/**
+ * A server-side emit published while Redis is down is lost on purpose (see connectRedisBus): the
+ * client's 'error' handler has logged the outage once; /me snapshot requests time out and are
+ * retried, lease renewals recur. 0 = delivered to no subscriber, as PUBLISH answers.
+ */
+function lostWhileRedisDown(_err: unknown): number {
+  return 0;
+}
+
 export async function connectRedisBus(o: RedisBusOptions): Promise<RedisBus> {
   const log = o.log.child({ module: 'redis' });
   // Reconnect backoff capped at 1 s (the adapter's duplicates inherit it): once Redis is back, edges
@@ -45,9 +54,9 @@ export async function connectRedisBus(o: RedisBusOptions): Promise<RedisBus> {
       if (prop === 'publish') {
         return (...a: Parameters<RedisClientType['publish']>) => {
           try {
-            return target.publish(...a).catch(() => 0);
-          } catch {
-            return Promise.resolve(0);
+            return target.publish(...a).catch(lostWhileRedisDown);
+          } catch (err) {
+            return Promise.resolve(lostWhileRedisDown(err));
           }
         };
       }
@@ -76,7 +85,9 @@ export async function connectRedisBus(o: RedisBusOptions): Promise<RedisBus> {
 /** True when a Redis answers PING at `url` within `timeoutMs`. */
 export async function redisReachable(url: string, timeoutMs = 1000): Promise<boolean> {
   const c = createClient({ url, socket: { connectTimeout: timeoutMs, reconnectStrategy: false } });
-  c.on('error', () => {});
+  c.on('error', () => {
+    // connect() or ping() rejects with the same error: answered below as unreachable
+  });
   try {
     await c.connect();
     await c.ping();

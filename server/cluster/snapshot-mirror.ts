@@ -87,7 +87,11 @@ export class SnapshotMirror extends MirrorState {
   /** A quiet new engine, or deltas lost with no later delta to reveal the gap: the head tells. */
   private async checkHead(): Promise<void> {
     if (!this.synced) return;
-    const head = await this.source.head!().catch(() => null);
+    const head = await this.source.head!().catch((err: unknown) => {
+      // Redis away: the next poll asks again; the snapshot read logs the outage once per streak.
+      this.log.debug({ err: String(err) }, 'engine head read failed');
+      return null;
+    });
     if (!head || !this.synced) return;
     if (head.epoch !== this.epoch) {
       this.log.info({ epoch: head.epoch, had: this.epoch }, 'new engine epoch announced: rebuilding mirror');

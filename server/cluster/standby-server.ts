@@ -6,6 +6,8 @@ import uWS from 'uWebSockets.js';
 import type { Logger } from '../logger.ts';
 import { HttpRouter } from '../transport/http/http-router.ts';
 import { registerOpsRoutes } from '../transport/http/ops-routes.ts';
+import { closeUwsApp } from '../transport/socket/socket-io-internals.ts';
+import { listen } from '../wiring/http-surface.ts';
 
 export interface StandbyServer {
   url: string;
@@ -28,22 +30,16 @@ export async function startStandbyServer(o: { host: string; port: number; log: L
   router.post('/api/signals', unavailable);
   router.otherwise(unavailable);
   router.mount(app);
-  const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
-    app.listen(o.host, o.port, (token) => (token ? resolve(token) : reject(new Error(`cannot listen on ${o.host}:${o.port}`))));
-  });
-  const port = uWS.us_socket_local_port(listenSocket as unknown as uWS.us_socket);
-  const shownHost = o.host === '0.0.0.0' || o.host === '::' ? 'localhost' : o.host;
+  const listening = await listen(app, o.host, o.port);
   let closed = false;
   return {
-    url: `http://${shownHost}:${port}`,
+    url: listening.url,
     close() {
       if (closed) return;
       closed = true;
       // Closes the listen socket and every open connection (a load balancer's keep-alive probe must
       // not go on reading this 503 after the app took over the port).
-      const closeAll = (app as unknown as { close?: () => void }).close;
-      if (closeAll) closeAll.call(app);
-      else uWS.us_listen_socket_close(listenSocket);
+      closeUwsApp(app, listening.listenSocket);
     },
   };
 }

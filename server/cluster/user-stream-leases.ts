@@ -5,13 +5,14 @@
 // (`me:watch`); the stream's deltas go to room `user:<id>` through the adapter like any /me emit,
 // so an edge relays them to that user's sockets only. A lease not renewed within its TTL (its edge
 // died or its user left) releases the stream.
-import type { Namespace } from 'socket.io';
 import type { SnapshotJson } from '../../shared/protocol-types.ts';
+import type { InterServerEvents } from '../../shared/socket-events.ts';
 import type { Logger } from '../logger.ts';
+import type { MeNamespace } from '../transport/socket/io-server.ts';
 
-export const ME_SNAPSHOT = 'me:snapshot';
-export const ME_SNAPSHOT_REPLY = 'me:snapshot-reply';
-export const ME_WATCH = 'me:watch';
+export const ME_SNAPSHOT = 'me:snapshot' satisfies keyof InterServerEvents;
+export const ME_SNAPSHOT_REPLY = 'me:snapshot-reply' satisfies keyof InterServerEvents;
+export const ME_WATCH = 'me:watch' satisfies keyof InterServerEvents;
 
 /** How often an edge renews its users' leases, and how long a lease lives without renewal. */
 export const LEASE_RENEW_MS = 2_000;
@@ -27,7 +28,8 @@ interface Lease {
   ready: Promise<{ snapshot(): SnapshotJson }>;
 }
 
-type ServerSide = { on(event: string, fn: (...args: unknown[]) => void): void; serverSideEmit(event: string, ...args: unknown[]): void };
+/** The /me namespace's server-side channel (typed by InterServerEvents). */
+export type ServerSideChannel = Pick<MeNamespace, 'on' | 'serverSideEmit'>;
 
 const isUserId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
 
@@ -42,16 +44,16 @@ export class UserStreamLeases {
   ) {}
 
   /** Answers edges on the /me namespace's server-side events. */
-  register(meNsp: Namespace): void {
-    const nsp = meNsp as unknown as ServerSide;
-    nsp.on(ME_SNAPSHOT, (userId) => {
+  register(nsp: ServerSideChannel): void {
+    // Payloads come from another process: checked here whatever their declared type.
+    nsp.on(ME_SNAPSHOT, (userId: unknown) => {
       if (!isUserId(userId)) return;
       this.snapshot(userId).then(
         (s) => nsp.serverSideEmit(ME_SNAPSHOT_REPLY, userId, s),
         (err: unknown) => this.log.warn({ err: String(err), userId }, 'user snapshot for an edge failed'),
       );
     });
-    nsp.on(ME_WATCH, (userIds) => {
+    nsp.on(ME_WATCH, (userIds: unknown) => {
       if (Array.isArray(userIds)) for (const id of userIds) if (isUserId(id)) this.renew(id);
     });
     this.timer = setInterval(() => this.sweep(Date.now()), 1_000);
@@ -81,7 +83,7 @@ export class UserStreamLeases {
     lease = { expires, ready };
     this.leases.set(userId, lease);
     const held = lease;
-    // A stream that failed to load is not held: the next request tries again.
+    // A stream that failed to load is not held: the next request tries again (its requester logs why).
     ready.catch(() => this.leases.get(userId) === held && this.leases.delete(userId));
     return lease;
   }
@@ -90,7 +92,11 @@ export class UserStreamLeases {
     for (const [userId, lease] of this.leases) {
       if (lease.expires > now) continue;
       this.leases.delete(userId);
-      lease.ready.then(() => this.streams.release(userId), () => {});
+      // A lease whose stream never loaded holds nothing to release (the failure was logged when asked).
+      lease.ready.then(
+        () => this.streams.release(userId),
+        (err: unknown) => this.log.debug({ err: String(err), userId }, 'expired lease had no stream'),
+      );
     }
   }
 }

@@ -1,21 +1,26 @@
 // The one place domain errors become wire errors: HTTP statuses for REST, ack errors for sockets.
+// "The database cannot be reached" is decided by server/errors.ts isUnavailableError (503, retry);
+// anything unexpected is a bug: 500 INTERNAL, never UNAVAILABLE (which would teach clients to retry it).
 import { ZodError } from 'zod';
 import type { ApiError } from '../../shared/protocol-types.ts';
 import {
   ConflictError,
+  isUnavailableError,
   NotFoundError,
   RateLimitedError,
   UnauthorizedError,
-  UnavailableError,
   ValidationError,
 } from '../errors.ts';
 
 export interface MappedError {
   status: number;
   error: ApiError;
-  /** Expected errors (bad input, not found…) are not logged as errors. */
+  /** Expected errors (bad input, not found, an outage…) are not logged as errors; the rest are bugs. */
   expected: boolean;
 }
+
+/** The answer to a bug: its detail goes to the log, never to the client. */
+export const INTERNAL_ERROR: MappedError = { status: 500, error: { code: 'INTERNAL', message: 'internal error' }, expected: false };
 
 export function toHttpError(err: unknown): MappedError {
   if (err instanceof ValidationError) return { status: 400, error: err.detail, expected: true };
@@ -34,10 +39,10 @@ export function toHttpError(err: unknown): MappedError {
   }
   if (err instanceof UnauthorizedError) return { status: 401, error: { code: 'UNAUTHORIZED', message: err.message || 'unauthorized' }, expected: true };
   if (err instanceof RateLimitedError) return { status: 429, error: { code: 'RATE_LIMITED', message: err.message || 'too many requests' }, expected: true };
-  if (err instanceof UnavailableError || isUnavailable(err)) {
+  if (isUnavailableError(err)) {
     return { status: 503, error: { code: 'UNAVAILABLE', message: 'database unavailable: nothing was stored; retry' }, expected: true };
   }
-  return { status: 500, error: { code: 'UNAVAILABLE', message: 'internal error' }, expected: false };
+  return INTERNAL_ERROR;
 }
 
 /** Ack errors for socket events carry the same {code, message, field}. */
@@ -47,12 +52,4 @@ export function toAckError(err: unknown): { ok: false; error: ApiError } {
 
 export function isExpected(err: unknown): boolean {
   return toHttpError(err).expected;
-}
-
-/** Errors a driver raises when PostgreSQL cannot be reached (codes from libpq/node and PG's 57P/08 classes). */
-function isUnavailable(err: unknown): boolean {
-  if (!err || typeof err !== 'object') return false;
-  const code = (err as { code?: unknown }).code;
-  if (typeof code !== 'string') return false;
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03'].includes(code) || code.startsWith('08');
 }

@@ -3,7 +3,7 @@
 // method) and whatever a handler throws, that request gets an answer and nothing else is touched.
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import { Exchange } from './http-io.ts';
-import { toHttpError } from '../error-mapper.ts';
+import { INTERNAL_ERROR, toHttpError } from '../error-mapper.ts';
 import { ValidationError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import type { IpRateLimit } from './ip-rate-limit.ts';
@@ -152,7 +152,7 @@ export class HttpRouter {
       const answered = () => {
         if (ex.done || ex.aborted) return;
         this.log.error({ path: ex.path, method: ex.method }, 'handler returned without a response');
-        ex.error(500, { code: 'UNAVAILABLE', message: 'internal error' });
+        ex.error(INTERNAL_ERROR.status, INTERNAL_ERROR.error);
       };
       if (r instanceof Promise) {
         r.then(answered, (err: unknown) => this.fail(ex, err)).catch((err: unknown) => this.log.error({ err, path: ex.path }, 'request failed after its handler'));

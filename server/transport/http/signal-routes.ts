@@ -21,12 +21,28 @@ export async function jsonBody(ex: Exchange): Promise<unknown | null> {
   return value;
 }
 
+/**
+ * Starts reading the JSON body now, for a handler that checks the token before it uses the body:
+ * uWS wants onData registered before any await. The body's failure (bad JSON, 413) is thrown where
+ * the handler awaits it; a request refused at the token check never awaits it, and its body error
+ * is moot (the client already has its 401). Either way it is not an unhandled rejection.
+ */
+export function jsonBodyFirst(ex: Exchange): Promise<unknown | null> {
+  const body = jsonBody(ex);
+  body.catch(mootAfterRefusal);
+  return body;
+}
+
+/** See jsonBodyFirst: awaited by the handler, or moot once the request was refused before the await. */
+function mootAfterRefusal(_err: unknown): void {
+  // reported by the handler's own await when it gets that far
+}
+
 export function registerSignalRoutes(router: HttpRouter, auth: TokenAuth, bot: BotPort): void {
   router.post('/api/signals', async (ex) => {
     const token = bearer(ex.headers.authorization);
     // Read the body first: uWS wants onData registered before any await.
-    const bodyPromise = jsonBody(ex);
-    bodyPromise.catch(() => {}); // handled below, after the token check; never an unhandled rejection
+    const bodyPromise = jsonBodyFirst(ex);
     const identity = await auth.verify(token, 'bot');
     const body = await bodyPromise;
     if (body === null) return;

@@ -9,7 +9,7 @@ import type { ManualTradeService } from '../../users/manual-trade-service.ts';
 import type { UserRequestLimit } from '../../users/user-request-limit.ts';
 import type { Exchange } from './http-io.ts';
 import type { HttpRouter } from './http-router.ts';
-import { jsonBody } from './signal-routes.ts';
+import { jsonBodyFirst } from './signal-routes.ts';
 
 const NEEDS_TOKEN = 'a valid user token is required (Authorization: Bearer …)';
 
@@ -46,8 +46,7 @@ export function registerUserRoutes(router: HttpRouter, auth: TokenAuth, trades: 
 
   router.post(base, async (ex) => {
     // uWS wants onData registered before any await; the token is checked before the body is used.
-    const bodyPromise = jsonBody(ex);
-    bodyPromise.catch(() => {});
+    const bodyPromise = jsonBodyFirst(ex);
     const userId = await userOf(auth, limit, ex);
     const body = await bodyPromise;
     if (body === null) return;

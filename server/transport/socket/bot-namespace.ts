@@ -1,17 +1,12 @@
 // /bot: authenticated bots push signals (acked after commit), cancel them, and may feed prices.
-import type { Namespace, Server, Socket } from 'socket.io';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import {
-  NAMESPACES,
-  type BotClientToServer,
-  type BotServerToClient,
-} from '../../../shared/socket-events.ts';
 import type { SignalAck, SimpleAck } from '../../../shared/protocol-types.ts';
 import type { TokenAuth, TokenIdentity } from '../../auth/token-auth.ts';
 import type { TokenWatch } from '../../auth/token-watch.ts';
 import type { Logger } from '../../logger.ts';
 import { toAckError, isExpected } from '../error-mapper.ts';
 import { corkedReplies } from './corked-replies.ts';
+import { botNamespace, type BotNamespace, type IoServer } from './io-server.ts';
 
 export interface BotPort {
   ingestSignal(payload: unknown, identity: TokenIdentity): Promise<SignalAck>;
@@ -20,15 +15,13 @@ export interface BotPort {
   pushPrices: ((payload: unknown) => SimpleAck & { accepted?: number }) | null;
 }
 
-type BotSocket = Socket<BotClientToServer, BotServerToClient, Record<string, never>, { identity: TokenIdentity }>;
-
 const RATE_LIMITED = { ok: false, error: { code: 'RATE_LIMITED', message: 'too many requests; slow down' } } as const;
 
 export function registerBotNamespace(
-  io: Server,
+  io: IoServer,
   deps: { auth: TokenAuth; bot: BotPort; log: Logger; signalsPerSecond: number; tokens?: TokenWatch },
-): Namespace {
-  const nsp = io.of(NAMESPACES.bot) as unknown as Namespace<BotClientToServer, BotServerToClient>;
+): BotNamespace {
+  const nsp = botNamespace(io);
   const limiter = new RateLimiterMemory({ points: deps.signalsPerSecond, duration: 1 });
   const log = deps.log.child({ module: 'bot-namespace' });
 
@@ -38,17 +31,22 @@ export function registerBotNamespace(
       .verify(token, 'bot')
       .then((identity) => {
         if (!identity) return next(new Error('unauthorized'));
-        (socket as BotSocket).data.identity = identity;
+        socket.data.identity = identity;
         // A stored token can be revoked while the bot is connected: the watch then disconnects it.
         if (!identity.env) deps.tokens?.track(token as string, socket);
         next();
       })
-      .catch(() => next(new Error('unauthorized')));
+      .catch((err: unknown) => {
+        // A token store that cannot answer refuses the handshake (the bot reconnects and retries).
+        log.warn({ err: String(err) }, 'bot token check failed');
+        next(new Error('unauthorized'));
+      });
   });
 
-  nsp.on('connection', (raw) => {
-    const socket = raw as BotSocket;
+  nsp.on('connection', (socket) => {
     const identity = socket.data.identity;
+    // Set by the middleware above for every socket it admits.
+    if (!identity) return void socket.disconnect(true);
     log.info({ bot: identity.name, id: socket.id }, 'bot connected');
 
     const limited = async (): Promise<boolean> => {
@@ -88,8 +86,13 @@ export function registerBotNamespace(
       if (!deps.bot.pushPrices) {
         return reply({ ok: false, error: { code: 'VALIDATION_ERROR', message: 'this server does not take bot prices (PRICE_FEED is not bot)' } });
       }
-      reply(deps.bot.pushPrices(payload));
+      try {
+        reply(deps.bot.pushPrices(payload));
+      } catch (err) {
+        if (!isExpected(err)) log.error({ err }, 'prices failed');
+        reply(toAckError(err));
+      }
     });
   });
-  return nsp as unknown as Namespace;
+  return nsp;
 }

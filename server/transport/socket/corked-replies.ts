@@ -3,25 +3,16 @@
 // batch is its own send(2) on the bot's socket (50 in flight: 50 writes). A microtask, not
 // setImmediate: the acks must leave before the loop reaches uWS's drain of the batch's published
 // deltas, which to thousands of viewers holds the loop for tens of milliseconds.
+// The uWS socket under Socket.IO's is a reach-in: socket-io-internals.ts.
 import type { Socket } from 'socket.io';
-
-interface CorkableWs {
-  cork(cb: () => void): unknown;
-}
-
-/** The uWS WebSocket under a Socket.IO socket, when it is on the websocket transport. */
-function uwsSocket(socket: Socket): CorkableWs | null {
-  const transport = (socket.conn as unknown as { transport?: { name?: string; socket?: Partial<CorkableWs> } }).transport;
-  const ws = transport?.name === 'websocket' ? transport.socket : undefined;
-  return ws && typeof ws.cork === 'function' ? (ws as CorkableWs) : null;
-}
+import { uwsSocketOf } from './socket-io-internals.ts';
 
 /**
  * Returns `send(reply)`: runs `reply` once the current microtasks are done, corked with the socket's
  * other replies queued meanwhile (the callers of one committed batch resume in the same microtask
  * round, so their acks share a write).
  */
-export function corkedReplies(socket: Socket): (reply: () => void) => void {
+export function corkedReplies(socket: Pick<Socket, 'conn' | 'connected'>): (reply: () => void) => void {
   let queue: (() => void)[] = [];
   const flush = (): void => {
     const replies = queue;
@@ -38,7 +29,7 @@ export function corkedReplies(socket: Socket): (reply: () => void) => void {
         }
       }
     };
-    const ws = socket.connected ? uwsSocket(socket) : null;
+    const ws = socket.connected ? uwsSocketOf(socket) : null;
     if (!ws) return runRest();
     try {
       ws.cork(runRest);

@@ -1,9 +1,41 @@
 // Socket.IO attached to the uWS app (`io.attachApp`), with deliberate limits on frames, buffering,
-// connections per IP and namespace CONNECTs (connection-limits.ts).
-import { Server } from 'socket.io';
+// connections per IP and namespace CONNECTs (connection-limits.ts). The server and each namespace
+// are typed by the event maps of shared/socket-events.ts: an emit with the wrong payload does not compile.
+import { Server, type Namespace, type ServerOptions, type Socket } from 'socket.io';
 import type { TemplatedApp } from 'uWebSockets.js';
-import { NAMESPACES } from '../../../shared/socket-events.ts';
+import {
+  NAMESPACES,
+  type BotClientToServer,
+  type BotServerToClient,
+  type ClientToServerEvents,
+  type InterServerEvents,
+  type MeClientToServer,
+  type MeServerToClient,
+  type PublicClientToServer,
+  type PublicServerToClient,
+  type ServerToClientEvents,
+} from '../../../shared/socket-events.ts';
+import type { TokenIdentity } from '../../auth/token-auth.ts';
 import { ConnectionLimits, type ConnectionLimitsConfig } from './connection-limits.ts';
+
+/** What a namespace's middleware learns about a socket: the bot (/bot) or the user (/me). */
+export interface SocketData {
+  identity?: TokenIdentity;
+  userId?: number;
+}
+
+export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type PublicNamespace = Namespace<PublicClientToServer, PublicServerToClient, InterServerEvents, SocketData>;
+export type PublicSocket = Socket<PublicClientToServer, PublicServerToClient, InterServerEvents, SocketData>;
+export type BotNamespace = Namespace<BotClientToServer, BotServerToClient, InterServerEvents, SocketData>;
+export type BotSocket = Socket<BotClientToServer, BotServerToClient, InterServerEvents, SocketData>;
+export type MeNamespace = Namespace<MeClientToServer, MeServerToClient, InterServerEvents, SocketData>;
+export type MeSocket = Socket<MeClientToServer, MeServerToClient, InterServerEvents, SocketData>;
+
+/** Each namespace with its own event maps (a narrowing of the server-wide union maps). */
+export const publicNamespace = (io: IoServer): PublicNamespace => io.of(NAMESPACES.public);
+export const botNamespace = (io: IoServer): BotNamespace => io.of(NAMESPACES.bot);
+export const meNamespace = (io: IoServer): MeNamespace => io.of(NAMESPACES.me);
 
 export const SOCKET_LIMITS = {
   /** Largest inbound frame (a signal is < 1 KiB; a price batch of 1,000 ticks < 64 KiB). */
@@ -19,9 +51,9 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimitsConfig = {
   connectsPerIpPerSecond: 20,
 };
 
-export function createIoServer(app: TemplatedApp, limitsConfig: ConnectionLimitsConfig = DEFAULT_CONNECTION_LIMITS): Server {
+export function createIoServer(app: TemplatedApp, limitsConfig: ConnectionLimitsConfig = DEFAULT_CONNECTION_LIMITS): IoServer {
   const limits = new ConnectionLimits(limitsConfig);
-  const io = new Server({
+  const options: Partial<ServerOptions> = {
     maxHttpBufferSize: SOCKET_LIMITS.maxHttpBufferSize,
     serveClient: false,
     cors: { origin: '*', methods: ['GET', 'POST'] },
@@ -29,7 +61,8 @@ export function createIoServer(app: TemplatedApp, limitsConfig: ConnectionLimits
     pingTimeout: 20_000,
     connectTimeout: 10_000,
     allowRequest: limits.allowRequest,
-  });
+  };
+  const io: IoServer = new Server(options);
   io.attachApp(app, {
     maxBackpressure: SOCKET_LIMITS.maxBackpressure,
   } as Parameters<Server['attachApp']>[1]);

@@ -1,12 +1,11 @@
 // /me: a user's own trades as a snapshot/delta stream (SPEC §5). Handshake `auth: {token}` of a user;
 // anything else gets connect_error `unauthorized`. Each socket joins only its own user's room.
-import type { Namespace, Server, Socket } from 'socket.io';
-import { NAMESPACES, type MeClientToServer, type MeServerToClient } from '../../../shared/socket-events.ts';
 import type { TokenAuth } from '../../auth/token-auth.ts';
 import type { TokenWatch } from '../../auth/token-watch.ts';
 import type { Logger } from '../../logger.ts';
 import type { SnapshotJson } from '../../../shared/protocol-types.ts';
 import { answerResyncs } from './resync-throttle.ts';
+import { meNamespace, type IoServer, type MeNamespace } from './io-server.ts';
 
 /** A user's stream, from the engine's UserStreams or (ROLE=edge) a mirror of the engine's. */
 export interface UserStreamSource {
@@ -15,11 +14,8 @@ export interface UserStreamSource {
   release(userId: number): void;
 }
 
-
-type MeSocket = Socket<MeClientToServer, MeServerToClient, Record<string, never>, { userId: number }>;
-
-export function registerMeNamespace(io: Server, deps: { auth: TokenAuth; streams: UserStreamSource; log: Logger; tokens?: TokenWatch }): Namespace {
-  const nsp = io.of(NAMESPACES.me) as unknown as Namespace<MeClientToServer, MeServerToClient>;
+export function registerMeNamespace(io: IoServer, deps: { auth: TokenAuth; streams: UserStreamSource; log: Logger; tokens?: TokenWatch }): MeNamespace {
+  const nsp = meNamespace(io);
   const log = deps.log.child({ module: 'me-namespace' });
 
   nsp.use((socket, next) => {
@@ -28,16 +24,21 @@ export function registerMeNamespace(io: Server, deps: { auth: TokenAuth; streams
       .verify(token, 'user')
       .then((identity) => {
         if (!identity || identity.userId === null) return next(new Error('unauthorized'));
-        (socket as MeSocket).data.userId = identity.userId;
+        socket.data.userId = identity.userId;
         deps.tokens?.track(token as string, socket); // a logout or revocation disconnects this socket
         next();
       })
-      .catch(() => next(new Error('unauthorized')));
+      .catch((err: unknown) => {
+        // A token store that cannot answer refuses the handshake (the page reconnects and retries).
+        log.warn({ err: String(err) }, 'user token check failed');
+        next(new Error('unauthorized'));
+      });
   });
 
-  nsp.on('connection', (raw) => {
-    const socket = raw as MeSocket;
+  nsp.on('connection', (socket) => {
     const userId = socket.data.userId;
+    // Set by the middleware above for every socket it admits.
+    if (userId === undefined) return void socket.disconnect(true);
     let released = false;
     const release = () => {
       if (released) return;
@@ -52,7 +53,7 @@ export function registerMeNamespace(io: Server, deps: { auth: TokenAuth; streams
         const first = stream.snapshot();
         void socket.join(stream.room);
         socket.emit('snapshot', first);
-        answerResyncs(socket as unknown as Socket, () => stream.snapshot());
+        answerResyncs(socket, () => stream.snapshot());
       },
       (err: unknown) => {
         log.warn({ err: String(err), userId }, 'could not open the user stream');
@@ -61,5 +62,5 @@ export function registerMeNamespace(io: Server, deps: { auth: TokenAuth; streams
       },
     );
   });
-  return nsp as unknown as Namespace;
+  return nsp;
 }

@@ -1,14 +1,11 @@
 // /public: no auth. Stream viewers get a snapshot then deltas; `channels: ['ticker']` gets ticker frames only.
 // Snapshots (a viewer's first and every resync) come from one cache per stream head and go out
 // within a process-wide byte budget (snapshot-cache.ts, snapshot-budget.ts).
-import type { Namespace, Server, Socket } from 'socket.io';
 import { answerResyncsWith } from './resync-throttle.ts';
-import {
-  NAMESPACES,
-  type PublicClientToServer,
-  type PublicServerToClient,
-} from '../../../shared/socket-events.ts';
-import { STREAM_ROOM, TICKER_ROOM, type PublicStream, type StreamSink } from './public-stream.ts';
+import { NAMESPACES } from '../../../shared/socket-events.ts';
+import { publicNamespace, type IoServer, type PublicNamespace, type PublicSocket } from './io-server.ts';
+import { writePreEncoded } from './socket-io-internals.ts';
+import { STREAM_ROOM, TICKER_ROOM, type PublicStream, type StreamFrames, type StreamSink } from './public-stream.ts';
 import { SnapshotCache, type SnapshotHeadSource } from './snapshot-cache.ts';
 import { SnapshotBudget, type SnapshotBudgetConfig } from './snapshot-budget.ts';
 import type { Logger } from '../../logger.ts';
@@ -22,23 +19,22 @@ export interface PublicSnapshots {
 }
 
 export function registerPublicNamespace(
-  io: Server,
+  io: IoServer,
   stream: SnapshotSource,
   opts: { budget?: SnapshotBudgetConfig; log?: Logger } = {},
-): PublicSnapshots & { nsp: Namespace } {
-  const nsp = io.of(NAMESPACES.public) as Namespace<PublicClientToServer, PublicServerToClient>;
+): PublicSnapshots & { nsp: PublicNamespace } {
+  const nsp = publicNamespace(io);
   const cache = new SnapshotCache(stream, NAMESPACES.public);
   const log = opts.log?.child({ module: 'public-namespace' });
   const budget = new SnapshotBudget(opts.budget ?? { bytesPerSecond: 0, turnsPerSecond: 0 }, undefined, (err) => log?.error({ err }, 'sending a snapshot failed'));
   /** One snapshot to `socket` when the budget allows; joins the room in the same turn when asked. */
-  const sendSnapshot = (socket: Socket, join: boolean, done: () => void = () => {}) =>
+  const sendSnapshot = (socket: PublicSocket, join: boolean, done: () => void = () => {}) =>
     budget.run(() => {
       if (!socket.connected) return (done(), 0);
       // Snapshot first (it flushes queued deltas to the room), then join: no delta falls between.
       const { packet, wire, built } = cache.frame();
       if (join) void socket.join(STREAM_ROOM);
-      // wsPreEncoded: Engine.IO's websocket transport sends this string as is (polling encodes `packet`).
-      socket.conn.write(packet, { wsPreEncoded: wire } as Parameters<Socket['conn']['write']>[1]);
+      writePreEncoded(socket, packet, wire);
       done();
       return built + packet.length;
     });
@@ -50,18 +46,21 @@ export function registerPublicNamespace(
       socket.emit('ticker', stream.snapshotTicker());
       return;
     }
-    const s = socket as unknown as Socket;
-    sendSnapshot(s, true);
-    answerResyncsWith(s, (done) => sendSnapshot(s, false, done));
+    sendSnapshot(socket, true);
+    answerResyncsWith(socket, (done) => sendSnapshot(socket, false, done));
   });
-  return { nsp: nsp as unknown as Namespace, cache, budget };
+  return { nsp, cache, budget };
 }
 
 /** Room-wide emits: a single room keeps Socket.IO on its uWS publish fast path. */
-export function namespaceSink(nsp: Namespace): StreamSink {
+export function namespaceSink(nsp: PublicNamespace): StreamSink {
+  const emitters: { [E in keyof StreamFrames]: (room: string, payload: StreamFrames[E]) => void } = {
+    delta: (room, d) => nsp.to(room).emit('delta', d),
+    ticker: (room, t) => nsp.to(room).emit('ticker', t),
+  };
   return {
     emitToRoom(room, event, payload) {
-      nsp.to(room).emit(event, payload);
+      emitters[event](room, payload);
     },
   };
 }

@@ -11,6 +11,7 @@ import type {
   TickerJson,
   TradeJson,
 } from '../../../shared/protocol-types.ts';
+import type { PublicServerToClient } from '../../../shared/socket-events.ts';
 import type { EngineListener } from '../../engine/engine-events.ts';
 import { DeltaBatcher } from './delta-batcher.ts';
 import { inScope, PUBLIC_SCOPE } from '../../privacy/trade-scope.ts';
@@ -33,9 +34,12 @@ export interface PublicStateSource {
   busy?(): boolean;
 }
 
-/** Where frames go: a room-wide emit (fast path). */
+/** The payload of each room-wide frame the stream emits, from the /public event map. */
+export type StreamFrames = { [E in 'delta' | 'ticker']: Parameters<PublicServerToClient[E]>[0] };
+
+/** Where frames go: a room-wide emit (fast path), typed by the /public event map. */
 export interface StreamSink {
-  emitToRoom(room: string, event: 'delta' | 'ticker', payload: unknown): void;
+  emitToRoom<E extends keyof StreamFrames>(room: string, event: E, payload: StreamFrames[E]): void;
 }
 
 export class PublicStream implements EngineListener {

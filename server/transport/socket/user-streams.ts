@@ -177,10 +177,11 @@ export class UserStreams implements EngineListener {
   acquire(userId: number): Promise<{ snapshot(): SnapshotJson; room: string }> {
     let e = this.entries.get(userId);
     if (!e) {
-      const entry: Entry = { refs: 0, stream: null, buffered: [], ready: Promise.resolve(null as unknown as UserStream) };
-      entry.ready = this.load(userId, entry);
+      const state: Omit<Entry, 'ready'> = { refs: 0, stream: null, buffered: [] };
+      const entry: Entry = Object.assign(state, { ready: this.load(userId, state) });
       e = entry;
       this.entries.set(userId, e);
+      // A failed load is not kept: the socket that asked is told (me-namespace.ts logs it and disconnects).
       e.ready.catch(() => {
         if (this.entries.get(userId) === entry) this.entries.delete(userId);
       });
@@ -225,7 +226,7 @@ export class UserStreams implements EngineListener {
     } else e.buffered.push(apply);
   }
 
-  private async load(userId: number, entry: Entry): Promise<UserStream> {
+  private async load(userId: number, entry: Omit<Entry, 'ready'>): Promise<UserStream> {
     const scope = userScope(userId) as TradeScope & { kind: 'user' };
     const [loaded, recent] = await Promise.all([
       this.deps.metricTrades(scope),

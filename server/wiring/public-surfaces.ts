@@ -1,0 +1,83 @@
+// The public surfaces: the /public stream and namespace, public REST (list, summary, performance),
+// the ledger routes and their background verification, and feed health. System trades only.
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { EngineCore } from './engine-core.ts';
+import { hasHealthReport, publicFeedHealth, type PriceFeed } from '../feeds/price-feed.ts';
+import { SqlRunner } from '../persistence/sql-runner.ts';
+import { createPublicReads } from '../queries/public-reads.ts';
+import { ledgerHeadSeq, ledgerPage, verifyLedger } from '../persistence/ledger-reads.ts';
+import { LedgerVerifySchedule } from '../ledger/verify-schedule.ts';
+import { FeedHealth, type FeedHealthRow } from '../analytics/feed-health.ts';
+import type { HttpRouter } from '../transport/http/http-router.ts';
+import { registerPublicRoutes } from '../transport/http/public-routes.ts';
+import { registerLedgerRoutes } from '../transport/http/ledger-routes.ts';
+import { registerFeedHealthRoutes, type UpstreamHealth } from '../transport/http/feed-health-routes.ts';
+import { publicNamespace, type IoServer } from '../transport/socket/io-server.ts';
+import { PublicStream } from '../transport/socket/public-stream.ts';
+import { namespaceSink, registerPublicNamespace } from '../transport/socket/public-namespace.ts';
+import type { AnalyticsWiring } from './analytics.ts';
+import type { Consumer } from './engine-consumers.ts';
+import type { Job, Step } from './lifecycle.ts';
+import type { TickArgs } from './tick-fanout.ts';
+
+export interface PublicSurfaces {
+  stream: PublicStream;
+  /** The stream's consumer (it checks the wall itself where events land). */
+  consumer: Consumer;
+  /** Per-key tick job: feed health counts every key's ticks. */
+  feedHealthJob: Job<TickArgs>;
+  feedHealthRows(): FeedHealthRow[];
+  upstream: UpstreamHealth;
+  start: Step[];
+  stop: Step[];
+}
+
+export function wirePublicSurfaces(d: {
+  config: Config;
+  log: Logger;
+  core: Pick<EngineCore, 'orm' | 'queries' | 'live' | 'staleness'>;
+  io: IoServer;
+  router: HttpRouter;
+  feed: PriceFeed;
+  analytics: AnalyticsWiring['extras'];
+}): PublicSurfaces {
+  const { config, log, core, router } = d;
+  const { live, staleness } = core;
+  const stream = new PublicStream(live, namespaceSink(publicNamespace(d.io)), { broadcastIntervalMs: config.broadcastIntervalMs });
+  registerPublicNamespace(d.io, stream, { budget: config.snapshotBudget, log });
+
+  const ledgerDb = new SqlRunner(core.orm);
+  registerPublicRoutes(router, createPublicReads(core.queries, ledgerDb, config.publicReads, d.analytics), live);
+  const verifySchedule = new LedgerVerifySchedule({
+    verify: () => verifyLedger(ledgerDb),
+    head: () => ledgerHeadSeq(ledgerDb),
+    intervalMs: config.ledgerVerifyIntervalMs,
+    log: log.child({ module: 'ledger-verify' }),
+  });
+  registerLedgerRoutes(router, { page: (after, limit) => ledgerPage(ledgerDb, after, limit), verified: () => verifySchedule.current() });
+
+  const feedHealth = new FeedHealth();
+  // Public and /metrics: symbols with open system trades only (privacy wall).
+  const feedHealthRows = () => feedHealth.rows(Date.now(), (s) => live.isPublicSymbol(s), (s) => staleness.isStale(s));
+  // The upstream connection's own health (binance: silent sockets, refused subscriptions), public symbols only.
+  const feed = d.feed;
+  const upstream: UpstreamHealth = () => (hasHealthReport(feed) ? publicFeedHealth(feed.health(), (s) => live.isPublicSymbol(s)) : { fault: null, refused: 0 });
+  registerFeedHealthRoutes(router, feedHealthRows, upstream);
+
+  return {
+    stream,
+    consumer: { name: 'public-stream', listener: stream },
+    feedHealthJob: { name: 'feed-health', run: (key, _price, _ts, now) => feedHealth.record(key, now) },
+    feedHealthRows,
+    upstream,
+    start: [
+      { name: 'ledger verification', run: () => verifySchedule.start() },
+      { name: 'public stream', run: () => stream.start() },
+    ],
+    stop: [
+      { name: 'ledger verification', run: () => verifySchedule.stop() },
+      { name: 'public stream', run: () => stream.stop() },
+    ],
+  };
+}

@@ -1,0 +1,22 @@
+// Price feed → engine: every tick becomes per-price-key work (shared/price-key.ts, SPEC §10: a tick
+// naming a market prices that market's key, one naming none prices both keys of its symbol), done
+// by a declared list of jobs in order, each failing alone.
+import type { Logger } from '../logger.ts';
+import { tickKeys } from '../../shared/price-key.ts';
+import type { PriceSink } from '../feeds/price-feed.ts';
+import { isolatedJobs, type Job } from './lifecycle.ts';
+
+/** What each per-key job is given: the price key, the price, its timestamp and the time it arrived. */
+export type TickArgs = [key: string, price: number, ts: number, now: number];
+
+export type FeedTick = PriceSink['tick'];
+
+/** The feed's tick handler: `onTick` once per tick, then `jobs` in order for each of its keys. */
+export function tickFanout(jobs: readonly Job<TickArgs>[], onTick: () => void, log: Logger): FeedTick {
+  const perKey = isolatedJobs(jobs, log.child({ module: 'tick' }), 'tick');
+  return (symbol, price, ts, market) => {
+    onTick();
+    const now = Date.now();
+    for (const key of tickKeys(symbol, market)) perKey(key, price, ts, now);
+  };
+}
