@@ -2,7 +2,7 @@
 // (linear probing, backward-shift deletion, no tombstones). One cache line per lookup, no boxing.
 // 0 marks an empty bucket, so a new table is the zeroed array as allocated: no fill pass.
 
-import { plainBuffer, type BufferAlloc } from './buffer-alloc.ts';
+import { plainBuffer, sharedPages, type Alloc } from './reserve-memory.ts';
 
 const EMPTY = 0;
 
@@ -39,10 +39,15 @@ export class IdIndex {
     return this.get(id) >= 0;
   }
 
-  /** Grows the table once for `n` entries (a bulk load would otherwise rehash ~20 times on the way). */
-  reserve(n: number, alloc: BufferAlloc = plainBuffer): void {
+  /**
+   * Grows the table once for `n` entries: a bulk load would otherwise rehash ~20 times on the way
+   * (P6). Returns the shared memory it took (reserve-memory.ts), empty when already large enough.
+   */
+  reserve(n: number): SharedArrayBuffer[] {
+    const fresh: SharedArrayBuffer[] = [];
     const buckets = 2 ** Math.ceil(Math.log2(Math.max(16, n * 2)));
-    if (buckets > this.mask + 1) this.rehash(buckets, alloc);
+    if (buckets > this.mask + 1) this.rehash(buckets, sharedPages(fresh));
+    return fresh;
   }
 
   /** Inserts or replaces. */
@@ -106,7 +111,7 @@ export class IdIndex {
     return h & this.mask;
   }
 
-  private rehash(buckets: number, alloc: BufferAlloc = plainBuffer): void {
+  private rehash(buckets: number, alloc: Alloc = plainBuffer): void {
     const old = this.table;
     this.table = new Float64Array(alloc(buckets * 16), 0, buckets * 2);
     this.mask = buckets - 1;
