@@ -1,5 +1,6 @@
 // Trade id → store slot: an open-addressing hash table in one Float64Array of [id, slot + 1] pairs
-// (linear probing, backward-shift deletion, no tombstones). One cache line per lookup, no boxing.
+// (linear probing, backward-shift deletion, no tombstones). One cache line per lookup, no boxing: a
+// close (benchmark P2) and a hydrated trade (P6) each cost one.
 // 0 marks an empty bucket, so a new table is the zeroed array as allocated: no fill pass.
 
 import { plainBuffer, sharedPages, type Alloc } from './reserve-memory.ts';
@@ -27,7 +28,7 @@ export class IdIndex {
     }
   }
 
-  /** Reads the home bucket of each id (cache warming before a run of lookups); returns a sum to keep the loads live. */
+  /** Reads the home bucket of each id (close-warmer.ts, P2); returns their sum, for the caller to consume so the loads stay. */
   touch(ids: readonly number[]): number {
     const table = this.table;
     let acc = 0;
@@ -62,8 +63,8 @@ export class IdIndex {
   }
 
   /**
-   * Inserts an id the caller knows is absent (start-up hydration: the primary key makes ids unique),
-   * without the equality test of `set`. An id already present would be stored twice.
+   * Inserts an id the caller knows is absent (start-up hydration, P6: the primary key makes ids
+   * unique), without the equality test of `set`. An id already present would be stored twice.
    */
   insertNew(id: number, slot: number): void {
     if ((this.size + 1) * 2 > this.mask + 1) this.rehash((this.mask + 1) * 2);

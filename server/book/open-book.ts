@@ -20,7 +20,7 @@ export class OpenBook {
   private readonly store = new TradeStore();
   private readonly slotsById = new IdIndex();
   private readonly symbols: SymbolTable;
-  /** Ids of open user trades per user; system trades (the bulk) are not indexed here. */
+  /** Ids of open user trades per user; system trades (the bulk) are not indexed here (P7's bytes per trade). */
   private readonly userTrades = new Map<number, Set<number>>();
   private readonly triggered: number[] = [];
   private readonly warmer = new CloseWarmer();
@@ -69,7 +69,7 @@ export class OpenBook {
 
   /**
    * Adds a trade whose id the caller knows is not open (start-up hydration: the primary key makes
-   * rows unique), skipping the duplicate probe. Otherwise exactly `add`.
+   * rows unique), skipping the duplicate probe (P6). Otherwise exactly `add`.
    */
   addUnique(t: BookTrade): void {
     assertTradeTerms(t);

@@ -1,5 +1,5 @@
-// Open trades as fixed-stride records in typed arrays (80 B of numbers + 4 B of flags per slot),
-// reused via a free list. Record layout keeps a close to ~3 cache lines instead of one per field.
+// Open trades as fixed-stride records in typed arrays (80 B of numbers + 4 B of flags per slot: P7),
+// reused via a free list. Record layout keeps a close to ~3 cache lines instead of one per field (P2).
 // A slot is only reused once no heap entry points at it (refs), so heap entries need no generation.
 import { plainBuffer, sharedPages, type Alloc } from './reserve-memory.ts';
 import { nullable } from './trade-terms.ts';

@@ -38,7 +38,7 @@ export async function hydrateEngine(t: HydrationTarget, opts: { sized?: () => vo
   const prefault = new PagePrefault();
   const n = await t.store
     .hydrateOpenTrades({
-      // Sized once: growing typed arrays and hash tables a million trades long is ~10 % of start-up.
+      // Sized once: growing typed arrays and hash tables a million trades long is ~10 % of start-up (P6).
       expect: (count) => {
         countAt = performance.now() - t0;
         const fresh = [...t.book.reserve(count), ...t.open.reserve(count)];
