@@ -1,8 +1,9 @@
 // Trade id → store slot: an open-addressing hash table in one Float64Array of [id, slot + 1] pairs
-// (linear probing, backward-shift deletion, no tombstones). One cache line per lookup, no boxing.
+// (linear probing, backward-shift deletion, no tombstones). One cache line per lookup, no boxing: a
+// close (benchmark P2) and a hydrated trade (P6) each cost one.
 // 0 marks an empty bucket, so a new table is the zeroed array as allocated: no fill pass.
 
-import { plainBuffer, type BufferAlloc } from './buffer-alloc.ts';
+import { plainBuffer, sharedPages, type Alloc } from './reserve-memory.ts';
 
 const EMPTY = 0;
 
@@ -27,7 +28,7 @@ export class IdIndex {
     }
   }
 
-  /** Reads the home bucket of each id (cache warming before a run of lookups); returns a sum to keep the loads live. */
+  /** Reads the home bucket of each id (close-warmer.ts, P2); returns their sum, for the caller to consume so the loads stay. */
   touch(ids: readonly number[]): number {
     const table = this.table;
     let acc = 0;
@@ -39,10 +40,15 @@ export class IdIndex {
     return this.get(id) >= 0;
   }
 
-  /** Grows the table once for `n` entries (a bulk load would otherwise rehash ~20 times on the way). */
-  reserve(n: number, alloc: BufferAlloc = plainBuffer): void {
+  /**
+   * Grows the table once for `n` entries: a bulk load would otherwise rehash ~20 times on the way
+   * (P6). Returns the shared memory it took (reserve-memory.ts), empty when already large enough.
+   */
+  reserve(n: number): SharedArrayBuffer[] {
+    const fresh: SharedArrayBuffer[] = [];
     const buckets = 2 ** Math.ceil(Math.log2(Math.max(16, n * 2)));
-    if (buckets > this.mask + 1) this.rehash(buckets, alloc);
+    if (buckets > this.mask + 1) this.rehash(buckets, sharedPages(fresh));
+    return fresh;
   }
 
   /** Inserts or replaces. */
@@ -57,8 +63,8 @@ export class IdIndex {
   }
 
   /**
-   * Inserts an id the caller knows is absent (start-up hydration: the primary key makes ids unique),
-   * without the equality test of `set`. An id already present would be stored twice.
+   * Inserts an id the caller knows is absent (start-up hydration, P6: the primary key makes ids
+   * unique), without the equality test of `set`. An id already present would be stored twice.
    */
   insertNew(id: number, slot: number): void {
     if ((this.size + 1) * 2 > this.mask + 1) this.rehash((this.mask + 1) * 2);
@@ -106,7 +112,7 @@ export class IdIndex {
     return h & this.mask;
   }
 
-  private rehash(buckets: number, alloc: BufferAlloc = plainBuffer): void {
+  private rehash(buckets: number, alloc: Alloc = plainBuffer): void {
     const old = this.table;
     this.table = new Float64Array(alloc(buckets * 16), 0, buckets * 2);
     this.mask = buckets - 1;

@@ -1,27 +1,26 @@
-// The in-memory book of open trades: decides TP/SL closes per tick (SPEC §2) in O(log n + k) and keeps
-// the live unrealised P/L of system trades. Pure: time and ids come in as arguments, events go out.
+// The in-memory book of open trades: decides TP/SL closes per tick (SPEC §2) in O(log n + k) (bench
+// P1, P2) and keeps the live unrealised P/L of system trades. Pure: time and ids in, events out.
 import type { ClosedStatus } from '../../shared/constants.ts';
 import { crossedLevel, exitPriceFor, profitLossAt, roundMoney, type ProfitLoss } from '../../shared/trade-math.ts';
-import type { BufferAlloc } from './buffer-alloc.ts';
+import { BookFanout } from './book-fanout.ts';
 import { CloseWarmer } from './close-warmer.ts';
 import { IdIndex } from './id-index.ts';
 import type { SymbolBook } from './symbol-book.ts';
 import { H, H_STRIDE, SymbolTable } from './symbol-table.ts';
-import { assertTradeTerms, nullable } from './trade-terms.ts';
+import { assertTradeTerms } from './trade-terms.ts';
 import { F, F_STRIDE, M, M_STRIDE, SLOT_OPEN, TradeStore } from './trade-store.ts';
-import type { BookClose, BookEvents, BookTrade, ManualCloseStatus, OpenBookOptions, TradeFilter } from './types.ts';
+import type { BookClose, BookTrade, ManualCloseStatus, OpenBookOptions, TradeFilter } from './types.ts';
 
 /** Re-sum the unrealised total from per-symbol values every 2^16 updates, so float drift stays bounded. */
 const RESUM_MASK = 0xffff;
 
 export class OpenBook {
   private readonly feeRate: number;
-  private readonly listener: BookEvents | undefined;
-  private readonly onListenerError: ((err: unknown) => void) | undefined;
+  private readonly events: BookFanout;
   private readonly store = new TradeStore();
   private readonly slotsById = new IdIndex();
   private readonly symbols: SymbolTable;
-  /** Ids of open user trades per user; system trades (the bulk) are not indexed here. */
+  /** Ids of open user trades per user; system trades (the bulk) are not indexed here (P7's bytes per trade). */
   private readonly userTrades = new Map<number, Set<number>>();
   private readonly triggered: number[] = [];
   private readonly warmer = new CloseWarmer();
@@ -31,8 +30,7 @@ export class OpenBook {
   constructor(options: OpenBookOptions) {
     if (!(options.feeRate >= 0 && options.feeRate < 1)) throw new RangeError(`feeRate out of range: ${options.feeRate}`);
     this.feeRate = options.feeRate;
-    this.listener = options.listener;
-    this.onListenerError = options.onListenerError;
+    this.events = new BookFanout(options.listener, options.onListenerError);
     this.symbols = new SymbolTable(this.store, this.feeRate);
   }
 
@@ -54,12 +52,12 @@ export class OpenBook {
   }
 
   /**
-   * Sizes the store and id index for `n` open trades up front (start-up hydration of a known count),
-   * their memory from `alloc` (default: plain ArrayBuffers).
+   * Sizes the store and id index for `n` open trades in one step (start-up hydration of a known
+   * count, P6). Returns the memory that took: shared, for a caller that can fault it in off the
+   * loop (engine/page-prefault.ts); empty when the book was already large enough.
    */
-  reserve(n: number, alloc?: BufferAlloc): void {
-    this.store.reserve(n, alloc);
-    this.slotsById.reserve(n, alloc);
+  reserve(n: number): SharedArrayBuffer[] {
+    return [...this.store.reserve(n), ...this.slotsById.reserve(n)];
   }
 
   /** Adds an open trade; false if its id is already open. It is evaluated from the next tick on. */
@@ -71,7 +69,7 @@ export class OpenBook {
 
   /**
    * Adds a trade whose id the caller knows is not open (start-up hydration: the primary key makes
-   * rows unique), skipping the duplicate probe. Otherwise exactly `add`.
+   * rows unique), skipping the duplicate probe (P6). Otherwise exactly `add`.
    */
   addUnique(t: BookTrade): void {
     assertTradeTerms(t);
@@ -80,22 +78,7 @@ export class OpenBook {
     const store = this.store;
     const slot = store.alloc();
     const dir = t.direction === 'LONG' ? 1 : -1;
-    const f = slot * F_STRIDE;
-    const nums = store.nums;
-    nums[f + F.id] = t.id;
-    nums[f + F.userId] = t.userId ?? NaN;
-    nums[f + F.signalId] = t.signalId ?? NaN;
-    nums[f + F.entry] = t.entryPrice;
-    nums[f + F.qty] = t.quantity;
-    nums[f + F.size] = t.positionSize;
-    nums[f + F.tp] = t.takeProfit;
-    nums[f + F.sl] = t.stopLoss;
-    nums[f + F.openedAt] = t.openedAt;
-    nums[f + F.symbol] = ord;
-    const m = slot * M_STRIDE;
-    store.flags[m + M.dir] = dir;
-    store.flags[m + M.gap] = 0;
-    store.flags[m + M.state] = SLOT_OPEN;
+    store.write(slot, t, ord);
     s.index.add(slot, dir, t.takeProfit, t.stopLoss);
     this.symbols.syncTops(ord);
     s.live++;
@@ -108,8 +91,7 @@ export class OpenBook {
       if (ids === undefined) this.userTrades.set(t.userId, (ids = new Set()));
       ids.add(t.id);
     }
-    const opened = this.listener?.opened;
-    if (opened !== undefined) this.guard(() => opened.call(this.listener, t));
+    this.events.opened(t);
   }
 
   /**
@@ -134,14 +116,7 @@ export class OpenBook {
       this.addUpl(value - (hot[h + H.upl] as number));
       hot[h + H.upl] = value;
     }
-    const listener = this.listener;
-    if (listener !== undefined && listener.price !== undefined) {
-      try {
-        listener.price(symbol, price, ts);
-      } catch (err) {
-        this.report(err);
-      }
-    }
+    this.events.price(symbol, price, ts);
     return closed;
   }
 
@@ -160,7 +135,7 @@ export class OpenBook {
     s.index.compactIfNeeded(s.live);
     this.symbols.syncTops(ord);
     this.addUpl(this.symbols.syncPnl(ord));
-    this.emitClosed([c]);
+    this.events.closed([c]);
     return c;
   }
 
@@ -242,7 +217,7 @@ export class OpenBook {
     s.index.compactIfNeeded(s.live);
     this.symbols.syncTops(ord);
     this.addUpl(this.symbols.syncPnl(ord));
-    this.emitClosed(closes);
+    this.events.closed(closes);
     return closes.length;
   }
 
@@ -271,21 +246,7 @@ export class OpenBook {
   }
 
   private tradeAt(slot: number): BookTrade {
-    const nums = this.store.nums;
-    const f = slot * F_STRIDE;
-    return {
-      id: nums[f + F.id] as number,
-      userId: nullable(nums[f + F.userId] as number),
-      signalId: nullable(nums[f + F.signalId] as number),
-      symbol: this.symbols.book(nums[f + F.symbol] as number).name,
-      direction: this.store.flags[slot * M_STRIDE + M.dir] === 1 ? 'LONG' : 'SHORT',
-      entryPrice: nums[f + F.entry] as number,
-      quantity: nums[f + F.qty] as number,
-      positionSize: nums[f + F.size] as number,
-      takeProfit: nums[f + F.tp] as number,
-      stopLoss: nums[f + F.sl] as number,
-      openedAt: nums[f + F.openedAt] as number,
-    };
+    return this.store.read(slot, this.symbols.book(this.store.symbolAt(slot)).name);
   }
 
   private addUpl(delta: number): void {
@@ -295,33 +256,5 @@ export class OpenBook {
       for (const sym of this.symbols.books) total += this.symbols.upl(sym.ordinal);
       this.uplTotal = total;
     }
-  }
-
-  private emitClosed(closes: BookClose[]): void {
-    const listener = this.listener;
-    if (listener === undefined || listener.closed === undefined) return;
-    let failure: { err: unknown } | undefined;
-    for (const c of closes) {
-      try {
-        listener.closed(c);
-      } catch (err) {
-        if (this.onListenerError !== undefined) this.onListenerError(err);
-        else failure ??= { err };
-      }
-    }
-    if (failure !== undefined) throw failure.err;
-  }
-
-  private guard(call: () => void): void {
-    try {
-      call();
-    } catch (err) {
-      this.report(err);
-    }
-  }
-
-  private report(err: unknown): void {
-    if (this.onListenerError === undefined) throw err;
-    this.onListenerError(err);
   }
 }

@@ -1,4 +1,5 @@
-// Running sums over a symbol's open system trades, so their unrealised P/L at any price is O(1):
+// Running sums over a symbol's open system trades, so their unrealised P/L at any price is O(1) (every
+// tick revalues it, benchmark P1):
 // UPL(p) = p·Σdir·q − Σdir·q·e − fee·(Σq·e + p·Σq)  (SPEC §2: exit fee included).
 
 export class PnlAggregate {

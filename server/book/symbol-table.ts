@@ -1,5 +1,6 @@
 // Symbols by name and ordinal. What a tick reads and writes sits in one 64-byte record per symbol
-// (last price and ts, both heap tops, P/L coefficients), so a nothing-triggers tick touches one line.
+// (last price and ts, both heap tops, P/L coefficients), so a nothing-triggers tick touches one line
+// (benchmark P1).
 import { SymbolBook } from './symbol-book.ts';
 import type { TradeStore } from './trade-store.ts';
 

@@ -49,7 +49,7 @@ export class TriggerIndex {
     }
   }
 
-  /** Rebuilds a heap whose dead entries outnumber its live ones, so dead legs cost amortised O(1). */
+  /** Rebuilds a heap whose dead entries outnumber its live ones, so dead legs cost amortised O(1) (P2's sweep). */
   compactIfNeeded(live: number): void {
     if (this.up.size > 2 * live + DEAD_SLACK) this.compact(this.up);
     if (this.down.size > 2 * live + DEAD_SLACK) this.compact(this.down);

@@ -1,11 +1,11 @@
 // Start-up: every open trade from the store into the engine's book and side table, sized once for
-// the count, with the fresh memory faulted in by a worker (page-prefault.ts) and the expiries read
-// on another connection while the rows stream.
+// the count, with the memory that sizing took faulted in by a worker (page-prefault.ts) and the
+// expiries read on another connection while the rows stream (all three for benchmark P6).
 import type { OpenBook } from '../book/open-book.ts';
 import type { Logger } from '../logger.ts';
 import type { ExpirySchedule } from './expiry-schedule.ts';
 import type { OpenTradeTable } from './open-trade-table.ts';
-import { PagePrefault, PREFAULT_MIN_TRADES } from './page-prefault.ts';
+import { PagePrefault } from './page-prefault.ts';
 import type { TradeRecord } from '../../shared/trade-json.ts';
 import type { TradeStorePort } from './ports.ts';
 
@@ -39,13 +39,11 @@ export async function hydrateEngine(t: HydrationTarget, opts: { sized?: () => vo
   const prefault = new PagePrefault();
   const n = await t.store
     .hydrateOpenTrades({
-      // Sized once: growing typed arrays and hash tables a million trades long is ~10 % of start-up.
+      // Sized once: growing typed arrays and hash tables a million trades long is ~10 % of start-up (P6).
       expect: (count) => {
         countAt = performance.now() - t0;
-        const alloc = count >= PREFAULT_MIN_TRADES ? prefault.alloc : undefined;
-        t.book.reserve(count, alloc);
-        t.open.reserve(count, alloc);
-        prefault.start((err) => t.log.warn({ err: String(err) }, 'page prefault failed (start-up is only slower)'));
+        const fresh = [...t.book.reserve(count), ...t.open.reserve(count)];
+        prefault.start(fresh, (err) => t.log.warn({ err: String(err) }, 'page prefault failed (start-up is only slower)'));
         // Independent of the rows: read on another connection while they stream.
         expiries = t.store.openTradeExpiries();
         // Awaited once the rows are in, which rethrows its error; until then a rejection must not go

@@ -1,5 +1,5 @@
 // What the engine knows of each open trade beyond the book's terms: owner, market, timeframe, status,
-// confidence, leverage, times and the price-gap flag, in typed arrays (~100 B a trade with its index)
+// confidence, leverage, times and the price-gap flag, in typed arrays (~100 B a trade with its index: P6 peak RSS)
 // instead of a TradeJson object per trade. The record, and from it the TradeJson, is built on demand.
 import { MARKET_TYPES, TIMEFRAMES, TRADE_STATUSES, type MarketType, type Timeframe, type TradeStatus } from '../../shared/constants.ts';
 import type { TradeJson } from '../../shared/protocol-types.ts';
@@ -7,7 +7,7 @@ import type { TradeRecord } from '../../shared/trade-json.ts';
 import type { BookTrade } from '../book/types.ts';
 import { marketOfKey, priceKey, symbolOfKey } from '../../shared/price-key.ts';
 import { IdIndex } from '../book/id-index.ts';
-import { plainBuffer, type BufferAlloc } from '../book/buffer-alloc.ts';
+import { plainBuffer, sharedPages, type Alloc } from '../book/reserve-memory.ts';
 
 /** Offsets in a numeric record; userId is NaN for a system trade. */
 const N = { id: 0, userId: 1, confidence: 2, leverage: 3, createdAt: 4, updatedAt: 5, seq: 6 } as const;
@@ -50,10 +50,14 @@ export class OpenTradeTable {
     return this.index.size;
   }
 
-  /** Room for `n` trades in one step (start-up hydration), the memory from `alloc`. */
-  reserve(n: number, alloc: BufferAlloc = plainBuffer): void {
-    if (n > this.capacity) this.grow(n, alloc);
-    this.index.reserve(n, alloc);
+  /**
+   * Room for `n` trades in one step (start-up hydration, P6). Returns the memory that took, shared,
+   * for a caller that can fault it in off the loop (page-prefault.ts); empty if already large enough.
+   */
+  reserve(n: number): SharedArrayBuffer[] {
+    const fresh: SharedArrayBuffer[] = [];
+    if (n > this.capacity) this.grow(n, sharedPages(fresh));
+    return [...fresh, ...this.index.reserve(n)];
   }
 
   has(id: number): boolean {
@@ -233,7 +237,7 @@ export class OpenTradeTable {
     return this.highWater++;
   }
 
-  private grow(capacity: number, alloc: BufferAlloc = plainBuffer): void {
+  private grow(capacity: number, alloc: Alloc = plainBuffer): void {
     const nums = new Float64Array(alloc(capacity * N_STRIDE * 8), 0, capacity * N_STRIDE);
     nums.set(this.nums);
     const codes = new Int8Array(alloc(capacity * C_STRIDE), 0, capacity * C_STRIDE);
