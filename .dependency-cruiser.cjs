@@ -47,7 +47,7 @@ module.exports = {
     {
       name: 'adapters-never-import-the-root',
       severity: 'error',
-      comment: 'Only the root\'s callers (server/main.ts, server/cluster/*-role.ts, the cluster edge root) import server/app.ts.',
+      comment: "Only the root's callers (server/main.ts, server/cluster/*-role.ts, the cluster edge root) import server/app.ts.",
       from: { path: NOT_ROOT_CALLERS },
       to: { path: '^server/app\\.ts$' },
     },

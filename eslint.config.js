@@ -29,7 +29,8 @@ const noSilentCatchBlock = {
   create(context) {
     return {
       CatchClause(node) {
-        if (node.body.body.length === 0 && context.sourceCode.getCommentsInside(node.body).length === 0) context.report({ node: node.body, messageId: 'silent' });
+        if (node.body.body.length === 0 && context.sourceCode.getCommentsInside(node.body).length === 0)
+          context.report({ node: node.body, messageId: 'silent' });
       },
     };
   },
@@ -59,7 +60,10 @@ export default defineConfig(
       'no-empty': ['error', { allowEmptyCatch: true }], // catch blocks: house/no-silent-catch-block
       '@typescript-eslint/no-explicit-any': 'error',
       // `_`-prefixed names are deliberately unused (positional parameters, destructured leftovers).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       'no-restricted-syntax': ['error', ...houseSyntax, doubleCast],
     },
   },

@@ -89,7 +89,8 @@ export async function moduleEdges(roots: string[] = ['server', 'shared', 'web/sr
   const result = await cruise(roots, { ...options, ruleSet: { forbidden: [] } }, undefined, { tsConfig: extractTSConfig('./tsconfig.json') });
   if (typeof result.output === 'string') throw new Error('dependency-cruiser returned text, expected a cruise result');
   const edges: Edge[] = [];
-  for (const m of result.output.modules) for (const d of m.dependencies) if (!d.coreModule && !d.couldNotResolve) edges.push({ from: m.source, to: d.resolved });
+  for (const m of result.output.modules)
+    for (const d of m.dependencies) if (!d.coreModule && !d.couldNotResolve) edges.push({ from: m.source, to: d.resolved });
   return edges;
 }
 

@@ -33,7 +33,8 @@ describe('privacy-wall check', () => {
   });
 
   it('passes a clean file and ignores the predicate in comments', () => {
-    const clean = "import { systemTradesSql } from '../privacy/trade-scope.ts';\nexport const q = `select id from paper_trades where ${systemTradesSql('t')} and status = 'PENDING'`;\n";
+    const clean =
+      "import { systemTradesSql } from '../privacy/trade-scope.ts';\nexport const q = `select id from paper_trades where ${systemTradesSql('t')} and status = 'PENDING'`;\n";
     expect(scanSource('server/queries/clean.ts', clean)).toEqual([]);
     const commented = "// scoped to user_id IS NULL in one place\n/* status in ('OPEN', 'PENDING') */\nconst url = 'http://x'; // user_id = ?\n";
     expect(scanSource('server/transport/http/routes.ts', commented)).toEqual([]);
