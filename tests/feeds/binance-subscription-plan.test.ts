@@ -20,7 +20,11 @@ describe('binance subscription plan', () => {
     expect(nextSubscriptionStep(state(['a@trade'], ['a@trade']))).toEqual({ kind: 'idle', retryAt: Infinity });
     const refused = new Map([['b@trade', { count: 1, retryAt: 1_500 }]]);
     expect(nextSubscriptionStep(state(['a@trade', 'b@trade'], ['a@trade'], refused))).toEqual({ kind: 'idle', retryAt: 1_500 });
-    expect(nextSubscriptionStep(state(['a@trade', 'b@trade'], ['a@trade'], refused, 1_500))).toEqual({ kind: 'send', method: 'SUBSCRIBE', params: ['b@trade'] });
+    expect(nextSubscriptionStep(state(['a@trade', 'b@trade'], ['a@trade'], refused, 1_500))).toEqual({
+      kind: 'send',
+      method: 'SUBSCRIBE',
+      params: ['b@trade'],
+    });
   });
 
   it('doubles the retry per refusal in a row, capped', () => {
