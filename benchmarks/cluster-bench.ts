@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rowId, type BenchResult } from './row-ids.ts';
 import { benchDatabases } from './support/bench-db.ts';
+import { warnIfFails } from './support/best-effort.ts';
 import { sleep } from './support/child.ts';
 import { startBot, startFleet, type ServerProc } from './support/fleet.ts';
 import { redisReachable } from '../server/cluster/redis-bus.ts';
@@ -93,7 +94,7 @@ export async function clusterBench(o: ClusterBenchOptions = {}): Promise<BenchRe
         ],
       };
     } finally {
-      await bot.call('stopPrices').catch(() => {});
+      await bot.call('stopPrices').catch(warnIfFails('stopping the bot prices'));
       await bot.stop();
     }
   } finally {

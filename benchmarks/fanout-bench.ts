@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { rowId, type BenchResult, type BenchRow } from './row-ids.ts';
 import { benchDatabases } from './support/bench-db.ts';
+import { warnIfFails } from './support/best-effort.ts';
 import { sleep } from './support/child.ts';
 import { startBot, startFleet, startServerProc, type ServerProc, type ViewerKind } from './support/fleet.ts';
 
@@ -59,9 +60,12 @@ export async function fanoutBench(o: FanoutOptions = {}): Promise<BenchResult> {
     events: [{ type: 'prices', prices: { BTCUSDT: [101.23, Date.now()], ETHUSDT: [102.34, Date.now()] } }],
   };
   const bareLoop = (perTurn: number) => async (server: ServerProc) => {
+    let stopping = false;
     const done = server.child.call('emit', { ms: 60_000, payload, perTurn }, 120_000);
-    done.catch(() => {});
+    // Stopping the child ends the 60 s emit loop early and rejects this call: expected then, a failure before.
+    done.catch((err: unknown) => (stopping ? undefined : warnIfFails('the bare emit loop')(err)));
     return async () => {
+      stopping = true;
       await server.child.stop();
     };
   };
