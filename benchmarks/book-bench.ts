@@ -4,7 +4,7 @@ import { OpenBook } from '../server/book/open-book.ts';
 import type { BookTrade } from '../server/book/types.ts';
 import { mulberry32 } from '../server/feeds/prng.ts';
 import { priceKey } from '../shared/price-key.ts';
-import type { BenchResult, BenchRow } from './run.ts';
+import { rowId, type BenchResult, type BenchRow, type RowId } from './row-ids.ts';
 
 export interface BookBenchOptions {
   trades?: number;
@@ -67,11 +67,11 @@ export async function bookBench(options: BookBenchOptions = {}): Promise<BenchRe
   const closes = sweep(book, u, ts + 1);
 
   const rows: BenchRow[] = [
-    row('ticks/s, nothing triggers (vs per-symbol scan)', best(ours), best(scanA), '≥ 5,000,000 and ≥ 25×', best(ours) >= 5e6 && best(ours) / best(scanA) >= 25),
-    row('ticks/s (vs all-open-trades scan)', best(ours), best(scanB), 'informative', null),
-    row('ticks/s, keyed per market (SYMBOL / SYMBOL.P) vs by symbol', best(perMarket), best(ours), '≥ 0.9× (issue 17 §2)', best(perMarket) / best(ours) >= 0.9),
-    row('closes/s, sweeping price', closes.rate, null, '≥ 1,000,000', closes.rate >= 1e6),
-    row('bytes per open trade', bytesPerTrade, null, '≤ 300', Number.isFinite(bytesPerTrade) ? bytesPerTrade <= 300 : null),
+    row('P1', 'ticks/s, nothing triggers (vs per-symbol scan)', best(ours), best(scanA), '≥ 5,000,000 and ≥ 25×', best(ours) >= 5e6 && best(ours) / best(scanA) >= 25),
+    row('P1.scan', 'ticks/s (vs all-open-trades scan)', best(ours), best(scanB), 'informative', null),
+    row('P1.keyed', 'ticks/s, keyed per market (SYMBOL / SYMBOL.P) vs by symbol', best(perMarket), best(ours), '≥ 0.9× (issue 17 §2)', best(perMarket) / best(ours) >= 0.9),
+    row('P2', 'closes/s, sweeping price', closes.rate, null, '≥ 1,000,000', closes.rate >= 1e6),
+    row('P7.book', 'bytes per open trade', bytesPerTrade, null, '≤ 300', Number.isFinite(bytesPerTrade) ? bytesPerTrade <= 300 : null),
   ];
   return {
     name: 'book',
@@ -84,8 +84,8 @@ export async function bookBench(options: BookBenchOptions = {}): Promise<BenchRe
   };
 }
 
-function row(measure: string, ours: number, baseline: number | null, goal: string, ok: boolean | null): BenchRow {
-  return { measure, ours, baseline, ratio: baseline === null ? null : ours / baseline, goal, ok };
+function row(id: RowId<'book'>, measure: string, ours: number, baseline: number | null, goal: string, ok: boolean | null): BenchRow {
+  return { id: rowId('book', id), measure, ours, baseline, ratio: baseline === null ? null : ours / baseline, goal, ok };
 }
 
 function makeUniverse(n: number, nSymbols: number, rnd: () => number): Universe {

@@ -4,8 +4,9 @@
 // Engine.IO clients of the fan-out bench. On one machine the edges share its cores with the viewers.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import type { BenchResult } from './run.ts';
+import { rowId, type BenchResult } from './row-ids.ts';
 import { benchDatabases } from './support/bench-db.ts';
+import { warnIfFails } from './support/best-effort.ts';
 import { sleep } from './support/child.ts';
 import { startBot, startFleet, type ServerProc } from './support/fleet.ts';
 import { redisReachable } from '../server/cluster/redis-bus.ts';
@@ -82,6 +83,7 @@ export async function clusterBench(o: ClusterBenchOptions = {}): Promise<BenchRe
         ],
         rows: [
           {
+            id: rowId('cluster', 'C1'),
             measure: `deliveries/s to ${viewers.toLocaleString('en')} viewers, 2 edges (vs 1 edge)`,
             ours: two.rate,
             baseline: one.rate,
@@ -92,7 +94,7 @@ export async function clusterBench(o: ClusterBenchOptions = {}): Promise<BenchRe
         ],
       };
     } finally {
-      await bot.call('stopPrices').catch(() => {});
+      await bot.call('stopPrices').catch(warnIfFails('stopping the bot prices'));
       await bot.stop();
     }
   } finally {

@@ -6,8 +6,9 @@
 // Viewers: raw node:net WebSocket clients in separate processes, counting frames per chunk; every
 // phase reports server and viewer CPU so the limit is visible.
 import { randomUUID } from 'node:crypto';
-import type { BenchResult, BenchRow } from './run.ts';
+import { rowId, type BenchResult, type BenchRow } from './row-ids.ts';
 import { benchDatabases } from './support/bench-db.ts';
+import { warnIfFails } from './support/best-effort.ts';
 import { sleep } from './support/child.ts';
 import { startBot, startFleet, startServerProc, type ServerProc, type ViewerKind } from './support/fleet.ts';
 
@@ -59,9 +60,12 @@ export async function fanoutBench(o: FanoutOptions = {}): Promise<BenchResult> {
     events: [{ type: 'prices', prices: { BTCUSDT: [101.23, Date.now()], ETHUSDT: [102.34, Date.now()] } }],
   };
   const bareLoop = (perTurn: number) => async (server: ServerProc) => {
+    let stopping = false;
     const done = server.child.call('emit', { ms: 60_000, payload, perTurn }, 120_000);
-    done.catch(() => {});
+    // Stopping the child ends the 60 s emit loop early and rejects this call: expected then, a failure before.
+    done.catch((err: unknown) => (stopping ? undefined : warnIfFails('the bare emit loop')(err)));
     return async () => {
+      stopping = true;
       await server.child.stop();
     };
   };
@@ -74,6 +78,7 @@ export async function fanoutBench(o: FanoutOptions = {}): Promise<BenchResult> {
 
   const rows: BenchRow[] = [
     {
+      id: rowId('fanout', 'P3'),
       measure: `P3 deliveries/s, ~${Math.round(ours.avgBytes)} B deltas to ${viewers.toLocaleString('en')} viewers (vs Socket.IO on ws)`,
       ours: ours.rate,
       baseline: base.rate,
@@ -82,6 +87,7 @@ export async function fanoutBench(o: FanoutOptions = {}): Promise<BenchResult> {
       ok: ours.rate >= 500_000 && ours.rate / base.rate >= 5,
     },
     {
+      id: rowId('fanout', 'P3.uws'),
       measure: 'P3 ours vs bare Socket.IO on uWS, 1 delta per loop turn (ceiling at our pacing)',
       ours: ours.rate,
       baseline: ceiling.rate,
@@ -90,6 +96,7 @@ export async function fanoutBench(o: FanoutOptions = {}): Promise<BenchResult> {
       ok: null,
     },
     {
+      id: rowId('fanout', 'P3.uws-burst'),
       measure: `P3 ours vs bare Socket.IO on uWS, ${burst} deltas per loop turn (coalesced ceiling)`,
       ours: ours.rate,
       baseline: coalesced.rate,
@@ -98,6 +105,7 @@ export async function fanoutBench(o: FanoutOptions = {}): Promise<BenchResult> {
       ok: null,
     },
     {
+      id: rowId('fanout', 'P7.viewer'),
       measure: 'P7 RSS per idle viewer, bytes (vs Socket.IO on ws)',
       ours: ours.rssPerViewer,
       baseline: base.rssPerViewer,

@@ -1,7 +1,7 @@
 // P4: signal sent (BotClient over /bot) → `opened` delta received at a real socket.io-client viewer,
 // with N lean viewers connected (baseline: 100). The real app, default 100 ms price coalescing,
 // a bot pushing 8 symbols at 10 Hz meanwhile. Sender and probe share one process (one clock).
-import type { BenchResult } from './run.ts';
+import { rowId, type BenchResult } from './row-ids.ts';
 import { benchDatabases } from './support/bench-db.ts';
 import { sleep } from './support/child.ts';
 import { percentile, startBot, startFleet, startServerProc, type ViewerKind } from './support/fleet.ts';
@@ -75,8 +75,8 @@ export async function latencyBench(o: LatencyOptions = {}): Promise<BenchResult>
       `deltas at the probe (price-only): ${ours.deltas} (${ours.priceOnly}) vs ${base.deltas} (${base.priceOnly}); last fan-out ${ours.fanoutMs.toFixed(1)} ms vs ${base.fanoutMs.toFixed(1)} ms`,
     ],
     rows: [
-      { measure: `P4 p50 ms, ${viewers.toLocaleString('en')} viewers (vs ${small})`, ours: ours.p50, baseline: base.p50, ratio: ours.p50 / base.p50, goal: 'informative', ok: null },
-      { measure: `P4 p99 ms, ${viewers.toLocaleString('en')} viewers (vs ${small})`, ours: ours.p99, baseline: base.p99, ratio: ours.p99 / base.p99, goal: '≤ 25 ms', ok: ours.p99 <= 25 && ours.missing === 0 },
+      { id: rowId('latency', 'P4.p50'), measure: `P4 p50 ms, ${viewers.toLocaleString('en')} viewers (vs ${small})`, ours: ours.p50, baseline: base.p50, ratio: ours.p50 / base.p50, goal: 'informative', ok: null },
+      { id: rowId('latency', 'P4'), measure: `P4 p99 ms, ${viewers.toLocaleString('en')} viewers (vs ${small})`, ours: ours.p99, baseline: base.p99, ratio: ours.p99 / base.p99, goal: '≤ 25 ms', ok: ours.p99 <= 25 && ours.missing === 0 },
     ],
   };
 }

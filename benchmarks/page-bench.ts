@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { WEB_ROOT } from '../server/app.ts';
-import type { BenchResult, BenchRow } from './run.ts';
+import { bundleRowId, rowId, type BenchResult, type BenchRow } from './row-ids.ts';
 import { benchDatabases } from './support/bench-db.ts';
 import { sleep } from './support/child.ts';
 import { percentile, startBot, startServerProc } from './support/fleet.ts';
@@ -86,8 +86,8 @@ export async function pageBench(o: PageOptions = {}): Promise<BenchResult> {
     const base = await frames('?batch=off');
     await bot.call('stopPrices');
     const rows: BenchRow[] = [
-      { measure: `P8 p95 frame work ms, ${trades.toLocaleString('en')} open trades at 10 Hz (vs ?batch=off)`, ours: ours.p95, baseline: base.p95, ratio: base.p95 / ours.p95, goal: '≤ 16.7 ms', ok: ours.p95 <= 16.7 },
-      { measure: 'P8 p95 rAF delta ms at 60 Hz vsync (display-bound: ≥ 16.7 by construction)', ours: ours.deltaP95, baseline: base.deltaP95, ratio: null, goal: 'informative', ok: null },
+      { id: rowId('page', 'P8'), measure: `P8 p95 frame work ms, ${trades.toLocaleString('en')} open trades at 10 Hz (vs ?batch=off)`, ours: ours.p95, baseline: base.p95, ratio: base.p95 / ours.p95, goal: '≤ 16.7 ms', ok: ours.p95 <= 16.7 },
+      { id: rowId('page', 'P8.raf'), measure: 'P8 p95 rAF delta ms at 60 Hz vsync (display-bound: ≥ 16.7 by construction)', ours: ours.deltaP95, baseline: base.deltaP95, ratio: null, goal: 'informative', ok: null },
       ...bundleRows(webRoot),
     ];
     return {
@@ -114,6 +114,7 @@ function bundleRows(webRoot: string): BenchRow[] {
   return files.map((f) => {
     const full = path.join(webRoot, f);
     const gz = gzipSync(readFileSync(full)).length;
-    return { measure: `bundle ${f.replace(/-[A-Za-z0-9_]{8}\./, '.')} KB gzip (raw ${(statSync(full).size / 1024).toFixed(0)} KB)`, ours: gz / 1024, baseline: null, ratio: null, goal: 'informative', ok: null };
+    const file = f.replace(/-[A-Za-z0-9_]{8}\./, '.');
+    return { id: bundleRowId(file), measure: `bundle ${file} KB gzip (raw ${(statSync(full).size / 1024).toFixed(0)} KB)`, ours: gz / 1024, baseline: null, ratio: null, goal: 'informative', ok: null };
   });
 }

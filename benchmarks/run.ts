@@ -1,5 +1,5 @@
-// Runs every benchmark in turn and prints `measure | ours | baseline | ratio | goal` rows (or --json).
-// Add a bench by importing its function and appending it to BENCHES.
+// Runs every benchmark in turn and prints `id | measure | ours | baseline | ratio | goal` rows (or --json: each row has a stable `id`).
+// Add a bench by importing its function, declaring its row ids in row-ids.ts (the id scheme is there) and appending it to BENCHES.
 import os from 'node:os';
 import { bookBench } from './book-bench.ts';
 import { fanoutBench } from './fanout-bench.ts';
@@ -9,22 +9,7 @@ import { startupBench } from './startup-bench.ts';
 import { pageBench } from './page-bench.ts';
 import { clusterBench } from './cluster-bench.ts';
 import { benchDatabasesIfOpen } from './support/bench-db.ts';
-
-export interface BenchRow {
-  measure: string;
-  ours: number;
-  baseline: number | null;
-  ratio: number | null;
-  goal: string;
-  /** null = no pass/fail for this row. */
-  ok: boolean | null;
-}
-
-export interface BenchResult {
-  name: string;
-  rows: BenchRow[];
-  notes?: string[];
-}
+import { BENCH_ROWS, measuresOf, type BenchResult } from './row-ids.ts';
 
 // Flags: --json, --only P3,P5, and sizes: --trades N --symbols N (P1/P2/P7), --viewers N
 // --viewer-procs N (P3/P4/P7), --signals N (P4), --in-flight N (P5), --hydrate N (P6), --page-trades N (P8),
@@ -39,9 +24,9 @@ const only = flag('only')?.toUpperCase().split(',').map((s) => s.trim());
 const seconds = num('seconds');
 
 const BENCHES: Array<{ ids: string[]; run: () => Promise<BenchResult> }> = [
-  { ids: ['P1', 'P2', 'P7'], run: () => bookBench({ trades: num('trades'), symbols: num('symbols') }) },
+  { ids: measuresOf(BENCH_ROWS.book), run: () => bookBench({ trades: num('trades'), symbols: num('symbols') }) },
   {
-    ids: ['P3', 'P7'],
+    ids: measuresOf(BENCH_ROWS.fanout),
     run: () =>
       fanoutBench({
         viewers: num('viewers'),
@@ -53,13 +38,13 @@ const BENCHES: Array<{ ids: string[]; run: () => Promise<BenchResult> }> = [
       }),
   },
   {
-    ids: ['P4'],
+    ids: measuresOf(BENCH_ROWS.latency),
     run: () => latencyBench({ viewers: num('viewers'), viewerProcs: num('viewer-procs'), signals: num('signals'), viewerKind: flag('viewer-kind') === 'ws' ? 'ws' : 'net' }),
   },
-  { ids: ['P6'], run: () => startupBench({ trades: num('hydrate') }) },
-  { ids: ['P5'], run: () => ingestBench({ inFlight: num('in-flight'), measureMs: seconds && seconds * 1000 }) },
-  { ids: ['P8'], run: () => pageBench({ trades: num('page-trades') }) },
-  { ids: ['C1'], run: () => clusterBench({ viewers: num('viewers'), viewerProcs: num('viewer-procs'), measureMs: seconds && seconds * 1000 }) },
+  { ids: measuresOf(BENCH_ROWS.startup), run: () => startupBench({ trades: num('hydrate') }) },
+  { ids: measuresOf(BENCH_ROWS.ingest), run: () => ingestBench({ inFlight: num('in-flight'), measureMs: seconds && seconds * 1000 }) },
+  { ids: measuresOf(BENCH_ROWS.page), run: () => pageBench({ trades: num('page-trades') }) },
+  { ids: measuresOf(BENCH_ROWS.cluster), run: () => clusterBench({ viewers: num('viewers'), viewerProcs: num('viewer-procs'), measureMs: seconds && seconds * 1000 }) },
 ];
 
 const json = argv.includes('--json');
@@ -84,10 +69,10 @@ for (const bench of BENCHES) {
   if (json) continue;
   console.log(`\n## ${result.name}`);
   for (const note of result.notes ?? []) console.log(note);
-  console.log('measure | ours | baseline | ratio | goal');
+  console.log('id | measure | ours | baseline | ratio | goal');
   for (const r of result.rows) {
     const verdict = r.ok === null ? '' : r.ok ? ' ✓' : ' ✗ MISSED';
-    console.log(`${r.measure} | ${fmt(r.ours)} | ${fmt(r.baseline)} | ${r.ratio === null ? '—' : `${fmt(r.ratio)}×`} | ${r.goal}${verdict}`);
+    console.log(`${r.id} | ${r.measure} | ${fmt(r.ours)} | ${fmt(r.baseline)} | ${r.ratio === null ? '—' : `${fmt(r.ratio)}×`} | ${r.goal}${verdict}`);
   }
 }
 await (await benchDatabasesIfOpen())?.stop();

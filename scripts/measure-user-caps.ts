@@ -23,7 +23,7 @@ const config = loadConfig({
 const app = await startApp(config, { log: createLogger('silent'), scrypt: { N: 2 ** 14, r: 8, p: 1 } });
 const url = `http://127.0.0.1:${app.port}`;
 const bot = io(`${url}/bot`, { auth: { token: botToken }, transports: ['websocket'], reconnection: false, forceNew: true });
-await new Promise((resolve) => bot.once('connect', resolve));
+await new Promise<void>((resolve) => bot.once('connect', () => resolve()));
 await bot.timeout(5000).emitWithAck('prices', { ticks: [{ symbol: 'BTCUSDT', price: 100, ts: Date.now() }] });
 
 const post = async (path: string, body: unknown, token?: string) => {

@@ -144,7 +144,8 @@ export class BotClient {
       listener = () => reject(new BotClientError('disconnected before the ack', 'NOT_CONNECTED'));
       this.socket.once('disconnect', listener);
     });
-    promise.catch(() => {});
+    // No catch needed: the caller races this promise in the same synchronous run (so a rejection is always observed),
+    // and cancels the listener once the race settles, so it cannot reject later.
     return { promise, cancel: () => this.socket.off('disconnect', listener) };
   }
 

@@ -81,11 +81,14 @@ export class StreamClient {
   /** Attaches the socket listeners and connects (the caller created it with `autoConnect: false`). */
   start(): void {
     if (this.detach.length > 0) return;
-    this.listen('snapshot', (s: SnapshotJson) => this.onSnapshot(s));
-    this.listen('delta', (d: DeltaJson) => this.onDelta(d));
-    this.listen('disconnect', (reason: string) => this.onDisconnect(reason));
-    this.listen('connect_error', (err: Error & { data?: { retry_after_ms?: unknown } }) => this.onConnectError(err));
-    this.socket.connect();
+    const socket = this.socket;
+    const snapshot = (s: SnapshotJson) => this.onSnapshot(s);
+    const delta = (d: DeltaJson) => this.onDelta(d);
+    const disconnect = (reason: string) => this.onDisconnect(reason);
+    const connectError = (err: Error & { data?: { retry_after_ms?: unknown } }) => this.onConnectError(err);
+    socket.on('snapshot', snapshot).on('delta', delta).on('disconnect', disconnect).on('connect_error', connectError);
+    this.detach.push(() => socket.off('snapshot', snapshot).off('delta', delta).off('disconnect', disconnect).off('connect_error', connectError));
+    socket.connect();
   }
 
   stop(): void {
@@ -207,15 +210,5 @@ export class StreamClient {
     this.pending = null;
     if (!batch) return;
     for (const l of this.listeners) l(batch, this);
-  }
-
-  private listen(event: string, fn: (...args: never[]) => void): void {
-    // The typed Socket overloads don't accept a union of names; the handlers above are typed.
-    const s = this.socket as unknown as {
-      on(e: string, f: (...a: never[]) => void): unknown;
-      off(e: string, f: (...a: never[]) => void): unknown;
-    };
-    s.on(event, fn);
-    this.detach.push(() => s.off(event, fn));
   }
 }

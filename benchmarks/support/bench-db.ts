@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { startEmbeddedServer, withAdmin, withDatabase } from '../../server/persistence/database.ts';
+import { warnIfFails } from './best-effort.ts';
 
 export interface BenchDatabases {
   /** 'embedded' or the host of DATABASE_URL. */
@@ -50,7 +51,7 @@ async function open(): Promise<BenchDatabases> {
       return withDatabase(admin, name);
     },
     async stop() {
-      for (const name of created) await withAdmin(admin, (k) => k.raw('drop database if exists ?? with (force)', [name])).catch(() => {});
+      for (const name of created) await withAdmin(admin, (k) => k.raw('drop database if exists ?? with (force)', [name])).catch(warnIfFails(`dropping database ${name}`));
       await stopServer();
       shared = null;
     },

@@ -98,8 +98,6 @@ async function main(): Promise<void> {
       const cpu0 = process.cpuUsage();
       let stop = false;
       let seq = 0;
-      const started = performance.now();
-      let t0 = started;
       const lane = async () => {
         while (!stop) {
           const i = seq++;
@@ -114,7 +112,7 @@ async function main(): Promise<void> {
       const lanes = Array.from({ length: inFlight }, lane);
       await sleep(warmMs);
       counting = true;
-      t0 = performance.now();
+      const t0 = performance.now();
       await sleep(ms);
       const seconds = (performance.now() - t0) / 1000;
       const counted = acked;

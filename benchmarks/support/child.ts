@@ -28,7 +28,8 @@ export function spawnChild(script: string, args: string[], env: Record<string, s
   let resolveReady!: (v: Record<string, unknown>) => void;
   let rejectReady!: (e: Error) => void;
   const ready = new Promise<Record<string, unknown>>((res, rej) => ((resolveReady = res), (rejectReady = rej)));
-  ready.catch(() => {});
+  // A child that dies before its caller awaits `ready` would be an unhandled rejection: say so here too.
+  ready.catch((err: unknown) => console.error(`${script} never became ready: ${String(err)}`));
   proc.on('message', (m: Record<string, unknown>) => {
     if (m.type === 'ready') return resolveReady(m);
     if (m.type === 'error') return rejectReady(new Error(String(m.message)));

@@ -56,7 +56,7 @@ async function main(): Promise<void> {
       io = new Server(ioOpts);
       io.attachApp(uws, { maxBackpressure: SOCKET_LIMITS.maxBackpressure } as Parameters<Server['attachApp']>[1]);
       port = await new Promise<number>((resolve, reject) =>
-        uws.listen('127.0.0.1', 0, (t) => (t ? resolve(uWS.us_socket_local_port(t as unknown as uWS.us_socket)) : reject(new Error('listen')))),
+        uws.listen('127.0.0.1', 0, (t) => (t ? resolve(uWS.us_socket_local_port(t)) : reject(new Error('listen')))),
       );
     }
     const nsp = io.of('/public');

@@ -31,7 +31,10 @@ export class FeedHealth {
     s.last = now;
     const sec = Math.floor(now / 1000);
     const i = sec % s.secs.length;
-    if (s.secs[i] !== sec) (s.secs[i] = sec), (s.counts[i] = 0);
+    if (s.secs[i] !== sec) {
+      s.secs[i] = sec;
+      s.counts[i] = 0;
+    }
     s.counts[i]! += 1;
   }
 

@@ -50,7 +50,10 @@ class SymbolRing {
     let max = EMPTY_MAX;
     let min = EMPTY_MIN;
     const complete = this.firstSec >= 0 && fromSec >= this.firstSec && fromSec > this.curSec - this.capacity;
-    if (toSec >= this.curSec && fromSec <= this.curSec) (max = this.curMax), (min = this.curMin);
+    if (toSec >= this.curSec && fromSec <= this.curSec) {
+      max = this.curMax;
+      min = this.curMin;
+    }
     // Tree part: seconds [from, min(to, curSec − 1)] still inside the ring.
     const lo = Math.max(fromSec, this.curSec - this.capacity + 1, this.firstSec);
     const hi = Math.min(toSec, this.curSec - 1);
@@ -125,8 +128,16 @@ class SymbolRing {
     let max = EMPTY_MAX;
     let min = EMPTY_MIN;
     for (let lo = l + this.size, hi = r + this.size + 1; lo < hi; lo >>= 1, hi >>= 1) {
-      if (lo & 1) (max = Math.max(max, this.maxTree[lo]!)), (min = Math.min(min, this.minTree[lo]!)), lo++;
-      if (hi & 1) hi--, (max = Math.max(max, this.maxTree[hi]!)), (min = Math.min(min, this.minTree[hi]!));
+      if (lo & 1) {
+        max = Math.max(max, this.maxTree[lo]!);
+        min = Math.min(min, this.minTree[lo]!);
+        lo++;
+      }
+      if (hi & 1) {
+        hi--;
+        max = Math.max(max, this.maxTree[hi]!);
+        min = Math.min(min, this.minTree[hi]!);
+      }
     }
     return [max, min];
   }

@@ -63,7 +63,10 @@ export class TokenWatch {
       for (const [hash, sockets] of [...this.byHash]) {
         if (valid.has(hash)) continue;
         this.byHash.delete(hash);
-        for (const s of sockets) (s.disconnect(true), n++);
+        for (const s of sockets) {
+          s.disconnect(true);
+          n++;
+        }
       }
       if (n > 0) this.log.info({ sockets: n }, 'disconnected sockets of revoked tokens');
       return n;

@@ -51,7 +51,8 @@ export async function openCliDatabase(opts: CliDatabaseOptions): Promise<CliData
       orm,
       via: database.embedded ? `embedded PostgreSQL under ${opts.dataDir}` : 'DATABASE_URL',
       close: async () => {
-        await orm.close(true).catch(() => {});
+        // A failed pool close must not keep the embedded server running: log it and stop the server anyway.
+        await orm.close(true).catch((err: unknown) => opts.log.warn({ err }, 'closing the database connections failed'));
         await database.stop();
       },
     };

@@ -43,8 +43,10 @@ export function parseCsv(text: string): CsvRecord[] {
           if (i >= src.length) throw new CsvSyntaxError(opened, 'quoted field is never closed');
           const c = src[i]!;
           if (c === '"') {
-            if (src[i + 1] === '"') (value += '"'), (i += 2);
-            else {
+            if (src[i + 1] === '"') {
+              value += '"';
+              i += 2;
+            } else {
               i++;
               break;
             }

@@ -25,7 +25,10 @@ export async function ledgerExport(ctx: CommandContext, flags: Flags): Promise<v
       await forEachLedgerRecord(db, (r) => {
         buf.push(JSON.stringify(r));
         n++;
-        if (buf.length >= 1000) (pending.push(write(stream, buf.join('\n') + '\n')), (buf = []));
+        if (buf.length >= 1000) {
+          pending.push(write(stream, buf.join('\n') + '\n'));
+          buf = [];
+        }
       });
       if (buf.length > 0) pending.push(write(stream, buf.join('\n') + '\n'));
       await Promise.all(pending);
@@ -35,7 +38,10 @@ export async function ledgerExport(ctx: CommandContext, flags: Flags): Promise<v
         ctx.err(`Exported ${n} ledger row${n === 1 ? '' : 's'} to ${out}.`);
       }
     } catch (err) {
-      if (tmp !== undefined) (stream.destroy(), await rm(tmp, { force: true }));
+      if (tmp !== undefined) {
+        stream.destroy();
+        await rm(tmp, { force: true });
+      }
       throw err;
     }
   });

@@ -40,7 +40,7 @@ export async function tradesImport(ctx: CommandContext, flags: Flags): Promise<v
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new Error(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
   }
   try {
     // The whole file is validated before the database is even opened.

@@ -2,63 +2,16 @@
 // rotates make-before-break (24 h, `serverShutdown`: the new socket is open and subscribed before
 // the old one is closed), reconnects with a backoff that resets only after a healthy period,
 // retries refused SUBSCRIBEs, and reports a socket whose streams have all gone silent as a fault.
-import type { Logger } from '../logger.ts';
-import type { ConnectionBudget } from './binance-connection-budget.ts';
 import { refusalWaitMs } from './binance-connection-budget.ts';
+import type { ConnectionEvents, ConnectionHealth, ConnectionSettings } from './binance-connection-settings.ts';
 import type { BinanceFrame, ControlMessage } from './binance-messages.ts';
 import { BinanceSocket } from './binance-socket.ts';
+import { nextSubscriptionStep, recordRefusals, type Refusal } from './binance-subscription-plan.ts';
 import { KeyedTimers } from './keyed-timers.ts';
-import type { Timers } from './timers.ts';
 
 type TimerName = 'reconnect' | 'pump' | 'lifetime' | 'stable' | 'idle' | 'silent' | 'rotate';
 /** The timers of the active socket; a rotation or a close clears them. */
 const SOCKET_TIMERS: TimerName[] = ['pump', 'lifetime', 'stable', 'idle', 'silent'];
-
-export interface ConnectionSettings {
-  /** Full endpoint, e.g. `wss://stream.binance.com:9443/stream`. */
-  url: string;
-  timers: Timers;
-  random: () => number;
-  /** Shared by every connection of the process: Binance's limits are per IP. */
-  budget: ConnectionBudget;
-  /** Incoming-message limit Binance enforces per connection, pongs included. */
-  maxMessagesPerSecond: number;
-  /** Streams per SUBSCRIBE/UNSUBSCRIBE message. */
-  maxParamsPerMessage: number;
-  /** Proactive rotation before Binance's 24 h disconnect. */
-  maxLifetimeMs: number;
-  /** Least time between one socket's opening and the next rotation (a `serverShutdown` storm). */
-  minRotationIntervalMs: number;
-  /** A socket must stay open this long (and deliver data, if it has streams) to reset the backoff. */
-  stableAfterMs: number;
-  backoffInitialMs: number;
-  backoffMaxMs: number;
-  /** Reconnect when nothing (not even a ping) arrived for this long; 0 = off. */
-  idleTimeoutMs: number;
-  /** Every subscribed stream silent this long is a fault (and a fresh socket is tried); 0 = off. */
-  silentFaultMs: number;
-  /** First retry of a refused SUBSCRIBE; doubles per refusal up to `backoffMaxMs`. */
-  subscribeRetryMs: number;
-  log: Logger;
-}
-
-export interface ConnectionEvents {
-  frame(frame: BinanceFrame & { kind: 'tick' }): void;
-  malformed(reason: string): void;
-  reconnecting(reason: string): void;
-}
-
-export interface ConnectionHealth {
-  fault: string | null;
-  /** Streams whose last SUBSCRIBE was refused and that are waiting for a retry. */
-  refused: string[];
-  open: boolean;
-}
-
-interface Refusal {
-  count: number;
-  retryAt: number;
-}
 
 export class BinanceConnection {
   readonly desired = new Set<string>();
@@ -166,21 +119,18 @@ export class BinanceConnection {
     sock.pending.delete(req.id);
     if (!frame.error) {
       for (const p of req.params) {
-        if (req.method === 'SUBSCRIBE') sock.acked.add(p), this.refused.delete(p);
-        else sock.acked.delete(p);
+        if (req.method === 'SUBSCRIBE') {
+          sock.acked.add(p);
+          this.refused.delete(p);
+        } else sock.acked.delete(p);
       }
       if (req.method === 'SUBSCRIBE') sock.lastAckAt = this.s.timers.now();
       return this.finishRotation();
     }
     this.s.log.warn({ method: req.method, streams: req.params.length, error: frame.error }, 'binance refused a subscription request; retrying');
     if (req.method !== 'SUBSCRIBE') return;
-    const now = this.s.timers.now();
-    for (const p of req.params) {
-      sock.sent.delete(p);
-      const count = (this.refused.get(p)?.count ?? 0) + 1;
-      const delay = Math.min(this.s.backoffMaxMs, this.s.subscribeRetryMs * 2 ** (count - 1));
-      this.refused.set(p, { count, retryAt: now + delay });
-    }
+    for (const p of req.params) sock.sent.delete(p);
+    recordRefusals(this.refused, req.params, this.s.timers.now(), this.s.subscribeRetryMs, this.s.backoffMaxMs);
     this.pump();
   }
 
@@ -282,22 +232,12 @@ export class BinanceConnection {
     const sock = this.active;
     while (sock?.isOpen) {
       const now = this.s.timers.now();
-      const unsub = [...sock.sent].filter((st) => !this.desired.has(st));
-      let retryAt = Infinity;
-      const sub: string[] = [];
-      for (const st of this.desired) {
-        if (sock.sent.has(st)) continue;
-        const r = this.refused.get(st);
-        if (r && r.retryAt > now) retryAt = Math.min(retryAt, r.retryAt);
-        else sub.push(st);
-      }
-      if (unsub.length === 0 && sub.length === 0) {
-        if (retryAt < Infinity) this.timers.set('pump', () => this.pump(), retryAt - now);
+      const step = nextSubscriptionStep({ desired: this.desired, sent: sock.sent, refused: this.refused, now, maxParamsPerMessage: this.s.maxParamsPerMessage });
+      if (step.kind === 'idle') {
+        if (step.retryAt < Infinity) this.timers.set('pump', () => this.pump(), step.retryAt - now);
         return this.finishRotation();
       }
-      // Unsubscribe first: it frees server-side capacity before new streams are added.
-      const method = unsub.length > 0 ? 'UNSUBSCRIBE' : 'SUBSCRIBE';
-      const params = (unsub.length > 0 ? unsub : sub).slice(0, this.s.maxParamsPerMessage);
+      const { method, params } = step;
       const msg: ControlMessage = { method, params, id: this.nextId };
       const wait = sock.trySend(msg);
       if (wait !== 0) return wait > 0 ? this.timers.set('pump', () => this.pump(), wait) : undefined;

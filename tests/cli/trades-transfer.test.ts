@@ -9,6 +9,7 @@ import { createTestDatabase, openTestStore, type TestDatabase, type TestStore } 
 import { startTestServer } from '../helpers/server.ts';
 import { INGEST, longSignal } from '../persistence/fixtures.ts';
 import { runCli } from './run-cli.ts';
+import { warnIfFails } from '../helpers/best-effort.ts';
 
 const HEADER =
   'id,signal_id,user_id,symbol,direction,market_type,timeframe,confidence,leverage,entry_price,entry_time,position_size,' +
@@ -54,7 +55,7 @@ describe('trades:export / trades:import', { timeout: 120_000 }, () => {
   });
   afterAll(async () => {
     await source?.close();
-    await target?.drop().catch(() => {});
+    await target?.drop().catch(warnIfFails('dropping the target database'));
     await rm(dir, { recursive: true, force: true });
   });
 

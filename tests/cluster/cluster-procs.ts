@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { redisReachable } from '../../server/cluster/redis-bus.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { warnIfFails } from '../helpers/best-effort.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -77,8 +78,8 @@ export async function createCluster(): Promise<Cluster> {
     async stop() {
       for (const p of procs) p.kill('SIGKILL');
       await Promise.all(procs.map((p) => Promise.race([p.exited, new Promise((r) => setTimeout(r, 3000))])));
-      await db.drop().catch(() => {});
-      await deleteKeys(name).catch(() => {});
+      await db.drop().catch(warnIfFails('dropping the test database'));
+      await deleteKeys(name).catch(warnIfFails('deleting the cluster keys'));
     },
   };
 }
@@ -113,7 +114,8 @@ function spawnRole(role: string, env: Record<string, string>): RoleProc {
     child.stderr!.on('data', onData);
     void proc.exited.then((code) => reject(new Error(`${role} exited (${code}) before printing its URL:\n${out}`)));
   });
-  proc.url.catch(() => {});
+  // Awaited by the caller; a child that dies before that would otherwise be an unhandled rejection.
+  proc.url.catch((err: unknown) => console.warn(String(err)));
   return proc;
 }
 

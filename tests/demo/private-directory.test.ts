@@ -61,7 +61,10 @@ async function npmStart(): Promise<Started> {
     const timer = setTimeout(() => reject(new Error(`no URL within 150 s:\n${output.slice(-4000)}`)), 150_000);
     child.stdout!.on('data', () => {
       const m = /Paperbook is live at (http:\/\/\S+)\/bot-performance/.exec(output);
-      if (m) (clearTimeout(timer), resolve(m[1]!));
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
     });
     child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`exited with ${code} before printing the URL:\n${output.slice(-4000)}`))));
   });

@@ -67,7 +67,10 @@ describe('the start command', () => {
       const timer = setTimeout(() => reject(new Error(`no URL printed within 120 s:\n${output}`)), 120_000);
       const check = () => {
         const m = /Paperbook is live at (http:\/\/\S+)\/bot-performance/.exec(output);
-        if (m) (clearTimeout(timer), resolve(m[1]!));
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
       };
       child!.stdout!.on('data', check);
       child!.once('exit', (code) => (clearTimeout(timer), reject(new Error(`exited with ${code} before printing the URL:\n${output}`))));

@@ -70,14 +70,13 @@ describe('TradeEngine.hydrate', () => {
   });
 
   it('a trade added while hydrating (also streamed later) is not loaded twice: the rest takes the checked path', async () => {
-    let engine!: TradeEngine;
     const late = ids[2_000]!;
     const store = storeOf(ids, 0, (i) => {
       if (i !== 1_000) return;
       const t = fields(late);
       engine.addUserTrade({ userId: null, trade: { id: t.id, signal_id: t.signalId, symbol: t.symbol, direction: t.direction, market_type: 'SPOT', timeframe: '1h', confidence: 0.5, leverage: 1, entry_price: 100, entry_time: new Date(t.openedAt).toISOString(), position_size: 100, quantity: 1, take_profit: t.takeProfit, stop_loss: t.stopLoss, status: 'OPEN', exit_price: null, exit_time: null, fees: null, profit_loss: null, profit_loss_percentage: null, price_gap: false, created_at: new Date(t.createdAt).toISOString(), updated_at: new Date(t.updatedAt).toISOString() } });
     });
-    ({ engine } = engineOn(store));
+    const { engine } = engineOn(store); // the store's callback above runs during hydrate(), after this line
     const book = (engine as unknown as { book: OpenBook }).book;
     await engine.hydrate();
     expect(book.size).toBe(ids.length);

@@ -74,7 +74,7 @@ describe('Binance market-data files', () => {
   it('never reads microseconds as milliseconds', () => {
     expect(binanceMillis(1_764_460_800_000)).toBe(1_764_460_800_000); // ms, 2025-11-30
     expect(binanceMillis(1_764_460_800_000_123)).toBe(1_764_460_800_000); // µs
-    expect(binanceMillis(1_764_460_800_000_123_456)).toBeNull(); // ns
+    expect(binanceMillis(1_764_460_800_000_123_392)).toBeNull(); // ns
     expect(binanceMillis(1_764_460_800)).toBeNull(); // seconds
   });
 });

@@ -5,6 +5,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { withAdmin, withDatabase } from '../../server/persistence/database.ts';
 import { initOrm } from '../../server/persistence/orm.ts';
 import { PgTradeStore, type TradeStoreOptions } from '../../server/persistence/trade-store.ts';
+import { warnIfFails } from './best-effort.ts';
 
 export interface TestDatabase {
   url: string;
@@ -48,7 +49,7 @@ export async function openTestStore(opts: TradeStoreOptions = {}): Promise<TestS
     orm,
     store,
     close: async () => {
-      await store.flush().catch(() => {});
+      await store.flush().catch(warnIfFails('flushing the store before closing'));
       await orm.close(true);
       await db.drop();
     },

@@ -5,6 +5,7 @@ import { loadConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/logger.ts';
 import { startApp, type AppHandle, type AppOptions } from '../../server/app.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
+import { warnIfFails } from './best-effort.ts';
 
 export interface TestServer {
   url: string;
@@ -56,7 +57,7 @@ export async function startTestServer(
       if (stopped) return;
       stopped = true;
       await app.close();
-      if (!opts.keepDatabase) await db.drop().catch(() => {});
+      if (!opts.keepDatabase) await db.drop().catch(warnIfFails('dropping the test database'));
     },
   };
 }

@@ -12,6 +12,7 @@ import { TcpProxy } from '../helpers/tcp-proxy.ts';
 import { withAdmin } from '../../server/persistence/database.ts';
 import { SOAK, reportLine } from './support/soak.ts';
 import { checkRecord, openKnex, type SeenByViewers } from './support/record-check.ts';
+import { warnIfFails } from '../helpers/best-effort.ts';
 
 const OUTAGE_MS = SOAK ? 30_000 : 10_000;
 const TERMINATIONS = SOAK ? 50 : 10;
@@ -42,7 +43,7 @@ afterAll(async () => {
   proxy?.restore();
   await server?.stop();
   await proxy?.stop();
-  await db?.drop().catch(() => {});
+  await db?.drop().catch(warnIfFails('dropping the test database'));
 });
 
 const send = async (external_id: string, p: Record<string, unknown> = {}): Promise<SignalAck> => {

@@ -228,8 +228,8 @@ describe('hostile input', () => {
     const timings = { signalsMs: t1 - t0, pricesMs: t2 - t1, bodiesMs: t3 - t2, queriesMs: Date.now() - t3 };
     // Every stored signal is one the schema accepted (and which we saw accepted): no row from invalid input.
     const k = openKnex(server.db.url);
-    let stored = 0;
-    let trades = 0;
+    let stored: number;
+    let trades: number;
     try {
       stored = (await k.raw('select count(*)::int as n from signals')).rows[0].n as number;
       trades = (await k.raw('select count(*)::int as n from paper_trades')).rows[0].n as number;

@@ -66,7 +66,8 @@ describe('kill -9 at random moments', () => {
       if (group) killGroup(server.pid);
       else killNodeOnly(server.pid);
       tally.kills++;
-      group ? tally.groupKills++ : tally.nodeKills++;
+      if (group) tally.groupKills++;
+      else tally.nodeKills++;
       await server.exited;
       work.close();
       await burst;

@@ -4,10 +4,11 @@
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { warnIfFails } from '../helpers/best-effort.ts';
 
 let db: TestDatabase;
 afterAll(async () => {
-  await db?.drop().catch(() => {});
+  await db?.drop().catch(warnIfFails('dropping the test database'));
 });
 
 describe('process crash guards', () => {
@@ -27,7 +28,11 @@ describe('process crash guards', () => {
         const t = setTimeout(() => reject(new Error(`no URL printed:\n${out}`)), 60_000);
         const poll = setInterval(() => {
           const m = /live at (http:\/\/[^/\s]+)/.exec(out);
-          if (m) (clearInterval(poll), clearTimeout(t), resolve(m[1]!.replace('localhost', '127.0.0.1')));
+          if (m) {
+            clearInterval(poll);
+            clearTimeout(t);
+            resolve(m[1]!.replace('localhost', '127.0.0.1'));
+          }
         }, 20);
       });
       child.kill('SIGUSR2');

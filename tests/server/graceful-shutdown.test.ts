@@ -5,10 +5,11 @@ import knex from 'knex';
 import type { SignalAck } from '../../shared/protocol-types.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { connectBot, connected } from '../helpers/sockets.ts';
+import { warnIfFails } from '../helpers/best-effort.ts';
 
 let db: TestDatabase;
 afterAll(async () => {
-  await db?.drop().catch(() => {});
+  await db?.drop().catch(warnIfFails('dropping the test database'));
 });
 
 describe('graceful shutdown', () => {
@@ -27,7 +28,11 @@ describe('graceful shutdown', () => {
       const t = setTimeout(() => reject(new Error(`no URL printed:\n${out}`)), 60_000);
       const poll = setInterval(() => {
         const m = /live at (http:\/\/[^/\s]+)/.exec(out);
-        if (m) (clearInterval(poll), clearTimeout(t), resolve(m[1]!.replace('localhost', '127.0.0.1')));
+        if (m) {
+          clearInterval(poll);
+          clearTimeout(t);
+          resolve(m[1]!.replace('localhost', '127.0.0.1'));
+        }
       }, 20);
     });
 

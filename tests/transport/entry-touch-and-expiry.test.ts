@@ -1,10 +1,9 @@
 // ENTRY_MODE=touch (PENDING until the price touches entry; CANCELLED if TP/SL is crossed first) and
 // signal expiry (open → CLOSED_EXPIRED at the last price, pending → CANCELLED). SPEC §2.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Socket } from 'socket.io-client';
 import type { SignalAck, TradeJson } from '../../shared/protocol-types.ts';
 import { profitLossAt } from '../../shared/trade-math.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { startTestServer } from '../helpers/server.ts';
 import { connectBot, connected, connectPublic, Recorder, waitFor } from '../helpers/sockets.ts';
 
 let ts = Date.now();

@@ -28,6 +28,7 @@ afterAll(async () => {
 
 const list = async (query: string) => {
   const res = await fetch(`${server.url}/api/public/paper-trading/${query}`);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON response bodies are read loosely here: their shape is what the assertions check
   return { status: res.status, cache: res.headers.get('x-cache'), body: (await res.json()) as any };
 };
 

@@ -92,6 +92,7 @@ async function checkWall(): Promise<void> {
     '/api/public/paper-trading/?status=OPEN&page_size=100',
     '/api/public/paper-trading/?status=CLOSED_TP&page_size=100',
   ];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON response bodies are read loosely here: their shape is what the assertions check
   const bodies: Record<string, any> = {};
   for (const p of paths) bodies[p] = await (await fetch(`${server.url}${p}`)).json();
   const frames = [...viewer.raw, ...ticker.raw].map((f) => JSON.parse(f));
@@ -109,6 +110,7 @@ async function checkWall(): Promise<void> {
   expect(bodies['/api/public/paper-trading/?page_size=100'].count).toBe(expected.total_trades);
   expect(bodies['/api/public/paper-trading/open-positions/']).toHaveLength(expected.open_trades);
   // Public unrealised P/L is the sum over public open positions only.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON response bodies are read loosely here: their shape is what the assertions check
   const upl = bodies['/api/public/paper-trading/open-positions/'].reduce((a: number, p: any) => a + (p.unrealized_pnl ?? 0), 0);
   expect(Math.abs(summary.unrealized_profit_loss - upl), JSON.stringify({ s: summary.unrealized_profit_loss, upl, open: bodies["/api/public/paper-trading/open-positions/"].length, sOpen: summary.open_trades, book: server.app.book.trades({}), prices: [...server.app.book.prices()] })).toBeLessThan(1e-6);
   const lastTicker = ticker.tickers.at(-1);

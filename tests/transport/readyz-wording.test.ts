@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { TcpProxy } from '../helpers/tcp-proxy.ts';
+import { warnIfFails } from '../helpers/best-effort.ts';
 
 let db: TestDatabase;
 let proxy: TcpProxy;
@@ -19,7 +20,7 @@ afterAll(async () => {
   proxy.restore();
   await server?.stop();
   await proxy?.stop();
-  await db?.drop().catch(() => {});
+  await db?.drop().catch(warnIfFails('dropping the test database'));
 });
 
 describe('/readyz with the database unreachable', () => {

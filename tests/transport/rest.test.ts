@@ -9,6 +9,7 @@ let bot: Socket;
 let ts = Date.now();
 const get = async (path: string) => {
   const r = await fetch(`${server.url}${path}`);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON response bodies are read loosely here: their shape is what the assertions check
   return { status: r.status, headers: r.headers, body: (await r.json()) as any };
 };
 const send = (p: Record<string, unknown>): Promise<SignalAck> =>
@@ -89,6 +90,7 @@ describe('public REST', () => {
   it('open positions carry the live price and unrealised P/L', async () => {
     const { body } = await get('/api/public/paper-trading/open-positions/');
     expect(body).toHaveLength(15);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON response bodies are read loosely here: their shape is what the assertions check
     const sol = body.find((t: any) => t.symbol === 'SOLUSDT');
     // q = 100 × 5 / 200 = 2.5; 2.5 × (210 − 200) − 2.5 × 410 × 0.001 = 25 − 1.025 = 23.975
     expect(sol).toMatchObject({ current_price: 210, unrealized_pnl: 23.975, unrealized_pnl_percentage: 23.975, leverage: 5 });
@@ -114,14 +116,14 @@ describe('public REST', () => {
     expect(nf.body.error.code).toBe('NOT_FOUND');
     const wrong = await fetch(`${server.url}/api/public/paper-trading/summary/`, { method: 'DELETE' });
     expect(wrong.status).toBe(405);
-    expect(((await wrong.json()) as any).error.code).toBe('METHOD_NOT_ALLOWED');
+    expect(((await wrong.json()) as { error: { code: string } }).error.code).toBe('METHOD_NOT_ALLOWED');
     const big = await fetch(`${server.url}/api/signals`, {
       method: 'POST',
       headers: { authorization: `Bearer ${server.botToken}`, 'content-type': 'application/json' },
       body: JSON.stringify({ pad: 'x'.repeat(70 * 1024) }),
     });
     expect(big.status).toBe(413);
-    expect(((await big.json()) as any).error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(((await big.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
     const badJson = await fetch(`${server.url}/api/signals`, {
       method: 'POST',
       headers: { authorization: `Bearer ${server.botToken}` },

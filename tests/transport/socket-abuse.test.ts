@@ -12,6 +12,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { spawnServer, terminate, type ChildServer } from '../reliability/support/child-server.ts';
 import { Recorder, waitFor } from '../helpers/sockets.ts';
 import { floodProcess, measure, openTrades, p99, procStats, tickPrices } from './support/abuse-scenario.ts';
+import { warnIfFails } from '../helpers/best-effort.ts';
 
 const BOT_TOKEN = 'abuse-bot-token-Qw3Er5Ty7Ui9';
 const MB = 1024 * 1024;
@@ -38,7 +39,7 @@ afterAll(async () => {
   stopTicks();
   viewer?.close();
   if (server) await terminate(server);
-  await db?.drop().catch(() => {});
+  await db?.drop().catch(warnIfFails('dropping the test database'));
 });
 
 describe('socket abuse', () => {

@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { connectBot, connected } from '../helpers/sockets.ts';
 import { TcpProxy } from '../helpers/tcp-proxy.ts';
+import { warnIfFails } from '../helpers/best-effort.ts';
 
 let db: TestDatabase;
 let proxy: TcpProxy;
@@ -26,7 +27,7 @@ afterAll(async () => {
   proxy.restore();
   await server?.stop();
   await proxy?.stop();
-  await db?.drop().catch(() => {});
+  await db?.drop().catch(warnIfFails('dropping the test database'));
 });
 
 const send = (p: Record<string, unknown>): Promise<SignalAck> =>

@@ -14,6 +14,7 @@ import { tradeRowFromDb, TRADE_COLUMNS, type TradeRow } from '../../server/persi
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { connectBot, connected, connectPublic, once, Recorder, waitFor } from '../helpers/sockets.ts';
 import { call, connectMe, register, TEST_APP_OPTIONS } from './user-client.ts';
+import { warnIfFails } from '../helpers/best-effort.ts';
 
 const SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'] as const;
 const MAX_USERS = 5;
@@ -189,6 +190,7 @@ async function checkPublic(): Promise<void> {
   ];
   const filteredPerf = [...SYMBOLS.map((s) => `symbol=${s}`), 'direction=LONG', 'direction=SHORT'];
   const paths = [...lists, `${base}/summary/`, `${base}/open-positions/`, `${base}/performance/`, ...filteredPerf.map((f) => `${base}/performance/?${f}`)];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON response bodies are read loosely here: their shape is what the assertions check
   const bodies: Record<string, any> = {};
   await Promise.all(paths.map(async (p) => (bodies[p] = await (await fetch(`${server.url}${p}`)).json())));
   const metricsText = await (await fetch(`${server.url}/metrics`)).text();
@@ -249,7 +251,7 @@ async function checkPublic(): Promise<void> {
   const closesTotal = [...metricsText.matchAll(/^paperbook_closes_total\{[^}]*\} (\d+)/gm)].reduce((a, m) => a + Number(m[1]), 0);
   expect(closesTotal).toBe(expected.closed_trades);
   // The live stream: contiguous seq, its open set and latest summary are the system's.
-  await waitFor(() => fold(viewer).open.size === expected.open_trades && fold(viewer).summary.closed_trades === expected.closed_trades, 2000, 'public stream to settle').catch(() => {});
+  await waitFor(() => fold(viewer).open.size === expected.open_trades && fold(viewer).summary.closed_trades === expected.closed_trades, 2000, 'public stream to settle').catch(warnIfFails('waiting for the public stream to settle'));
   const live = fold(viewer);
   expect(live.seqOk, 'public seq contiguous').toBe(true);
   expect([...live.open].sort((a, b) => a - b)).toEqual(system.filter((t) => t.status === 'OPEN').map((t) => t.id).sort((a, b) => a - b));
@@ -276,7 +278,7 @@ async function checkUsers(): Promise<void> {
     await waitFor(() => {
       const f = fold(u.me);
       return f.open.size === openIds.length && f.summary.closed_trades === expected.closed_trades && f.summary.total_trades === expected.total_trades;
-    }, 2000, '/me to settle').catch(() => {});
+    }, 2000, '/me to settle').catch(warnIfFails('waiting for /me to settle'));
     const f = fold(u.me);
     expect(f.seqOk, `user ${u.id} /me seq contiguous`).toBe(true);
     expect([...f.open].sort((a, b) => a - b), `user ${u.id} /me open`).toEqual(openIds);

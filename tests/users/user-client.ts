@@ -16,11 +16,13 @@ export const TEST_APP_OPTIONS: Pick<AppOptions, 'authLimits' | 'scrypt' | 'token
   },
 };
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON response bodies are read loosely here: their shape is what the assertions check
 export interface Reply<T = any> {
   status: number;
   body: T;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON response bodies are read loosely here: their shape is what the assertions check
 export async function call<T = any>(url: string, method: string, path: string, opts: { token?: string; body?: unknown; raw?: string } = {}): Promise<Reply<T>> {
   const headers: Record<string, string> = {};
   if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
@@ -38,6 +40,7 @@ export async function call<T = any>(url: string, method: string, path: string, o
  * A JSON POST sent from `source`, a loopback address other than 127.0.0.1 (Linux routes all of
  * 127.0.0.0/8 to lo), so tests can be several clients as the server sees them.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON response bodies are read loosely here: their shape is what the assertions check
 export function postFrom<T = any>(url: string, source: string, path: string, body: unknown): Promise<Reply<T>> {
   const data = JSON.stringify(body);
   return new Promise((resolve, reject) => {

@@ -43,11 +43,13 @@ export class DashboardState {
 
   readonly history = new PriceHistory();
   private readonly client: StreamClient;
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- listeners, not state: nothing renders from this set
   private readonly batchListeners = new Set<(b: StreamBatch) => void>();
   private unsubscribe: (() => void) | null = null;
 
   unrealized = $derived(totalUnrealized(this.open, this.prices.all, this.feeRate));
   staleSymbols = $derived([...this.prices.all].filter(([, p]) => p.stale).map(([s]) => s).sort());
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a throwaway set for de-duplication inside the derivation
   symbols = $derived([...new Set([...this.open, ...this.closed].map((t) => t.symbol))].sort());
 
   /** Trades of the table's rows; prices are read per row (`live`), so a price batch keeps this list. */

@@ -13,7 +13,11 @@ class PriceCell {
 export class LivePrices {
   // Cells are created in `sync` only, never while a reader runs (Svelte does not track a signal
   // created by the reaction that reads it).
+  // Plain maps on purpose: each cell holds its own $state and #version signals whole-map readers,
+  // so a reactive map would track every symbol for a reader of one.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- see above
   readonly #cells = new Map<string, PriceCell>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- see above
   readonly #plain = new Map<string, PriceState>();
   /** Bumped once per batch that changed anything, and when symbols appear or go. */
   #version = $state(0);

@@ -2,5 +2,6 @@
 import PaperbookTicker from './PaperbookTicker.svelte';
 
 const TAG = 'paperbook-ticker';
-const element = (PaperbookTicker as unknown as { element?: CustomElementConstructor }).element;
+// A component compiled with `customElement: true` carries its element class as a static `element` (Svelte 5).
+const element = (PaperbookTicker as { element?: CustomElementConstructor }).element;
 if (element && !customElements.get(TAG)) customElements.define(TAG, element);
