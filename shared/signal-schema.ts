@@ -29,6 +29,7 @@ export const symbolSchema = z
 
 /** Free text that PostgreSQL can store (no NUL) and a log can show (no control characters). */
 const textId = (max: number) =>
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
   z.string().trim().min(1).max(max).regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters');
 
 // 9999-12-31T23:59:59.999Z: PostgreSQL stores 5-digit years, but they come back as text that

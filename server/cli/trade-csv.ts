@@ -63,8 +63,9 @@ const EXIT_COLUMNS = ['exit_price', 'exit_time', 'fees', 'profit_loss', 'profit_
 export function timestampMs(s: string): number {
   const m = TIMESTAMP.exec(s);
   if (!m) return Number.NaN;
-  let [, date, time, zone] = m as unknown as [string, string, string, string];
-  time = time.replace(/(\.\d{3})\d+$/, '$1');
+  const date = m[1] ?? '';
+  const time = (m[2] ?? '').replace(/(\.\d{3})\d+$/, '$1');
+  let zone = m[3] ?? '';
   if (/^[+-]\d{2}$/.test(zone)) zone += ':00';
   else if (/^[+-]\d{4}$/.test(zone)) zone = `${zone.slice(0, 3)}:${zone.slice(3)}`;
   return Date.parse(`${date}T${time}${zone}`);

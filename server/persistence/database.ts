@@ -106,7 +106,7 @@ export async function startEmbeddedServer(pgDir: string, logger: Logger): Promis
   } catch (err) {
     // The start's own error is what the caller needs; a failed stop after it is only worth a line.
     await pg.stop().catch((stopErr: unknown) => log.warn({ err: stopErr, dir }, 'embedded PostgreSQL did not stop after a failed start'));
-    throw new Error(`embedded PostgreSQL failed to start in ${dir}${err ? `: ${String(err)}` : ''}`);
+    throw new Error(`embedded PostgreSQL failed to start in ${dir}${err ? `: ${String(err)}` : ''}`, { cause: err });
   }
   // From here on it never outlives this process, however it ends (postgres-lifeline.ts).
   const lifeline = tiePostgresToProcess(dir, log);

@@ -10,6 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Socket } from 'node:net';
 import type { Logger } from '../logger.ts';
 
 export interface PostgresLifeline {
@@ -69,7 +70,8 @@ export function tiePostgresToProcess(pgDir: string, log: Logger): PostgresLifeli
     watchdog.on('error', (err) => log.warn({ err }, 'postgres lifeline watchdog failed; only the exit hook guards the database'));
     watchdog.unref();
     watchdog.stdin?.on('error', () => {}); // EPIPE if it is gone first
-    (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+    // A pipe's stdin is a net.Socket, which can be unref'd (Writable's type does not say so).
+    (watchdog.stdin as Socket | null)?.unref();
   } catch (err) {
     log.warn({ err }, 'cannot start the postgres lifeline watchdog; only the exit hook guards the database');
   }

@@ -106,10 +106,10 @@ export async function batchTransaction<T>(
   finalSql: (out: T) => string | null,
   log?: Logger,
 ): Promise<T> {
-  const client = orm.em.getConnection().getKnex().client as unknown as {
-    acquireConnection(): Promise<PgConnection>;
-    releaseConnection(c: PgConnection): Promise<unknown>;
-  };
+  // knex's Client declares both as `any`: typed here to what its pg client returns.
+  const client: { acquireConnection(): Promise<PgConnection>; releaseConnection(c: PgConnection): Promise<unknown> } = orm.em
+    .getConnection()
+    .getKnex().client;
   let conn: PgConnection;
   try {
     conn = await client.acquireConnection();

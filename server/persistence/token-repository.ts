@@ -59,10 +59,22 @@ export class TokenRepository {
   async revoke(ref: { id?: number; token?: string; name?: string; kind?: 'bot' | 'user' }): Promise<number> {
     const where: string[] = ['revoked_at IS NULL'];
     const params: unknown[] = [];
-    if (ref.id !== undefined) (where.push('id = ?'), params.push(ref.id));
-    if (ref.token !== undefined) (where.push('token_hash = ?'), params.push(hashToken(ref.token)));
-    if (ref.name !== undefined) (where.push('name = ?'), params.push(ref.name));
-    if (ref.kind !== undefined) (where.push('kind = ?'), params.push(ref.kind));
+    if (ref.id !== undefined) {
+      where.push('id = ?');
+      params.push(ref.id);
+    }
+    if (ref.token !== undefined) {
+      where.push('token_hash = ?');
+      params.push(hashToken(ref.token));
+    }
+    if (ref.name !== undefined) {
+      where.push('name = ?');
+      params.push(ref.name);
+    }
+    if (ref.kind !== undefined) {
+      where.push('kind = ?');
+      params.push(ref.kind);
+    }
     if (params.length === 0) throw new RangeError('revoke needs an id, token or name');
     const rows = await this.rows(`UPDATE api_tokens SET revoked_at = now() WHERE ${where.join(' AND ')} RETURNING id`, params);
     return rows.length;

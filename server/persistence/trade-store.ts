@@ -120,9 +120,18 @@ export class PgTradeStore {
   async findSignal(source: string | null, ref: SignalLookup): Promise<{ signal: SignalRow; trade: TradeRow | null } | null> {
     const where: string[] = [];
     const bindings: unknown[] = [];
-    if (source !== null) (where.push('source = ?'), bindings.push(source));
-    if (ref.signalId !== undefined) (where.push('id = ?'), bindings.push(ref.signalId));
-    else if (ref.externalId !== undefined) (where.push('external_id = ?'), bindings.push(ref.externalId));
+    if (source !== null) {
+      where.push('source = ?');
+      bindings.push(source);
+    }
+    if (ref.signalId !== undefined) {
+      where.push('id = ?');
+      bindings.push(ref.signalId);
+    }
+    else if (ref.externalId !== undefined) {
+      where.push('external_id = ?');
+      bindings.push(ref.externalId);
+    }
     else return null;
     const rows = await this.db.query(
       `select ${SIGNAL_COLUMNS} from signals where ${where.join(' and ')} order by id limit 1`,
