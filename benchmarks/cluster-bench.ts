@@ -25,7 +25,17 @@ interface RoleProc {
 function startRole(role: 'engine' | 'edge', env: Record<string, string>): RoleProc {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     // All viewers are on loopback: no per-IP socket limits (they would cap an edge at 64 viewers).
-    env: { ...process.env, ...env, ROLE: role, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_BOT: 'off', MAX_SOCKETS_PER_IP: '0', SOCKET_CONNECTS_PER_IP: '0' },
+    env: {
+      ...process.env,
+      ...env,
+      ROLE: role,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      DEMO_BOT: 'off',
+      MAX_SOCKETS_PER_IP: '0',
+      SOCKET_CONNECTS_PER_IP: '0',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -107,7 +117,11 @@ async function measure(ports: number[], viewers: number, procs: number, measureM
   const fleets = await Promise.all(ports.map((p) => startFleet(p, per, Math.max(1, Math.floor(procs / ports.length)))));
   try {
     await sleep(1_500);
-    const count = async () => (await Promise.all(fleets.map((f) => f.counts()))).reduce((a, b) => ({ frames: a.frames + b.frames, closed: a.closed + b.closed }), { frames: 0, closed: 0 });
+    const count = async () =>
+      (await Promise.all(fleets.map((f) => f.counts()))).reduce((a, b) => ({ frames: a.frames + b.frames, closed: a.closed + b.closed }), {
+        frames: 0,
+        closed: 0,
+      });
     const c0 = await count();
     const t0 = performance.now();
     await sleep(measureMs);

@@ -45,13 +45,26 @@ async function main(): Promise<void> {
     });
   });
   const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', PRICE_FEED: 'bot', DEMO_BOT: 'off', HTTP_RATE_LIMIT: '0', LOG_LEVEL: 'warn', BOT_TOKEN: 'bench-token-123' },
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PRICE_FEED: 'bot',
+      DEMO_BOT: 'off',
+      HTTP_RATE_LIMIT: '0',
+      LOG_LEVEL: 'warn',
+      BOT_TOKEN: 'bench-token-123',
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
   try {
     for (let i = 0; ; i++) {
-      const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (i > 600) throw new Error('server did not start');
       await new Promise((r) => setTimeout(r, 100));
@@ -75,7 +88,9 @@ async function main(): Promise<void> {
       const v = await timed(`${base}/api/public/ledger/verify`);
       done = true;
       await poll;
-      console.log(`ledger/verify first call (waits for the start-up run, or runs it): ${v.ms.toFixed(0)} ms; /healthz meanwhile max ${Math.max(...health).toFixed(1)} ms, p50 ${health.sort((a, b) => a - b)[health.length >> 1]!.toFixed(1)} ms over ${health.length} polls`);
+      console.log(
+        `ledger/verify first call (waits for the start-up run, or runs it): ${v.ms.toFixed(0)} ms; /healthz meanwhile max ${Math.max(...health).toFixed(1)} ms, p50 ${health.sort((a, b) => a - b)[health.length >> 1]!.toFixed(1)} ms over ${health.length} polls`,
+      );
     }
     for (let i = 0; i < 4; i++) {
       const r = await timed(perf);
@@ -117,7 +132,9 @@ async function main(): Promise<void> {
     }
     // A cursor as deep as the seeded table goes (what a `next` link there would carry).
     const deep = await withAdmin(url, (k) =>
-      k.raw(`select entry_time::text as v, id::int as id from paper_trades where user_id is null order by entry_time desc, id desc offset ? limit 1`, [n - 10_000]),
+      k.raw(`select entry_time::text as v, id::int as id from paper_trades where user_id is null order by entry_time desc, id desc offset ? limit 1`, [
+        n - 10_000,
+      ]),
     );
     const row = deep.rows[0] as { v: string; id: number } | undefined;
     if (row) {

@@ -20,7 +20,10 @@ const flag = (name: string): string | undefined => {
   return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 };
 const num = (name: string): number | undefined => (flag(name) === undefined ? undefined : Number(flag(name)));
-const only = flag('only')?.toUpperCase().split(',').map((s) => s.trim());
+const only = flag('only')
+  ?.toUpperCase()
+  .split(',')
+  .map((s) => s.trim());
 const seconds = num('seconds');
 
 const BENCHES: Array<{ ids: string[]; run: () => Promise<BenchResult> }> = [
@@ -39,12 +42,21 @@ const BENCHES: Array<{ ids: string[]; run: () => Promise<BenchResult> }> = [
   },
   {
     ids: measuresOf(BENCH_ROWS.latency),
-    run: () => latencyBench({ viewers: num('viewers'), viewerProcs: num('viewer-procs'), signals: num('signals'), viewerKind: flag('viewer-kind') === 'ws' ? 'ws' : 'net' }),
+    run: () =>
+      latencyBench({
+        viewers: num('viewers'),
+        viewerProcs: num('viewer-procs'),
+        signals: num('signals'),
+        viewerKind: flag('viewer-kind') === 'ws' ? 'ws' : 'net',
+      }),
   },
   { ids: measuresOf(BENCH_ROWS.startup), run: () => startupBench({ trades: num('hydrate') }) },
   { ids: measuresOf(BENCH_ROWS.ingest), run: () => ingestBench({ inFlight: num('in-flight'), measureMs: seconds && seconds * 1000 }) },
   { ids: measuresOf(BENCH_ROWS.page), run: () => pageBench({ trades: num('page-trades') }) },
-  { ids: measuresOf(BENCH_ROWS.cluster), run: () => clusterBench({ viewers: num('viewers'), viewerProcs: num('viewer-procs'), measureMs: seconds && seconds * 1000 }) },
+  {
+    ids: measuresOf(BENCH_ROWS.cluster),
+    run: () => clusterBench({ viewers: num('viewers'), viewerProcs: num('viewer-procs'), measureMs: seconds && seconds * 1000 }),
+  },
 ];
 
 const json = argv.includes('--json');
@@ -56,11 +68,13 @@ const machine = {
   gc: typeof (globalThis as { gc?: unknown }).gc === 'function',
 };
 
-const fmt = (v: number | null): string =>
-  v === null || !Number.isFinite(v) ? '—' : v >= 100 ? Math.round(v).toLocaleString('en') : v.toFixed(2);
+const fmt = (v: number | null): string => (v === null || !Number.isFinite(v) ? '—' : v >= 100 ? Math.round(v).toLocaleString('en') : v.toFixed(2));
 
 const results: BenchResult[] = [];
-if (!json) console.log(`machine: ${machine.cpus} cores (${machine.cpu}), node ${machine.node}, ${machine.platform}${machine.gc ? '' : ', no --expose-gc: memory not measured'}`);
+if (!json)
+  console.log(
+    `machine: ${machine.cpus} cores (${machine.cpu}), node ${machine.node}, ${machine.platform}${machine.gc ? '' : ', no --expose-gc: memory not measured'}`,
+  );
 const started = performance.now();
 for (const bench of BENCHES) {
   if (only && !bench.ids.some((id) => only.includes(id))) continue;

@@ -20,7 +20,9 @@ const MB = 1024 * 1024;
 
 function row(name: string, w: Window, extra: string): void {
   const p50 = w.healthz[Math.floor(w.healthz.length / 2)] ?? 0;
-  console.log(`${name.padEnd(22)} cpu ${w.cpuPct.toFixed(0).padStart(4)} %  peak RSS ${(w.peakRss / MB).toFixed(0).padStart(5)} MB  /healthz p50 ${p50.toFixed(1)} ms p99 ${p99(w.healthz).toFixed(1)} ms (${w.healthz.length} probes)  ${extra}`);
+  console.log(
+    `${name.padEnd(22)} cpu ${w.cpuPct.toFixed(0).padStart(4)} %  peak RSS ${(w.peakRss / MB).toFixed(0).padStart(5)} MB  /healthz p50 ${p50.toFixed(1)} ms p99 ${p99(w.healthz).toFixed(1)} ms (${w.healthz.length} probes)  ${extra}`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -45,7 +47,11 @@ async function main(): Promise<void> {
       const flood = floodProcess(plan);
       const w = await measure(server.url, server.pid, flood);
       const r = await flood;
-      row(name, w, `flood: opened ${r.opened} refused ${r.refused} sent ${r.sent} snapshots ${r.snapshots} (${(r.bytes / MB).toFixed(0)} MB) connect_errors ${r.connectErrors} closed ${r.closedByServer}`);
+      row(
+        name,
+        w,
+        `flood: opened ${r.opened} refused ${r.refused} sent ${r.sent} snapshots ${r.snapshots} (${(r.bytes / MB).toFixed(0)} MB) connect_errors ${r.connectErrors} closed ${r.closedByServer}`,
+      );
       await new Promise((res) => setTimeout(res, 1000));
     }
     stopTicks();
@@ -55,4 +61,7 @@ async function main(): Promise<void> {
   }
 }
 
-void main().then(() => process.exit(0), (e: unknown) => (console.error(e), process.exit(1)));
+void main().then(
+  () => process.exit(0),
+  (e: unknown) => (console.error(e), process.exit(1)),
+);

@@ -44,8 +44,24 @@ export async function startupBench(o: StartupOptions = {}): Promise<BenchResult>
       `ours: startApp() ${(ours.ms / 1000).toFixed(2)} s (spawn → listening ${(spawnToReady / 1000).toFixed(2)} s, incl. loading Node modules); baseline: MikroORM entities (fork per 10,000-row page) into the same book, ${base.loaded.toLocaleString('en')} rows loaded and the time scaled to ${n.toLocaleString('en')} (its RSS is for the rows loaded)`,
     ],
     rows: [
-      { id: rowId('startup', 'P6'), measure: `P6 start-up seconds, ${n.toLocaleString('en')} open trades (vs MikroORM entities)`, ours: ours.ms / 1000, baseline: base.ms / 1000, ratio: base.ms / ours.ms, goal: '≤ 5 s', ok: ours.ms <= 5_000 },
-      { id: rowId('startup', 'P6.rss'), measure: 'P6 peak RSS MB (vs MikroORM entities)', ours: ours.peak / MB, baseline: base.peak / MB, ratio: base.peak / ours.peak, goal: '≤ 768 MB', ok: ours.peak <= 768 * MB },
+      {
+        id: rowId('startup', 'P6'),
+        measure: `P6 start-up seconds, ${n.toLocaleString('en')} open trades (vs MikroORM entities)`,
+        ours: ours.ms / 1000,
+        baseline: base.ms / 1000,
+        ratio: base.ms / ours.ms,
+        goal: '≤ 5 s',
+        ok: ours.ms <= 5_000,
+      },
+      {
+        id: rowId('startup', 'P6.rss'),
+        measure: 'P6 peak RSS MB (vs MikroORM entities)',
+        ours: ours.peak / MB,
+        baseline: base.peak / MB,
+        ratio: base.peak / ours.peak,
+        goal: '≤ 768 MB',
+        ok: ours.peak <= 768 * MB,
+      },
     ],
   };
 }
@@ -55,12 +71,15 @@ export async function seedOpenTrades(url: string, n: number): Promise<void> {
   const orm = await initOrm(url);
   await orm.close(true);
   await withAdmin(url, async (k) => {
-    await k.raw(`insert into signals (id, external_id, source, symbol, direction, timeframe, entry, tp, sl, confidence, market_type, leverage, status, created_at)
+    await k.raw(
+      `insert into signals (id, external_id, source, symbol, direction, timeframe, entry, tp, sl, confidence, market_type, leverage, status, created_at)
       overriding system value
       select g, 'seed-' || g, 'bench', 'S' || lpad((g % 1000)::text, 4, '0') || 'USDT',
              case when g % 2 = 0 then 'LONG' else 'SHORT' end, '1h', 100, case when g % 2 = 0 then 200 else 50 end,
              case when g % 2 = 0 then 50 else 200 end, 0.5, 'SPOT', 1, 'EXECUTED', now() - interval '1 day'
-      from generate_series(1, ?) g`, [n]);
+      from generate_series(1, ?) g`,
+      [n],
+    );
     await k.raw(`insert into paper_trades (signal_id, user_id, symbol, direction, market_type, timeframe, confidence, leverage,
         entry_price, entry_time, position_size, quantity, take_profit, stop_loss, status, created_at, updated_at)
       select id, null, symbol, direction, market_type, timeframe, confidence, leverage, entry, created_at, 100, 1, tp, sl, 'OPEN', created_at, created_at

@@ -40,7 +40,10 @@ function request(method: string, path: string): Promise<{ status: string; ms: nu
   });
 }
 
-for (const [method, path] of [['GET', '/api/paper-trades/%'], ['POST', '/api/paper-trades/%E0%A4%A/close']] as const) {
+for (const [method, path] of [
+  ['GET', '/api/paper-trades/%'],
+  ['POST', '/api/paper-trades/%E0%A4%A/close'],
+] as const) {
   const r = await request(method, path);
   const alive = await request('GET', '/healthz');
   console.log(`${method} ${path}: ${r.status}; /healthz after: ${alive.status}`);
@@ -49,7 +52,9 @@ const bomb = `/a${'/'.repeat(slashes)}x`;
 const base = await request('GET', '/healthz');
 let c0 = cpuMs();
 const one = await request('GET', bomb);
-console.log(`/a + ${slashes} slashes + x: ${one.status} in ${one.ms.toFixed(0)} ms wall, ${cpuMs() - c0} ms server CPU (/healthz alone: ${base.ms.toFixed(1)} ms)`);
+console.log(
+  `/a + ${slashes} slashes + x: ${one.status} in ${one.ms.toFixed(0)} ms wall, ${cpuMs() - c0} ms server CPU (/healthz alone: ${base.ms.toFixed(1)} ms)`,
+);
 c0 = cpuMs();
 const five = Array.from({ length: 5 }, () => request('GET', bomb));
 await new Promise((r) => setTimeout(r, 50));

@@ -1,4 +1,4 @@
-// `npm run lint`: runs every lint step (ESLint, import rules, folder cycles, privacy wall) even when one fails, then fails if any did.
+// `npm run lint`: runs every lint step (ESLint, import rules, folder cycles, privacy wall, Prettier's check) even when one fails, then fails if any did.
 import { spawnSync } from 'node:child_process';
 
 const STEPS: { name: string; script: string }[] = [
@@ -6,6 +6,7 @@ const STEPS: { name: string; script: string }[] = [
   { name: 'import rules', script: 'lint:deps' },
   { name: 'folder cycles', script: 'lint:cycles' },
   { name: 'privacy wall', script: 'lint:wall' },
+  { name: 'format', script: 'format:check' },
 ];
 
 const failed: string[] = [];

@@ -17,8 +17,15 @@ const name = `pb_measure_${randomBytes(4).toString('hex')}`;
 await withAdmin(admin, (k) => k.raw('create database ??', [name]));
 const botToken = `measure-${randomBytes(8).toString('hex')}`;
 const config = loadConfig({
-  PORT: '0', HOST: '127.0.0.1', PRICE_FEED: 'bot', LOG_LEVEL: 'silent', HTTP_RATE_LIMIT: '0',
-  USER_REQUESTS_PER_SECOND: '0', USER_REQUESTS_PER_MINUTE: '0', DATABASE_URL: withDatabase(admin, name), BOT_TOKEN: botToken,
+  PORT: '0',
+  HOST: '127.0.0.1',
+  PRICE_FEED: 'bot',
+  LOG_LEVEL: 'silent',
+  HTTP_RATE_LIMIT: '0',
+  USER_REQUESTS_PER_SECOND: '0',
+  USER_REQUESTS_PER_MINUTE: '0',
+  DATABASE_URL: withDatabase(admin, name),
+  BOT_TOKEN: botToken,
 });
 const app = await startApp(config, { log: createLogger('silent'), scrypt: { N: 2 ** 14, r: 8, p: 1 } });
 const url = `http://127.0.0.1:${app.port}`;
@@ -45,7 +52,9 @@ async function burst(label: string, symbolOf: (i: number) => string): Promise<vo
   }
   const ms = performance.now() - started;
   const w = app.engine.watchedMarkets();
-  console.log(JSON.stringify({ label, requests: N, statuses, ms: Math.round(ms), perRequestMs: +(ms / N).toFixed(2), watchedSymbols: w.spot.size + w.futures.size }));
+  console.log(
+    JSON.stringify({ label, requests: N, statuses, ms: Math.round(ms), perRequestMs: +(ms / N).toFixed(2), watchedSymbols: w.spot.size + w.futures.size }),
+  );
 }
 
 await burst('invented', (i) => `INV${i}USDT`);

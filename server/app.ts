@@ -77,28 +77,39 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   const pub = wirePublicSurfaces({ config, log, core, io, router, feed, analytics: analytics.extras });
   wireBotIngest({ io, router, port: botPort(engine, feed, metrics, intake), tokens, signalsPerSecond: opts.signalsPerSecond ?? 2_000, log });
   const users = wireUsers({ config, log, core, io, router, feed, tokens, authLimits: opts.authLimits, scrypt: opts.scrypt });
-  wireEngineOps({ router, metrics, core, io, role: config.role, accepting: () => intake.open, upstream: pub.upstream, feedHealthRows: pub.feedHealthRows, log });
+  wireEngineOps({
+    router,
+    metrics,
+    core,
+    io,
+    role: config.role,
+    accepting: () => intake.open,
+    upstream: pub.upstream,
+    feedHealthRows: pub.feedHealthRows,
+    log,
+  });
   mountWithPage(app, router, config, opts.webRoot ?? WEB_ROOT);
 
   // Every consumer of engine events, in the order each event reaches them.
-  subscribeConsumers(events, [
-    pub.consumer,
-    closesCounter(metrics),
-    analytics.consumers.quality,
-    analytics.consumers.benchmark,
-    users.consumer,
-    analytics.consumers.closesCounted,
-  ], log);
+  subscribeConsumers(
+    events,
+    [pub.consumer, closesCounter(metrics), analytics.consumers.quality, analytics.consumers.benchmark, users.consumer, analytics.consumers.closesCounted],
+    log,
+  );
 
   // Price feed → engine, per price key, with staleness tracking.
   await feed.start({
-    tick: tickFanout([
-      pub.feedHealthJob,
-      analytics.tickJobs.extremes,
-      analytics.tickJobs.benchmark,
-      { name: 'staleness', run: (key, _p, _ts, now) => staleness.seen(key, now) && events.staleness(key, false) },
-      { name: 'engine', run: (key, price, ts) => engine.tick(key, price, ts) },
-    ], () => metrics.ticks.inc(), log),
+    tick: tickFanout(
+      [
+        pub.feedHealthJob,
+        analytics.tickJobs.extremes,
+        analytics.tickJobs.benchmark,
+        { name: 'staleness', run: (key, _p, _ts, now) => staleness.seen(key, now) && events.staleness(key, false) },
+        { name: 'engine', run: (key, price, ts) => engine.tick(key, price, ts) },
+      ],
+      () => metrics.ticks.inc(),
+      log,
+    ),
   });
   const watch = (): Set<string> => {
     const { spot, futures } = engine.watchedMarkets();
@@ -107,18 +118,25 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
     else feed.watch?.(new Set([...spot, ...futures, BENCHMARK_SYMBOL]));
     return engine.watchedKeys();
   };
-  const sweep = setInterval(isolatedJobs([
-    { name: 'expire signals', run: () => engine.expireDue() },
-    {
-      name: 'watch and staleness',
-      run: () => {
-        const stale = new Set(staleness.sweep(Date.now(), watch()));
-        if (stale.size > 0) engine.markGaps(stale);
-        for (const s of stale) events.staleness(s, true);
-      },
-    },
-    analytics.prune,
-  ], log.child({ module: 'sweep' }), 'sweep'), Math.min(1000, config.priceStaleMs));
+  const sweep = setInterval(
+    isolatedJobs(
+      [
+        { name: 'expire signals', run: () => engine.expireDue() },
+        {
+          name: 'watch and staleness',
+          run: () => {
+            const stale = new Set(staleness.sweep(Date.now(), watch()));
+            if (stale.size > 0) engine.markGaps(stale);
+            for (const s of stale) events.staleness(s, true);
+          },
+        },
+        analytics.prune,
+      ],
+      log.child({ module: 'sweep' }),
+      'sweep',
+    ),
+    Math.min(1000, config.priceStaleMs),
+  );
   watch();
   await startSteps([...pub.start, users.start, tokens.start]);
 
@@ -126,26 +144,29 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   core.phases.lap('transport');
   log.debug({ ms: core.phases.summary() }, 'start-up phases');
 
-  const close = shutdownSequence([
-    { name: 'refuse signals', run: () => intake.close() },
-    { name: 'stop listening', run: () => uWS.us_listen_socket_close(listening.listenSocket) },
-    { name: 'sweep', run: () => clearInterval(sweep) },
-    ...pub.stop,
-    users.stop,
-    tokens.stop,
-    { name: 'price feed', run: () => feed.stop() },
-    {
-      name: 'flush closes',
-      run: async () => {
-        if (!(await engine.flush(5_000))) log.error({ pending: engine.pendingCloses }, 'shutdown: some closes were not written');
+  const close = shutdownSequence(
+    [
+      { name: 'refuse signals', run: () => intake.close() },
+      { name: 'stop listening', run: () => uWS.us_listen_socket_close(listening.listenSocket) },
+      { name: 'sweep', run: () => clearInterval(sweep) },
+      ...pub.stop,
+      users.stop,
+      tokens.stop,
+      { name: 'price feed', run: () => feed.stop() },
+      {
+        name: 'flush closes',
+        run: async () => {
+          if (!(await engine.flush(5_000))) log.error({ pending: engine.pendingCloses }, 'shutdown: some closes were not written');
+        },
       },
-    },
-    { name: 'flush store', run: () => store.flush() },
-    { name: 'sockets', run: () => void io.close() },
-    { name: 'metrics', run: () => metrics.stop() },
-    { name: 'orm', run: () => orm.close(true) },
-    { name: 'database', run: () => database.stop() },
-  ], log);
+      { name: 'flush store', run: () => store.flush() },
+      { name: 'sockets', run: () => void io.close() },
+      { name: 'metrics', run: () => metrics.stop() },
+      { name: 'orm', run: () => orm.close(true) },
+      { name: 'database', run: () => database.stop() },
+    ],
+    log,
+  );
 
   return { port: listening.port, url: listening.url, database, engine, book, io, stream: pub.stream, userStreams: users.userStreams, close };
 }

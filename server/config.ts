@@ -25,7 +25,10 @@ function parseOrigin(schemes: string[]) {
     }
     const bare = u && schemes.includes(u.protocol) && !u.username && !u.password && (u.pathname === '/' || u.pathname === '') && !u.search && !u.hash;
     if (!u || !bare) {
-      ctx.addIssue({ code: 'custom', message: `must be an origin like ${schemes[schemes.length - 1]}//example.com (${schemes.join(' ')} only, no path): got ${JSON.stringify(v)}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be an origin like ${schemes[schemes.length - 1]}//example.com (${schemes.join(' ')} only, no path): got ${JSON.stringify(v)}`,
+      });
       return z.NEVER;
     }
     return u.origin;
@@ -34,13 +37,19 @@ function parseOrigin(schemes: string[]) {
 
 function parseOrigins(v: string, ctx: z.RefinementCtx): string[] {
   const one = parseOrigin(['http:', 'https:', 'ws:', 'wss:']);
-  return v.split(/[\s,]+/).filter(Boolean).map((o) => one(o, ctx));
+  return v
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((o) => one(o, ctx));
 }
 
 export const configSchema = z.object({
   PORT: int(3000, 0, 65535),
   HOST: z.string().min(1).default('0.0.0.0'),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   PRICE_FEED,
   DEMO_BOT: onOff.optional(),
@@ -66,15 +75,24 @@ export const configSchema = z.object({
   // Longest request target (path + query, bytes) before 414; uWS itself accepts far longer ones.
   HTTP_MAX_URL_BYTES: int(8192, 256, 65_536),
   // The public origin for absolute links (`next`/`previous`); unset = relative links, never the Host header.
-  PUBLIC_URL: z.string().transform(parseOrigin(['http:', 'https:'])).optional(),
+  PUBLIC_URL: z
+    .string()
+    .transform(parseOrigin(['http:', 'https:']))
+    .optional(),
   // Extra origins the page may connect to (space-separated), besides its own.
   CSP_CONNECT_SRC: z.string().transform(parseOrigins).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED: z.coerce.number().int().default(42),
   // Scale-out (docs/deployment.md): ROLE=all is the single process; engine/edge share PostgreSQL and Redis.
   ROLE: z.enum(['all', 'engine', 'edge']).default('all'),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
-  CLUSTER_NAME: z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits, . _ : - only').default('paperbook'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .default('redis://127.0.0.1:6379'),
+  CLUSTER_NAME: z
+    .string()
+    .regex(/^[\w.:-]{1,64}$/, 'letters, digits, . _ : - only')
+    .default('paperbook'),
   SNAPSHOT_INTERVAL_MS: int(500, 20, 60_000),
   BINANCE_SPOT_WS: WS_URL.optional(),
   BINANCE_FUTURES_WS: WS_URL.optional(),

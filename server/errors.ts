@@ -11,7 +11,10 @@ export class ValidationError extends Error {
 export class NotFoundError extends Error {}
 export class ConflictError extends Error {
   /** `field`: the input that conflicts (e.g. a taken username). */
-  constructor(message?: string, readonly field?: string) {
+  constructor(
+    message?: string,
+    readonly field?: string,
+  ) {
     super(message);
   }
 }

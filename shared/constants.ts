@@ -12,15 +12,7 @@ export type Timeframe = (typeof TIMEFRAMES)[number];
 export const SIGNAL_STATUSES = ['ACTIVE', 'EXECUTED', 'CANCELLED', 'EXPIRED'] as const;
 export type SignalStatus = (typeof SIGNAL_STATUSES)[number];
 
-export const TRADE_STATUSES = [
-  'PENDING',
-  'OPEN',
-  'CLOSED_TP',
-  'CLOSED_SL',
-  'CLOSED_MANUAL',
-  'CLOSED_EXPIRED',
-  'CANCELLED',
-] as const;
+export const TRADE_STATUSES = ['PENDING', 'OPEN', 'CLOSED_TP', 'CLOSED_SL', 'CLOSED_MANUAL', 'CLOSED_EXPIRED', 'CANCELLED'] as const;
 export type TradeStatus = (typeof TRADE_STATUSES)[number];
 
 export const CLOSED_STATUSES = ['CLOSED_TP', 'CLOSED_SL', 'CLOSED_MANUAL', 'CLOSED_EXPIRED'] as const;

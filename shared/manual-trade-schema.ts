@@ -11,9 +11,7 @@ export const PASSWORD_MAX_LENGTH = 256;
 export const MAX_POSITION_SIZE = 1e7;
 
 export const credentialsSchema = z.object({
-  username: z
-    .string({ error: 'is required' })
-    .regex(USERNAME_PATTERN, 'must be 3-32 letters, digits, "_", "." or "-"'),
+  username: z.string({ error: 'is required' }).regex(USERNAME_PATTERN, 'must be 3-32 letters, digits, "_", "." or "-"'),
   password: z
     .string({ error: 'is required' })
     .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
@@ -78,4 +76,7 @@ export type ManualTradeInput = z.input<typeof manualTradeSchema>;
 export type ManualTradePayload = z.output<typeof manualTradeSchema>;
 
 /** `POST /api/paper-trades/:id/close` and friends address a trade by a positive integer id. */
-export const tradeIdSchema = z.string().regex(/^[1-9]\d{0,15}$/, 'must be a trade id').transform(Number);
+export const tradeIdSchema = z
+  .string()
+  .regex(/^[1-9]\d{0,15}$/, 'must be a trade id')
+  .transform(Number);

@@ -98,8 +98,6 @@ export interface TickerJson {
   last_closed: TradeJson | null;
 }
 
-export type SignalAck =
-  | { ok: true; signal_id: number; trade_id: number | null; duplicate: boolean }
-  | { ok: false; error: ApiError };
+export type SignalAck = { ok: true; signal_id: number; trade_id: number | null; duplicate: boolean } | { ok: false; error: ApiError };
 
 export type SimpleAck = { ok: true } | { ok: false; error: ApiError };

@@ -1,20 +1,19 @@
 // Inbound signal payload (SPEC §1): validated once at the edge, for the socket event and REST alike.
 import { z } from 'zod';
-import {
-  DEFAULTS,
-  DIRECTIONS,
-  MARKET_TYPES,
-  MAX_LEVERAGE,
-  SYMBOL_PATTERN,
-  TIMEFRAMES,
-} from './constants.ts';
+import { DEFAULTS, DIRECTIONS, MARKET_TYPES, MAX_LEVERAGE, SYMBOL_PATTERN, TIMEFRAMES } from './constants.ts';
 import { roundMoney } from './trade-math.ts';
 
 const MAX_PRICE = 1e12;
 
 /** A positive, finite price; numeric strings ("50123.5") are accepted as the replaced system did. */
 export const priceSchema = z
-  .union([z.number(), z.string().trim().regex(/^\d{1,13}(\.\d{1,12})?$/, 'must be a decimal number')])
+  .union([
+    z.number(),
+    z
+      .string()
+      .trim()
+      .regex(/^\d{1,13}(\.\d{1,12})?$/, 'must be a decimal number'),
+  ])
   .transform((v) => (typeof v === 'string' ? Number(v) : v))
   .refine((v) => Number.isFinite(v), 'must be a finite number')
   // Validated as stored (NUMERIC, 8 decimals): 1e-10 would be stored as 0, and sl < entry could become sl = entry.
@@ -22,15 +21,12 @@ export const priceSchema = z
   .refine((v) => v > 0, 'must be positive (at least 0.00000001)')
   .refine((v) => v < MAX_PRICE, `must be below ${MAX_PRICE}`);
 
-export const symbolSchema = z
-  .string()
-  .max(20)
-  .regex(SYMBOL_PATTERN, 'must be 2-20 upper-case letters or digits, e.g. BTCUSDT');
+export const symbolSchema = z.string().max(20).regex(SYMBOL_PATTERN, 'must be 2-20 upper-case letters or digits, e.g. BTCUSDT');
 
 /** Free text that PostgreSQL can store (no NUL) and a log can show (no control characters). */
-const textId = (max: number) =>
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
-  z.string().trim().min(1).max(max).regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters');
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
+const textId = (max: number) => z.string().trim().min(1).max(max).regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
 
 // 9999-12-31T23:59:59.999Z: PostgreSQL stores 5-digit years, but they come back as text that
 // neither our row decoder nor Date parses (a tick stamped 22988 broke the public list with a 500).

@@ -1,13 +1,7 @@
 // Typed Socket.IO event maps per namespace, shared by server (`Server<…>`, `Namespace<…>`), page,
 // widget and bots. The server's own `SocketData` lives beside it in server/transport/socket/io-server.ts.
 import type { SignalInput } from './signal-schema.ts';
-import type {
-  DeltaJson,
-  SignalAck,
-  SimpleAck,
-  SnapshotJson,
-  TickerJson,
-} from './protocol-types.ts';
+import type { DeltaJson, SignalAck, SimpleAck, SnapshotJson, TickerJson } from './protocol-types.ts';
 
 export const NAMESPACES = { public: '/public', bot: '/bot', me: '/me' } as const;
 

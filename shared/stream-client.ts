@@ -141,10 +141,13 @@ export class StreamClient {
     if (!this.socket.active && this.detach.length > 0) {
       const hint = err?.data?.retry_after_ms;
       const base = typeof hint === 'number' && hint > 0 && hint < 60_000 ? hint : SERVER_DISCONNECT_RETRY_MS;
-      this.reconnectTimer ??= setTimeout(() => {
-        this.reconnectTimer = undefined;
-        if (this.detach.length > 0) this.socket.connect();
-      }, base * (1 + Math.random()));
+      this.reconnectTimer ??= setTimeout(
+        () => {
+          this.reconnectTimer = undefined;
+          if (this.detach.length > 0) this.socket.connect();
+        },
+        base * (1 + Math.random()),
+      );
     }
     this.onDisconnect();
   }

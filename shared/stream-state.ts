@@ -79,10 +79,7 @@ export class StreamState {
         break;
       case 'closed':
         this.open.delete(e.trade.id);
-        this.recentClosed = [e.trade, ...this.recentClosed.filter((t) => t.id !== e.trade.id)].slice(
-          0,
-          RECENT_CLOSED_LIMIT,
-        );
+        this.recentClosed = [e.trade, ...this.recentClosed.filter((t) => t.id !== e.trade.id)].slice(0, RECENT_CLOSED_LIMIT);
         batch.closed.push(e.trade);
         break;
       case 'prices':
@@ -132,11 +129,7 @@ export function livePnl(trade: TradeJson, price: number, feeRate: number): Profi
 }
 
 /** Σ live P/L over open trades that have a usable price; `priced` counts them. */
-export function totalUnrealized(
-  open: Iterable<TradeJson>,
-  prices: ReadonlyMap<string, PriceState>,
-  feeRate: number,
-): { total: number; priced: number } {
+export function totalUnrealized(open: Iterable<TradeJson>, prices: ReadonlyMap<string, PriceState>, feeRate: number): { total: number; priced: number } {
   let total = 0;
   let priced = 0;
   for (const t of open) {

@@ -66,12 +66,7 @@ export function unrealizedPnl(t: PositionTerms, price: number, feeRate: number):
 export type ExitReason = 'TP' | 'SL';
 
 /** Which level (if any) a tick crosses. LONG: TP at price ≥ tp, SL at price ≤ sl; SHORT mirrored. */
-export function crossedLevel(
-  direction: Direction,
-  takeProfit: number,
-  stopLoss: number,
-  price: number,
-): ExitReason | null {
+export function crossedLevel(direction: Direction, takeProfit: number, stopLoss: number, price: number): ExitReason | null {
   if (direction === 'LONG') {
     if (price <= stopLoss) return 'SL';
     if (price >= takeProfit) return 'TP';
@@ -86,13 +81,7 @@ export function crossedLevel(
  * Fill price of a level exit. TP fills at the tp level. SL fills at the worse of sl and the
  * crossing tick: a gap through the stop is paid, never forgiven.
  */
-export function exitPriceFor(
-  direction: Direction,
-  reason: ExitReason,
-  takeProfit: number,
-  stopLoss: number,
-  tickPrice: number,
-): number {
+export function exitPriceFor(direction: Direction, reason: ExitReason, takeProfit: number, stopLoss: number, tickPrice: number): number {
   if (reason === 'TP') return takeProfit;
   return direction === 'LONG' ? Math.min(stopLoss, tickPrice) : Math.max(stopLoss, tickPrice);
 }

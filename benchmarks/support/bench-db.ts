@@ -51,7 +51,8 @@ async function open(): Promise<BenchDatabases> {
       return withDatabase(admin, name);
     },
     async stop() {
-      for (const name of created) await withAdmin(admin, (k) => k.raw('drop database if exists ?? with (force)', [name])).catch(warnIfFails(`dropping database ${name}`));
+      for (const name of created)
+        await withAdmin(admin, (k) => k.raw('drop database if exists ?? with (force)', [name])).catch(warnIfFails(`dropping database ${name}`));
       await stopServer();
       shared = null;
     },

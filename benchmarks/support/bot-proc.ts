@@ -28,9 +28,9 @@ async function main(): Promise<void> {
       // hold one trade per symbol whose levels the bench prices (100–110) never reach.
       for (let i = 0; i < symbols.length; i += 50) {
         await Promise.all(
-          symbols.slice(i, i + 50).map((symbol) =>
-            bot.sendSignal({ external_id: `bench-hold-${symbol}`, symbol, direction: 'LONG', entry: 105, tp: 1_000_000, sl: 1 }),
-          ),
+          symbols
+            .slice(i, i + 50)
+            .map((symbol) => bot.sendSignal({ external_id: `bench-hold-${symbol}`, symbol, direction: 'LONG', entry: 105, tp: 1_000_000, sl: 1 })),
         );
       }
       let k = 0;
@@ -43,7 +43,10 @@ async function main(): Promise<void> {
           return { symbol: s, price: 100 + ((k * 7919) % 1000) / 100, ts };
         });
         unacked++;
-        bot.pushPrices(ticks).then(() => unacked--, () => unacked--);
+        bot.pushPrices(ticks).then(
+          () => unacked--,
+          () => unacked--,
+        );
         pushes++;
       }, everyMs);
       return {};
@@ -102,7 +105,13 @@ async function main(): Promise<void> {
         while (!stop) {
           const i = seq++;
           const long = i % 2 === 0;
-          const ack = await bot.sendSignal({ symbol: `ING${i % 500}USDT`, direction: long ? 'LONG' : 'SHORT', entry: 100, tp: long ? 110 : 90, sl: long ? 95 : 105 });
+          const ack = await bot.sendSignal({
+            symbol: `ING${i % 500}USDT`,
+            direction: long ? 'LONG' : 'SHORT',
+            entry: 100,
+            tp: long ? 110 : 90,
+            sl: long ? 95 : 105,
+          });
           if (ack.ok) total++;
           if (!counting) continue;
           if (ack.ok) acked++;

@@ -16,7 +16,10 @@ export function spawnChild(script: string, args: string[], env: Record<string, s
   const file = fileURLToPath(new URL(script, import.meta.url));
   const proc = fork(file, args, {
     execArgv: [
-      '--import', 'tsx', '--expose-gc', '--max-old-space-size=8192',
+      '--import',
+      'tsx',
+      '--expose-gc',
+      '--max-old-space-size=8192',
       // BENCH_CPU_PROF=server-proc (or any script name) profiles that child into benchmarks/.profiles.
       ...(process.env.BENCH_CPU_PROF && script.includes(process.env.BENCH_CPU_PROF) ? ['--cpu-prof', '--cpu-prof-dir=benchmarks/.profiles'] : []),
     ],

@@ -13,7 +13,11 @@ export interface ServerProc {
   cpuUs(): Promise<number>;
 }
 
-export async function startServerProc(mode: 'app' | 'bare-ws' | 'bare-uws', opts: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<ServerProc> {
+export async function startServerProc(
+  mode: 'app' | 'bare-ws' | 'bare-uws',
+  opts: Record<string, unknown> = {},
+  env: Record<string, string> = {},
+): Promise<ServerProc> {
   const token = `bench-${randomBytes(12).toString('hex')}`;
   const child = spawnChild('./server-proc.ts', [mode, JSON.stringify({ botToken: token, ...opts })], env);
   const ready = await child.ready;
@@ -63,7 +67,13 @@ export async function startFleet(port: number, total: number, procs: number, kin
       type Raw = { frames: number; bytes: number; closed: number; reads: number; cpu: { user: number; system: number } };
       const all = await Promise.all(children.map((c) => c.call<Raw>('counts')));
       return all.reduce(
-        (a, b) => ({ frames: a.frames + b.frames, bytes: a.bytes + b.bytes, closed: a.closed + b.closed, reads: a.reads + b.reads, cpuUs: a.cpuUs + b.cpu.user + b.cpu.system }),
+        (a, b) => ({
+          frames: a.frames + b.frames,
+          bytes: a.bytes + b.bytes,
+          closed: a.closed + b.closed,
+          reads: a.reads + b.reads,
+          cpuUs: a.cpuUs + b.cpu.user + b.cpu.system,
+        }),
         { frames: 0, bytes: 0, closed: 0, reads: 0, cpuUs: 0 },
       );
     },

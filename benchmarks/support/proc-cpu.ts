@@ -27,7 +27,12 @@ function readProcs(): Proc[] {
       const close = stat.lastIndexOf(')');
       const f = stat.slice(close + 2).split(' ');
       // fields after the name: state ppid … utime(12th) stime(13th)
-      out.push({ pid: Number(d), ppid: Number(f[1]), name: stat.slice(stat.indexOf('(') + 1, close), cpuMs: ((Number(f[11]) + Number(f[12])) * 1000) / TICKS_PER_S });
+      out.push({
+        pid: Number(d),
+        ppid: Number(f[1]),
+        name: stat.slice(stat.indexOf('(') + 1, close),
+        cpuMs: ((Number(f[11]) + Number(f[12])) * 1000) / TICKS_PER_S,
+      });
     } catch {
       // the process ended while we read
     }

@@ -37,7 +37,13 @@ export async function seedSystemTrades(url: string, n: number, feeRate = 0.001):
     const writeLedger = async (drafts: LedgerEventDraft[]) => {
       const links = chain(head, drafts);
       const rows = drafts.map((d, i) => ({
-        seq: ++seq, kind: d.kind, trade_id: d.tradeId, event: d.event, at: d.at.toISOString(), prev_hash: links[i]!.prevHash, hash: links[i]!.hash,
+        seq: ++seq,
+        kind: d.kind,
+        trade_id: d.tradeId,
+        event: d.event,
+        at: d.at.toISOString(),
+        prev_hash: links[i]!.prevHash,
+        hash: links[i]!.hash,
       }));
       head = links.at(-1)?.hash ?? head;
       await k.raw(
@@ -47,7 +53,7 @@ export async function seedSystemTrades(url: string, n: number, feeRate = 0.001):
       );
     };
     const closes: CloseRecord[] = [];
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const res = await k.raw(`select ${TRADE_COLUMNS} from paper_trades where id > ? and user_id is null order by id limit ?`, [after, BATCH]);
       const trades = (res.rows as Record<string, unknown>[]).map(tradeRowFromDb);
       if (trades.length === 0) break;
@@ -66,7 +72,19 @@ export async function seedSystemTrades(url: string, n: number, feeRate = 0.001):
            profit_loss = x.profit_loss, profit_loss_percentage = x.pct, updated_at = x.exit_time
          from json_to_recordset(?::json) as x(id bigint, status text, exit_price numeric, exit_time timestamptz, fees numeric, profit_loss numeric, pct numeric)
          where p.id = x.id`,
-        [JSON.stringify(batch.map((c) => ({ id: c.id, status: c.status, exit_price: c.exitPrice, exit_time: c.exitTime.toISOString(), fees: c.fees, profit_loss: c.profitLoss, pct: c.profitLossPercentage })))],
+        [
+          JSON.stringify(
+            batch.map((c) => ({
+              id: c.id,
+              status: c.status,
+              exit_price: c.exitPrice,
+              exit_time: c.exitTime.toISOString(),
+              fees: c.fees,
+              profit_loss: c.profitLoss,
+              pct: c.profitLossPercentage,
+            })),
+          ),
+        ],
       );
       await writeLedger(batch.map(tradeClosed));
     }
@@ -76,8 +94,17 @@ export async function seedSystemTrades(url: string, n: number, feeRate = 0.001):
 
 function payloadOf(t: TradeRow) {
   return {
-    external_id: `seed-${t.signalId}`, symbol: t.symbol, direction: t.direction, timeframe: t.timeframe, entry: t.entryPrice,
-    tp: t.takeProfit, sl: t.stopLoss, confidence: t.confidence, market_type: t.marketType, leverage: t.leverage, source: 'bench',
+    external_id: `seed-${t.signalId}`,
+    symbol: t.symbol,
+    direction: t.direction,
+    timeframe: t.timeframe,
+    entry: t.entryPrice,
+    tp: t.takeProfit,
+    sl: t.stopLoss,
+    confidence: t.confidence,
+    market_type: t.marketType,
+    leverage: t.leverage,
+    source: 'bench',
   } as Parameters<typeof signalReceived>[2];
 }
 

@@ -4,7 +4,16 @@
 // frames are the heaviest `batches/s × seconds` frames by thread time (one per 10 Hz price batch).
 import { readFileSync } from 'node:fs';
 
-interface Ev { name: string; ph: string; ts: number; dur?: number; tdur?: number; pid: number; tid: number; args?: { name?: string } }
+interface Ev {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  pid: number;
+  tid: number;
+  args?: { name?: string };
+}
 type Times = Record<string, number>;
 
 /** Phase → the trace events whose time it is (outermost of each; nested ones are not added twice). */

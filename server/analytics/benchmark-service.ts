@@ -32,9 +32,14 @@ export class BenchmarkService {
     if (!e || !isClosedStatus(t.status) || t.profit_loss === null || t.exit_time === null) return;
     const btcExit = this.last.get(BENCHMARK_SYMBOL) ?? null;
     this.closed.set(t.id, {
-      id: t.id, exit_time: Date.parse(t.exit_time), position_size: t.position_size, profit_loss: t.profit_loss,
-      symbol_entry: e.symbol, symbol_exit: this.last.get(tradePriceKey(t)) ?? t.exit_price ?? e.symbol,
-      btc_entry: e.btc, btc_exit: e.btc === null ? null : btcExit,
+      id: t.id,
+      exit_time: Date.parse(t.exit_time),
+      position_size: t.position_size,
+      profit_loss: t.profit_loss,
+      symbol_entry: e.symbol,
+      symbol_exit: this.last.get(tradePriceKey(t)) ?? t.exit_price ?? e.symbol,
+      btc_entry: e.btc,
+      btc_exit: e.btc === null ? null : btcExit,
     });
     if (this.closed.size > MAX_KEPT) this.closed.delete(this.closed.keys().next().value!);
   }

@@ -49,7 +49,11 @@ export class PerformanceCache {
   }
 
   /** The body for `filters`, with `unrealized(openIds)` spliced in. Throws BusyError past the computation budget. */
-  async body(filters: PerformanceQuery, unrealized: (openIds: ReadonlySet<number> | null) => number, now = Date.now()): Promise<{ json: string; outcome: CacheOutcome }> {
+  async body(
+    filters: PerformanceQuery,
+    unrealized: (openIds: ReadonlySet<number> | null) => number,
+    now = Date.now(),
+  ): Promise<{ json: string; outcome: CacheOutcome }> {
     // Both parts only grow, so their sum changes whenever either does.
     const version = (await this.source.version()) + (this.extras?.version() ?? 0);
     const { value, outcome } = await this.cache.get(keyOf(filters, now), version, () => this.compute(filters, now));

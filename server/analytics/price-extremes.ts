@@ -60,7 +60,13 @@ class SymbolRing {
     if (lo <= hi) {
       const a = lo % this.capacity;
       const b = hi % this.capacity;
-      const parts: [number, number][] = a <= b ? [[a, b]] : [[a, this.capacity - 1], [0, b]];
+      const parts: [number, number][] =
+        a <= b
+          ? [[a, b]]
+          : [
+              [a, this.capacity - 1],
+              [0, b],
+            ];
       for (const [l, r] of parts) {
         const [mx, mn] = this.treeRange(l, r);
         if (mx > max) max = mx;

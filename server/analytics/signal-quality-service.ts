@@ -31,9 +31,19 @@ export class SignalQualityService {
     for (const r of rows) {
       if (!isClosedStatus(r.status as never) || r.exitPrice === null || r.profitLoss === null || r.exitTime === null) continue;
       this.trades.set(r.id, {
-        id: r.id, direction: r.direction, timeframe: r.timeframe, confidence: r.confidence, entry_price: r.entryPrice,
-        take_profit: r.takeProfit, stop_loss: r.stopLoss, exit_price: r.exitPrice, profit_loss: r.profitLoss,
-        entry_time: r.entryTime.getTime(), exit_time: r.exitTime.getTime(), mfe_pct: null, mae_pct: null,
+        id: r.id,
+        direction: r.direction,
+        timeframe: r.timeframe,
+        confidence: r.confidence,
+        entry_price: r.entryPrice,
+        take_profit: r.takeProfit,
+        stop_loss: r.stopLoss,
+        exit_price: r.exitPrice,
+        profit_loss: r.profitLoss,
+        entry_time: r.entryTime.getTime(),
+        exit_time: r.exitTime.getTime(),
+        mfe_pct: null,
+        mae_pct: null,
       });
     }
   }
@@ -46,9 +56,19 @@ export class SignalQualityService {
     const ext = this.extremes.range(tradePriceKey(t), entryTime, exitTime);
     const exc = ext && ext.complete ? excursionsPct(t.direction, t.entry_price, t.exit_price, ext.max, ext.min) : null;
     this.trades.set(t.id, {
-      id: t.id, direction: t.direction, timeframe: t.timeframe, confidence: t.confidence, entry_price: t.entry_price,
-      take_profit: t.take_profit, stop_loss: t.stop_loss, exit_price: t.exit_price, profit_loss: t.profit_loss,
-      entry_time: entryTime, exit_time: exitTime, mfe_pct: exc?.mfe_pct ?? null, mae_pct: exc?.mae_pct ?? null,
+      id: t.id,
+      direction: t.direction,
+      timeframe: t.timeframe,
+      confidence: t.confidence,
+      entry_price: t.entry_price,
+      take_profit: t.take_profit,
+      stop_loss: t.stop_loss,
+      exit_price: t.exit_price,
+      profit_loss: t.profit_loss,
+      entry_time: entryTime,
+      exit_time: exitTime,
+      mfe_pct: exc?.mfe_pct ?? null,
+      mae_pct: exc?.mae_pct ?? null,
     });
   }
 

@@ -46,7 +46,8 @@ export class VersionedCache<V> {
     if (ready) return ready;
     if (!this.tryAcquire()) {
       // No older answer instead: a reader who just saw a change (a close on the stream) must not get one from before it.
-      if (!(await this.waitForSlot())) throw new BusyError(`${this.running} uncached reads are being computed and ${this.waiting.length} wait (the limits); retry shortly`);
+      if (!(await this.waitForSlot()))
+        throw new BusyError(`${this.running} uncached reads are being computed and ${this.waiting.length} wait (the limits); retry shortly`);
       const meanwhile = this.ready(key, version);
       if (meanwhile) {
         this.release();
@@ -102,7 +103,8 @@ export class VersionedCache<V> {
 
   private release(): void {
     const next = this.waiting.shift();
-    if (next) next(true); // the slot passes straight to the next waiter
+    if (next)
+      next(true); // the slot passes straight to the next waiter
     else this.running--;
   }
 

@@ -38,9 +38,7 @@ export async function openCliDatabase(opts: CliDatabaseOptions): Promise<CliData
     if (!creds) throw new Error(`PostgreSQL (pid ${running.pid}) is running on ${opts.dataDir} but ${credentialsPath(pgDir)} is missing`);
     const url = withCredentials(`postgresql://127.0.0.1:${running.port}/${EMBEDDED_DATABASE}`, creds.app.user, creds.app.password);
     const orm = await initOrm(url, { logger: opts.log, migrate, poolMax: 2 }).catch((err: unknown) => {
-      throw new Error(
-        `PostgreSQL (pid ${running.pid}) is running on ${opts.dataDir} but does not answer on port ${running.port}: ${String(err)}`,
-      );
+      throw new Error(`PostgreSQL (pid ${running.pid}) is running on ${opts.dataDir} but does not answer on port ${running.port}: ${String(err)}`);
     });
     return { orm, via: `embedded PostgreSQL already running (pid ${running.pid})`, close: () => orm.close(true) };
   }

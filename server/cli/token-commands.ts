@@ -52,12 +52,15 @@ export async function tokenList(ctx: CommandContext, flags: Flags): Promise<void
   await ctx.withDatabase(async (orm) => {
     const tokens = await new TokenRepository(orm).list();
     const iso = (v: string | null) => (v === null ? '' : parseTimestamp(v).toISOString());
-    const table = [
-      ['ID', 'KIND', 'NAME', 'CREATED', 'REVOKED'],
-      ...tokens.map((t) => [String(t.id), t.kind, t.name, iso(t.created_at), iso(t.revoked_at)]),
-    ];
+    const table = [['ID', 'KIND', 'NAME', 'CREATED', 'REVOKED'], ...tokens.map((t) => [String(t.id), t.kind, t.name, iso(t.created_at), iso(t.revoked_at)])];
     const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
-    for (const r of table) ctx.out(r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+    for (const r of table)
+      ctx.out(
+        r
+          .map((c, i) => c.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd(),
+      );
     if (tokens.length === 0) ctx.err('(no tokens)');
   });
 }

@@ -1,15 +1,7 @@
 // The trades CSV: SPEC §1 paper_trades columns in SPEC order, one header line. Values are written
 // exactly as PostgreSQL stores them (NUMERIC text, timestamps in UTC with microseconds), so an
 // export → import → export round trip is byte-identical. Rows are validated one by one on import.
-import {
-  DIRECTIONS,
-  MARKET_TYPES,
-  MAX_LEVERAGE,
-  SYMBOL_PATTERN,
-  TIMEFRAMES,
-  TRADE_STATUSES,
-  isClosedStatus,
-} from '../../shared/constants.ts';
+import { DIRECTIONS, MARKET_TYPES, MAX_LEVERAGE, SYMBOL_PATTERN, TIMEFRAMES, TRADE_STATUSES, isClosedStatus } from '../../shared/constants.ts';
 
 export const TRADE_CSV_COLUMNS = [
   'id',

@@ -4,14 +4,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { SqlRunner, valuesList, type Query, type RawRow } from '../persistence/sql-runner.ts';
 import { csvRecord, parseCsv, CsvSyntaxError } from './csv.ts';
-import {
-  TRADE_CSV_COLUMNS,
-  TRADE_CSV_SELECT,
-  readHeader,
-  validateTradeRecord,
-  type RowError,
-  type TradeCsvRow,
-} from './trade-csv.ts';
+import { TRADE_CSV_COLUMNS, TRADE_CSV_SELECT, readHeader, validateTradeRecord, type RowError, type TradeCsvRow } from './trade-csv.ts';
 import { SYSTEM_TRADE_ID_MAX } from '../persistence/trade-id-ranges.ts';
 import { systemTradeSql } from '../privacy/trade-scope.ts';
 
@@ -166,7 +159,11 @@ async function conflictingSignals(q: Query): Promise<RowError[]> {
     const line = Number(r.line);
     if (r.other !== null) errors.push({ line, field: 'signal_id', message: `signal ${String(r.signal_id)} already has system trade ${String(r.other)}` });
     else if (r.symbol !== r.row_symbol || r.direction !== r.row_direction) {
-      errors.push({ line, field: 'signal_id', message: `signal ${String(r.signal_id)} exists for ${String(r.symbol)} ${String(r.direction)}, not this trade's` });
+      errors.push({
+        line,
+        field: 'signal_id',
+        message: `signal ${String(r.signal_id)} exists for ${String(r.symbol)} ${String(r.direction)}, not this trade's`,
+      });
     }
   }
   return errors;

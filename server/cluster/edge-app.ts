@@ -106,17 +106,20 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
   mountWithPage(app, router, config, opts.webRoot ?? WEB_ROOT);
 
   const listening = await listen(app, config.host, config.port);
-  const close = shutdownSequence([
-    { name: 'not ready', run: () => serving.close() },
-    { name: 'stop listening', run: () => uWS.us_listen_socket_close(listening.listenSocket) },
-    { name: 'public mirror', run: () => mirror.stop() },
-    { name: 'user mirrors', run: () => userStreams.stop() },
-    tokens.stop,
-    { name: 'sockets', run: () => void io.close() },
-    { name: 'metrics', run: () => metrics.stop() },
-    { name: 'redis', run: () => bus.close() },
-    { name: 'orm', run: () => orm.close(true) },
-    { name: 'database', run: () => database.stop() },
-  ], log);
+  const close = shutdownSequence(
+    [
+      { name: 'not ready', run: () => serving.close() },
+      { name: 'stop listening', run: () => uWS.us_listen_socket_close(listening.listenSocket) },
+      { name: 'public mirror', run: () => mirror.stop() },
+      { name: 'user mirrors', run: () => userStreams.stop() },
+      tokens.stop,
+      { name: 'sockets', run: () => void io.close() },
+      { name: 'metrics', run: () => metrics.stop() },
+      { name: 'redis', run: () => bus.close() },
+      { name: 'orm', run: () => orm.close(true) },
+      { name: 'database', run: () => database.stop() },
+    ],
+    log,
+  );
   return { port: listening.port, url: listening.url, database, mirror, close };
 }

@@ -48,12 +48,15 @@ export async function startEngine(config: Config, opts: AppOptions): Promise<Rol
     port: app.port,
     url: app.url,
     database: app.database,
-    close: shutdownSequence([
-      { name: 'snapshot publisher', run: () => publisher.stop() },
-      { name: 'user stream leases', run: () => leases.stop() },
-      { name: 'app', run: () => app.close() },
-      { name: 'redis', run: () => bus.close() },
-      { name: 'leadership lock', run: () => lock.release() },
-    ], log),
+    close: shutdownSequence(
+      [
+        { name: 'snapshot publisher', run: () => publisher.stop() },
+        { name: 'user stream leases', run: () => leases.stop() },
+        { name: 'app', run: () => app.close() },
+        { name: 'redis', run: () => bus.close() },
+        { name: 'leadership lock', run: () => lock.release() },
+      ],
+      log,
+    ),
   };
 }

@@ -34,7 +34,12 @@ export async function acquireLeaderLock(o: LeaderLockOptions): Promise<HeldLock 
   const pollMs = o.pollMs ?? 500;
   let announced = false;
   while (!o.signal?.aborted) {
-    const client = new pg.Client({ connectionString: o.databaseUrl, keepAlive: true, keepAliveInitialDelayMillis: 1000, application_name: 'paperbook-engine-lock' });
+    const client = new pg.Client({
+      connectionString: o.databaseUrl,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 1000,
+      application_name: 'paperbook-engine-lock',
+    });
     let broken: unknown = null;
     client.on('error', (err) => (broken = err));
     try {

@@ -1,15 +1,7 @@
 // The fold of one snapshot/delta stream (public or one user's /me): adopt a snapshot, apply
 // deltas, serve snapshots and the live REST figures (P/L through the shared trade math). Pure: no
 // Redis, no sockets; SnapshotMirror adds how it stays in sync with the engine.
-import type {
-  DeltaJson,
-  OpenPositionJson,
-  PriceJson,
-  SnapshotJson,
-  SummaryJson,
-  TickerJson,
-  TradeJson,
-} from '../../shared/protocol-types.ts';
+import type { DeltaJson, OpenPositionJson, PriceJson, SnapshotJson, SummaryJson, TickerJson, TradeJson } from '../../shared/protocol-types.ts';
 import { livePnl, totalUnrealized, type PriceState } from '../../shared/stream-state.ts';
 import { roundMoney, roundPct } from '../../shared/trade-math.ts';
 import { tradePriceKey } from '../../shared/price-key.ts';

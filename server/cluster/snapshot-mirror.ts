@@ -112,7 +112,10 @@ export class SnapshotMirror extends MirrorState {
     if (this.synced) {
       if (d.epoch === this.epoch && d.seq <= this.seq) return;
       if (d.epoch === this.epoch && d.seq === this.seq + 1) return this.apply(d);
-      this.log.info({ epoch: d.epoch, seq: d.seq, had: { epoch: this.epoch, seq: this.seq } }, d.epoch === this.epoch ? 'delta gap: rebuilding mirror' : 'new engine epoch: rebuilding mirror');
+      this.log.info(
+        { epoch: d.epoch, seq: d.seq, had: { epoch: this.epoch, seq: this.seq } },
+        d.epoch === this.epoch ? 'delta gap: rebuilding mirror' : 'new engine epoch: rebuilding mirror',
+      );
       this.synced = false;
     }
     // Only the newest epoch's deltas are worth holding.
@@ -121,7 +124,6 @@ export class SnapshotMirror extends MirrorState {
     if (this.buffer.length > MAX_BUFFERED) this.buffer.shift();
     void this.bootstrap();
   }
-
 
   /** Polls the Redis snapshot until one continues the buffered deltas (or any, with none buffered). */
   private bootstrap(): Promise<void> {

@@ -5,14 +5,7 @@ import { jsonRoundTrips, tradeJson, type TradeRecord } from '../../shared/trade-
 
 /** True when book terms + side fields rebuild this record exactly: an OPEN trade with no exit fields. */
 export function isCompactRecord(r: TradeRecord): boolean {
-  return (
-    r.status === 'OPEN' &&
-    r.exitPrice === null &&
-    r.exitTime === null &&
-    r.fees === null &&
-    r.profitLoss === null &&
-    r.profitLossPercentage === null
-  );
+  return r.status === 'OPEN' && r.exitPrice === null && r.exitTime === null && r.fees === null && r.profitLoss === null && r.profitLossPercentage === null;
 }
 
 /** True when `r` (tradeRecordFromJson(t)) is compact and rebuilds `t` exactly (canonical ISO times). */

@@ -61,10 +61,7 @@ export interface SignalRef {
 }
 
 export interface TradeStorePort {
-  ingestSignal(
-    p: SignalPayload & { source: string },
-    opts: { positionSize: number; now: Date; entryStatus?: 'OPEN' | 'PENDING' },
-  ): Promise<IngestResult>;
+  ingestSignal(p: SignalPayload & { source: string }, opts: { positionSize: number; now: Date; entryStatus?: 'OPEN' | 'PENDING' }): Promise<IngestResult>;
   /** Guarded close: true if this call closed it, false if it was already closed. */
   closeTrade(c: CloseRecord): Promise<boolean>;
   findSignal(source: string | null, ref: SignalLookup): Promise<SignalRef | null>;

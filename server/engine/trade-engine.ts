@@ -59,7 +59,15 @@ export class TradeEngine {
   /** Loads every open trade from the store (engine-hydration.ts); `sized` runs once the book is sized. */
   hydrate(opts: { sized?: () => void } = {}): Promise<number> {
     return hydrateEngine(
-      { store: this.store, book: this.book, open: this.open.table, expiries: this.expiries, log: this.log, load: (r) => this.open.load(r), add: (r) => this.open.add(r) },
+      {
+        store: this.store,
+        book: this.book,
+        open: this.open.table,
+        expiries: this.expiries,
+        log: this.log,
+        load: (r) => this.open.load(r),
+        add: (r) => this.open.add(r),
+      },
       opts,
     );
   }

@@ -161,15 +161,19 @@ export class BinanceConnection {
   private rotate(reason: string): void {
     if (this.stopped || this.draining || this.timers.has('rotate') || !this.active) return;
     const delay = Math.max(0, this.lastOpenAt + this.s.minRotationIntervalMs - this.s.timers.now());
-    this.timers.set('rotate', () => {
-      if (this.stopped || !this.active) return;
-      this.s.log.info({ reason, url: this.s.url }, 'binance socket rotating');
-      this.on.reconnecting(reason);
-      this.timers.clear(...SOCKET_TIMERS);
-      this.draining = this.active;
-      this.active = null;
-      this.connect();
-    }, delay);
+    this.timers.set(
+      'rotate',
+      () => {
+        if (this.stopped || !this.active) return;
+        this.s.log.info({ reason, url: this.s.url }, 'binance socket rotating');
+        this.on.reconnecting(reason);
+        this.timers.clear(...SOCKET_TIMERS);
+        this.draining = this.active;
+        this.active = null;
+        this.connect();
+      },
+      delay,
+    );
   }
 
   /** The new socket has every wanted stream confirmed: the old one can go. */
@@ -232,7 +236,13 @@ export class BinanceConnection {
     const sock = this.active;
     while (sock?.isOpen) {
       const now = this.s.timers.now();
-      const step = nextSubscriptionStep({ desired: this.desired, sent: sock.sent, refused: this.refused, now, maxParamsPerMessage: this.s.maxParamsPerMessage });
+      const step = nextSubscriptionStep({
+        desired: this.desired,
+        sent: sock.sent,
+        refused: this.refused,
+        now,
+        maxParamsPerMessage: this.s.maxParamsPerMessage,
+      });
       if (step.kind === 'idle') {
         if (step.retryAt < Infinity) this.timers.set('pump', () => this.pump(), step.retryAt - now);
         return this.finishRotation();

@@ -139,7 +139,8 @@ export class BinancePriceFeed implements MarketWatchingFeed {
     };
     const futuresUrl = streamEndpoint('futures', opts.futuresUrl);
     this.legacyFutures = isLegacyFuturesPath(futuresUrl);
-    if (this.legacyFutures) this.log.warn({ url: futuresUrl }, 'BINANCE_FUTURES_WS names a path Binance no longer streams market data on (use the base, or /market/stream)');
+    if (this.legacyFutures)
+      this.log.warn({ url: futuresUrl }, 'BINANCE_FUTURES_WS names a path Binance no longer streams market data on (use the base, or /market/stream)');
     const settings = (market: BinanceMarket, url: string, idle: number): ConnectionSettings => ({
       ...common,
       url,
@@ -148,12 +149,7 @@ export class BinancePriceFeed implements MarketWatchingFeed {
     });
     this.pools = {
       spot: new MarketPool('SPOT', settings('spot', streamEndpoint('spot', opts.spotUrl), 65_000), opts.maxStreamsPerConnection?.spot ?? 1024, this),
-      futures: new MarketPool(
-        'FUTURES',
-        settings('futures', futuresUrl, 400_000),
-        opts.maxStreamsPerConnection?.futures ?? 200,
-        this,
-      ),
+      futures: new MarketPool('FUTURES', settings('futures', futuresUrl, 400_000), opts.maxStreamsPerConnection?.futures ?? 200, this),
     };
   }
 

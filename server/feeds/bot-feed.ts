@@ -35,7 +35,10 @@ export class BotPriceFeed implements PriceFeed {
     const ahead = parsed.value.ticks.findIndex((t) => t.ts > latest);
     if (ahead >= 0) {
       const by = parsed.value.ticks[ahead]!.ts - this.now();
-      return { ok: false, error: { code: 'VALIDATION_ERROR', message: `ts is ${by} ms ahead of the server clock (at most ${MAX_TICK_AHEAD_MS} ms)`, field: `ticks.${ahead}.ts` } };
+      return {
+        ok: false,
+        error: { code: 'VALIDATION_ERROR', message: `ts is ${by} ms ahead of the server clock (at most ${MAX_TICK_AHEAD_MS} ms)`, field: `ticks.${ahead}.ts` },
+      };
     }
     if (!this.sink) return { ok: false, error: { code: 'UNAVAILABLE', message: 'price feed is not running' } };
     for (const t of parsed.value.ticks) this.sink.tick(t.symbol, t.price, t.ts, t.market);

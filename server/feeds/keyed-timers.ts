@@ -9,10 +9,13 @@ export class KeyedTimers<K extends string> {
 
   set(key: K, fn: () => void, ms: number): void {
     this.clear(key);
-    this.handles.set(key, this.timers.setTimeout(() => {
-      this.handles.delete(key);
-      fn();
-    }, ms));
+    this.handles.set(
+      key,
+      this.timers.setTimeout(() => {
+        this.handles.delete(key);
+        fn();
+      }, ms),
+    );
   }
 
   has(key: K): boolean {

@@ -36,7 +36,10 @@ export const parseReplayLine = parseOwnLine;
 
 /** The files of a spec: comma-separated, merged in time order. */
 export function replayFiles(spec: ReplaySpec): string[] {
-  return spec.file.split(',').map((f) => f.trim()).filter((f) => f.length > 0);
+  return spec.file
+    .split(',')
+    .map((f) => f.trim())
+    .filter((f) => f.length > 0);
 }
 
 export interface ReplayStats {

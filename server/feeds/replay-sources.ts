@@ -159,9 +159,9 @@ export async function* mergedTicks(files: string[]): AsyncGenerator<SourceItem> 
     const bad: 'malformed'[] = [];
     for (;;) {
       const r = await sources[i]!.next();
-      if (r.done) return (heads[i] = null), bad;
+      if (r.done) return ((heads[i] = null), bad);
       if (r.value === 'malformed') bad.push('malformed');
-      else return (heads[i] = r.value), bad;
+      else return ((heads[i] = r.value), bad);
     }
   };
   try {

@@ -1,14 +1,7 @@
 // PRICE_FEED=simulated: a seeded geometric Brownian motion per catalogue symbol. The sequence of
 // prices depends only on the seed; timestamps are wall clock.
 import type { PriceFeed, PriceSink } from './price-feed.ts';
-import {
-  CATALOGUE_SYMBOLS,
-  DEFAULT_TIME_SCALE,
-  MARKET_CATALOGUE,
-  roundPrice,
-  sigmaOver,
-  type MarketSpec,
-} from './market-catalogue.ts';
+import { CATALOGUE_SYMBOLS, DEFAULT_TIME_SCALE, MARKET_CATALOGUE, roundPrice, sigmaOver, type MarketSpec } from './market-catalogue.ts';
 import { mulberry32, normalFrom } from './prng.ts';
 
 export interface SimulatedTick {

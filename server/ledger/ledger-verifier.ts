@@ -8,8 +8,7 @@ import type { Json } from './canonical-json.ts';
 import { GENESIS_HASH, LEDGER_KINDS, ledgerHash, type LedgerRecord } from './ledger-chain.ts';
 
 export type VerifyResult =
-  | { ok: true; verified_through: number; head_hash: string; events: number; trades: number }
-  | { ok: false; seq: number | null; reason: string };
+  { ok: true; verified_through: number; head_hash: string; events: number; trades: number } | { ok: false; seq: number | null; reason: string };
 
 type Obj = { [key: string]: Json };
 
@@ -158,9 +157,18 @@ function checkClose(seq: number, open: Obj, close: Obj): void {
 }
 
 const TERMS: [keyof LedgerTrade, string][] = [
-  ['symbol', 'symbol'], ['direction', 'direction'], ['marketType', 'market_type'], ['timeframe', 'timeframe'],
-  ['confidence', 'confidence'], ['leverage', 'leverage'], ['entryPrice', 'entry_price'], ['positionSize', 'position_size'],
-  ['quantity', 'quantity'], ['takeProfit', 'take_profit'], ['stopLoss', 'stop_loss'], ['signalId', 'signal_id'],
+  ['symbol', 'symbol'],
+  ['direction', 'direction'],
+  ['marketType', 'market_type'],
+  ['timeframe', 'timeframe'],
+  ['confidence', 'confidence'],
+  ['leverage', 'leverage'],
+  ['entryPrice', 'entry_price'],
+  ['positionSize', 'position_size'],
+  ['quantity', 'quantity'],
+  ['takeProfit', 'take_profit'],
+  ['stopLoss', 'stop_loss'],
+  ['signalId', 'signal_id'],
 ];
 
 function compareTrade(t: LedgerTrade, ev: TradeEvents | undefined): void {
@@ -184,15 +192,26 @@ function compareTrade(t: LedgerTrade, ev: TradeEvents | undefined): void {
   const moneyOk =
     t.status === c.status &&
     sameTime(c.exit_time, t.exitTime) &&
-    [[t.exitPrice, c.exit_price], [t.fees, c.fees], [t.profitLoss, c.profit_loss], [t.profitLossPercentage, c.profit_loss_percentage]].every(
-      ([a, b]) => a !== null && typeof b === 'number' && same(a as number, b),
-    );
+    [
+      [t.exitPrice, c.exit_price],
+      [t.fees, c.fees],
+      [t.profitLoss, c.profit_loss],
+      [t.profitLossPercentage, c.profit_loss_percentage],
+    ].every(([a, b]) => a !== null && typeof b === 'number' && same(a as number, b));
   if (!moneyOk) throw new Inconsistent(ev.closed.seq, `trade ${t.id}: close (status, exit, fees or P/L) differs from the ledger`);
 }
 
 const SIGNAL_FIELDS: [keyof LedgerSignal, string][] = [
-  ['source', 'source'], ['symbol', 'symbol'], ['direction', 'direction'], ['timeframe', 'timeframe'], ['entry', 'entry'],
-  ['tp', 'tp'], ['sl', 'sl'], ['confidence', 'confidence'], ['marketType', 'market_type'], ['leverage', 'leverage'],
+  ['source', 'source'],
+  ['symbol', 'symbol'],
+  ['direction', 'direction'],
+  ['timeframe', 'timeframe'],
+  ['entry', 'entry'],
+  ['tp', 'tp'],
+  ['sl', 'sl'],
+  ['confidence', 'confidence'],
+  ['marketType', 'market_type'],
+  ['leverage', 'leverage'],
 ];
 
 function compareSignal(rec: NonNullable<TradeEvents['signal']>, s: LedgerSignal | undefined): void {

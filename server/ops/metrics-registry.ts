@@ -11,15 +11,27 @@ export class AppMetrics {
   readonly viewers = new Gauge({ name: 'paperbook_viewers', help: 'Connected sockets per namespace', labelNames: ['namespace'], registers: [this.registry] });
   readonly feedAge = new Gauge({ name: 'paperbook_feed_age_seconds', help: 'Seconds since the last price tick', registers: [this.registry] });
   readonly staleSymbols = new Gauge({ name: 'paperbook_stale_symbols', help: 'Symbols with open trades and no recent tick', registers: [this.registry] });
-  readonly feedFault = new Gauge({ name: 'paperbook_feed_fault', help: '1 when the price feed reports a connection-level fault (e.g. all streams silent) on a connection carrying a public symbol', registers: [this.registry] });
-  readonly feedRefusedSubscriptions = new Gauge({ name: 'paperbook_feed_refused_subscriptions', help: 'Public symbols whose upstream subscription was refused and awaits a retry', registers: [this.registry] });
+  readonly feedFault = new Gauge({
+    name: 'paperbook_feed_fault',
+    help: '1 when the price feed reports a connection-level fault (e.g. all streams silent) on a connection carrying a public symbol',
+    registers: [this.registry],
+  });
+  readonly feedRefusedSubscriptions = new Gauge({
+    name: 'paperbook_feed_refused_subscriptions',
+    help: 'Public symbols whose upstream subscription was refused and awaits a retry',
+    registers: [this.registry],
+  });
   readonly commitLatency = new Histogram({
     name: 'paperbook_group_commit_seconds',
     help: 'Signal ingest latency from request to commit',
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 2.5],
     registers: [this.registry],
   });
-  readonly eventLoopLag = new Gauge({ name: 'paperbook_event_loop_lag_seconds', help: 'Event-loop delay p99 over the scrape interval', registers: [this.registry] });
+  readonly eventLoopLag = new Gauge({
+    name: 'paperbook_event_loop_lag_seconds',
+    help: 'Event-loop delay p99 over the scrape interval',
+    registers: [this.registry],
+  });
   private loop = monitorEventLoopDelay({ resolution: 10 });
 
   constructor() {

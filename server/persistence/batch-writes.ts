@@ -16,8 +16,7 @@ export interface IngestItem {
   opts: IngestOptions;
 }
 
-const keyOf = (p: IngestPayload): string | null =>
-  p.external_id === undefined ? null : JSON.stringify([p.source, p.external_id]);
+const keyOf = (p: IngestPayload): string | null => (p.external_id === undefined ? null : JSON.stringify([p.source, p.external_id]));
 
 /** The batch as one json_to_recordset parameter: one statement text whatever the batch size. */
 const INPUT_COLUMNS =
@@ -69,12 +68,7 @@ left join lateral (
  * trades (idempotent by (source, external_id)), and what resends hit. Then, as the last step, the
  * ledger rows (signal received + trade opened) for what was actually inserted.
  */
-export async function ingestBatch(
-  tx: BatchTx,
-  items: readonly IngestItem[],
-  feeRate: number,
-  appendLedger: LedgerAppend,
-): Promise<IngestedRows[]> {
+export async function ingestBatch(tx: BatchTx, items: readonly IngestItem[], feeRate: number, appendLedger: LedgerAppend): Promise<IngestedRows[]> {
   // Callers sharing a key inside the batch write once; the first is the writer.
   const writerOf = new Map<string, number>();
   const writers: number[] = [];

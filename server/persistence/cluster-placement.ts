@@ -58,13 +58,16 @@ async function recorded(locationFile: string, who: RunAs | undefined): Promise<C
   try {
     cluster = (JSON.parse(await readFile(locationFile, 'utf8')) as { cluster?: unknown }).cluster;
   } catch (err) {
-    throw new ClusterPlacementError(`${locationFile} is not readable (${(err as Error).message}): restore it, or delete it (and DATA_DIR's database with it) to start afresh`);
+    throw new ClusterPlacementError(
+      `${locationFile} is not readable (${(err as Error).message}): restore it, or delete it (and DATA_DIR's database with it) to start afresh`,
+    );
   }
   if (typeof cluster !== 'string' || !existsSync(path.join(cluster, 'PG_VERSION'))) {
     throw new ClusterPlacementError(
       `${locationFile} says the embedded database is in ${String(cluster)}, which holds no database: restore it, or delete ${locationFile} to start with an empty database`,
     );
   }
-  if (!canAccess(who, cluster, 'wx')) throw new ClusterPlacementError(`the embedded database in ${cluster} (from ${locationFile}) cannot be used by the '${who?.name}' account`);
+  if (!canAccess(who, cluster, 'wx'))
+    throw new ClusterPlacementError(`the embedded database in ${cluster} (from ${locationFile}) cannot be used by the '${who?.name}' account`);
   return { dir: cluster };
 }

@@ -135,7 +135,11 @@ function locale(): string {
   if (chosenLocale) return chosenLocale;
   let available = new Set<string>();
   try {
-    available = new Set(execFileSync('locale', ['-a'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split(/\r?\n/).map((l) => l.trim()));
+    available = new Set(
+      execFileSync('locale', ['-a'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+        .split(/\r?\n/)
+        .map((l) => l.trim()),
+    );
   } catch {
     /* no `locale` command */
   }

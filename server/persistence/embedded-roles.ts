@@ -42,9 +42,7 @@ export async function secureSuperuser(pgDir: string, port: number, creds: Embedd
     if (creds.formerSuperuserPasswords.length > 0) await writeCredentials(pgDir, { ...creds, formerSuperuserPasswords: [] });
     return url(password);
   }
-  throw new Error(
-    `embedded PostgreSQL in ${pgDir} accepts none of the superuser passwords in ${credentialsPath(pgDir)}: restore that file from a backup`,
-  );
+  throw new Error(`embedded PostgreSQL in ${pgDir} accepts none of the superuser passwords in ${credentialsPath(pgDir)}: restore that file from a backup`);
 }
 
 /**

@@ -10,7 +10,7 @@ import { systemTradeSql } from '../privacy/trade-scope.ts';
 export type LedgerDb = Pick<SqlRunner, 'query'>;
 
 // `at` as epoch ms: exact, and independent of how pg prints far-future years.
-const COLS = "seq::text as seq, kind, trade_id::text as trade_id, event, round(extract(epoch from at) * 1000)::text as at_ms, prev_hash, hash";
+const COLS = 'seq::text as seq, kind, trade_id::text as trade_id, event, round(extract(epoch from at) * 1000)::text as at_ms, prev_hash, hash';
 
 export function ledgerRecordFromDb(r: RawRow): LedgerRecord {
   return {
@@ -38,7 +38,7 @@ export async function ledgerHeadSeq(db: LedgerDb): Promise<number> {
 
 /** Every row in seq order, a page at a time. */
 export async function forEachLedgerRecord(db: LedgerDb, onRow: (r: LedgerRecord) => boolean | void, pageSize = 5_000): Promise<void> {
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await ledgerPage(db, after, pageSize);
     for (const r of page) if (onRow(r) === false) return;
     if (page.length < pageSize) return;
@@ -56,7 +56,7 @@ export async function verifyLedger(db: LedgerDb, pageSize = 1_000): Promise<Veri
   await forEachLedgerRecord(db, (r) => v.push(r), pageSize);
   const first = v.result();
   if (!first.ok) return first;
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const rows = await db.query(`select ${TRADE_COLUMNS} from paper_trades where ${systemTradeSql()} and id > ? order by id limit ?`, [after, pageSize]);
     for (const r of rows) if (!v.compareRow(tradeRowFromDb(r))) return v.result();
     if (rows.length < pageSize) break;

@@ -11,9 +11,30 @@ import { openStatusSql } from '../privacy/trade-scope.ts';
 
 /** Column order is the decoder's (readOpenTrade): plain columns, so PostgreSQL formats nothing. */
 const OPEN_TRADE_COLUMNS = [
-  'id', 'signal_id', 'user_id', 'symbol', 'direction', 'market_type', 'timeframe', 'confidence', 'leverage',
-  'entry_price', 'entry_time', 'position_size', 'quantity', 'take_profit', 'stop_loss', 'status', 'price_gap',
-  'created_at', 'updated_at', 'exit_price', 'exit_time', 'fees', 'profit_loss', 'profit_loss_percentage',
+  'id',
+  'signal_id',
+  'user_id',
+  'symbol',
+  'direction',
+  'market_type',
+  'timeframe',
+  'confidence',
+  'leverage',
+  'entry_price',
+  'entry_time',
+  'position_size',
+  'quantity',
+  'take_profit',
+  'stop_loss',
+  'status',
+  'price_gap',
+  'created_at',
+  'updated_at',
+  'exit_price',
+  'exit_time',
+  'fees',
+  'profit_loss',
+  'profit_loss_percentage',
 ];
 
 /** One tuple of OPEN_TRADE_COLUMNS into `f` (overwritten for every row). */
@@ -47,10 +68,30 @@ export function readOpenTrade(c: CopyFieldCursor, f: TradeRecord): void {
 /** A record of the final shape, for readOpenTrade to fill. */
 function blankRecord(): TradeRecord {
   return {
-    id: 0, signalId: null, userId: null, symbol: '', direction: 'LONG', marketType: 'SPOT', timeframe: '1m',
-    confidence: 0, leverage: 0, entryPrice: 0, openedAt: 0, positionSize: 0, quantity: 0, takeProfit: 0,
-    stopLoss: 0, status: 'OPEN', priceGap: false, createdAt: 0, updatedAt: 0, exitPrice: null, exitTime: null,
-    fees: null, profitLoss: null, profitLossPercentage: null,
+    id: 0,
+    signalId: null,
+    userId: null,
+    symbol: '',
+    direction: 'LONG',
+    marketType: 'SPOT',
+    timeframe: '1m',
+    confidence: 0,
+    leverage: 0,
+    entryPrice: 0,
+    openedAt: 0,
+    positionSize: 0,
+    quantity: 0,
+    takeProfit: 0,
+    stopLoss: 0,
+    status: 'OPEN',
+    priceGap: false,
+    createdAt: 0,
+    updatedAt: 0,
+    exitPrice: null,
+    exitTime: null,
+    fees: null,
+    profitLoss: null,
+    profitLossPercentage: null,
   };
 }
 

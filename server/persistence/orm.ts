@@ -15,9 +15,7 @@ export interface InitOrmOptions extends Omit<OrmConfigInput, 'clientUrl' | 'onWa
 export async function initOrm(url: string, opts: InitOrmOptions = {}): Promise<MikroORM> {
   const log = opts.logger?.child({ module: 'orm' });
   const { logger: _logger, migrate = true, ...rest } = opts;
-  const orm = await MikroORM.init(
-    buildOrmConfig({ ...rest, clientUrl: url, onWarn: (m) => log?.warn({ detail: m }, 'database pool warning') }),
-  );
+  const orm = await MikroORM.init(buildOrmConfig({ ...rest, clientUrl: url, onWarn: (m) => log?.warn({ detail: m }, 'database pool warning') }));
   if (migrate) {
     try {
       const applied = await orm.getMigrator().up();

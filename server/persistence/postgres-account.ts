@@ -27,7 +27,10 @@ export function postgresAccount(): RunAs | undefined {
     try {
       execFileSync('useradd', ['--system', '-g', SYSTEM_ACCOUNT, '--no-create-home', '--shell', '/usr/sbin/nologin', SYSTEM_ACCOUNT], { stdio: 'ignore' });
     } catch (err) {
-      throw new Error(`running as root, PostgreSQL needs a '${SYSTEM_ACCOUNT}' system account and it could not be created (${String(err)}); create it, run as an ordinary user, or set DATABASE_URL`, { cause: err });
+      throw new Error(
+        `running as root, PostgreSQL needs a '${SYSTEM_ACCOUNT}' system account and it could not be created (${String(err)}); create it, run as an ordinary user, or set DATABASE_URL`,
+        { cause: err },
+      );
     }
     ids = lookup(SYSTEM_ACCOUNT);
     if (!ids) throw new Error(`the '${SYSTEM_ACCOUNT}' system account was created but cannot be found`);

@@ -51,8 +51,7 @@ export class SqlRunner {
         return await em.transactional(async (tem) => {
           const trx = tem.getTransactionContext<Knex.Transaction>();
           if (!trx) throw new Error('no transaction context');
-          const q: Query = async (sql, bindings = []) =>
-            ((await trx.raw(sql, bindings as Knex.RawBinding[])) as { rows: RawRow[] }).rows;
+          const q: Query = async (sql, bindings = []) => ((await trx.raw(sql, bindings as Knex.RawBinding[])) as { rows: RawRow[] }).rows;
           return fn(q);
         });
       } catch (err) {
@@ -100,16 +99,9 @@ function numbered(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
-export async function batchTransaction<T>(
-  orm: MikroORM,
-  work: (tx: BatchTx) => Promise<T>,
-  finalSql: (out: T) => string | null,
-  log?: Logger,
-): Promise<T> {
+export async function batchTransaction<T>(orm: MikroORM, work: (tx: BatchTx) => Promise<T>, finalSql: (out: T) => string | null, log?: Logger): Promise<T> {
   // knex's Client declares both as `any`: typed here to what its pg client returns.
-  const client: { acquireConnection(): Promise<PgConnection>; releaseConnection(c: PgConnection): Promise<unknown> } = orm.em
-    .getConnection()
-    .getKnex().client;
+  const client: { acquireConnection(): Promise<PgConnection>; releaseConnection(c: PgConnection): Promise<unknown> } = orm.em.getConnection().getKnex().client;
   let conn: PgConnection;
   try {
     conn = await client.acquireConnection();

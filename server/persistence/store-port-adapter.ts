@@ -61,12 +61,15 @@ export class StorePortAdapter implements TradeStorePort {
   }
 
   async openTradeExpiries(): Promise<Array<{ id: number; expiresAt: Date }>> {
-    const rows: Array<Record<string, unknown>> = await this.orm.em.fork().getConnection().execute(
-      `select t.id, s.expires_at from paper_trades t join signals s on s.id = t.signal_id
+    const rows: Array<Record<string, unknown>> = await this.orm.em
+      .fork()
+      .getConnection()
+      .execute(
+        `select t.id, s.expires_at from paper_trades t join signals s on s.id = t.signal_id
         where ${openStatusSql('t')} and s.expires_at is not null`,
-      [],
-      'all',
-    );
+        [],
+        'all',
+      );
     return rows.map((r) => ({ id: Number(r.id), expiresAt: parseTimestamp(r.expires_at) }));
   }
 

@@ -48,10 +48,12 @@ export class TokenRepository {
   /** Creates a token; the secret is returned once and only its hash is stored. */
   async issue(kind: 'bot' | 'user', name: string, userId: number | null = null): Promise<IssuedToken> {
     const token = `pb_${kind}_${randomBytes(24).toString('base64url')}`;
-    const [row] = await this.rows(
-      `INSERT INTO api_tokens (kind, name, user_id, token_hash) VALUES (?, ?, ?, ?) RETURNING id`,
-      [kind, name, userId, hashToken(token)],
-    );
+    const [row] = await this.rows(`INSERT INTO api_tokens (kind, name, user_id, token_hash) VALUES (?, ?, ?, ?) RETURNING id`, [
+      kind,
+      name,
+      userId,
+      hashToken(token),
+    ]);
     return { id: Number(row?.id), token };
   }
 

@@ -127,38 +127,26 @@ export class PgTradeStore {
     if (ref.signalId !== undefined) {
       where.push('id = ?');
       bindings.push(ref.signalId);
-    }
-    else if (ref.externalId !== undefined) {
+    } else if (ref.externalId !== undefined) {
       where.push('external_id = ?');
       bindings.push(ref.externalId);
-    }
-    else return null;
-    const rows = await this.db.query(
-      `select ${SIGNAL_COLUMNS} from signals where ${where.join(' and ')} order by id limit 1`,
-      bindings,
-    );
+    } else return null;
+    const rows = await this.db.query(`select ${SIGNAL_COLUMNS} from signals where ${where.join(' and ')} order by id limit 1`, bindings);
     if (!rows[0]) return null;
     const signal = signalRowFromDb(rows[0]);
-    const trades = await this.db.query(`select ${TRADE_COLUMNS} from paper_trades where signal_id = ? and ${systemTradeSql()}`, [
-      signal.id,
-    ]);
+    const trades = await this.db.query(`select ${TRADE_COLUMNS} from paper_trades where signal_id = ? and ${systemTradeSql()}`, [signal.id]);
     return { signal, trade: trades[0] ? tradeRowFromDb(trades[0]) : null };
   }
 
   /** Signal status → CANCELLED (from ACTIVE or EXECUTED). True if it changed. */
   async markSignalCancelled(signalId: number): Promise<boolean> {
-    const rows = await this.db.query(
-      `update signals set status = 'CANCELLED' where id = ? and ${cancellableSignalSql()} returning id`,
-      [signalId],
-    );
+    const rows = await this.db.query(`update signals set status = 'CANCELLED' where id = ? and ${cancellableSignalSql()} returning id`, [signalId]);
     return rows.length === 1;
   }
 
   private async writeIngestBatch(items: readonly IngestItem[]): Promise<(IngestedRows | ItemFailure)[]> {
     const started = performance.now();
-    const results = await this.isolated(items, (batch) =>
-      this.withLedger((tx, appendLedger) => ingestBatch(tx, batch, this.feeRate, appendLedger)),
-    );
+    const results = await this.isolated(items, (batch) => this.withLedger((tx, appendLedger) => ingestBatch(tx, batch, this.feeRate, appendLedger)));
     this.log?.debug({ size: items.length, ms: performance.now() - started }, 'ingest batch committed');
     return results;
   }
@@ -183,7 +171,12 @@ export class PgTradeStore {
       if (items.length === 1 || isUnavailableError(err)) throw err;
       this.log?.warn({ err, size: items.length }, 'batch failed; retrying items one by one');
       return Promise.all(
-        items.map((it) => write([it]).then((r) => r[0] as O, (e: unknown) => new ItemFailure(e))),
+        items.map((it) =>
+          write([it]).then(
+            (r) => r[0] as O,
+            (e: unknown) => new ItemFailure(e),
+          ),
+        ),
       );
     }
   }

@@ -66,8 +66,23 @@ export class UserRepository {
       `INSERT INTO paper_trades (id, user_id, signal_id, symbol, direction, market_type, timeframe, confidence, leverage,
          entry_price, entry_time, position_size, quantity, take_profit, stop_loss, status, created_at, updated_at)
        VALUES (nextval('${USER_TRADE_ID_SEQUENCE}'), ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'OPEN', ?, ?) RETURNING ${TRADE_COLUMNS}`,
-      [t.userId, t.symbol, t.direction, t.marketType, t.timeframe, DEFAULTS.confidence, t.leverage, t.entryPrice, t.entryTime,
-        t.positionSize, t.quantity, t.takeProfit, t.stopLoss, t.entryTime, t.entryTime],
+      [
+        t.userId,
+        t.symbol,
+        t.direction,
+        t.marketType,
+        t.timeframe,
+        DEFAULTS.confidence,
+        t.leverage,
+        t.entryPrice,
+        t.entryTime,
+        t.positionSize,
+        t.quantity,
+        t.takeProfit,
+        t.stopLoss,
+        t.entryTime,
+        t.entryTime,
+      ],
     );
     return tradeRowFromDb(row!);
   }

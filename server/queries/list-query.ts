@@ -45,7 +45,14 @@ export function queryObject(params: URLSearchParams): Record<string, string> {
 
 /** The public list also takes `cursor` (from a `next` link) for pages past PUBLIC_LIST_MAX_OFFSET. */
 export const publicListQuerySchema = listQuerySchema.extend({
-  cursor: z.preprocess(blank, z.string().max(512, 'is not a cursor from a `next` link').regex(/^[A-Za-z0-9_-]+$/, 'is not a cursor from a `next` link').optional()),
+  cursor: z.preprocess(
+    blank,
+    z
+      .string()
+      .max(512, 'is not a cursor from a `next` link')
+      .regex(/^[A-Za-z0-9_-]+$/, 'is not a cursor from a `next` link')
+      .optional(),
+  ),
 });
 
 export type PublicListQuery = z.output<typeof publicListQuerySchema>;

@@ -61,7 +61,12 @@ export class PublicTradeList {
       const page = await this.source.tradePage(q, from, q.page_size + 1);
       const more = page.results.length > q.page_size;
       const { value, outcome } = await counted;
-      return { count: value, results: page.results.slice(0, q.page_size), nextCursor: more ? encodeCursor(page.cursors[q.page_size - 1]!) : null, countOutcome: outcome };
+      return {
+        count: value,
+        results: page.results.slice(0, q.page_size),
+        nextCursor: more ? encodeCursor(page.cursors[q.page_size - 1]!) : null,
+        countOutcome: outcome,
+      };
     }
     const page = await this.source.tradePage(q, from, q.page_size);
     const { value: total, outcome } = await counted;

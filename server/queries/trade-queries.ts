@@ -134,10 +134,10 @@ export class TradeQueries {
   async recentClosed(scope: TradeScope, limit: number): Promise<TradeJson[]> {
     const params: unknown[] = [];
     const cond = scopeCondition(scope, params);
-    const rows = await this.rows(
-      `SELECT ${TRADE_COLUMNS} FROM paper_trades WHERE ${cond} AND ${closedStatusSql()} ORDER BY exit_time DESC, id DESC LIMIT ?`,
-      [...params, limit],
-    );
+    const rows = await this.rows(`SELECT ${TRADE_COLUMNS} FROM paper_trades WHERE ${cond} AND ${closedStatusSql()} ORDER BY exit_time DESC, id DESC LIMIT ?`, [
+      ...params,
+      limit,
+    ]);
     return rows.map((r) => tradeRowToJson(tradeRowFromDb(r)));
   }
 }
@@ -145,5 +145,9 @@ export class TradeQueries {
 function toMs(v: unknown): number | null {
   if (v === null || v === undefined) return null;
   if (v instanceof Date) return v.getTime();
-  return Date.parse(String(v).replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
+  return Date.parse(
+    String(v)
+      .replace(' ', 'T')
+      .replace(/([+-]\d\d)$/, '$1:00'),
+  );
 }

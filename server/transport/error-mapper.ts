@@ -3,14 +3,7 @@
 // anything unexpected is a bug: 500 INTERNAL, never UNAVAILABLE (which would teach clients to retry it).
 import { ZodError } from 'zod';
 import type { ApiError } from '../../shared/protocol-types.ts';
-import {
-  ConflictError,
-  isUnavailableError,
-  NotFoundError,
-  RateLimitedError,
-  UnauthorizedError,
-  ValidationError,
-} from '../errors.ts';
+import { ConflictError, isUnavailableError, NotFoundError, RateLimitedError, UnauthorizedError, ValidationError } from '../errors.ts';
 
 export interface MappedError {
   status: number;

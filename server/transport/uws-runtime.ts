@@ -33,7 +33,9 @@ export function detectUwsRuntime(): UwsRuntime {
   let shipped: string[] = [];
   try {
     const prefix = `uws_${platform}_${arch}_`;
-    shipped = readdirSync(binaries).filter((f) => f.startsWith(prefix) && f.endsWith('.node')).map((f) => f.slice(prefix.length, -'.node'.length));
+    shipped = readdirSync(binaries)
+      .filter((f) => f.startsWith(prefix) && f.endsWith('.node'))
+      .map((f) => f.slice(prefix.length, -'.node'.length));
   } catch {
     // no binaries directory: nothing native can have loaded
   }
@@ -49,7 +51,10 @@ export function uwsRuntimeProblem(rt: UwsRuntime): string | null {
     .map((a) => NODE_OF_ABI[a])
     .filter((m): m is string => m !== undefined && Number(m) >= MIN_NODE_MAJOR)
     .sort((a, b) => Number(a) - Number(b));
-  const supported = majors.length > 0 ? majors.map((m) => (Number(m) === MIN_NODE_MAJOR ? `Node.js ${m} (${m}.19 or later)` : `Node.js ${m}`)).join(', ') : 'none on this platform';
+  const supported =
+    majors.length > 0
+      ? majors.map((m) => (Number(m) === MIN_NODE_MAJOR ? `Node.js ${m} (${m}.19 or later)` : `Node.js ${m}`)).join(', ')
+      : 'none on this platform';
   const why = rt.shippedAbis.includes(rt.abi)
     ? `uWebSockets.js did not load its native binary for Node.js ${rt.node} on ${rt.platform}-${rt.arch} (UWS_USE_FALLBACK set, or the binary failed to load):`
     : `uWebSockets.js has no native binary for Node.js ${rt.node} (module ABI ${rt.abi}) on ${rt.platform}-${rt.arch}:`;

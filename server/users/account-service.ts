@@ -89,7 +89,9 @@ export class AccountService {
     if (refusal) {
       const wait = `retry in ${Math.ceil(refusal.retryAfterMs / 1000)} s`;
       throw new RateLimitedError(
-        refusal.reason === 'source' ? `too many failed logins from this address; ${wait}` : `too many failed logins for this username from this address; ${wait}`,
+        refusal.reason === 'source'
+          ? `too many failed logins from this address; ${wait}`
+          : `too many failed logins for this username from this address; ${wait}`,
       );
     }
     let user: UserRecord | null;

@@ -44,7 +44,10 @@ export class LoginThrottle {
   private sources = new Map<string, WindowCount>();
   private usernames = new Map<string, WindowCount>();
 
-  constructor(private limits: LoginThrottleLimits, private maxEntries = DEFAULT_MAX_ENTRIES) {}
+  constructor(
+    private limits: LoginThrottleLimits,
+    private maxEntries = DEFAULT_MAX_ENTRIES,
+  ) {}
 
   /**
    * null when an attempt for `username` from `source` may be checked now. An admitted attempt is

@@ -47,7 +47,11 @@ export class ManualTradeService {
     // upstream subscription: refused before anything is stored.
     // Per market (SPEC §10): a FUTURES trade is decided on futures prices, so those must exist.
     if (!this.deps.tradable(priceKey(p.symbol, p.market_type))) {
-      throw new ValidationError({ code: 'VALIDATION_ERROR', field: 'symbol', message: `the price feed does not price ${p.symbol} (${p.market_type}): pick a symbol it quotes` });
+      throw new ValidationError({
+        code: 'VALIDATION_ERROR',
+        field: 'symbol',
+        message: `the price feed does not price ${p.symbol} (${p.market_type}): pick a symbol it quotes`,
+      });
     }
     const slot = this.deps.caps.admit(userId, p.symbol);
     try {

@@ -15,7 +15,10 @@ class Window {
   private current = -1;
   private counts = new Map<number, number>();
 
-  constructor(private budget: number, private lengthMs: number) {}
+  constructor(
+    private budget: number,
+    private lengthMs: number,
+  ) {}
 
   /** Counts one request; false when over budget. */
   take(userId: number, now: number): boolean {
@@ -35,7 +38,10 @@ export class UserRequestLimit {
   private second: Window;
   private minute: Window;
 
-  constructor(readonly limits: UserRequestLimits, private now: () => number = Date.now) {
+  constructor(
+    readonly limits: UserRequestLimits,
+    private now: () => number = Date.now,
+  ) {
     this.second = new Window(limits.perSecond, 1_000);
     this.minute = new Window(limits.perMinute, 60_000);
   }

@@ -22,17 +22,17 @@ export class UserTradeCaps {
   /** Opens admitted and not yet released: userId → symbols, one entry per open. */
   private inFlight = new Map<number, string[]>();
 
-  constructor(private limits: UserTradeCapLimits, private openSymbolsOf: OpenSymbolsOf) {}
+  constructor(
+    private limits: UserTradeCapLimits,
+    private openSymbolsOf: OpenSymbolsOf,
+  ) {}
 
   /** Throws ConflictError (409, "close one first") past a cap; else holds a slot for this open. */
   admit(userId: number, symbol: string): CapSlot {
     const pending = this.inFlight.get(userId) ?? [];
     const open = this.openSymbolsOf(userId);
     if (open.length + pending.length >= this.limits.maxOpenTrades) {
-      throw new ConflictError(
-        `you have ${this.limits.maxOpenTrades} open trades, the most one user may hold: close one first`,
-        'symbol',
-      );
+      throw new ConflictError(`you have ${this.limits.maxOpenTrades} open trades, the most one user may hold: close one first`, 'symbol');
     }
     const symbols = new Set([...open, ...pending]);
     if (!symbols.has(symbol) && symbols.size >= this.limits.maxOpenSymbols) {

@@ -21,7 +21,10 @@ export interface AnalyticsWiring {
   /** Sweep job: extremes are kept only for keys with open system trades. */
   prune: Job<[]>;
   /** For public performance reads (queries/public-reads.ts). */
-  extras: { compute(ids: number[]): { analytics: ReturnType<SignalQualityService['compute']>; benchmark: ReturnType<BenchmarkService['compute']> }; version(): number };
+  extras: {
+    compute(ids: number[]): { analytics: ReturnType<SignalQualityService['compute']>; benchmark: ReturnType<BenchmarkService['compute']> };
+    version(): number;
+  };
 }
 
 export function wireAnalytics(deps: { book: OpenBook; engine: TradeEngine; feeRate: number; closedForAnalytics: TradeRow[] }): AnalyticsWiring {

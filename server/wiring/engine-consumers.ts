@@ -26,10 +26,38 @@ function isolated(name: string, listener: EngineListener, log: Logger): EngineLi
   const out: EngineListener = {};
   const fail = (event: string, err: unknown) => log.error({ err, consumer: name, event }, 'engine event consumer failed');
   const { opened, closed, price, staleness } = listener;
-  if (opened) out.opened = (t, u) => { try { opened.call(listener, t, u); } catch (err) { fail('opened', err); } };
-  if (closed) out.closed = (t, u) => { try { closed.call(listener, t, u); } catch (err) { fail('closed', err); } };
-  if (price) out.price = (s, p, ts) => { try { price.call(listener, s, p, ts); } catch (err) { fail('price', err); } };
-  if (staleness) out.staleness = (s, st) => { try { staleness.call(listener, s, st); } catch (err) { fail('staleness', err); } };
+  if (opened)
+    out.opened = (t, u) => {
+      try {
+        opened.call(listener, t, u);
+      } catch (err) {
+        fail('opened', err);
+      }
+    };
+  if (closed)
+    out.closed = (t, u) => {
+      try {
+        closed.call(listener, t, u);
+      } catch (err) {
+        fail('closed', err);
+      }
+    };
+  if (price)
+    out.price = (s, p, ts) => {
+      try {
+        price.call(listener, s, p, ts);
+      } catch (err) {
+        fail('price', err);
+      }
+    };
+  if (staleness)
+    out.staleness = (s, st) => {
+      try {
+        staleness.call(listener, s, st);
+      } catch (err) {
+        fail('staleness', err);
+      }
+    };
   return out;
 }
 

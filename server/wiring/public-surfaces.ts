@@ -59,7 +59,12 @@ export function wirePublicSurfaces(d: {
 
   const feedHealth = new FeedHealth();
   // Public and /metrics: symbols with open system trades only (privacy wall).
-  const feedHealthRows = () => feedHealth.rows(Date.now(), (s) => live.isPublicSymbol(s), (s) => staleness.isStale(s));
+  const feedHealthRows = () =>
+    feedHealth.rows(
+      Date.now(),
+      (s) => live.isPublicSymbol(s),
+      (s) => staleness.isStale(s),
+    );
   // The upstream connection's own health (binance: silent sockets, refused subscriptions), public symbols only.
   const feed = d.feed;
   const upstream: UpstreamHealth = () => (hasHealthReport(feed) ? publicFeedHealth(feed.health(), (s) => live.isPublicSymbol(s)) : { fault: null, refused: 0 });

@@ -77,7 +77,11 @@ export function wireUsers(d: {
   );
   registerMeNamespace(d.io, { auth: tokens.auth, streams: userStreams, log: d.log, tokens: tokens.watch });
 
-  registerAuthRoutes(router, accounts, { auth: tokens.auth, revoke: (token) => tokens.tokens.revoke({ token, kind: 'user' }), revoked: () => void tokens.watch.sweep() });
+  registerAuthRoutes(router, accounts, {
+    auth: tokens.auth,
+    revoke: (token) => tokens.tokens.revoke({ token, kind: 'user' }),
+    revoked: () => void tokens.watch.sweep(),
+  });
   const requestLimit = new UserRequestLimit({ perSecond: config.userLimits.requestsPerSecond, perMinute: config.userLimits.requestsPerMinute });
   registerUserRoutes(router, tokens.auth, manualTrades, requestLimit);
 

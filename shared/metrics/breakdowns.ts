@@ -77,7 +77,13 @@ function toJson(tallies: Map<string, Tally>, order: readonly string[] = []): Rec
 export function computeBreakdowns(trades: readonly MetricTrade[]): Breakdowns {
   return {
     by_symbol: toJson(tallyBy(trades, (t) => t.symbol)),
-    by_direction: toJson(tallyBy(trades, (t) => t.direction), DIRECTIONS),
-    by_timeframe: toJson(tallyBy(trades, (t) => t.timeframe), TIMEFRAMES),
+    by_direction: toJson(
+      tallyBy(trades, (t) => t.direction),
+      DIRECTIONS,
+    ),
+    by_timeframe: toJson(
+      tallyBy(trades, (t) => t.timeframe),
+      TIMEFRAMES,
+    ),
   };
 }

@@ -22,13 +22,7 @@ export function profitFactor(sumWins: number, sumLosses: number, losing: number)
  * (profitable/closed)×avg_win − (losing/closed)×|avg_loss|, 0 when nothing is closed.
  * (Algebraically this equals the mean P/L per closed trade; kept in the spec's form.)
  */
-export function expectancy(
-  profitable: number,
-  losing: number,
-  closed: number,
-  sumWins: number,
-  sumLosses: number,
-): number {
+export function expectancy(profitable: number, losing: number, closed: number, sumWins: number, sumLosses: number): number {
   if (closed === 0) return 0;
   const avgWin = mean(sumWins, profitable);
   const avgLoss = mean(sumLosses, losing);

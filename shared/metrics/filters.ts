@@ -49,11 +49,7 @@ export const performanceQuerySchema = z.object({
 export type PerformanceQuery = z.output<typeof performanceQuerySchema>;
 
 /** Returns the trades matching every given filter; `now` in epoch ms (passed in, not read). */
-export function filterTrades(
-  trades: readonly MetricTrade[],
-  filters: PerformanceFilters,
-  now: number,
-): MetricTrade[] {
+export function filterTrades(trades: readonly MetricTrade[], filters: PerformanceFilters, now: number): MetricTrade[] {
   const since = filters.days === undefined ? undefined : now - filters.days * MS_PER_DAY;
   return trades.filter(
     (t) =>

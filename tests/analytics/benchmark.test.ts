@@ -21,14 +21,30 @@ describe('benchmark', () => {
       0,
     );
     expect(b).toEqual({
-      trades: 2, bot_profit_loss: 2, hold_symbol_profit_loss: 0, btc_trades: 1, hold_btc_profit_loss: -10,
-      equity_curve: [{ time: 1000, bot: 3, hold_btc: 0 }, { time: 2000, bot: 2, hold_btc: -10 }],
+      trades: 2,
+      bot_profit_loss: 2,
+      hold_symbol_profit_loss: 0,
+      btc_trades: 1,
+      hold_btc_profit_loss: -10,
+      equity_curve: [
+        { time: 1000, bot: 3, hold_btc: 0 },
+        { time: 2000, bot: 2, hold_btc: -10 },
+      ],
     });
   });
 
   it('takes the last market prices at open and close; unknown opens are not measured', () => {
     const s = new BenchmarkService(0);
-    const t = { id: 7, symbol: 'ETHUSDT', status: 'OPEN', entry_price: 2000, position_size: 100, profit_loss: null, exit_time: null, exit_price: null } as unknown as TradeJson;
+    const t = {
+      id: 7,
+      symbol: 'ETHUSDT',
+      status: 'OPEN',
+      entry_price: 2000,
+      position_size: 100,
+      profit_loss: null,
+      exit_time: null,
+      exit_price: null,
+    } as unknown as TradeJson;
     s.tick('BTCUSDT', 100);
     s.tick('ETHUSDT', 2000);
     s.opened(t);

@@ -10,10 +10,13 @@ interface Tick {
 }
 
 const stream = fc
-  .array(fc.record({ gapMs: fc.oneof(fc.integer({ min: 0, max: 900 }), fc.integer({ min: 0, max: 120_000 })), price: fc.double({ min: 1, max: 1e5, noNaN: true }) }), {
-    minLength: 1,
-    maxLength: 400,
-  })
+  .array(
+    fc.record({ gapMs: fc.oneof(fc.integer({ min: 0, max: 900 }), fc.integer({ min: 0, max: 120_000 })), price: fc.double({ min: 1, max: 1e5, noNaN: true }) }),
+    {
+      minLength: 1,
+      maxLength: 400,
+    },
+  )
   .map((steps) => {
     let ts = 1_700_000_000_000;
     return steps.map((s) => ({ ts: (ts += s.gapMs), price: s.price }));
@@ -22,24 +25,29 @@ const stream = fc
 describe('PriceExtremes', () => {
   it('answers range max/min exactly like a brute-force scan of the kept window', () => {
     fc.assert(
-      fc.property(stream, fc.integer({ min: 4, max: 64 }), fc.array(fc.tuple(fc.double({ min: 0, max: 1 }), fc.double({ min: 0, max: 1 })), { minLength: 1, maxLength: 20 }), (ticks: Tick[], cap, queries) => {
-        const x = new PriceExtremes(cap);
-        for (const t of ticks) x.record('BTC', t.price, t.ts);
-        const first = ticks[0]!.ts;
-        const last = ticks.at(-1)!.ts;
-        const curSec = Math.floor(last / 1000);
-        for (const [a, b] of queries) {
-          const from = first - 5000 + Math.floor(Math.min(a, b) * (last - first + 10_000));
-          const to = first - 5000 + Math.floor(Math.max(a, b) * (last - first + 10_000));
-          const got = x.range('BTC', from, to)!;
-          const lo = Math.max(Math.floor(from / 1000), curSec - cap + 1);
-          const hi = Math.floor(to / 1000);
-          const inRange = ticks.filter((t) => Math.floor(t.ts / 1000) >= lo && Math.floor(t.ts / 1000) <= hi).map((t) => t.price);
-          expect(got.max).toBe(inRange.length ? Math.max(...inRange) : -Infinity);
-          expect(got.min).toBe(inRange.length ? Math.min(...inRange) : Infinity);
-          if (Math.floor(from / 1000) <= curSec - cap) expect(got.complete).toBe(false);
-        }
-      }),
+      fc.property(
+        stream,
+        fc.integer({ min: 4, max: 64 }),
+        fc.array(fc.tuple(fc.double({ min: 0, max: 1 }), fc.double({ min: 0, max: 1 })), { minLength: 1, maxLength: 20 }),
+        (ticks: Tick[], cap, queries) => {
+          const x = new PriceExtremes(cap);
+          for (const t of ticks) x.record('BTC', t.price, t.ts);
+          const first = ticks[0]!.ts;
+          const last = ticks.at(-1)!.ts;
+          const curSec = Math.floor(last / 1000);
+          for (const [a, b] of queries) {
+            const from = first - 5000 + Math.floor(Math.min(a, b) * (last - first + 10_000));
+            const to = first - 5000 + Math.floor(Math.max(a, b) * (last - first + 10_000));
+            const got = x.range('BTC', from, to)!;
+            const lo = Math.max(Math.floor(from / 1000), curSec - cap + 1);
+            const hi = Math.floor(to / 1000);
+            const inRange = ticks.filter((t) => Math.floor(t.ts / 1000) >= lo && Math.floor(t.ts / 1000) <= hi).map((t) => t.price);
+            expect(got.max).toBe(inRange.length ? Math.max(...inRange) : -Infinity);
+            expect(got.min).toBe(inRange.length ? Math.min(...inRange) : Infinity);
+            if (Math.floor(from / 1000) <= curSec - cap) expect(got.complete).toBe(false);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -5,8 +5,20 @@ import { computeSignalQuality, confidenceBucket, excursionsPct, type QualityTrad
 const H = 3_600_000;
 function trade(over: Partial<QualityTrade>): QualityTrade {
   return {
-    id: 1, direction: 'LONG', timeframe: '1h', confidence: 0.6, entry_price: 100, take_profit: 110, stop_loss: 95,
-    exit_price: 110, profit_loss: 9.79, entry_time: 0, exit_time: H, mfe_pct: 10, mae_pct: 2, ...over,
+    id: 1,
+    direction: 'LONG',
+    timeframe: '1h',
+    confidence: 0.6,
+    entry_price: 100,
+    take_profit: 110,
+    stop_loss: 95,
+    exit_price: 110,
+    profit_loss: 9.79,
+    entry_time: 0,
+    exit_time: H,
+    mfe_pct: 10,
+    mae_pct: 2,
+    ...over,
   };
 }
 
@@ -19,7 +31,18 @@ describe('signal quality', () => {
     const q = computeSignalQuality([
       trade({ id: 1 }),
       trade({ id: 2, exit_price: 95, profit_loss: -5.19, confidence: 0.9, exit_time: 2 * 60_000, mfe_pct: 1, mae_pct: 5 }),
-      trade({ id: 3, direction: 'SHORT', take_profit: 90, stop_loss: 105, exit_price: 90, profit_loss: 9.81, timeframe: '4h', exit_time: 30 * H, mfe_pct: null, mae_pct: null }),
+      trade({
+        id: 3,
+        direction: 'SHORT',
+        take_profit: 90,
+        stop_loss: 105,
+        exit_price: 90,
+        profit_loss: 9.81,
+        timeframe: '4h',
+        exit_time: 30 * H,
+        mfe_pct: null,
+        mae_pct: null,
+      }),
     ]);
     expect(q.closed_trades).toBe(3);
     expect(q.by_confidence['0.5-0.7']).toEqual({ trades: 2, win_rate: 100, avg_profit_loss: 9.8 });

@@ -31,32 +31,36 @@ function build(kind: 'add' | 'addUnique', trades: ReturnType<typeof makeTrade>[]
 describe('OpenBook.addUnique (bulk hydration)', () => {
   it('gives the same book as add(), tick for tick', () => {
     fc.assert(
-      fc.property(fc.array(tradeArb, { maxLength: 120 }), fc.array(fc.tuple(fc.constantFrom(...SYMBOLS), fc.integer({ min: 40, max: 160 })), { maxLength: 40 }), (specs, ticks) => {
-        const trades = specs.map((s, i) => {
-          const long = s.direction === 'LONG';
-          return makeTrade({
-            id: i + 1,
-            symbol: s.symbol,
-            direction: s.direction,
-            entryPrice: s.entryPrice,
-            takeProfit: s.entryPrice + (long ? 10 * s.tpOffset : -5 * s.tpOffset),
-            stopLoss: s.entryPrice + (long ? -5 * s.slOffset : 10 * s.slOffset),
-            userId: s.user,
+      fc.property(
+        fc.array(tradeArb, { maxLength: 120 }),
+        fc.array(fc.tuple(fc.constantFrom(...SYMBOLS), fc.integer({ min: 40, max: 160 })), { maxLength: 40 }),
+        (specs, ticks) => {
+          const trades = specs.map((s, i) => {
+            const long = s.direction === 'LONG';
+            return makeTrade({
+              id: i + 1,
+              symbol: s.symbol,
+              direction: s.direction,
+              entryPrice: s.entryPrice,
+              takeProfit: s.entryPrice + (long ? 10 * s.tpOffset : -5 * s.tpOffset),
+              stopLoss: s.entryPrice + (long ? -5 * s.slOffset : 10 * s.slOffset),
+              userId: s.user,
+            });
           });
-        });
-        const a = build('add', trades);
-        const b = build('addUnique', trades);
-        expect(b.book.trades()).toStrictEqual(a.book.trades());
-        expect(b.events.openedTrades).toStrictEqual(a.events.openedTrades);
-        expect(b.book.unrealizedPnl()).toBe(a.book.unrealizedPnl());
-        ticks.forEach(([symbol, price], i) => {
-          expect(b.book.tick(symbol, price, i + 1)).toBe(a.book.tick(symbol, price, i + 1));
+          const a = build('add', trades);
+          const b = build('addUnique', trades);
+          expect(b.book.trades()).toStrictEqual(a.book.trades());
+          expect(b.events.openedTrades).toStrictEqual(a.events.openedTrades);
           expect(b.book.unrealizedPnl()).toBe(a.book.unrealizedPnl());
-        });
-        expect(b.events.closes).toStrictEqual(a.events.closes);
-        expect(b.book.size).toBe(a.book.size);
-        for (const t of trades) expect(b.book.get(t.id)).toStrictEqual(a.book.get(t.id));
-      }),
+          ticks.forEach(([symbol, price], i) => {
+            expect(b.book.tick(symbol, price, i + 1)).toBe(a.book.tick(symbol, price, i + 1));
+            expect(b.book.unrealizedPnl()).toBe(a.book.unrealizedPnl());
+          });
+          expect(b.events.closes).toStrictEqual(a.events.closes);
+          expect(b.book.size).toBe(a.book.size);
+          for (const t of trades) expect(b.book.get(t.id)).toStrictEqual(a.book.get(t.id));
+        },
+      ),
       { numRuns: 200 },
     );
   });

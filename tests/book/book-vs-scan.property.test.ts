@@ -64,17 +64,18 @@ const SYMBOLS = ['AAAUSDT', 'BBBUSDT', 'CCCUSDT'] as const;
 // Prices on a coarse grid so ticks land exactly on levels often.
 const gridPrice = fc.integer({ min: 80, max: 120 }).map((v) => v / 2 + 40);
 
-const addOp = (maxId: number) => fc.record({
-  kind: fc.constant('add' as const),
-  id: fc.integer({ min: 1, max: maxId }),
-  symbol: fc.constantFrom(...SYMBOLS),
-  direction: fc.constantFrom<Direction>('LONG', 'SHORT'),
-  entry: gridPrice,
-  tpOffset: fc.integer({ min: 1, max: 20 }),
-  slOffset: fc.integer({ min: 1, max: 20 }),
-  user: fc.option(fc.integer({ min: 1, max: 3 }), { nil: null }),
-  leverage: fc.integer({ min: 1, max: 10 }),
-});
+const addOp = (maxId: number) =>
+  fc.record({
+    kind: fc.constant('add' as const),
+    id: fc.integer({ min: 1, max: maxId }),
+    symbol: fc.constantFrom(...SYMBOLS),
+    direction: fc.constantFrom<Direction>('LONG', 'SHORT'),
+    entry: gridPrice,
+    tpOffset: fc.integer({ min: 1, max: 20 }),
+    slOffset: fc.integer({ min: 1, max: 20 }),
+    user: fc.option(fc.integer({ min: 1, max: 3 }), { nil: null }),
+    leverage: fc.integer({ min: 1, max: 10 }),
+  });
 const tickOp = fc.record({
   kind: fc.constant('tick' as const),
   symbol: fc.constantFrom(...SYMBOLS),
@@ -82,20 +83,29 @@ const tickOp = fc.record({
   // Mostly forward in time, sometimes backwards (must be ignored) or equal.
   dt: fc.integer({ min: -3, max: 5 }),
 });
-const closeOp = (maxId: number) => fc.record({
-  kind: fc.constant('close' as const),
-  id: fc.integer({ min: 1, max: maxId }),
-  status: fc.constantFrom<ManualCloseStatus>('CLOSED_MANUAL', 'CLOSED_EXPIRED'),
-  price: fc.option(gridPrice, { nil: undefined }),
-});
+const closeOp = (maxId: number) =>
+  fc.record({
+    kind: fc.constant('close' as const),
+    id: fc.integer({ min: 1, max: maxId }),
+    status: fc.constantFrom<ManualCloseStatus>('CLOSED_MANUAL', 'CLOSED_EXPIRED'),
+    price: fc.option(gridPrice, { nil: undefined }),
+  });
 const gapOp = fc.record({ kind: fc.constant('gap' as const), symbol: fc.constantFrom(...SYMBOLS) });
 
 const ops = (maxId: number, minLength: number, maxLength: number) =>
-  fc.array(fc.oneof({ arbitrary: addOp(maxId), weight: 4 }, { arbitrary: tickOp, weight: 6 }, { arbitrary: closeOp(maxId), weight: 1 }, { arbitrary: gapOp, weight: 1 }), {
-    minLength,
-    maxLength,
-    size: 'max',
-  });
+  fc.array(
+    fc.oneof(
+      { arbitrary: addOp(maxId), weight: 4 },
+      { arbitrary: tickOp, weight: 6 },
+      { arbitrary: closeOp(maxId), weight: 1 },
+      { arbitrary: gapOp, weight: 1 },
+    ),
+    {
+      minLength,
+      maxLength,
+      size: 'max',
+    },
+  );
 
 const byId = (a: BookClose, b: BookClose): number => a.trade.id - b.trade.id;
 

@@ -11,7 +11,6 @@ const E8 = 100_000_000n;
 const units = (v: number): bigint => BigInt(Math.round(v * 1e8));
 const abs = (v: bigint): bigint => (v < 0n ? -v : v);
 
-
 /** n/d rounded half away from zero, plus how far n/d lies from the nearest half-point (as a fraction of 1). */
 function roundDiv(n: bigint, d: bigint): { q: bigint; tieDistance: number } {
   const sign = n < 0n !== d < 0n ? -1n : 1n;
@@ -35,12 +34,10 @@ function reference(direction: Direction, qty: bigint, entry: bigint, exit: bigin
 /** Percentage of a rounded P/L at 4 decimals: (pl·1e-8)·100 / (cents·1e-2) × 1e4 = pl / cents. */
 const referencePct = (profitLoss: bigint, sizeCents: bigint): bigint => roundDiv(profitLoss, sizeCents).q;
 
-const price = fc
-  .tuple(fc.integer({ min: 1_000_000, max: 10_000_000_000_000 }), fc.integer({ min: 0, max: 7 }))
-  .map(([u, drop]) => {
-    const step = 10 ** drop;
-    return Math.max(step, Math.round(u / step) * step) / 1e8;
-  });
+const price = fc.tuple(fc.integer({ min: 1_000_000, max: 10_000_000_000_000 }), fc.integer({ min: 0, max: 7 })).map(([u, drop]) => {
+  const step = 10 ** drop;
+  return Math.max(step, Math.round(u / step) * step) / 1e8;
+});
 
 const scenario = fc.record({
   direction: fc.constantFrom<Direction>('LONG', 'SHORT'),
@@ -82,7 +79,14 @@ describe('P/L matches an exact decimal computation', () => {
           close = events.closes[0];
         }
         if (close == null) throw new Error('no close');
-        const expectedExit = s.how === 'MANUAL' ? manualPrice : s.how === 'TP' ? takeProfit : s.how === 'SL' ? stopLoss : onGrid(long ? stopLoss * (1 - s.gap) : stopLoss * (1 + s.gap));
+        const expectedExit =
+          s.how === 'MANUAL'
+            ? manualPrice
+            : s.how === 'TP'
+              ? takeProfit
+              : s.how === 'SL'
+                ? stopLoss
+                : onGrid(long ? stopLoss * (1 - s.gap) : stopLoss * (1 + s.gap));
         expect(close.exitPrice).toBe(expectedExit);
 
         const ref = reference(s.direction, units(trade.quantity), units(trade.entryPrice), units(close.exitPrice));

@@ -25,18 +25,22 @@ describe('IdIndex (id → slot hash table)', () => {
 
   it('insertNew of absent ids (bulk load) is set, across growth and later deletes', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 10_000 }), { maxLength: 300 }), fc.array(fc.integer({ min: 0, max: 10_000 }), { maxLength: 100 }), (ids, deletes) => {
-        const bulk = new IdIndex(16);
-        const ref = new IdIndex(16);
-        ids.forEach((id, slot) => {
-          bulk.insertNew(id, slot);
-          ref.set(id, slot);
-        });
-        for (const id of deletes) expect(bulk.delete(id)).toBe(ref.delete(id));
-        expect(bulk.size).toBe(ref.size);
-        for (let id = 0; id <= 10_000; id += 7) expect(bulk.get(id)).toBe(ref.get(id));
-        for (const id of ids) expect(bulk.get(id)).toBe(ref.get(id));
-      }),
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 10_000 }), { maxLength: 300 }),
+        fc.array(fc.integer({ min: 0, max: 10_000 }), { maxLength: 100 }),
+        (ids, deletes) => {
+          const bulk = new IdIndex(16);
+          const ref = new IdIndex(16);
+          ids.forEach((id, slot) => {
+            bulk.insertNew(id, slot);
+            ref.set(id, slot);
+          });
+          for (const id of deletes) expect(bulk.delete(id)).toBe(ref.delete(id));
+          expect(bulk.size).toBe(ref.size);
+          for (let id = 0; id <= 10_000; id += 7) expect(bulk.get(id)).toBe(ref.get(id));
+          for (const id of ids) expect(bulk.get(id)).toBe(ref.get(id));
+        },
+      ),
       { numRuns: 200 },
     );
   });

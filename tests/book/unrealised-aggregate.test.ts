@@ -17,7 +17,7 @@ describe('unrealised P/L aggregate', () => {
   it('equals the sum of per-trade shared unrealizedPnl over system trades, user trades excluded', () => {
     const { book } = bookWith();
     let seed = 7;
-    const rnd = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const rnd = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const symbols = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'];
     for (let i = 0; i < 600; i++) {
       const entryPrice = 50 + Math.round(rnd() * 10_000) / 100;

@@ -39,9 +39,36 @@ describe('trades:export / trades:import', { timeout: 120_000 }, () => {
       INGEST,
     );
     const exitTime = new Date(INGEST.now.getTime() + 3_600_000);
-    await store.closeTrade({ id: a.trade!.id, status: 'CLOSED_TP', exitPrice: 52_000, exitTime, fees: 0.204, profitLoss: 3.796, profitLossPercentage: 3.796, priceGap: false });
-    await store.closeTrade({ id: b.trade!.id, status: 'CLOSED_SL', exitPrice: 2949.5, exitTime, fees: 0.198316666, profitLoss: -1.881649999, profitLossPercentage: -1.8816, priceGap: true });
-    await store.closeTrade({ id: d.trade!.id, status: 'CLOSED_TP', exitPrice: 48_000, exitTime, fees: 1.96, profitLoss: 38.04, profitLossPercentage: 38.04, priceGap: false });
+    await store.closeTrade({
+      id: a.trade!.id,
+      status: 'CLOSED_TP',
+      exitPrice: 52_000,
+      exitTime,
+      fees: 0.204,
+      profitLoss: 3.796,
+      profitLossPercentage: 3.796,
+      priceGap: false,
+    });
+    await store.closeTrade({
+      id: b.trade!.id,
+      status: 'CLOSED_SL',
+      exitPrice: 2949.5,
+      exitTime,
+      fees: 0.198316666,
+      profitLoss: -1.881649999,
+      profitLossPercentage: -1.8816,
+      priceGap: true,
+    });
+    await store.closeTrade({
+      id: d.trade!.id,
+      status: 'CLOSED_TP',
+      exitPrice: 48_000,
+      exitTime,
+      fees: 1.96,
+      profitLoss: 38.04,
+      profitLossPercentage: 38.04,
+      priceGap: false,
+    });
     await withAdmin(source.db.url, async (k) => {
       await k.raw(`update paper_trades set entry_time = entry_time + interval '123 microseconds' where symbol = 'SOLUSDT'`);
       const user = await k.raw(`insert into users (username, password_hash) values ('bob', 'x') returning id`);
@@ -124,7 +151,10 @@ describe('trades:export / trades:import', { timeout: 120_000 }, () => {
   it('a row whose id exists with other values is a conflict; nothing is written', async () => {
     const changed = systemCsv.replace(',CLOSED_SL,', ',CLOSED_MANUAL,');
     const file = path.join(dir, 'changed.csv');
-    await writeFile(file, changed + '99,,,ADAUSDT,LONG,SPOT,1h,0.5,1,1,2025-03-01T12:00:00Z,100,100,2,0.5,OPEN,,,,,,2025-03-01T12:00:00Z,2025-03-01T12:00:00Z\r\n');
+    await writeFile(
+      file,
+      changed + '99,,,ADAUSDT,LONG,SPOT,1h,0.5,1,1,2025-03-01T12:00:00Z,100,100,2,0.5,OPEN,,,,,,2025-03-01T12:00:00Z,2025-03-01T12:00:00Z\r\n',
+    );
     const before = await count(target.url, 'select count(*) as n from paper_trades');
     const r = await runCli(['trades:import', '--in', file], { DATABASE_URL: target.url });
     expect(r.code).toBe(1);

@@ -34,7 +34,13 @@ describe.skipIf(unavailable !== null)('edge failover', () => {
     const ticker = setInterval(() => bot.emit('prices', { ticks: [{ symbol: 'BTCUSDT', price: (price += 0.01), ts: Date.now() }] }), 10);
     try {
       const viewers = Array.from({ length: 5 }, () => {
-        const socket = io(`http://127.0.0.1:${lb!.port}/public`, { transports: ['websocket'], autoConnect: false, forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 300 });
+        const socket = io(`http://127.0.0.1:${lb!.port}/public`, {
+          transports: ['websocket'],
+          autoConnect: false,
+          forceNew: true,
+          reconnectionDelay: 100,
+          reconnectionDelayMax: 300,
+        });
         const v = new StreamClient(socket as PublicSocket);
         v.start();
         return v;

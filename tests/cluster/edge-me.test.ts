@@ -47,7 +47,12 @@ describe.skipIf(unavailable !== null)('/me on edges', () => {
     const pub = new Recorder(connectPublic(edge2));
     const meA = new Recorder(connectMe(edge1, a.token));
     const meB = new Recorder(connectMe(edge2, b.token));
-    for (const [r, what] of [[pub, 'public'], [meA, 'A'], [meB, 'B']] as const) await r.until(() => r.snapshots.length === 1, 10_000, `${what} snapshot`);
+    for (const [r, what] of [
+      [pub, 'public'],
+      [meA, 'A'],
+      [meB, 'B'],
+    ] as const)
+      await r.until(() => r.snapshots.length === 1, 10_000, `${what} snapshot`);
     expect(meA.snapshots[0]!.open_positions).toEqual([]);
 
     // A's trades: DOGEUSDT has no system trade, so the public stream never prices it.
@@ -84,7 +89,8 @@ describe.skipIf(unavailable !== null)('/me on edges', () => {
 
     // A fourth trade stays open. Resync on edge 1, and a late second socket of A on edge 2: both
     // snapshots equal the engine's own /me snapshot of A, and the next delta continues them.
-    const t4 = (await call(engineUrl, 'POST', '/api/paper-trades', { token: a.token, body: { ...LONG, entry_price: 0.3, take_profit: 0.4, stop_loss: 0.2 } })).body as TradeJson;
+    const t4 = (await call(engineUrl, 'POST', '/api/paper-trades', { token: a.token, body: { ...LONG, entry_price: 0.3, take_profit: 0.4, stop_loss: 0.2 } }))
+      .body as TradeJson;
     aIds.add(t4.id);
     await meA.until(() => openedOnA().has(t4.id), 5000, 't4 on edge 1');
     meA.socket.emit('resync');
@@ -110,7 +116,10 @@ describe.skipIf(unavailable !== null)('/me on edges', () => {
     await lateA.until(() => lateA.deltas.length > 0, 5000, 'delta after the late snapshot');
     expect(lateA.deltas[0]!.seq).toBe(lateA.snapshots[0]!.seq + 1);
     await meA.until(() => meA.deltas.at(-1)!.seq >= lateA.deltas[0]!.seq, 5000, 'edge 1 caught up');
-    contiguous(meA.deltas.filter((d) => d.seq > meA.snapshots[1]!.seq), meA.snapshots[1]!.seq);
+    contiguous(
+      meA.deltas.filter((d) => d.seq > meA.snapshots[1]!.seq),
+      meA.snapshots[1]!.seq,
+    );
 
     // The wall, across processes: B and the public viewer on edge 2 got nothing of A's.
     const leaks = (frames: string[]) => frames.filter((f) => f.includes('DOGEUSDT'));
@@ -118,14 +127,27 @@ describe.skipIf(unavailable !== null)('/me on edges', () => {
     expect(leaks(meB.raw)).toEqual([]);
     expect(leaks(pub.raw)).toEqual([]);
     for (const e of pub.events()) if (e.type === 'opened' || e.type === 'closed') expect(aIds.has(e.trade.id)).toBe(false);
-    expect(pub.events().filter((e) => e.type === 'opened').map((e) => (e as { trade: TradeJson }).trade.id)).toEqual([]);
-    for (const path of ['/api/public/paper-trading/?page_size=100', '/api/public/paper-trading/summary/', '/api/public/paper-trading/open-positions/', '/api/public/paper-trading/performance/', '/metrics']) {
+    expect(
+      pub
+        .events()
+        .filter((e) => e.type === 'opened')
+        .map((e) => (e as { trade: TradeJson }).trade.id),
+    ).toEqual([]);
+    for (const path of [
+      '/api/public/paper-trading/?page_size=100',
+      '/api/public/paper-trading/summary/',
+      '/api/public/paper-trading/open-positions/',
+      '/api/public/paper-trading/performance/',
+      '/metrics',
+    ]) {
       for (const url of [edge1, edge2]) {
         const text = await (await fetch(`${url}${path}`)).text();
         expect(text, `${url}${path}`).not.toContain('DOGEUSDT');
       }
     }
-    const summary = (await (await fetch(`${edge2}/api/public/paper-trading/summary/`)).json()) as { performance: { total_trades: number; closed_trades: number } };
+    const summary = (await (await fetch(`${edge2}/api/public/paper-trading/summary/`)).json()) as {
+      performance: { total_trades: number; closed_trades: number };
+    };
     expect(summary.performance).toMatchObject({ total_trades: 1, closed_trades: 0 });
     const list = (await (await fetch(`${edge1}/api/public/paper-trading/?page_size=100`)).json()) as { count: number; results: TradeJson[] };
     expect(list.results.map((t) => t.id)).toEqual([sys.trade_id]);

@@ -45,7 +45,14 @@ describe.skipIf(unavailable !== null)('edges relay the engine stream', () => {
     const ids: number[] = [];
     for (let i = 0; i < 30; i++) {
       const sent = performance.now();
-      const ack: SignalAck = await bot.emitWithAck('signal', { external_id: `lat-${i}`, symbol: 'BTCUSDT', direction: 'LONG', entry: 100, tp: 110 + i, sl: 90 });
+      const ack: SignalAck = await bot.emitWithAck('signal', {
+        external_id: `lat-${i}`,
+        symbol: 'BTCUSDT',
+        direction: 'LONG',
+        entry: 100,
+        tp: 110 + i,
+        sl: 90,
+      });
       if (!ack.ok) throw new Error(JSON.stringify(ack));
       ids.push(ack.trade_id!);
       await waitFor(() => openedAt.has(ack.signal_id), 5000, 'opened delta on edge A');
@@ -54,7 +61,9 @@ describe.skipIf(unavailable !== null)('edges relay the engine stream', () => {
     latencies.sort((x, y) => x - y);
     const p50 = latencies[Math.floor(latencies.length / 2)]!;
     const max = latencies[latencies.length - 1]!;
-    console.log(`[cluster] signal → viewer on edge A: p50 ${p50.toFixed(1)} ms, max ${max.toFixed(1)} ms over ${latencies.length} signals (includes the DB commit)`);
+    console.log(
+      `[cluster] signal → viewer on edge A: p50 ${p50.toFixed(1)} ms, max ${max.toFixed(1)} ms over ${latencies.length} signals (includes the DB commit)`,
+    );
     expect(p50).toBeLessThan(100);
     expect(max).toBeLessThan(1000);
 

@@ -47,9 +47,14 @@ describe.skipIf(unavailable !== null)('engine failover', () => {
     await pricer.timeout(5000).emitWithAck('prices', { ticks: [{ symbol: 'DOGEUSDT', price: 0.2, ts: Date.now() }] });
     pricer.close();
     const anna = await register(activeUrl, 'anna');
-    const own = await call(activeUrl, 'POST', '/api/paper-trades', { token: anna.token, body: { symbol: 'DOGEUSDT', direction: 'LONG', entry_price: 0.2, take_profit: 0.3, stop_loss: 0.1 } });
+    const own = await call(activeUrl, 'POST', '/api/paper-trades', {
+      token: anna.token,
+      body: { symbol: 'DOGEUSDT', direction: 'LONG', entry_price: 0.2, take_profit: 0.3, stop_loss: 0.1 },
+    });
     expect(own.status).toBe(201);
-    const me = new StreamClient(io(`${edgeUrl}/me`, { transports: ['websocket'], autoConnect: false, forceNew: true, auth: { token: anna.token } }) as PublicSocket);
+    const me = new StreamClient(
+      io(`${edgeUrl}/me`, { transports: ['websocket'], autoConnect: false, forceNew: true, auth: { token: anna.token } }) as PublicSocket,
+    );
     me.start();
     await waitFor(() => me.status === 'live' && me.openPositions.has(own.body.id), 10_000, '/me live on the edge');
     const firstMeEpoch = me.epoch;
@@ -87,7 +92,9 @@ describe.skipIf(unavailable !== null)('engine failover', () => {
     await waitFor(() => me.epoch !== firstMeEpoch && me.status === 'live', 10_000, '/me on the new engine');
     const meMs = Date.now() - killedAt;
     expect(me.openPositions.has(own.body.id)).toBe(true);
-    console.log(`[cluster] failover: standby serving ${takeoverMs} ms after kill -9; viewer on the new epoch after ${viewerMs} ms, /me after ${meMs} ms; ${acked.length} signals acked before the kill`);
+    console.log(
+      `[cluster] failover: standby serving ${takeoverMs} ms after kill -9; viewer on the new epoch after ${viewerMs} ms, /me after ${meMs} ms; ${acked.length} signals acked before the kill`,
+    );
     expect(takeoverMs).toBeLessThan(5000);
     expect(newUrl).toBe(standbyUrl);
     const ready = await fetch(`${newUrl}/readyz`);
@@ -108,7 +115,14 @@ describe.skipIf(unavailable !== null)('engine failover', () => {
     // The new engine writes and streams: a fresh signal reaches the viewer in the new epoch.
     const bot2 = connectBot(newUrl, cluster.botToken);
     await connected(bot2);
-    const ack = (await bot2.emitWithAck('signal', { external_id: 'after-failover', symbol: 'ETHUSDT', direction: 'SHORT', entry: 100, tp: 90, sl: 110 })) as SignalAck;
+    const ack = (await bot2.emitWithAck('signal', {
+      external_id: 'after-failover',
+      symbol: 'ETHUSDT',
+      direction: 'SHORT',
+      entry: 100,
+      tp: 90,
+      sl: 110,
+    })) as SignalAck;
     expect(ack.ok).toBe(true);
     await waitFor(() => ack.ok && viewer.openPositions.has(ack.trade_id!), 5000, 'post-failover open on the viewer');
     expect(viewer.gaps).toBe(0);

@@ -16,20 +16,48 @@ class FedMirror extends MirrorState {
 }
 
 const trade = (id: number, market_type: 'SPOT' | 'FUTURES') =>
-  ({ id, symbol: 'BTCUSDT', direction: 'LONG', market_type, status: 'OPEN', entry_price: 100, quantity: 1, position_size: 100, take_profit: 200, stop_loss: 50 }) as unknown as TradeJson;
+  ({
+    id,
+    symbol: 'BTCUSDT',
+    direction: 'LONG',
+    market_type,
+    status: 'OPEN',
+    entry_price: 100,
+    quantity: 1,
+    position_size: 100,
+    take_profit: 200,
+    stop_loss: 50,
+  }) as unknown as TradeJson;
 const pl = (price: number) => unrealizedPnl({ direction: 'LONG', entryPrice: 100, quantity: 1, positionSize: 100 }, price, 0.001).profitLoss;
 
 describe('prices per market in the mirror and the shared stream state', () => {
   it('prices the SPOT trade from BTCUSDT and the FUTURES trade from BTCUSDT.P, also after a delta', () => {
     const m = new FedMirror();
     const base = m.snapshot();
-    m.feed({ ...base, epoch: 'e', seq: 1, fee_rate: 0.001, open_positions: [trade(2, 'FUTURES'), trade(1, 'SPOT')], prices: { BTCUSDT: { price: 110, ts: 1 }, 'BTCUSDT.P': { price: 120, ts: 1 } } });
+    m.feed({
+      ...base,
+      epoch: 'e',
+      seq: 1,
+      fee_rate: 0.001,
+      open_positions: [trade(2, 'FUTURES'), trade(1, 'SPOT')],
+      prices: { BTCUSDT: { price: 110, ts: 1 }, 'BTCUSDT.P': { price: 120, ts: 1 } },
+    });
     const byId = () => new Map(m.openPositions().map((p) => [p.id, p.current_price]));
-    expect(byId()).toEqual(new Map([[2, 120], [1, 110]]));
+    expect(byId()).toEqual(
+      new Map([
+        [2, 120],
+        [1, 110],
+      ]),
+    );
     expect(m.unrealized()).toBe(roundMoney(pl(110) + pl(120)));
 
     m.delta({ epoch: 'e', seq: 2, events: [{ type: 'prices', prices: { 'BTCUSDT.P': [90, 2] } }] });
-    expect(byId()).toEqual(new Map([[2, 90], [1, 110]]));
+    expect(byId()).toEqual(
+      new Map([
+        [2, 90],
+        [1, 110],
+      ]),
+    );
     expect(m.snapshot().prices).toEqual({ BTCUSDT: { price: 110, ts: 1 }, 'BTCUSDT.P': { price: 90, ts: 2 } });
   });
 

@@ -121,11 +121,22 @@ describe.skipIf(unavailable !== null)('Redis outage', () => {
     // Redis returns with the stream quiet: convergence must not need more traffic.
     proxy.restore();
     const restoredAt = Date.now();
-    await waitFor(() => onEdges.every((c) => c.status === 'live' && state(c) === state(reference)), 20_000, 'public viewers on edges converge').catch((err: unknown) => {
-      for (const c of [reference, ...onEdges]) console.log(c.status, c.seq, state(c).slice(0, 300));
-      for (const p of [engine, ...edges]) console.log(p.role, p.output().split('\n').filter((l) => !/"level":30,.*"msg":"request/.test(l)).slice(-40).join('\n'));
-      throw err;
-    });
+    await waitFor(() => onEdges.every((c) => c.status === 'live' && state(c) === state(reference)), 20_000, 'public viewers on edges converge').catch(
+      (err: unknown) => {
+        for (const c of [reference, ...onEdges]) console.log(c.status, c.seq, state(c).slice(0, 300));
+        for (const p of [engine, ...edges])
+          console.log(
+            p.role,
+            p
+              .output()
+              .split('\n')
+              .filter((l) => !/"level":30,.*"msg":"request/.test(l))
+              .slice(-40)
+              .join('\n'),
+          );
+        throw err;
+      },
+    );
     const publicMs = Date.now() - restoredAt;
     await waitFor(() => annaOnEdge.status === 'live' && state(annaOnEdge) === state(annaOnEngine), 20_000, "anna's /me on edge 1 converges");
     const meMs = Date.now() - restoredAt;
@@ -151,7 +162,14 @@ describe.skipIf(unavailable !== null)('Redis outage', () => {
     }
 
     // The stream works on after: a fresh signal reaches every edge viewer in order.
-    const ack = (await bot.emitWithAck('signal', { external_id: 'after-outage', symbol: 'ETHUSDT', direction: 'SHORT', entry: 100, tp: 90, sl: 110 })) as SignalAck;
+    const ack = (await bot.emitWithAck('signal', {
+      external_id: 'after-outage',
+      symbol: 'ETHUSDT',
+      direction: 'SHORT',
+      entry: 100,
+      tp: 90,
+      sl: 110,
+    })) as SignalAck;
     if (!ack.ok) throw new Error(JSON.stringify(ack));
     await waitFor(() => onEdges.every((c) => c.openPositions.has(ack.trade_id!)), 5_000, 'post-outage open on every edge viewer');
     bot.close();

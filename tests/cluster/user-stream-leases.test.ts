@@ -45,8 +45,14 @@ describe('UserStreamLeases', () => {
     nsp.emit(ME_SNAPSHOT, 7);
     nsp.emit(ME_WATCH, [7, 8, 'x', -1, 1.5]);
     await vi.advanceTimersByTimeAsync(0);
-    expect(nsp.replies.map(([u, snap]) => [u, snap.epoch])).toEqual([[7, 'e7'], [7, 'e7']]);
-    expect([...s.held]).toEqual([[7, 1], [8, 1]]);
+    expect(nsp.replies.map(([u, snap]) => [u, snap.epoch])).toEqual([
+      [7, 'e7'],
+      [7, 'e7'],
+    ]);
+    expect([...s.held]).toEqual([
+      [7, 1],
+      [8, 1],
+    ]);
 
     // 8 is renewed, 7 is not: 7 goes after the TTL, 8 stays.
     for (let t = 0; t < LEASE_TTL_MS + 2_000; t += 1_000) {

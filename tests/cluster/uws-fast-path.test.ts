@@ -36,7 +36,15 @@ describe.skipIf(unavailable !== null)('uWS fast path on an edge', () => {
       return app;
     }) as typeof uWS.App;
     try {
-      const config = loadConfig({ ROLE: 'edge', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: cluster.db.url, REDIS_URL, CLUSTER_NAME: cluster.name, LOG_LEVEL: 'silent' });
+      const config = loadConfig({
+        ROLE: 'edge',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATABASE_URL: cluster.db.url,
+        REDIS_URL,
+        CLUSTER_NAME: cluster.name,
+        LOG_LEVEL: 'silent',
+      });
       edge = await startEdge(config, { log: createLogger('silent') });
     } finally {
       (uWS as { App: typeof uWS.App }).App = realApp;

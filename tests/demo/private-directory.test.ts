@@ -16,7 +16,18 @@ import { REPO_ROOT } from '../cli/run-cli.ts';
 import type { SnapshotJson } from '../../shared/protocol-types.ts';
 
 const run = promisify(execFile);
-const ENTRIES = ['package.json', 'package-lock.json', 'tsconfig.json', 'mikro-orm.config.ts', 'vitest.config.ts', 'server', 'shared', 'web', 'scripts', 'tests'];
+const ENTRIES = [
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'mikro-orm.config.ts',
+  'vitest.config.ts',
+  'server',
+  'shared',
+  'web',
+  'scripts',
+  'tests',
+];
 
 let home = '';
 let checkout = '';
@@ -32,7 +43,6 @@ async function copyCheckout(): Promise<void> {
   const modules = realpathSync(path.join(REPO_ROOT, 'node_modules')); // a worktree may symlink it
   await run('cp', ['-al', modules, path.join(checkout, 'node_modules')]).catch(() => run('cp', ['-a', modules, path.join(checkout, 'node_modules')]));
 }
-
 
 /** Where the cluster is: DATA_DIR/pg, or (root in a private directory) what pg.location records. */
 async function clusterDir(): Promise<string> {

@@ -16,7 +16,6 @@ import { REPO_ROOT, runCli } from '../cli/run-cli.ts';
 const FIRST_OPEN_MS = 60_000;
 const CLOSE_WAIT_MS = 45_000;
 
-
 function exited(child: ChildProcess, timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve({ code: child.exitCode, signal: child.signalCode });
@@ -99,7 +98,10 @@ describe('the start command', () => {
 
       const closed = await viewer
         .until(() => viewer.events().some((e) => e.type === 'closed'), CLOSE_WAIT_MS, 'a closed trade')
-        .then(() => Date.now() - started, () => null);
+        .then(
+          () => Date.now() - started,
+          () => null,
+        );
       console.log(
         `start command: URL after ${(urlAt / 1000).toFixed(1)} s, first opened after ${(openedAt / 1000).toFixed(1)} s, ` +
           (closed === null ? `no close within ${CLOSE_WAIT_MS / 1000} s of waiting` : `first closed after ${(closed / 1000).toFixed(1)} s`),

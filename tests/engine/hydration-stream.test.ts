@@ -12,11 +12,30 @@ import { createLogger } from '../../server/logger.ts';
 import { PUBLIC_SCOPE } from '../../server/privacy/trade-scope.ts';
 
 const fields = (id: number): TradeRecord => ({
-  id, signalId: id, userId: null, symbol: `S${id % 3}USDT`, direction: id % 2 ? 'LONG' : 'SHORT', marketType: 'SPOT', timeframe: '1h',
-  confidence: 0.5, leverage: 1, entryPrice: 100, openedAt: 1_700_000_000_000 + id, positionSize: 100, quantity: 1,
-  takeProfit: id % 2 ? 110 : 90, stopLoss: id % 2 ? 95 : 105, status: 'OPEN', priceGap: false,
-  createdAt: 1_700_000_000_000 + id, updatedAt: 1_700_000_000_000 + id,
-  exitPrice: null, exitTime: null, fees: null, profitLoss: null, profitLossPercentage: null,
+  id,
+  signalId: id,
+  userId: null,
+  symbol: `S${id % 3}USDT`,
+  direction: id % 2 ? 'LONG' : 'SHORT',
+  marketType: 'SPOT',
+  timeframe: '1h',
+  confidence: 0.5,
+  leverage: 1,
+  entryPrice: 100,
+  openedAt: 1_700_000_000_000 + id,
+  positionSize: 100,
+  quantity: 1,
+  takeProfit: id % 2 ? 110 : 90,
+  stopLoss: id % 2 ? 95 : 105,
+  status: 'OPEN',
+  priceGap: false,
+  createdAt: 1_700_000_000_000 + id,
+  updatedAt: 1_700_000_000_000 + id,
+  exitPrice: null,
+  exitTime: null,
+  fees: null,
+  profitLoss: null,
+  profitLossPercentage: null,
 });
 
 /** Streams `ids` in one reused object, telling the count after `countAfter` rows; `during(i)` runs before row i. */
@@ -35,15 +54,26 @@ function storeOf(ids: number[], countAfter: number, during?: (i: number) => void
   };
   const unused = () => Promise.reject(new Error('not used by hydrate'));
   return {
-    hydrateOpenTrades: stream, openTradeExpiries: async () => [], systemTradeTotals: unused, recentClosedSystemTrades: unused,
-    ingestSignal: unused, closeTrade: unused, findSignal: unused, markSignalCancelled: unused, getTrade: unused, activateTrade: unused,
+    hydrateOpenTrades: stream,
+    openTradeExpiries: async () => [],
+    systemTradeTotals: unused,
+    recentClosedSystemTrades: unused,
+    ingestSignal: unused,
+    closeTrade: unused,
+    findSignal: unused,
+    markSignalCancelled: unused,
+    getTrade: unused,
+    activateTrade: unused,
   };
 }
 
 function engineOn(store: TradeStorePort) {
   const log = createLogger('silent');
   const book = new OpenBook({ feeRate: 0.001 });
-  return { book, engine: new TradeEngine(book, store, new EngineEvents(log), new PublicState({ total: 0, cancelled: 0, closed: [] }), { positionSize: 100 }, log) };
+  return {
+    book,
+    engine: new TradeEngine(book, store, new EngineEvents(log), new PublicState({ total: 0, cancelled: 0, closed: [] }), { positionSize: 100 }, log),
+  };
 }
 
 const ids = Array.from({ length: 2_500 }, (_, i) => 3 * i + 1);
@@ -74,7 +104,34 @@ describe('TradeEngine.hydrate', () => {
     const store = storeOf(ids, 0, (i) => {
       if (i !== 1_000) return;
       const t = fields(late);
-      engine.addUserTrade({ userId: null, trade: { id: t.id, signal_id: t.signalId, symbol: t.symbol, direction: t.direction, market_type: 'SPOT', timeframe: '1h', confidence: 0.5, leverage: 1, entry_price: 100, entry_time: new Date(t.openedAt).toISOString(), position_size: 100, quantity: 1, take_profit: t.takeProfit, stop_loss: t.stopLoss, status: 'OPEN', exit_price: null, exit_time: null, fees: null, profit_loss: null, profit_loss_percentage: null, price_gap: false, created_at: new Date(t.createdAt).toISOString(), updated_at: new Date(t.updatedAt).toISOString() } });
+      engine.addUserTrade({
+        userId: null,
+        trade: {
+          id: t.id,
+          signal_id: t.signalId,
+          symbol: t.symbol,
+          direction: t.direction,
+          market_type: 'SPOT',
+          timeframe: '1h',
+          confidence: 0.5,
+          leverage: 1,
+          entry_price: 100,
+          entry_time: new Date(t.openedAt).toISOString(),
+          position_size: 100,
+          quantity: 1,
+          take_profit: t.takeProfit,
+          stop_loss: t.stopLoss,
+          status: 'OPEN',
+          exit_price: null,
+          exit_time: null,
+          fees: null,
+          profit_loss: null,
+          profit_loss_percentage: null,
+          price_gap: false,
+          created_at: new Date(t.createdAt).toISOString(),
+          updated_at: new Date(t.updatedAt).toISOString(),
+        },
+      });
     });
     const { engine } = engineOn(store); // the store's callback above runs during hydrate(), after this line
     const book = (engine as unknown as { book: OpenBook }).book;

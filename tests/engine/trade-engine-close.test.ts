@@ -49,7 +49,16 @@ describe('TradeEngine: a trade out', () => {
     const f = engineFixture();
     await f.engine.ingestSignal(signal(), BOT);
     // Another engine closed it manually; ours still holds it open.
-    const foreign = { id: 1, status: 'CLOSED_MANUAL' as const, exitPrice: 104, exitTime: new Date(f.advance(1_000)), fees: 0.2, profitLoss: 3.8, profitLossPercentage: 3.8, priceGap: false };
+    const foreign = {
+      id: 1,
+      status: 'CLOSED_MANUAL' as const,
+      exitPrice: 104,
+      exitTime: new Date(f.advance(1_000)),
+      fees: 0.2,
+      profitLoss: 3.8,
+      profitLossPercentage: 3.8,
+      priceGap: false,
+    };
     expect(await f.store.closeTrade(foreign)).toBe(true);
     expect(f.engine.tick('BTCUSDT', 111, f.advance(1_000))).toBe(1);
     await settle();
@@ -70,7 +79,10 @@ describe('TradeEngine: a trade out', () => {
     expect(await f.engine.cancelSignal({ external_id: 'sig-1' }, BOT)).toEqual({ ok: true });
     expect(f.store.stored(1)).toMatchObject({ status: 'CLOSED_MANUAL', exit_price: 104 });
     expect(f.store.signals[0]?.status).toBe('CANCELLED');
-    expect(f.seen.map((e) => [e.kind, e.trade.status])).toEqual([['opened', 'OPEN'], ['closed', 'CLOSED_MANUAL']]);
+    expect(f.seen.map((e) => [e.kind, e.trade.status])).toEqual([
+      ['opened', 'OPEN'],
+      ['closed', 'CLOSED_MANUAL'],
+    ]);
     // Cancelling again is acknowledged and changes nothing; another bot cannot see the signal.
     expect(await f.engine.cancelSignal({ signal_id: ack.ok ? ack.signal_id : -1 }, BOT)).toEqual({ ok: true });
     await expect(f.engine.cancelSignal({ external_id: 'sig-1' }, { ...BOT, name: 'beta' })).rejects.toThrow('no such signal');

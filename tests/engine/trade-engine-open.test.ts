@@ -51,7 +51,10 @@ describe('TradeEngine: a signal in', () => {
     f.engine.tick('BTCUSDT', 111, f.advance(1_000)); // TP crossed while still waiting
     await settle();
     expect(f.store.stored(1)).toMatchObject({ status: 'CANCELLED', fees: 0, profit_loss: 0 });
-    expect(f.seen.map((e) => [e.kind, e.trade.status])).toEqual([['opened', 'PENDING'], ['closed', 'CANCELLED']]);
+    expect(f.seen.map((e) => [e.kind, e.trade.status])).toEqual([
+      ['opened', 'PENDING'],
+      ['closed', 'CANCELLED'],
+    ]);
     expect(f.engine.openTrades(PUBLIC_SCOPE)).toEqual([]);
   });
 

@@ -31,7 +31,11 @@ async function setup(opts: BinanceFeedOptions = {}) {
   });
   const ticks: Tick[] = [];
   feed.start({ tick: (symbol, price, ts, market) => ticks.push({ symbol, price, ts, ...(market ? { market } : {}) }) });
-  cleanups.push(() => spot.close(), () => futures.close(), () => feed.stop());
+  cleanups.push(
+    () => spot.close(),
+    () => futures.close(),
+    () => feed.stop(),
+  );
   return { spot, futures, feed, ticks };
 }
 
@@ -221,7 +225,15 @@ describe('BinancePriceFeed', () => {
       delays.push(ms);
       return orig(fn, ms);
     };
-    const feed = new BinancePriceFeed({ spotUrl: url, futuresUrl: url, timers, random: () => 0.5, backoffInitialMs: 100, backoffMaxMs: 1000, idleTimeoutMs: { spot: 0 } });
+    const feed = new BinancePriceFeed({
+      spotUrl: url,
+      futuresUrl: url,
+      timers,
+      random: () => 0.5,
+      backoffInitialMs: 100,
+      backoffMaxMs: 1000,
+      idleTimeoutMs: { spot: 0 },
+    });
     cleanups.push(() => feed.stop());
     feed.start({ tick: () => {} });
     feed.watch(set('BTCUSDT'));

@@ -19,7 +19,10 @@ afterEach(async () => {
 export async function binanceSetup(opts: BinanceFeedOptions = {}, fakes: { spot?: FakeOptions; futures?: FakeOptions } = {}) {
   const spot = await FakeBinance.start({ ...fakes.spot, market: 'spot' });
   const futures = await FakeBinance.start({ ...fakes.futures, market: 'futures' });
-  cleanups.push(() => spot.close(), () => futures.close());
+  cleanups.push(
+    () => spot.close(),
+    () => futures.close(),
+  );
   return { spot, futures, ...startFeed({ spotUrl: spot.url, futuresUrl: futures.url, ...opts }) };
 }
 

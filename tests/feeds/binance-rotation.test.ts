@@ -29,7 +29,7 @@ describe.each(['serverShutdown', 'lifetime'] as const)('Binance rotation on %s',
     let subscribedNewAt = -1;
     await new Promise<void>((done) => {
       const pusher = setInterval(() => {
-        if (i === total) return clearInterval(pusher), done();
+        if (i === total) return (clearInterval(pusher), done());
         i++;
         // The price crosses the take-profit only in the few ticks right after the swap begins.
         const price = i >= swapAt && i < swapAt + 5 ? TP + 500 : 95_000 + i;

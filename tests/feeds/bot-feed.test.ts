@@ -13,7 +13,12 @@ describe('BotPriceFeed', () => {
     const feed = new BotPriceFeed(() => NOW);
     const seen: Array<[string, number, number]> = [];
     feed.start({ tick: (s, p, ts) => seen.push([s, p, ts]) });
-    const ack = feed.push({ ticks: [{ symbol: 'BTCUSDT', price: 1, ts: NOW }, { symbol: 'ETHUSDT', price: 2, ts: NOW + MAX_TICK_AHEAD_MS + 1 }] });
+    const ack = feed.push({
+      ticks: [
+        { symbol: 'BTCUSDT', price: 1, ts: NOW },
+        { symbol: 'ETHUSDT', price: 2, ts: NOW + MAX_TICK_AHEAD_MS + 1 },
+      ],
+    });
     expect(ack).toEqual({ ok: false, error: { code: 'VALIDATION_ERROR', message: expect.stringContaining('ahead of the server clock'), field: 'ticks.1.ts' } });
     expect(seen).toEqual([]);
     expect(feed.push({ ticks: [{ symbol: 'BTCUSDT', price: 1, ts: NOW + MAX_TICK_AHEAD_MS }] })).toEqual({ ok: true, accepted: 1 });
@@ -24,9 +29,26 @@ describe('BotPriceFeed', () => {
     const feed = new BotPriceFeed(() => NOW);
     const seen: unknown[][] = [];
     feed.start({ tick: (...args) => seen.push(args) });
-    expect(feed.push({ ticks: [{ symbol: 'BTCUSDT', price: 1, ts: NOW, market: 'FUTURES' }, { symbol: 'BTCUSDT', price: 2, ts: NOW, market: 'SPOT' }, { symbol: 'BTCUSDT', price: 3, ts: NOW }] })).toEqual({ ok: true, accepted: 3 });
-    expect(seen).toEqual([['BTCUSDT', 1, NOW, 'FUTURES'], ['BTCUSDT', 2, NOW, 'SPOT'], ['BTCUSDT', 3, NOW, undefined]]);
-    const bad = feed.push({ ticks: [{ symbol: 'BTCUSDT', price: 1, ts: NOW }, { symbol: 'BTCUSDT', price: 1, ts: NOW, market: 'PERP' }] });
+    expect(
+      feed.push({
+        ticks: [
+          { symbol: 'BTCUSDT', price: 1, ts: NOW, market: 'FUTURES' },
+          { symbol: 'BTCUSDT', price: 2, ts: NOW, market: 'SPOT' },
+          { symbol: 'BTCUSDT', price: 3, ts: NOW },
+        ],
+      }),
+    ).toEqual({ ok: true, accepted: 3 });
+    expect(seen).toEqual([
+      ['BTCUSDT', 1, NOW, 'FUTURES'],
+      ['BTCUSDT', 2, NOW, 'SPOT'],
+      ['BTCUSDT', 3, NOW, undefined],
+    ]);
+    const bad = feed.push({
+      ticks: [
+        { symbol: 'BTCUSDT', price: 1, ts: NOW },
+        { symbol: 'BTCUSDT', price: 1, ts: NOW, market: 'PERP' },
+      ],
+    });
     expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION_ERROR', field: 'ticks.1.market' } });
     expect(seen).toHaveLength(3);
   });

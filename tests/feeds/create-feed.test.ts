@@ -24,7 +24,9 @@ describe('createFeed', () => {
   it('takes the Binance endpoints as bases from the configuration and names a bad one', () => {
     const feed = createFeed(loadConfig({ PRICE_FEED: 'binance', BINANCE_FUTURES_WS: 'wss://fstream.example:9443' }), log);
     expect(feed).toBeInstanceOf(BinancePriceFeed);
-    expect(() => loadConfig({ PRICE_FEED: 'binance', BINANCE_FUTURES_WS: 'https://fstream.binance.com' })).toThrow(/BINANCE_FUTURES_WS: must be a ws:\/\/ or wss:\/\/ URL/);
+    expect(() => loadConfig({ PRICE_FEED: 'binance', BINANCE_FUTURES_WS: 'https://fstream.binance.com' })).toThrow(
+      /BINANCE_FUTURES_WS: must be a ws:\/\/ or wss:\/\/ URL/,
+    );
     expect(() => loadConfig({ BINANCE_CONNECTIONS_PER_5M: '301' })).toThrow(/BINANCE_CONNECTIONS_PER_5M/);
   });
 

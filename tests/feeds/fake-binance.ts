@@ -72,7 +72,8 @@ export interface FakeOptions {
 }
 
 const FIVE_MINUTES = 300_000;
-const ID_OK = (id: unknown) => id === null || (typeof id === 'number' && Number.isSafeInteger(id)) || (typeof id === 'string' && /^[A-Za-z0-9]{1,36}$/.test(id));
+const ID_OK = (id: unknown) =>
+  id === null || (typeof id === 'number' && Number.isSafeInteger(id)) || (typeof id === 'string' && /^[A-Za-z0-9]{1,36}$/.test(id));
 
 export class FakeBinance {
   readonly conns: FakeConn[] = [];
@@ -278,7 +279,10 @@ export class FakeBinance {
         return reply({ result: [...conn.subscribed] });
       default:
         return reply({
-          error: { code: 2, msg: `Invalid request: unknown variant ${JSON.stringify(method)}, expected one of SUBSCRIBE, UNSUBSCRIBE, LIST_SUBSCRIPTIONS, SET_PROPERTY, GET_PROPERTY` },
+          error: {
+            code: 2,
+            msg: `Invalid request: unknown variant ${JSON.stringify(method)}, expected one of SUBSCRIBE, UNSUBSCRIBE, LIST_SUBSCRIPTIONS, SET_PROPERTY, GET_PROPERTY`,
+          },
         });
     }
   }

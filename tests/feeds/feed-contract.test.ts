@@ -34,10 +34,7 @@ const SCRIPT: Tick[] = [
 ];
 
 const FACTORIES: Array<[string, () => Promise<Harness>]> = [
-  [
-    'simulated',
-    async () => ({ feed: new SimulatedPriceFeed({ seed: 1, intervalMs: 10 }), produce: () => {}, minTicks: 60 }),
-  ],
+  ['simulated', async () => ({ feed: new SimulatedPriceFeed({ seed: 1, intervalMs: 10 }), produce: () => {}, minTicks: 60 })],
   [
     'replay',
     async () => {

@@ -44,7 +44,6 @@ writeFileSync(futCsv, FUT_AGG);
 writeFileSync(tradesZip, zipFile([{ name: 'SOLUSDT-trades-2026-11.csv', text: SPOT_TRADES }]));
 writeFileSync(futTradesZip, zipFile([{ name: 'SOLUSDT-trades-2026-11-30.csv', text: FUT_TRADES }]));
 
-
 describe('Binance market-data files', () => {
   it('reads a spot aggTrades zip: symbol from the name, microseconds to milliseconds, nanoseconds refused', async () => {
     const { ticks, stats } = await replayAll(`replay:${spotZip}`);
@@ -95,7 +94,9 @@ describe('a server replaying a Binance zip', () => {
     const bot = connectBot(server.url, server.botToken);
     try {
       await connected(bot);
-      const ack: SignalAck = await bot.timeout(5000).emitWithAck('signal', { source: 'replay-test', symbol: 'BTCUSDT', direction: 'LONG', entry: 100, tp: 110, sl: 90 });
+      const ack: SignalAck = await bot
+        .timeout(5000)
+        .emitWithAck('signal', { source: 'replay-test', symbol: 'BTCUSDT', direction: 'LONG', entry: 100, tp: 110, sl: 90 });
       expect(ack.ok).toBe(true);
       await viewer.until(() => viewer.events().some((e) => e.type === 'closed'), 20_000, 'the trade closed');
       const closed = viewer.events().find((e) => e.type === 'closed') as { trade: { status: string; exit_price: string | number } };

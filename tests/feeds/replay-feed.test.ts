@@ -21,7 +21,6 @@ const CSV = [
   '1735689600700,SOLUSDT,180.2',
 ].join('\n');
 
-
 describe('ReplayPriceFeed', () => {
   const file = join(dir, 'ticks.csv');
   writeFileSync(file, CSV);

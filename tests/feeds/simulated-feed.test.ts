@@ -14,8 +14,12 @@ describe('SimulatedMarket', () => {
   });
 
   it('gives a different sequence for a different seed', () => {
-    const a = rounds(7, 20).flat().map((t) => t.price);
-    const b = rounds(8, 20).flat().map((t) => t.price);
+    const a = rounds(7, 20)
+      .flat()
+      .map((t) => t.price);
+    const b = rounds(8, 20)
+      .flat()
+      .map((t) => t.price);
     expect(a).not.toEqual(b);
   });
 

@@ -8,7 +8,10 @@ export class TcpProxy {
   private down = false;
   port = 0;
 
-  constructor(private targetHost: string, private targetPort: number) {
+  constructor(
+    private targetHost: string,
+    private targetPort: number,
+  ) {
     this.server = net.createServer((client) => {
       if (this.down) {
         client.destroy();

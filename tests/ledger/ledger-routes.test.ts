@@ -38,11 +38,17 @@ describe('public ledger routes', { timeout: 60_000 }, () => {
     // Verification runs in the background after new events: poll until it has reached the head.
     const head = (rest.body.results as { seq: number }[])[0]!.seq;
     let v = await get('/api/public/ledger/verify');
-    for (const until = Date.now() + 10_000; (v.body.verified_through_seq as number) < head && Date.now() < until; ) {
+    for (const until = Date.now() + 10_000; (v.body.verified_through_seq as number) < head && Date.now() < until;) {
       await new Promise((r) => setTimeout(r, 50));
       v = await get('/api/public/ledger/verify');
     }
-    expect(v.body).toMatchObject({ ok: true, verified_through: head, verified_through_seq: head, head_hash: expect.stringMatching(/^[0-9a-f]{64}$/), trades: 2 });
+    expect(v.body).toMatchObject({
+      ok: true,
+      verified_through: head,
+      verified_through_seq: head,
+      head_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      trades: 2,
+    });
   });
 
   it('rejects a bad page request', async () => {

@@ -24,7 +24,9 @@ it('records a signal whose external_id and source hold lone surrogates and odd u
 
 it('stores quotes, backslashes and SQL-looking text exactly (batch values travel as one inlined JSON literal)', async () => {
   const ids = [`it's`, `a\\'b`, `\\\\`, `'); drop table signals; --`, `$$x$$`, `E'\\x00'`, `\\u0041`];
-  const results = await Promise.all(ids.map((id) => t.store.ingestSignal(longSignal({ external_id: id, source: `q'\\bot` }), { positionSize: 100, now: new Date() })));
+  const results = await Promise.all(
+    ids.map((id) => t.store.ingestSignal(longSignal({ external_id: id, source: `q'\\bot` }), { positionSize: 100, now: new Date() })),
+  );
   expect(results.map((r) => r.signal.externalId)).toEqual(ids);
   const rows = await new SqlRunner(t.orm).query(`select external_id, source from signals where source = ? order by id`, [`q'\\bot`]);
   expect(rows.map((r) => r.external_id).sort()).toEqual([...ids].sort());

@@ -33,18 +33,38 @@ describe('ledger verification', () => {
   });
 
   const cases: [string, string, RegExp][] = [
-    ['edited ledger event', `update ledger set event = jsonb_set(event, '{profit_loss}', '999') where seq = (select min(seq) from ledger where kind = 'trade_closed')`, /hash/],
+    [
+      'edited ledger event',
+      `update ledger set event = jsonb_set(event, '{profit_loss}', '999') where seq = (select min(seq) from ledger where kind = 'trade_closed')`,
+      /hash/,
+    ],
     ['edited ledger time', `update ledger set at = at + interval '1 second' where seq = 5`, /hash/],
     ['edited ledger kind', `update ledger set kind = 'trade_activated' where seq = 3`, /hash/],
     ['deleted ledger row', `delete from ledger where seq = 10`, /prev_hash/],
     ['deleted last ledger row', `delete from ledger where seq = (select max(seq) from ledger)`, /differs|no trade_opened|ledger/],
-    ['reordered ledger rows', `update ledger set seq = -4 where seq = 4; update ledger set seq = 4 where seq = 6; update ledger set seq = 6 where seq = -4`, /prev_hash/],
-    ['edited trade P/L', `update paper_trades set profit_loss = profit_loss + 1 where id = (select min(id) from paper_trades where exit_price is not null)`, /differs/],
+    [
+      'reordered ledger rows',
+      `update ledger set seq = -4 where seq = 4; update ledger set seq = 4 where seq = 6; update ledger set seq = 6 where seq = -4`,
+      /prev_hash/,
+    ],
+    [
+      'edited trade P/L',
+      `update paper_trades set profit_loss = profit_loss + 1 where id = (select min(id) from paper_trades where exit_price is not null)`,
+      /differs/,
+    ],
     ['edited trade entry', `update paper_trades set entry_price = entry_price * 1.01 where id = 7`, /entry_price/],
-    ['reopened trade', `update paper_trades set status = 'OPEN', exit_price = null where id = (select min(id) from paper_trades where exit_price is not null)`, /differs/],
+    [
+      'reopened trade',
+      `update paper_trades set status = 'OPEN', exit_price = null where id = (select min(id) from paper_trades where exit_price is not null)`,
+      /differs/,
+    ],
     ['deleted trade row', `delete from paper_trades where id = 12`, /not among the system trades/],
-    ['inserted trade row', `insert into paper_trades (symbol, direction, market_type, timeframe, confidence, leverage, entry_price, entry_time, position_size, quantity, take_profit, stop_loss, status)
-       values ('BTCUSDT', 'LONG', 'SPOT', '1h', 0.5, 1, 1, now(), 100, 100, 2, 0.5, 'OPEN')`, /no trade_opened/],
+    [
+      'inserted trade row',
+      `insert into paper_trades (symbol, direction, market_type, timeframe, confidence, leverage, entry_price, entry_time, position_size, quantity, take_profit, stop_loss, status)
+       values ('BTCUSDT', 'LONG', 'SPOT', '1h', 0.5, 1, 1, now(), 100, 100, 2, 0.5, 'OPEN')`,
+      /no trade_opened/,
+    ],
     ['edited signal', `update signals set tp = tp + 1 where id = 3`, /signal 3: tp/],
     ['deleted signal', `delete from signals where id = 9`, /signal/],
   ];
@@ -68,9 +88,7 @@ describe('ledger verification', () => {
   it('concurrent batches from two stores append one unbroken chain', async () => {
     const other = new PgTradeStore(t.orm, { feeRate: 0.001 });
     const now = new Date(Date.UTC(2026, 1, 1));
-    const ins = await Promise.all(
-      Array.from({ length: 120 }, (_, i) => (i % 2 ? other : t.store).ingestSignal(longSignal(), { positionSize: 100, now })),
-    );
+    const ins = await Promise.all(Array.from({ length: 120 }, (_, i) => (i % 2 ? other : t.store).ingestSignal(longSignal(), { positionSize: 100, now })));
     await Promise.all(ins.slice(0, 60).map((r, i) => (i % 2 ? other : t.store).closeTrade(closeOf(r.trade!, 'CLOSED_TP', r.trade!.takeProfit, now))));
     // The same trade closed again elsewhere: not recorded twice.
     expect(await other.closeTrade(closeOf(ins[0]!.trade!, 'CLOSED_MANUAL', 50_100, now))).toBe(false);

@@ -25,7 +25,10 @@ const verify = async (): Promise<Report> => (await (await fetch(`${server.url}/a
 const head = async (): Promise<number> => {
   let after = 0;
   for (;;) {
-    const page = (await (await fetch(`${server.url}/api/public/ledger/?after=${after}&limit=1000`)).json()) as { next_after: number | null; results: { seq: number }[] };
+    const page = (await (await fetch(`${server.url}/api/public/ledger/?after=${after}&limit=1000`)).json()) as {
+      next_after: number | null;
+      results: { seq: number }[];
+    };
     after = page.results.at(-1)?.seq ?? after;
     if (page.next_after === null) return after;
   }
@@ -38,7 +41,7 @@ const signal = (id: string) =>
   });
 
 async function verifiedThrough(seq: number): Promise<Report> {
-  for (const until = Date.now() + 10_000; ; ) {
+  for (const until = Date.now() + 10_000; ;) {
     const r = await verify();
     if (r.verified_through_seq >= seq || Date.now() > until) return r;
     await new Promise((res) => setTimeout(res, 50));

@@ -30,12 +30,15 @@ afterAll(async () => {
 
 const readyz = async () => (await (await fetch(`${server.url}/readyz`)).json()) as { ready: boolean; checks: Record<string, true | string> };
 const metric = async (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(await (await fetch(`${server.url}/metrics`)).text())?.[1]);
-const upstream = async () => ((await (await fetch(`${server.url}/api/public/feed-health/`)).json()) as { upstream: { fault: string | null; refused: number } }).upstream;
+const upstream = async () =>
+  ((await (await fetch(`${server.url}/api/public/feed-health/`)).json()) as { upstream: { fault: string | null; refused: number } }).upstream;
 
 describe('upstream feed health on /readyz, feed health and /metrics', () => {
   it('reports a refused subscription of a public symbol, then clears when a retry is accepted', { timeout: 30_000 }, async () => {
     expect((await readyz()).checks.feed_upstream).toBe(true);
-    const ack: SignalAck = await bot.timeout(5000).emitWithAck('signal', { source: 'up', symbol: 'ETHUSDT', direction: 'LONG', entry: 3000, tp: 3300, sl: 2900 });
+    const ack: SignalAck = await bot
+      .timeout(5000)
+      .emitWithAck('signal', { source: 'up', symbol: 'ETHUSDT', direction: 'LONG', entry: 3000, tp: 3300, sl: 2900 });
     expect(ack.ok).toBe(true);
 
     await waitFor(async () => (await upstream()).refused === 1, 10_000, 'the refusal in feed health');

@@ -32,10 +32,35 @@ function readAll<T>(bytes: Buffer, fields: number, read: (c: CopyFieldCursor) =>
 
 // Many digits, both signs, NUMERIC(30,8) extremes, beyond 2^53 and beyond 10^22, zero, NaN, infinities.
 const NUMERICS = [
-  '0', '1', '-1', '100', '0.1', '0.3', '-0.00000001', '0.00000001', '123.45678901', '99999999999999999999.99999999',
-  '1234567890123456.12345678', '9007199254740993', '9007199254740993.5', '0.1234', '-42.4242', '1e22', '1e23',
-  '123456789012345678901234567890', '0.000000000000000000000000000001', '5e-324', '1.7976931348623157e308',
-  'NaN', 'Infinity', '-Infinity', '100.00000000', '0.50000000', '10000', '10000.0001', '-9999.9999',
+  '0',
+  '1',
+  '-1',
+  '100',
+  '0.1',
+  '0.3',
+  '-0.00000001',
+  '0.00000001',
+  '123.45678901',
+  '99999999999999999999.99999999',
+  '1234567890123456.12345678',
+  '9007199254740993',
+  '9007199254740993.5',
+  '0.1234',
+  '-42.4242',
+  '1e22',
+  '1e23',
+  '123456789012345678901234567890',
+  '0.000000000000000000000000000001',
+  '5e-324',
+  '1.7976931348623157e308',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '100.00000000',
+  '0.50000000',
+  '10000',
+  '10000.0001',
+  '-9999.9999',
 ];
 
 describe('BinaryCopyReader', () => {
@@ -57,7 +82,13 @@ describe('BinaryCopyReader', () => {
       (-5, -9007199254740991, -3, false, 'LONG', '1960-01-01 00:00:00.0005+00', ''),
       (2, 4294967296, 0, true, 'SHORT', null, 'X')) v(id, n, lev, gap, dir, t, s)`;
     const read = (c: CopyFieldCursor) => ({
-      id: c.int8(), n: c.int8OrNull(), lev: c.int4(), gap: c.bool(), dir: c.oneOf(['LONG', 'SHORT'] as const), t: c.timestampMsOrNull(), s: c.text(),
+      id: c.int8(),
+      n: c.int8OrNull(),
+      lev: c.int4(),
+      gap: c.bool(),
+      dir: c.oneOf(['LONG', 'SHORT'] as const),
+      t: c.timestampMsOrNull(),
+      s: c.text(),
     });
     const bytes = await copyBytes(select);
     const whole = readAll(bytes, 7, read);

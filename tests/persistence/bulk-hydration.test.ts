@@ -17,7 +17,10 @@ import { tickKeys } from '../../shared/price-key.ts';
 let t: TestStore;
 let userId: number;
 const q = (sql: string, params: unknown[] = []) =>
-  t.orm.em.getConnection().getKnex().raw(sql, params as never[]) as Promise<{ rows: Record<string, unknown>[] }>;
+  t.orm.em
+    .getConnection()
+    .getKnex()
+    .raw(sql, params as never[]) as Promise<{ rows: Record<string, unknown>[] }>;
 
 /** The product's adapter with small pages, so the rows cross many page boundaries. */
 class SmallPages extends StorePortAdapter {

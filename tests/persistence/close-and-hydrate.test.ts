@@ -66,9 +66,7 @@ describe('closeTrade', () => {
   it('races across two stores (two processes) still close once', async () => {
     const other = new PgTradeStore(t.orm);
     const trades = await Promise.all(Array.from({ length: 30 }, openTrade));
-    const results = await Promise.all(
-      trades.flatMap((tr) => [t.store.closeTrade(closeOf(tr.id)), other.closeTrade(closeOf(tr.id, { status: 'CLOSED_SL' }))]),
-    );
+    const results = await Promise.all(trades.flatMap((tr) => [t.store.closeTrade(closeOf(tr.id)), other.closeTrade(closeOf(tr.id, { status: 'CLOSED_SL' }))]));
     for (let i = 0; i < trades.length; i++) expect([results[2 * i], results[2 * i + 1]].filter(Boolean)).toHaveLength(1);
   });
 
@@ -85,11 +83,17 @@ describe('closeTrade', () => {
 
 describe('hydrateOpenTrades', () => {
   it('streams 25,000 open trades (system and user) in batches and skips closed ones', async () => {
-    const q = (sql: string, params: unknown[] = []) => t.orm.em.getConnection().getKnex().raw(sql, params as never[]);
+    const q = (sql: string, params: unknown[] = []) =>
+      t.orm.em
+        .getConnection()
+        .getKnex()
+        .raw(sql, params as never[]);
     await q(`truncate paper_trades, signals restart identity cascade`);
-    const [user] = ((await q(`insert into users (username, password_hash) values ('hydra', 'x') returning id`)) as {
-      rows: { id: string }[];
-    }).rows;
+    const [user] = (
+      (await q(`insert into users (username, password_hash) values ('hydra', 'x') returning id`)) as {
+        rows: { id: string }[];
+      }
+    ).rows;
     // 25,000 open (every 10th a user trade, every 7th PENDING) and 5,000 closed, interleaved.
     await q(
       `insert into paper_trades (user_id, symbol, direction, market_type, timeframe, confidence, leverage, entry_price,
@@ -99,10 +103,7 @@ describe('hydrateOpenTrades', () => {
        from generate_series(1, 30000) g`,
       [user!.id],
     );
-    const expected = Number(
-      ((await q(`select count(*) as n from paper_trades where status in ('OPEN', 'PENDING')`)) as { rows: { n: string }[] })
-        .rows[0]!.n,
-    );
+    const expected = Number(((await q(`select count(*) as n from paper_trades where status in ('OPEN', 'PENDING')`)) as { rows: { n: string }[] }).rows[0]!.n);
     expect(expected).toBe(25_000);
 
     const seen: TradeRecord[] = [];

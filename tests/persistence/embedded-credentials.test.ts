@@ -38,7 +38,10 @@ describe('embedded credentials file', () => {
 
   it('a damaged file, or one with values that could not be ours, stops start-up naming the file', async () => {
     const good = await readFile(credentialsPath(pgDir), 'utf8');
-    for (const bad of ['{not json', JSON.stringify({ superuser: { user: 'postgres', password: "x'; drop role postgres; --" }, app: { user: 'paperbook', password: 'a'.repeat(43) } })]) {
+    for (const bad of [
+      '{not json',
+      JSON.stringify({ superuser: { user: 'postgres', password: "x'; drop role postgres; --" }, app: { user: 'paperbook', password: 'a'.repeat(43) } }),
+    ]) {
       await writeFile(credentialsPath(pgDir), bad, { mode: 0o600 });
       await expect(readCredentials(pgDir)).rejects.toThrow(CredentialsFileError);
       await expect(readCredentials(pgDir)).rejects.toThrow(credentialsPath(pgDir));

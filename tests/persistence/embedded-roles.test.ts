@@ -49,7 +49,10 @@ async function expectLockedDown(db: Database, pgDir: string): Promise<void> {
   expect(await sqlState(db.url, `select pg_read_file('/etc/passwd')`)).toBe('42501');
   expect(await sqlState(db.url, 'create role intruder')).toBe('42501');
   expect(await sqlState(db.url, 'create database intruder')).toBe('42501');
-  const [me] = await withAdmin(db.url, async (k) => (await k.raw('select rolsuper, rolcreaterole, rolcreatedb from pg_roles where rolname = current_user')).rows);
+  const [me] = await withAdmin(
+    db.url,
+    async (k) => (await k.raw('select rolsuper, rolcreaterole, rolcreatedb from pg_roles where rolname = current_user')).rows,
+  );
   expect(me).toEqual({ rolsuper: false, rolcreaterole: false, rolcreatedb: false });
   // The old fixed superuser password no longer opens the cluster.
   const legacy = `postgresql://postgres:paperbook@127.0.0.1:${url.port}/postgres`;

@@ -19,8 +19,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const count = async (sql: string, params: unknown[] = []) =>
-  Number(((await other.raw(sql, params as never[])) as { rows: { n: string }[] }).rows[0]!.n);
+const count = async (sql: string, params: unknown[] = []) => Number(((await other.raw(sql, params as never[])) as { rows: { n: string }[] }).rows[0]!.n);
 
 describe('ingestSignal', () => {
   it('writes the signal (EXECUTED) and its OPEN system trade', async () => {
@@ -64,10 +63,7 @@ describe('ingestSignal', () => {
   it('one bad row does not fail the other ingests of its batch', async () => {
     const good = Array.from({ length: 5 }, () => longSignal());
     const bad = longSignal();
-    const settled = await Promise.allSettled([
-      ...good.map((p) => t.store.ingestSignal(p, INGEST)),
-      t.store.ingestSignal(bad, { positionSize: 1e23, now: T0 }),
-    ]);
+    const settled = await Promise.allSettled([...good.map((p) => t.store.ingestSignal(p, INGEST)), t.store.ingestSignal(bad, { positionSize: 1e23, now: T0 })]);
     expect(settled.map((s) => s.status)).toEqual([...good.map(() => 'fulfilled'), 'rejected']);
   });
 
@@ -99,17 +95,13 @@ describe('ingestSignal', () => {
     expect(new Set(results.map((r) => r.trade?.id)).size).toBe(1);
     expect(results.filter((r) => r.duplicate)).toHaveLength(49);
     expect(await count(`select count(*) as n from signals where external_id = 'same-id-50'`)).toBe(1);
-    expect(
-      await count(`select count(*) as n from paper_trades where signal_id = ?`, [results[0]!.signal.id]),
-    ).toBe(1);
+    expect(await count(`select count(*) as n from paper_trades where signal_id = ?`, [results[0]!.signal.id])).toBe(1);
   });
 
   it('concurrent resends through two stores (two processes) never create a second row', async () => {
     const second = new PgTradeStore(t.orm);
     const p = longSignal({ external_id: 'two-stores' });
-    const results = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => (i % 2 ? second : t.store).ingestSignal({ ...p }, INGEST)),
-    );
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? second : t.store).ingestSignal({ ...p }, INGEST)));
     expect(new Set(results.map((r) => r.trade?.id)).size).toBe(1);
     expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
     expect(await count(`select count(*) as n from signals where external_id = 'two-stores'`)).toBe(1);
@@ -132,9 +124,7 @@ describe('ingestSignal', () => {
         t.store.ingestSignal(longSignal(), INGEST).then((r) => {
           // Checked at the moment of resolution, on a separate connection.
           checks.push(
-            count(`select count(*) as n from paper_trades t join signals s on s.id = t.signal_id where t.id = ?`, [
-              r.trade!.id,
-            ]).then((n) => {
+            count(`select count(*) as n from paper_trades t join signals s on s.id = t.signal_id where t.id = ?`, [r.trade!.id]).then((n) => {
               if (n !== 1) invisible.push(r.trade!.id);
             }),
           );

@@ -11,14 +11,17 @@ afterAll(async () => {
 });
 
 const q = async (sql: string, params: unknown[] = []) =>
-  ((await t.orm.em.getConnection().getKnex().raw(sql, params as never[])) as { rows: Record<string, unknown>[] }).rows;
+  (
+    (await t.orm.em
+      .getConnection()
+      .getKnex()
+      .raw(sql, params as never[])) as { rows: Record<string, unknown>[] }
+  ).rows;
 
 describe('initial migration', () => {
   it('creates the four tables', async () => {
     const rows = await q(`select table_name from information_schema.tables where table_schema = 'public' order by 1`);
-    expect(rows.map((r) => r.table_name)).toEqual(
-      expect.arrayContaining(['api_tokens', 'mikro_orm_migrations', 'paper_trades', 'signals', 'users']),
-    );
+    expect(rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['api_tokens', 'mikro_orm_migrations', 'paper_trades', 'signals', 'users']));
   });
 
   it('leaves no difference between entities and schema', async () => {
@@ -58,7 +61,19 @@ describe('initial migration', () => {
 
   it('rejects a second system trade for a signal but allows user trades on it', async () => {
     const { signal } = await t.store.ingestSignal(
-      { source: 'mig', external_id: 'm1', symbol: 'ETHUSDT', direction: 'LONG', timeframe: '1h', entry: 100, tp: 110, sl: 90, confidence: 0.5, market_type: 'SPOT', leverage: 1 },
+      {
+        source: 'mig',
+        external_id: 'm1',
+        symbol: 'ETHUSDT',
+        direction: 'LONG',
+        timeframe: '1h',
+        entry: 100,
+        tp: 110,
+        sl: 90,
+        confidence: 0.5,
+        market_type: 'SPOT',
+        leverage: 1,
+      },
       { positionSize: 100, now: new Date() },
     );
     const insert = (userId: number | null) =>

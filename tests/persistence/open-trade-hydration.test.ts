@@ -14,17 +14,35 @@ import { openTestStore, type TestStore } from '../helpers/db.ts';
 let t: TestStore;
 let userId: number;
 const q = (sql: string, params: unknown[] = []) =>
-  t.orm.em.getConnection().getKnex().raw(sql, params as never[]) as Promise<{ rows: Record<string, unknown>[] }>;
+  t.orm.em
+    .getConnection()
+    .getKnex()
+    .raw(sql, params as never[]) as Promise<{ rows: Record<string, unknown>[] }>;
 
 beforeAll(async () => {
   t = await openTestStore();
   userId = Number((await q(`insert into users (username, password_hash) values ('side', 'x') returning id`)).rows[0]!.id);
   const insert = (v: Record<string, unknown>) => {
     const row = {
-      signal_id: null, user_id: null, symbol: 'BTCUSDT', direction: 'LONG', market_type: 'SPOT', timeframe: '1h',
-      confidence: 0.5, leverage: 1, entry_price: 100, entry_time: '2025-03-01T12:00:00Z', position_size: 100, quantity: 1,
-      take_profit: 110, stop_loss: 90, status: 'OPEN', price_gap: false, created_at: '2025-03-01T12:00:00Z',
-      updated_at: '2025-03-01T12:00:00Z', ...v,
+      signal_id: null,
+      user_id: null,
+      symbol: 'BTCUSDT',
+      direction: 'LONG',
+      market_type: 'SPOT',
+      timeframe: '1h',
+      confidence: 0.5,
+      leverage: 1,
+      entry_price: 100,
+      entry_time: '2025-03-01T12:00:00Z',
+      position_size: 100,
+      quantity: 1,
+      take_profit: 110,
+      stop_loss: 90,
+      status: 'OPEN',
+      price_gap: false,
+      created_at: '2025-03-01T12:00:00Z',
+      updated_at: '2025-03-01T12:00:00Z',
+      ...v,
     };
     const cols = Object.keys(row);
     return q(`insert into paper_trades (${cols.join(', ')}) values (${cols.map(() => '?').join(', ')})`, Object.values(row));
@@ -42,7 +60,14 @@ beforeAll(async () => {
   // An open row with exit fields set (should not happen): kept whole, still identical.
   await insert({ exit_price: '101.5', exit_time: '2025-03-03T00:00:00Z', fees: '0.2', profit_loss: '1.3', profit_loss_percentage: '1.3' });
   await insert({ status: 'CLOSED_TP', exit_price: 110, exit_time: '2025-03-03T00:00:00Z', fees: 0.21, profit_loss: 9.79, profit_loss_percentage: 9.79 });
-  for (let i = 0; i < 20; i++) await insert({ symbol: `S${i}USDT`, direction: i % 2 ? 'LONG' : 'SHORT', take_profit: i % 2 ? 110 : 90, stop_loss: i % 2 ? 90 : 110, timeframe: ['5m', '15m', '30m', '1h', '1d'][i % 5] });
+  for (let i = 0; i < 20; i++)
+    await insert({
+      symbol: `S${i}USDT`,
+      direction: i % 2 ? 'LONG' : 'SHORT',
+      take_profit: i % 2 ? 110 : 90,
+      stop_loss: i % 2 ? 90 : 110,
+      timeframe: ['5m', '15m', '30m', '1h', '1d'][i % 5],
+    });
 });
 afterAll(async () => {
   await t?.close();
@@ -84,10 +109,16 @@ describe('open trades hydrated into the book + side table', () => {
   it('keep the wall and the newest-first order of snapshots', async () => {
     const engine = await hydratedEngine();
     const stored = await storedOpen();
-    const system = stored.filter((s) => s.userId === null).map((s) => s.json).reverse();
+    const system = stored
+      .filter((s) => s.userId === null)
+      .map((s) => s.json)
+      .reverse();
     expect(engine.openTrades(PUBLIC_SCOPE)).toStrictEqual(system);
     // A user's snapshot holds that user's trades in the book (pending ones wait outside it).
-    const mine = stored.filter((s) => s.userId === userId && s.json.status === 'OPEN').map((s) => s.json).reverse();
+    const mine = stored
+      .filter((s) => s.userId === userId && s.json.status === 'OPEN')
+      .map((s) => s.json)
+      .reverse();
     expect(engine.openTrades(userScope(userId))).toStrictEqual(mine);
     expect(engine.openTrades(userScope(userId + 1))).toEqual([]);
   });

@@ -5,7 +5,10 @@ import { isUnavailableError, toStoreError, UnavailableError } from '../../server
 
 describe('isUnavailableError', () => {
   it.each([
-    ['pg: a pooled client whose connection died (pg_terminate_backend)', new Error('insert into signals … - Client has encountered a connection error and is not queryable')],
+    [
+      'pg: a pooled client whose connection died (pg_terminate_backend)',
+      new Error('insert into signals … - Client has encountered a connection error and is not queryable'),
+    ],
     ['pg: a client already closed', new Error('select 1 - Client was closed and is not queryable')],
     ['pg: connection terminated', new Error('Connection terminated unexpectedly')],
     ['knex: transaction rolled back under us', new Error('Transaction query already complete, run with DEBUG=knex:tx for more info')],

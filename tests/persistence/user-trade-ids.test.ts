@@ -13,18 +13,45 @@ let userId: number;
 let n = 0;
 
 const q = async (sql: string, params: unknown[] = []) =>
-  ((await t.orm.em.getConnection().getKnex().raw(sql, params as never[])) as { rows: Record<string, unknown>[] }).rows;
+  (
+    (await t.orm.em
+      .getConnection()
+      .getKnex()
+      .raw(sql, params as never[])) as { rows: Record<string, unknown>[] }
+  ).rows;
 const signal = async () =>
   (
     await t.store.ingestSignal(
-      { source: 'ids', external_id: `s${++n}`, symbol: 'BTCUSDT', direction: 'LONG', timeframe: '1h', entry: 100, tp: 110, sl: 90, confidence: 0.5, market_type: 'SPOT', leverage: 1 },
+      {
+        source: 'ids',
+        external_id: `s${++n}`,
+        symbol: 'BTCUSDT',
+        direction: 'LONG',
+        timeframe: '1h',
+        entry: 100,
+        tp: 110,
+        sl: 90,
+        confidence: 0.5,
+        market_type: 'SPOT',
+        leverage: 1,
+      },
       { positionSize: 100, now: new Date() },
     )
   ).trade!.id;
 const manual = async () => {
   const m: NewManualTrade = {
-    userId, symbol: 'BTCUSDT', direction: 'LONG', marketType: 'SPOT', timeframe: '1h', leverage: 1, entryPrice: 100,
-    entryTime: new Date(), positionSize: 100, quantity: 1, takeProfit: 110, stopLoss: 90,
+    userId,
+    symbol: 'BTCUSDT',
+    direction: 'LONG',
+    marketType: 'SPOT',
+    timeframe: '1h',
+    leverage: 1,
+    entryPrice: 100,
+    entryTime: new Date(),
+    positionSize: 100,
+    quantity: 1,
+    takeProfit: 110,
+    stopLoss: 90,
   };
   return (await users.insertManualTrade(m)).id;
 };
@@ -58,7 +85,17 @@ describe('trade id ranges', () => {
     expect(await manual()).toBe(USER_MIN + 2);
     expect(await signal()).toBe(4);
     const ids = (await q(`select id::text, user_id from paper_trades order by id`)).map((r) => [Number(r.id), r.user_id === null]);
-    expect(ids).toEqual([[1, true], [2, false], [3, true], [USER_MIN, false], [USER_MIN + 1, false], [USER_MIN + 2, false], [4, true]].sort((a, b) => (a[0] as number) - (b[0] as number)));
+    expect(ids).toEqual(
+      [
+        [1, true],
+        [2, false],
+        [3, true],
+        [USER_MIN, false],
+        [USER_MIN + 1, false],
+        [USER_MIN + 2, false],
+        [4, true],
+      ].sort((a, b) => (a[0] as number) - (b[0] as number)),
+    );
     // Every id is a safe integer, and the system sequence cannot reach the user range.
     const [seq] = await q(`select max_value::text as max from pg_sequences where sequencename = 'paper_trades_id_seq'`);
     expect(seq!.max).toBe(String(USER_MIN - 1));

@@ -45,7 +45,15 @@ describe('abuse limits', () => {
     const url = server.url;
 
     // Rate limit: 60 requests at once from one address → at most 20 answered, the rest 429.
-    const statuses = await Promise.all(Array.from({ length: 60 }, () => fetch(`${url}/api/public/paper-trading/summary/`).then(async (r) => ({ status: r.status, body: (await r.json()) as { error?: { code: string } }, retry: r.headers.get('retry-after') }))));
+    const statuses = await Promise.all(
+      Array.from({ length: 60 }, () =>
+        fetch(`${url}/api/public/paper-trading/summary/`).then(async (r) => ({
+          status: r.status,
+          body: (await r.json()) as { error?: { code: string } },
+          retry: r.headers.get('retry-after'),
+        })),
+      ),
+    );
     const limited = statuses.filter((s) => s.status === 429);
     expect(limited.length).toBeGreaterThanOrEqual(40);
     expect(limited[0]!.body.error?.code).toBe('RATE_LIMITED');
@@ -72,7 +80,9 @@ describe('abuse limits', () => {
     // Credentials in every place a caller can put them, right and wrong.
     const good = connectBot(url, BOT_TOKEN);
     await connected(good);
-    await good.timeout(5000).emitWithAck('signal', { external_id: 'log-1', symbol: 'BTCUSDT', direction: 'LONG', entry: 100, tp: 110, sl: 90, token: BOT_TOKEN });
+    await good
+      .timeout(5000)
+      .emitWithAck('signal', { external_id: 'log-1', symbol: 'BTCUSDT', direction: 'LONG', entry: 100, tp: 110, sl: 90, token: BOT_TOKEN });
     good.close();
     const bad = connectBot(url, WRONG_TOKEN);
     // The wrong token is refused: the rejection is the point, the log line is what this test reads.

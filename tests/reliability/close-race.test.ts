@@ -46,7 +46,13 @@ describe('close races across two processes', () => {
       const symbol = `RACE${i}USDT`;
       const at = start + i * SPACING_MS;
       const ack: SignalAck = await botA.timeout(10_000).emitWithAck('signal', {
-        external_id: ext, symbol, direction: 'LONG', entry: 100, tp: 110, sl: 90, expires_at: new Date(at).toISOString(),
+        external_id: ext,
+        symbol,
+        direction: 'LONG',
+        entry: 100,
+        tp: 110,
+        sl: 90,
+        expires_at: new Date(at).toISOString(),
       });
       if (!ack.ok || ack.trade_id === null) throw new Error(`signal ${i} failed: ${JSON.stringify(ack)}`);
       trades.push({ ext, symbol, id: ack.trade_id, at });
@@ -89,7 +95,12 @@ describe('close races across two processes', () => {
 
     const k = openKnex(db.url);
     try {
-      const rows = (await k.raw(`select id, status, exit_price, version from paper_trades where id = any(?)`, [[...ids]])).rows as Array<{ id: string; status: string; exit_price: string; version: number }>;
+      const rows = (await k.raw(`select id, status, exit_price, version from paper_trades where id = any(?)`, [[...ids]])).rows as Array<{
+        id: string;
+        status: string;
+        exit_price: string;
+        version: number;
+      }>;
       const byStatus: Record<string, number> = {};
       for (const r of rows) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
       const announced = new Map<number, TradeJson[]>();
@@ -109,7 +120,11 @@ describe('close races across two processes', () => {
         for (const t of open) if (ids.has(t.id)) problems.push(`${s.url} still shows trade ${t.id} open`);
       }
       // Each server's open set and summary equal the database's, whether it won or lost each race.
-      const seenOn = (v: Recorder) => ({ acked: new Map(), opened: new Set<number>(), closed: new Map(v.events().flatMap((e) => (e.type === 'closed' ? [[e.trade.id, e.trade] as const] : []))) });
+      const seenOn = (v: Recorder) => ({
+        acked: new Map(),
+        opened: new Set<number>(),
+        closed: new Map(v.events().flatMap((e) => (e.type === 'closed' ? [[e.trade.id, e.trade] as const] : []))),
+      });
       const recordA = await checkRecord(k, a.url, seenOn(viewA));
       const recordB = await checkRecord(k, b.url, seenOn(viewB));
       reportLine('close-race', {

@@ -27,40 +27,44 @@ afterAll(async () => {
 });
 
 describe('graceful shutdown on the embedded database', () => {
-  it(`SIGTERM mid-burst ${ROUNDS} times: exit 0 < 10 s, PostgreSQL stopped, nothing acked lost`, async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'paperbook-sigterm-'));
-    await chmod(dir, 0o755);
-    const pgDir = path.join(dir, 'pg');
-    const work = new Workload(TOKEN, prng(7), 'sd');
-    const exits: Array<{ code: number | null; ms: number }> = [];
-    for (let i = 0; i < ROUNDS; i++) {
+  it(
+    `SIGTERM mid-burst ${ROUNDS} times: exit 0 < 10 s, PostgreSQL stopped, nothing acked lost`,
+    async () => {
+      dir = await mkdtemp(path.join(tmpdir(), 'paperbook-sigterm-'));
+      await chmod(dir, 0o755);
+      const pgDir = path.join(dir, 'pg');
+      const work = new Workload(TOKEN, prng(7), 'sd');
+      const exits: Array<{ code: number | null; ms: number }> = [];
+      for (let i = 0; i < ROUNDS; i++) {
+        server = await spawnServer({ DATA_DIR: dir, BOT_TOKEN: TOKEN });
+        await work.connect(server.url);
+        await work.resendUnacked();
+        const burst = work.burst(12);
+        await new Promise((r) => setTimeout(r, 400));
+        const t = Date.now();
+        process.kill(server.pid, 'SIGTERM');
+        const { code } = await server.exited;
+        exits.push({ code, ms: Date.now() - t });
+        work.close();
+        await burst;
+        if (code !== 0) (await import('node:fs')).writeFileSync(path.join(tmpdir(), `paperbook-sigterm-${process.pid}.log`), server.output());
+        expect(code, server.output()).toBe(0);
+        expect(Date.now() - t).toBeLessThan(10_000);
+        expect(postgresOn(dir), 'embedded PostgreSQL stopped with the server').toEqual([]);
+        expect(existsSync(path.join(pgDir, 'postmaster.pid')), 'clean PostgreSQL shutdown').toBe(false);
+        server = null;
+      }
       server = await spawnServer({ DATA_DIR: dir, BOT_TOKEN: TOKEN });
-      await work.connect(server.url);
-      await work.resendUnacked();
-      const burst = work.burst(12);
-      await new Promise((r) => setTimeout(r, 400));
-      const t = Date.now();
-      process.kill(server.pid, 'SIGTERM');
-      const { code } = await server.exited;
-      exits.push({ code, ms: Date.now() - t });
-      work.close();
-      await burst;
-      if (code !== 0) (await import('node:fs')).writeFileSync(path.join(tmpdir(), `paperbook-sigterm-${process.pid}.log`), server.output());
-      expect(code, server.output()).toBe(0);
-      expect(Date.now() - t).toBeLessThan(10_000);
-      expect(postgresOn(dir), 'embedded PostgreSQL stopped with the server').toEqual([]);
-      expect(existsSync(path.join(pgDir, 'postmaster.pid')), 'clean PostgreSQL shutdown').toBe(false);
-      server = null;
-    }
-    server = await spawnServer({ DATA_DIR: dir, BOT_TOKEN: TOKEN });
-    const k = openKnex(embeddedUrl(pgDir));
-    try {
-      const check = await checkRecord(k, server.url, work.seen);
-      reportLine('sigterm-embedded', { rounds: ROUNDS, acked: work.seen.acked.size, exits, lost: check.problems.length });
-      expect(check.problems).toEqual([]);
-    } finally {
-      await k.destroy();
-    }
-    expect(work.seen.acked.size).toBeGreaterThan(0);
-  }, 40_000 * ROUNDS + 60_000);
+      const k = openKnex(embeddedUrl(pgDir));
+      try {
+        const check = await checkRecord(k, server.url, work.seen);
+        reportLine('sigterm-embedded', { rounds: ROUNDS, acked: work.seen.acked.size, exits, lost: check.problems.length });
+        expect(check.problems).toEqual([]);
+      } finally {
+        await k.destroy();
+      }
+      expect(work.seen.acked.size).toBeGreaterThan(0);
+    },
+    40_000 * ROUNDS + 60_000,
+  );
 });

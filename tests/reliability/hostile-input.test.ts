@@ -64,11 +64,13 @@ const deep = fc.nat({ max: 2_000 }).map((d) => {
   for (let i = 0; i < d; i++) v = i % 2 ? [v] : { a: v };
   return v;
 });
-const polluting = fc.constantFrom(
-  '{"__proto__":{"polluted":1},"symbol":"BTCUSDT","direction":"LONG","entry":100,"tp":110,"sl":90}',
-  '{"constructor":{"prototype":{"polluted":1}}}',
-  '{"symbol":"BTCUSDT","__proto__":{"direction":"LONG"},"entry":100,"tp":110,"sl":90}',
-).map((s) => JSON.parse(s) as unknown);
+const polluting = fc
+  .constantFrom(
+    '{"__proto__":{"polluted":1},"symbol":"BTCUSDT","direction":"LONG","entry":100,"tp":110,"sl":90}',
+    '{"constructor":{"prototype":{"polluted":1}}}',
+    '{"symbol":"BTCUSDT","__proto__":{"direction":"LONG"},"entry":100,"tp":110,"sl":90}',
+  )
+  .map((s) => JSON.parse(s) as unknown);
 const anyValue = fc.oneof(nastyNumber, nastyString, deep, polluting, fc.constant(null), fc.boolean(), fc.jsonValue({ maxDepth: 4 }));
 const signalLike = fc.record(
   {
@@ -96,7 +98,11 @@ const validSignal = fc.record({
   sl: fc.constant(90),
 });
 const nearValid = fc
-  .tuple(validSignal, fc.constantFrom('symbol', 'direction', 'entry', 'tp', 'sl', 'confidence', 'leverage', 'timeframe', 'expires_at', 'market_type', 'external_id'), anyValue)
+  .tuple(
+    validSignal,
+    fc.constantFrom('symbol', 'direction', 'entry', 'tp', 'sl', 'confidence', 'leverage', 'timeframe', 'expires_at', 'market_type', 'external_id'),
+    anyValue,
+  )
   .map(([v, k, bad]) => ({ ...v, [k]: bad }));
 const signalPayload = fc.oneof(
   { weight: 4, arbitrary: signalLike },
@@ -105,14 +111,21 @@ const signalPayload = fc.oneof(
   { weight: 1, arbitrary: anyValue },
 );
 const pricesPayload = fc.oneof(
-  fc.record({ ticks: fc.array(fc.record({ symbol: fc.oneof(fc.constant('BTCUSDT'), nastyString), price: nastyNumber, ts: nastyNumber }, { requiredKeys: [] }), { maxLength: 5 }) }),
+  fc.record({
+    ticks: fc.array(fc.record({ symbol: fc.oneof(fc.constant('BTCUSDT'), nastyString), price: nastyNumber, ts: nastyNumber }, { requiredKeys: [] }), {
+      maxLength: 5,
+    }),
+  }),
   fc.record({ ticks: fc.oneof(anyValue, fc.constant(Array.from({ length: 1001 }, () => ({ symbol: 'BTCUSDT', price: 1, ts: 1 })))) }),
   anyValue,
 );
 const queryString = fc
   .array(
     fc.tuple(
-      fc.oneof(fc.constantFrom('page', 'page_size', 'status', 'symbol', 'direction', 'market_type', 'timeframe', 'ordering', 'days', '__proto__', 'constructor'), fc.string({ maxLength: 8 })),
+      fc.oneof(
+        fc.constantFrom('page', 'page_size', 'status', 'symbol', 'direction', 'market_type', 'timeframe', 'ordering', 'days', '__proto__', 'constructor'),
+        fc.string({ maxLength: 8 }),
+      ),
       fc.oneof(nastyString, nastyNumber.map(String), fc.constantFrom('%', '%zz', '%00', '-1', '0', '1e9', '101', '-profit_loss', 'OPEN')),
     ),
     { maxLength: 6 },
@@ -144,111 +157,129 @@ function liveMb(): number {
 let liveBefore = 0;
 
 describe('hostile input', () => {
-  it(`≥ 10,000 malformed payloads: no crash, no row from invalid input, clear codes (seed ${SEED})`, async () => {
-    liveBefore = liveMb();
-    const rssBefore = process.memoryUsage().rss;
-    const validExternal = new Set<string>();
+  it(
+    `≥ 10,000 malformed payloads: no crash, no row from invalid input, clear codes (seed ${SEED})`,
+    async () => {
+      liveBefore = liveMb();
+      const rssBefore = process.memoryUsage().rss;
+      const validExternal = new Set<string>();
 
-    const t0 = Date.now();
-    const signals = fc.sample(signalPayload, { numRuns: Math.ceil(4500 * SCALE), seed: SEED });
-    await inBatches(signals, 50, async (p) => {
-      tally.signals++;
-      const valid = signalSchema.safeParse(p).success;
-      if (valid) tally.expectedValid++;
-      const ack = (await bot.timeout(10_000).emitWithAck('signal', p)) as { ok: boolean; error?: { code: string; message: string } };
-      if (ack.ok) {
-        tally.accepted++;
-        if (!valid) problems.push(`signal accepted though the schema rejects it: ${JSON.stringify(p).slice(0, 200)}`);
-        else if (typeof (p as { external_id?: unknown }).external_id === 'string') validExternal.add(String((p as { external_id: string }).external_id).trim());
-      } else {
-        if (valid) problems.push(`valid signal refused: ${JSON.stringify(ack.error)}`);
-        clearRejection('signal', ack.error);
-      }
-    });
-
-    const t1 = Date.now();
-    const prices = fc.sample(pricesPayload, { numRuns: Math.ceil(2500 * SCALE), seed: SEED + 1 });
-    await inBatches(prices, 50, async (p) => {
-      tally.prices++;
-      const ack = (await bot.timeout(10_000).emitWithAck('prices', p)) as { ok: boolean; error?: { code: string; message: string } };
-      if (!ack.ok) clearRejection('prices', ack.error);
-    });
-
-    const t2 = Date.now();
-    const bodies = fc.sample(
-      fc.oneof(
-        { weight: 40, arbitrary: signalPayload.map((v) => JSON.stringify(v) ?? 'undefined') },
-        { weight: 10, arbitrary: fc.string({ maxLength: 200 }) },
-        { weight: 2, arbitrary: fc.constant('{"a":') },
-        { weight: 1, arbitrary: fc.constant('x'.repeat(70_000)) },
-        { weight: 1, arbitrary: fc.constant(JSON.stringify({ symbol: 'ü'.repeat(1 << 20) })) },
-      ),
-      { numRuns: Math.ceil(1500 * SCALE), seed: SEED + 2 },
-    );
-    await inBatches(bodies, 25, async (body) => {
-      tally.restBodies++;
-      const res = await fetch(`${server.url}/api/signals`, { method: 'POST', headers: { authorization: `Bearer ${server.botToken}`, 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(10_000) }).catch((e: unknown) => {
-        problems.push(`REST body got no answer (${String(e)}): ${body.slice(0, 300)}`);
-        return null;
+      const t0 = Date.now();
+      const signals = fc.sample(signalPayload, { numRuns: Math.ceil(4500 * SCALE), seed: SEED });
+      await inBatches(signals, 50, async (p) => {
+        tally.signals++;
+        const valid = signalSchema.safeParse(p).success;
+        if (valid) tally.expectedValid++;
+        const ack = (await bot.timeout(10_000).emitWithAck('signal', p)) as { ok: boolean; error?: { code: string; message: string } };
+        if (ack.ok) {
+          tally.accepted++;
+          if (!valid) problems.push(`signal accepted though the schema rejects it: ${JSON.stringify(p).slice(0, 200)}`);
+          else if (typeof (p as { external_id?: unknown }).external_id === 'string')
+            validExternal.add(String((p as { external_id: string }).external_id).trim());
+        } else {
+          if (valid) problems.push(`valid signal refused: ${JSON.stringify(ack.error)}`);
+          clearRejection('signal', ack.error);
+        }
       });
-      if (!res) return;
-      const json = (await res.json().catch(() => null)) as { ok?: boolean; error?: { code: string; message: string } } | null;
-      let valid = false;
+
+      const t1 = Date.now();
+      const prices = fc.sample(pricesPayload, { numRuns: Math.ceil(2500 * SCALE), seed: SEED + 1 });
+      await inBatches(prices, 50, async (p) => {
+        tally.prices++;
+        const ack = (await bot.timeout(10_000).emitWithAck('prices', p)) as { ok: boolean; error?: { code: string; message: string } };
+        if (!ack.ok) clearRejection('prices', ack.error);
+      });
+
+      const t2 = Date.now();
+      const bodies = fc.sample(
+        fc.oneof(
+          { weight: 40, arbitrary: signalPayload.map((v) => JSON.stringify(v) ?? 'undefined') },
+          { weight: 10, arbitrary: fc.string({ maxLength: 200 }) },
+          { weight: 2, arbitrary: fc.constant('{"a":') },
+          { weight: 1, arbitrary: fc.constant('x'.repeat(70_000)) },
+          { weight: 1, arbitrary: fc.constant(JSON.stringify({ symbol: 'ü'.repeat(1 << 20) })) },
+        ),
+        { numRuns: Math.ceil(1500 * SCALE), seed: SEED + 2 },
+      );
+      await inBatches(bodies, 25, async (body) => {
+        tally.restBodies++;
+        const res = await fetch(`${server.url}/api/signals`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${server.botToken}`, 'content-type': 'application/json' },
+          body,
+          signal: AbortSignal.timeout(10_000),
+        }).catch((e: unknown) => {
+          problems.push(`REST body got no answer (${String(e)}): ${body.slice(0, 300)}`);
+          return null;
+        });
+        if (!res) return;
+        const json = (await res.json().catch(() => null)) as { ok?: boolean; error?: { code: string; message: string } } | null;
+        let valid = false;
+        try {
+          valid = signalSchema.safeParse(JSON.parse(body)).success;
+        } catch {
+          /* not JSON */
+        }
+        if (res.status === 200 || res.status === 201) {
+          tally.accepted++;
+          if (!valid) problems.push(`REST accepted an invalid body: ${body.slice(0, 200)}`);
+        } else if (res.status === 413) {
+          if (Buffer.byteLength(body) <= 64 * 1024) problems.push(`413 for a ${Buffer.byteLength(body)}-byte body`);
+          clearRejection('rest 413', json?.error);
+        } else if (res.status === 400) clearRejection('rest 400', json?.error);
+        else problems.push(`REST answered ${res.status}: ${JSON.stringify(json).slice(0, 200)}`);
+        if (valid) tally.expectedValid++;
+      });
+
+      const t3 = Date.now();
+      const queries = fc.sample(queryString, { numRuns: Math.ceil(1500 * SCALE), seed: SEED + 3 });
+      await inBatches(queries, 25, async (q) => {
+        tally.queries++;
+        const path = tally.queries % 2 ? '/api/public/paper-trading/' : '/api/public/paper-trading/performance/';
+        const res = await fetch(`${server.url}${path}?${q}`, { signal: AbortSignal.timeout(10_000) }).catch((e: unknown) => {
+          problems.push(`query got no answer (${String(e)}): ${q.slice(0, 300)}`);
+          return null;
+        });
+        if (!res) return;
+        const json = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+        if (res.status === 400) clearRejection(`query ${q.slice(0, 80)}`, json?.error);
+        else if (res.status !== 200) problems.push(`query answered ${res.status}: ${q.slice(0, 120)}`);
+      });
+
+      const timings = { signalsMs: t1 - t0, pricesMs: t2 - t1, bodiesMs: t3 - t2, queriesMs: Date.now() - t3 };
+      // Every stored signal is one the schema accepted (and which we saw accepted): no row from invalid input.
+      const k = openKnex(server.db.url);
+      let stored: number;
+      let trades: number;
       try {
-        valid = signalSchema.safeParse(JSON.parse(body)).success;
-      } catch {
-        /* not JSON */
+        stored = (await k.raw('select count(*)::int as n from signals')).rows[0].n as number;
+        trades = (await k.raw('select count(*)::int as n from paper_trades')).rows[0].n as number;
+      } finally {
+        await k.destroy();
       }
-      if (res.status === 200 || res.status === 201) {
-        tally.accepted++;
-        if (!valid) problems.push(`REST accepted an invalid body: ${body.slice(0, 200)}`);
-      } else if (res.status === 413) {
-        if (Buffer.byteLength(body) <= 64 * 1024) problems.push(`413 for a ${Buffer.byteLength(body)}-byte body`);
-        clearRejection('rest 413', json?.error);
-      } else if (res.status === 400) clearRejection('rest 400', json?.error);
-      else problems.push(`REST answered ${res.status}: ${JSON.stringify(json).slice(0, 200)}`);
-      if (valid) tally.expectedValid++;
-    });
-
-    const t3 = Date.now();
-    const queries = fc.sample(queryString, { numRuns: Math.ceil(1500 * SCALE), seed: SEED + 3 });
-    await inBatches(queries, 25, async (q) => {
-      tally.queries++;
-      const path = tally.queries % 2 ? '/api/public/paper-trading/' : '/api/public/paper-trading/performance/';
-      const res = await fetch(`${server.url}${path}?${q}`, { signal: AbortSignal.timeout(10_000) }).catch((e: unknown) => {
-        problems.push(`query got no answer (${String(e)}): ${q.slice(0, 300)}`);
-        return null;
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect(Object.prototype).not.toHaveProperty('direction');
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      const rssGrowthMb = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
+      reportLine('hostile-input', {
+        seed: SEED,
+        ...tally,
+        total: tally.signals + tally.prices + tally.restBodies + tally.queries,
+        problems: problems.length,
+        stored,
+        ...timings,
+        rssGrowthMb: Math.round(rssGrowthMb),
       });
-      if (!res) return;
-      const json = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-      if (res.status === 400) clearRejection(`query ${q.slice(0, 80)}`, json?.error);
-      else if (res.status !== 200) problems.push(`query answered ${res.status}: ${q.slice(0, 120)}`);
-    });
-
-    const timings = { signalsMs: t1 - t0, pricesMs: t2 - t1, bodiesMs: t3 - t2, queriesMs: Date.now() - t3 };
-    // Every stored signal is one the schema accepted (and which we saw accepted): no row from invalid input.
-    const k = openKnex(server.db.url);
-    let stored: number;
-    let trades: number;
-    try {
-      stored = (await k.raw('select count(*)::int as n from signals')).rows[0].n as number;
-      trades = (await k.raw('select count(*)::int as n from paper_trades')).rows[0].n as number;
-    } finally {
-      await k.destroy();
-    }
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(Object.prototype).not.toHaveProperty('direction');
-    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
-    const rssGrowthMb = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
-    reportLine('hostile-input', { seed: SEED, ...tally, total: tally.signals + tally.prices + tally.restBodies + tally.queries, problems: problems.length, stored, ...timings, rssGrowthMb: Math.round(rssGrowthMb) });
-    expect(problems.slice(0, 10)).toEqual([]);
-    expect(stored).toBeLessThanOrEqual(tally.accepted);
-    expect(trades).toBe(stored);
-    expect(tally.signals + tally.prices + tally.restBodies + tally.queries).toBeGreaterThanOrEqual(10_000 * Math.min(1, SCALE));
-    // RSS also holds this process's own generated payloads (megabyte strings) and a heap not yet
-    // given back: reported, not asserted. The bound is on live memory, checked once they are gone.
-    expect(uncaught).toEqual([]);
-  }, 300_000 * Math.max(1, SCALE));
+      expect(problems.slice(0, 10)).toEqual([]);
+      expect(stored).toBeLessThanOrEqual(tally.accepted);
+      expect(trades).toBe(stored);
+      expect(tally.signals + tally.prices + tally.restBodies + tally.queries).toBeGreaterThanOrEqual(10_000 * Math.min(1, SCALE));
+      // RSS also holds this process's own generated payloads (megabyte strings) and a heap not yet
+      // given back: reported, not asserted. The bound is on live memory, checked once they are gone.
+      expect(uncaught).toEqual([]);
+    },
+    300_000 * Math.max(1, SCALE),
+  );
 
   it('memory stays bounded: what the server still holds after the fuzzing is its stored trades, not the input', () => {
     const growth = liveMb() - liveBefore;
@@ -314,11 +345,19 @@ describe('hostile input', () => {
     big.emit('signal', { external_id: 'x'.repeat(200 * 1024) });
     expect(await Promise.race([gone, new Promise((r) => setTimeout(() => r('still connected'), 5000))])).not.toBe('still connected');
     big.close();
-    const ok = (await bot.timeout(5000).emitWithAck('signal', { external_id: 'after-hostile', symbol: 'BTCUSDT', direction: 'LONG', entry: 100, tp: 110, sl: 90 })) as { ok: boolean };
+    const ok = (await bot
+      .timeout(5000)
+      .emitWithAck('signal', { external_id: 'after-hostile', symbol: 'BTCUSDT', direction: 'LONG', entry: 100, tp: 110, sl: 90 })) as { ok: boolean };
     expect(ok.ok).toBe(true);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    reportLine('hostile-frames', { rawFrames: tally.rawFrames, hostileConnections: hostile.length, closedByServer, oversizeFrames: tally.oversize, uncaught: uncaught.length });
+    reportLine('hostile-frames', {
+      rawFrames: tally.rawFrames,
+      hostileConnections: hostile.length,
+      closedByServer,
+      oversizeFrames: tally.oversize,
+      uncaught: uncaught.length,
+    });
     expect(uncaught).toEqual([]);
   }, 60_000);
 });

@@ -32,69 +32,73 @@ afterAll(async () => {
 });
 
 describe('kill -9 at random moments', () => {
-  it(`${ITERATIONS} crashes: nothing acked is lost, nothing shown is missing (seed ${SEED})`, async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'paperbook-kill9-'));
-    await chmod(dir, 0o755); // the `postgres` user (when the tests run as root) must reach it
-    const pgDir = path.join(dir, 'pg');
-    const rnd = prng(SEED);
-    const work = new Workload(TOKEN, rnd, `k${SEED}`);
-    const tally = { kills: 0, groupKills: 0, nodeKills: 0, lost: 0, restarts: 0 };
+  it(
+    `${ITERATIONS} crashes: nothing acked is lost, nothing shown is missing (seed ${SEED})`,
+    async () => {
+      dir = await mkdtemp(path.join(tmpdir(), 'paperbook-kill9-'));
+      await chmod(dir, 0o755); // the `postgres` user (when the tests run as root) must reach it
+      const pgDir = path.join(dir, 'pg');
+      const rnd = prng(SEED);
+      const work = new Workload(TOKEN, rnd, `k${SEED}`);
+      const tally = { kills: 0, groupKills: 0, nodeKills: 0, lost: 0, restarts: 0 };
 
-    for (let i = 0; i <= ITERATIONS; i++) {
-      const t0 = Date.now();
-      server = await spawnServer({ DATA_DIR: dir, BOT_TOKEN: TOKEN });
-      const t1 = Date.now();
-      tally.restarts += i > 0 ? 1 : 0;
-      const k: Knex = openKnex(embeddedUrl(pgDir));
-      try {
-        // Invariants first, on what the previous (killed) process left behind.
-        const check = await checkRecord(k, server.url, work.seen);
-        tally.lost += check.problems.length;
-        expect(check.problems, `after restart ${i} (seed ${SEED})`).toEqual([]);
-      } finally {
-        await k.destroy();
-      }
-      if (i === ITERATIONS) break;
+      for (let i = 0; i <= ITERATIONS; i++) {
+        const t0 = Date.now();
+        server = await spawnServer({ DATA_DIR: dir, BOT_TOKEN: TOKEN });
+        const t1 = Date.now();
+        tally.restarts += i > 0 ? 1 : 0;
+        const k: Knex = openKnex(embeddedUrl(pgDir));
+        try {
+          // Invariants first, on what the previous (killed) process left behind.
+          const check = await checkRecord(k, server.url, work.seen);
+          tally.lost += check.problems.length;
+          expect(check.problems, `after restart ${i} (seed ${SEED})`).toEqual([]);
+        } finally {
+          await k.destroy();
+        }
+        if (i === ITERATIONS) break;
 
-      await work.connect(server.url);
-      // Signals whose ack the crash swallowed are resent: exactly one trade each, whatever happened.
-      await work.resendUnacked();
-      if (process.env.KILL9_DEBUG) console.log(i, 'up', t1 - t0, 'checked+resent', Date.now() - t1, Object.fromEntries(work.errors));
-      const burst = work.burst(8);
-      await new Promise((r) => setTimeout(r, 100 + rnd() * 900));
-      const group = i % 2 === 0;
-      if (group) killGroup(server.pid);
-      else killNodeOnly(server.pid);
-      tally.kills++;
-      if (group) tally.groupKills++;
-      else tally.nodeKills++;
-      await server.exited;
-      work.close();
-      await burst;
-      server = null;
-    }
-    const finalCheck = await (async () => {
-      const k = openKnex(embeddedUrl(pgDir));
-      try {
-        return await checkRecord(k, server!.url, work.seen);
-      } finally {
-        await k.destroy();
+        await work.connect(server.url);
+        // Signals whose ack the crash swallowed are resent: exactly one trade each, whatever happened.
+        await work.resendUnacked();
+        if (process.env.KILL9_DEBUG) console.log(i, 'up', t1 - t0, 'checked+resent', Date.now() - t1, Object.fromEntries(work.errors));
+        const burst = work.burst(8);
+        await new Promise((r) => setTimeout(r, 100 + rnd() * 900));
+        const group = i % 2 === 0;
+        if (group) killGroup(server.pid);
+        else killNodeOnly(server.pid);
+        tally.kills++;
+        if (group) tally.groupKills++;
+        else tally.nodeKills++;
+        await server.exited;
+        work.close();
+        await burst;
+        server = null;
       }
-    })();
-    expect(work.seen.acked.size).toBeGreaterThan(ITERATIONS);
-    expect(work.seen.closed.size).toBeGreaterThan(0);
-    reportLine('kill9', {
-      seed: SEED,
-      kills: tally.kills,
-      groupKills: tally.groupKills,
-      nodeKills: tally.nodeKills,
-      signalsSent: work.sent,
-      acked: work.seen.acked.size,
-      closesSeen: work.seen.closed.size,
-      trades: finalCheck.trades,
-      closedInDb: finalCheck.closed,
-      refused: Object.fromEntries(work.errors),
-      lost: tally.lost + finalCheck.problems.length,
-    });
-  }, (SOAK ? 100 : 20) * 15_000 + 60_000);
+      const finalCheck = await (async () => {
+        const k = openKnex(embeddedUrl(pgDir));
+        try {
+          return await checkRecord(k, server!.url, work.seen);
+        } finally {
+          await k.destroy();
+        }
+      })();
+      expect(work.seen.acked.size).toBeGreaterThan(ITERATIONS);
+      expect(work.seen.closed.size).toBeGreaterThan(0);
+      reportLine('kill9', {
+        seed: SEED,
+        kills: tally.kills,
+        groupKills: tally.groupKills,
+        nodeKills: tally.nodeKills,
+        signalsSent: work.sent,
+        acked: work.seen.acked.size,
+        closesSeen: work.seen.closed.size,
+        trades: finalCheck.trades,
+        closedInDb: finalCheck.closed,
+        refused: Object.fromEntries(work.errors),
+        lost: tally.lost + finalCheck.problems.length,
+      });
+    },
+    (SOAK ? 100 : 20) * 15_000 + 60_000,
+  );
 });

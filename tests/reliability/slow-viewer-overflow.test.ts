@@ -37,7 +37,9 @@ beforeAll(async () => {
   for (let i = 0; i < SYMBOLS.length; i += 50) {
     await Promise.all(
       SYMBOLS.slice(i, i + 50).map(async (symbol) => {
-        const ack = (await bot.timeout(20_000).emitWithAck('signal', { external_id: symbol, symbol, direction: 'LONG', entry: 100, tp: 1000, sl: 1 })) as { ok: boolean };
+        const ack = (await bot.timeout(20_000).emitWithAck('signal', { external_id: symbol, symbol, direction: 'LONG', entry: 100, tp: 1000, sl: 1 })) as {
+          ok: boolean;
+        };
         if (!ack.ok) throw new Error(`setup signal failed: ${JSON.stringify(ack)}`);
       }),
     );

@@ -25,7 +25,9 @@ beforeAll(async () => {
   await connected(bot);
   // The stream carries prices of symbols with open public trades: one wide trade per symbol.
   for (const symbol of SYMBOLS) {
-    const ack = (await bot.timeout(10_000).emitWithAck('signal', { external_id: symbol, symbol, direction: 'LONG', entry: 100, tp: 1000, sl: 1 })) as { ok: boolean };
+    const ack = (await bot.timeout(10_000).emitWithAck('signal', { external_id: symbol, symbol, direction: 'LONG', entry: 100, tp: 1000, sl: 1 })) as {
+      ok: boolean;
+    };
     if (!ack.ok) throw new Error(`setup signal failed: ${JSON.stringify(ack)}`);
   }
   for (let i = 0; i < VIEWERS - VIEWERS / 100; i++) {
@@ -51,7 +53,8 @@ async function slowViewer(): Promise<{ ws: WebSocket; frames: string[]; closed: 
   let closed = false;
   ws.on('message', (d) => {
     const f = d.toString();
-    if (f === '2') ws.send('3'); // engine.io ping → pong, so only backpressure can drop it
+    if (f === '2')
+      ws.send('3'); // engine.io ping → pong, so only backpressure can drop it
     else frames.push(f);
   });
   ws.on('close', () => (closed = true));
@@ -122,7 +125,18 @@ describe('slow viewers', () => {
       s.ws.terminate();
     }
     const ratio = withSlow.p99 / Math.max(1, baseline.p99);
-    reportLine('slow-viewers', { viewers: VIEWERS, slow: slow.length, baseline, withSlow, p99Ratio: Number(ratio.toFixed(2)), rssGrowthMb: Math.round(rssGrowthMb), dropped, gaps, resynced, contiguous });
+    reportLine('slow-viewers', {
+      viewers: VIEWERS,
+      slow: slow.length,
+      baseline,
+      withSlow,
+      p99Ratio: Number(ratio.toFixed(2)),
+      rssGrowthMb: Math.round(rssGrowthMb),
+      dropped,
+      gaps,
+      resynced,
+      contiguous,
+    });
     expect(baseline.n).toBeGreaterThan(0);
     expect(withSlow.n).toBeGreaterThan(0);
     // Loose in `npm test` (shared CI machine); the strict 1.2× is the soak figure (docs/reliability.md).

@@ -42,7 +42,11 @@ describe('socket stack versions', () => {
       }
     };
     walk(tree);
-    for (const name of Object.keys(MINIMUM)) expect(found.some((f) => f.name === name), `${name} is installed`).toBe(true);
+    for (const name of Object.keys(MINIMUM))
+      expect(
+        found.some((f) => f.name === name),
+        `${name} is installed`,
+      ).toBe(true);
     const below = found.filter((f) => !atLeast(f.version, MINIMUM[f.name]!));
     expect(below, JSON.stringify(found, null, 1)).toEqual([]);
   }, 60_000);

@@ -15,7 +15,16 @@ describe('process crash guards', () => {
   it('an uncaught exception and an unhandled rejection are logged; the server keeps answering', async () => {
     db = await createTestDatabase();
     const child = spawn(process.execPath, ['--import', 'tsx', '--import', './tests/server/fixtures/throw-on-sigusr2.ts', 'server/main.ts'], {
-      env: { ...process.env, DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', PRICE_FEED: 'bot', BOT_TOKEN: 'crash-guard-token', LOG_LEVEL: 'warn', DEMO_BOT: 'off' },
+      env: {
+        ...process.env,
+        DATABASE_URL: db.url,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        PRICE_FEED: 'bot',
+        BOT_TOKEN: 'crash-guard-token',
+        LOG_LEVEL: 'warn',
+        DEMO_BOT: 'off',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

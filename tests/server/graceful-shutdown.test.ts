@@ -53,14 +53,19 @@ describe('graceful shutdown', () => {
     })();
     const burst2 = (async () => {
       // 20 in flight at once, so the SIGTERM lands with writes queued.
-      await Promise.all(Array.from({ length: 20 }, async () => {
-        while (sent < 2000) {
-          const i = sent++;
-          const ack: SignalAck | null = await bot.timeout(3000).emitWithAck('signal', { external_id: `sd-${i}`, symbol: 'ETHUSDT', direction: 'SHORT', entry: 100, tp: 90, sl: 110 }).catch(() => null);
-          if (ack?.ok) acked.push(ack.signal_id);
-          if (!ack) break;
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: 20 }, async () => {
+          while (sent < 2000) {
+            const i = sent++;
+            const ack: SignalAck | null = await bot
+              .timeout(3000)
+              .emitWithAck('signal', { external_id: `sd-${i}`, symbol: 'ETHUSDT', direction: 'SHORT', entry: 100, tp: 90, sl: 110 })
+              .catch(() => null);
+            if (ack?.ok) acked.push(ack.signal_id);
+            if (!ack) break;
+          }
+        }),
+      );
     })();
     await new Promise((r) => setTimeout(r, 300));
     const killedAt = Date.now();
@@ -75,7 +80,9 @@ describe('graceful shutdown', () => {
     expect(acked.length).toBeGreaterThan(0);
     const k = knex({ client: 'pg', connection: db.url });
     try {
-      const rows = (await k.raw('SELECT s.id, count(t.id)::int AS trades FROM signals s LEFT JOIN paper_trades t ON t.signal_id = s.id AND t.user_id IS NULL GROUP BY s.id')).rows as Array<{ id: string; trades: number }>;
+      const rows = (
+        await k.raw('SELECT s.id, count(t.id)::int AS trades FROM signals s LEFT JOIN paper_trades t ON t.signal_id = s.id AND t.user_id IS NULL GROUP BY s.id')
+      ).rows as Array<{ id: string; trades: number }>;
       const bySignal = new Map(rows.map((r) => [Number(r.id), r.trades]));
       for (const id of acked) expect(bySignal.get(id), `acked signal ${id}`).toBe(1);
     } finally {

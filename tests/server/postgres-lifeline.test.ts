@@ -35,7 +35,11 @@ async function startOnEmbedded(): Promise<{ child: ChildProcess; pgPid: number; 
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  await until(() => /live at http/.test(out), 90_000, () => `server did not start:\n${out}`);
+  await until(
+    () => /live at http/.test(out),
+    90_000,
+    () => `server did not start:\n${out}`,
+  );
   const pgPid = postmasterPid(path.join(dataDir, 'pg'));
   if (pgPid === null || !isAlive(pgPid)) throw new Error(`no running embedded postgres:\n${out}`);
   return { child, pgPid, out: () => out };
@@ -55,11 +59,17 @@ describe('embedded PostgreSQL lifetime', () => {
     const exited = new Promise((r) => child.on('exit', r));
     child.kill('SIGKILL');
     await exited;
-    await until(() => !isAlive(pgPid), 15_000, () => `postgres ${pgPid} still running 15 s after its server was SIGKILLed`);
+    await until(
+      () => !isAlive(pgPid),
+      15_000,
+      () => `postgres ${pgPid} still running 15 s after its server was SIGKILLed`,
+    );
   }, 120_000);
 
   it('process.exit without a stop: its postgres stops too', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/server/fixtures/embedded-then-exit.ts', path.join(dataDir, 'pg')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/server/fixtures/embedded-then-exit.ts', path.join(dataDir, 'pg')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -68,7 +78,11 @@ describe('embedded PostgreSQL lifetime', () => {
     const pgPid = Number(/postgres (\d+)/.exec(out)?.[1]);
     expect(code, out).toBe(1);
     expect(pgPid, out).toBeGreaterThan(0);
-    await until(() => !isAlive(pgPid), 15_000, () => `postgres ${pgPid} still running after its process exited:\n${out}`);
+    await until(
+      () => !isAlive(pgPid),
+      15_000,
+      () => `postgres ${pgPid} still running after its process exited:\n${out}`,
+    );
   }, 120_000);
 
   it('a start that fails after the database came up (port in use): exit 1, and its postgres stops', async () => {
@@ -77,7 +91,16 @@ describe('embedded PostgreSQL lifetime', () => {
     const port = (blocker.address() as { port: number }).port;
     try {
       const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-        env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PRICE_FEED: 'bot', DEMO_BOT: 'off', LOG_LEVEL: 'warn' },
+        env: {
+          ...process.env,
+          DATABASE_URL: '',
+          DATA_DIR: dataDir,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          PRICE_FEED: 'bot',
+          DEMO_BOT: 'off',
+          LOG_LEVEL: 'warn',
+        },
         encoding: 'utf8',
         timeout: 90_000,
       });
@@ -88,7 +111,12 @@ describe('embedded PostgreSQL lifetime', () => {
     }
     // The data directory's postgres (if its pid file survived) is not running.
     const pid = postmasterPid(path.join(dataDir, 'pg'));
-    if (pid !== null) await until(() => !isAlive(pid), 15_000, () => `postgres ${pid} still running after a failed start`);
+    if (pid !== null)
+      await until(
+        () => !isAlive(pid),
+        15_000,
+        () => `postgres ${pid} still running after a failed start`,
+      );
   }, 120_000);
 
   it('a restart on the same data directory works (clean stop, no stale lock) and a graceful SIGTERM leaves nothing behind', async () => {
@@ -96,6 +124,10 @@ describe('embedded PostgreSQL lifetime', () => {
     const code = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
     child.kill('SIGTERM');
     expect(await code, out()).toBe(0);
-    await until(() => !isAlive(pgPid), 15_000, () => `postgres ${pgPid} still running after a graceful stop`);
+    await until(
+      () => !isAlive(pgPid),
+      15_000,
+      () => `postgres ${pgPid} still running after a graceful stop`,
+    );
   }, 120_000);
 });

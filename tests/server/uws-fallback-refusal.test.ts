@@ -10,7 +10,15 @@ const linux = { platform: 'linux', arch: 'x64', shippedAbis: ['93', '108', '115'
 describe('uWS native binary check', () => {
   it('`npm start` on the fallback exits 2 before serving, naming the supported Node versions', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      env: { ...process.env, UWS_USE_FALLBACK: '1', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', DEMO_BOT: 'off', LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        UWS_USE_FALLBACK: '1',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+        DEMO_BOT: 'off',
+        LOG_LEVEL: 'warn',
+      },
       encoding: 'utf8',
       timeout: 60_000,
     });
@@ -37,6 +45,8 @@ describe('uWS native binary check', () => {
   it('binaries for newer Node listed when the package ships them; older ones never', () => {
     const msg = uwsRuntimeProblem({ native: false, node: '26.0.0', abi: '147', platform: 'linux', arch: 'x64', shippedAbis: ['108', '115', '127', '137'] })!;
     expect(msg).toContain('Supported here: Node.js 20 (20.19 or later), Node.js 22, Node.js 24.');
-    expect(uwsRuntimeProblem({ native: false, node: '20.20.0', abi: '115', platform: 'sunos', arch: 'x64', shippedAbis: [] })).toContain('none on this platform');
+    expect(uwsRuntimeProblem({ native: false, node: '20.20.0', abi: '115', platform: 'sunos', arch: 'x64', shippedAbis: [] })).toContain(
+      'none on this platform',
+    );
   });
 });

@@ -39,9 +39,7 @@ beforeEach(async () => {
       const first = received.findIndex((r) => r.external_id === payload.external_id);
       ack({ ok: true, signal_id: first + 1, trade_id: first + 1, duplicate: first !== received.length - 1 });
     });
-    socket.on('prices', (p: { ticks: unknown[] }, ack: (r: { ok: true; accepted: number }) => void) =>
-      ack({ ok: true, accepted: p.ticks.length }),
-    );
+    socket.on('prices', (p: { ticks: unknown[] }, ack: (r: { ok: true; accepted: number }) => void) => ack({ ok: true, accepted: p.ticks.length }));
   });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;

@@ -23,7 +23,13 @@ describe('signal schema (SPEC §1)', () => {
 
   it('accepts a SHORT with tp < entry < sl, numeric strings and FUTURES leverage', () => {
     const r = parseWith(signalSchema, {
-      ...good, direction: 'SHORT', entry: '100.5', tp: '90', sl: 110, market_type: 'FUTURES', leverage: 20,
+      ...good,
+      direction: 'SHORT',
+      entry: '100.5',
+      tp: '90',
+      sl: 110,
+      market_type: 'FUTURES',
+      leverage: 20,
     });
     expect(r.ok && r.value.entry).toBe(100.5);
   });

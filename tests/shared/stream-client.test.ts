@@ -1,14 +1,7 @@
 // Stream client protocol logic, fed through a tiny fake emitter (no network, no DOM).
 import { describe, expect, it, vi } from 'vitest';
 import type { DeltaEvent, DeltaJson, SnapshotJson, SummaryJson, TradeJson } from '../../shared/protocol-types.ts';
-import {
-  livePnl,
-  SERVER_DISCONNECT_RETRY_MS,
-  StreamClient,
-  totalUnrealized,
-  type PublicSocket,
-  type StreamBatch,
-} from '../../shared/stream-client.ts';
+import { livePnl, SERVER_DISCONNECT_RETRY_MS, StreamClient, totalUnrealized, type PublicSocket, type StreamBatch } from '../../shared/stream-client.ts';
 import { unrealizedPnl } from '../../shared/trade-math.ts';
 
 class FakeSocket {
@@ -20,7 +13,10 @@ class FakeSocket {
     return this;
   }
   off(ev: string, fn: (...a: unknown[]) => void) {
-    this.handlers.set(ev, (this.handlers.get(ev) ?? []).filter((f) => f !== fn));
+    this.handlers.set(
+      ev,
+      (this.handlers.get(ev) ?? []).filter((f) => f !== fn),
+    );
     return this;
   }
   emit(ev: string) {
@@ -143,7 +139,13 @@ describe('StreamClient', () => {
     socket.fire('delta', delta(14, [{ type: 'prices', prices: { ETHUSDT: [106, 2000] } }]));
     expect(client.prices.get('ETHUSDT')?.stale).toBe(false); // a new price clears stale
     const closed = { ...t, status: 'CLOSED_TP' as const, exit_price: 110, profit_loss: 9.79 };
-    socket.fire('delta', delta(15, [{ type: 'closed', trade: closed }, { type: 'summary', summary: summary({ closed_trades: 1 }) }]));
+    socket.fire(
+      'delta',
+      delta(15, [
+        { type: 'closed', trade: closed },
+        { type: 'summary', summary: summary({ closed_trades: 1 }) },
+      ]),
+    );
     expect(client.openPositions.has(t.id)).toBe(false);
     expect(client.recentClosed[0]).toEqual(closed);
     expect(client.summary?.closed_trades).toBe(1);

@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  crossedLevel,
-  exitPriceFor,
-  feesFor,
-  profitLossAt,
-  quantityFor,
-  roundMoney,
-  roundPct,
-  roundTo,
-} from '../../shared/trade-math.ts';
+import { crossedLevel, exitPriceFor, feesFor, profitLossAt, quantityFor, roundMoney, roundPct, roundTo } from '../../shared/trade-math.ts';
 
 describe('trade math (SPEC §2)', () => {
   it('quantity = position × leverage / entry, 8 decimals', () => {

@@ -14,8 +14,7 @@ async function setup(env: Record<string, string>) {
   await connected(bot);
   const viewer = new Recorder(connectPublic(server.url));
   await viewer.until(() => viewer.snapshots.length === 1);
-  const send = (p: Record<string, unknown>): Promise<SignalAck> =>
-    bot.timeout(5000).emitWithAck('signal', { external_id: `t-${Math.random()}`, ...p });
+  const send = (p: Record<string, unknown>): Promise<SignalAck> => bot.timeout(5000).emitWithAck('signal', { external_id: `t-${Math.random()}`, ...p });
   const tick = (symbol: string, price: number) => bot.timeout(5000).emitWithAck('prices', { ticks: [{ symbol, price, ts: ++ts }] });
   const trade = async (id: number): Promise<TradeJson> => {
     const list = (await (await fetch(`${server.url}/api/public/paper-trading/?page_size=100`)).json()) as { results: TradeJson[] };
@@ -51,7 +50,10 @@ describe('ENTRY_MODE=touch', () => {
     const closed = await s.trade(id);
     const expected = profitLossAt({ direction: 'LONG', entryPrice: 100, quantity: 1, positionSize: 100 }, 110, 0.001);
     expect(closed).toMatchObject({ entry_price: 100, exit_price: 110, profit_loss: expected.profitLoss });
-    const opened = s.viewer.events().filter((e) => e.type === 'opened' && e.trade.id === id).map((e) => (e as { trade: TradeJson }).trade.status);
+    const opened = s.viewer
+      .events()
+      .filter((e) => e.type === 'opened' && e.trade.id === id)
+      .map((e) => (e as { trade: TradeJson }).trade.status);
     expect(opened).toEqual(['PENDING', 'OPEN']);
   });
 
@@ -59,10 +61,14 @@ describe('ENTRY_MODE=touch', () => {
     await s.tick('ETHUSDT', 95);
     const ack = await s.send({ symbol: 'ETHUSDT', direction: 'SHORT', entry: 100, tp: 90, sl: 110 });
     if (!ack.ok) throw new Error('signal failed');
-    const before = (await (await fetch(`${s.server.url}/api/public/paper-trading/summary/`)).json()) as { performance: { total_trades: number; closed_trades: number } };
+    const before = (await (await fetch(`${s.server.url}/api/public/paper-trading/summary/`)).json()) as {
+      performance: { total_trades: number; closed_trades: number };
+    };
     await s.tick('ETHUSDT', 89); // TP level crossed while still waiting to rise to 100
     await waitFor(async () => (await s.trade(ack.trade_id!)).status === 'CANCELLED', 5000, 'cancel');
-    const after = (await (await fetch(`${s.server.url}/api/public/paper-trading/summary/`)).json()) as { performance: { total_trades: number; closed_trades: number; open_trades: number } };
+    const after = (await (await fetch(`${s.server.url}/api/public/paper-trading/summary/`)).json()) as {
+      performance: { total_trades: number; closed_trades: number; open_trades: number };
+    };
     expect(after.performance.total_trades).toBe(before.performance.total_trades);
     expect(after.performance.closed_trades).toBe(before.performance.closed_trades);
     const t = await s.trade(ack.trade_id!);

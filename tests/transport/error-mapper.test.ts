@@ -44,7 +44,15 @@ const DRIVER_ERRORS: Array<[string, unknown, boolean]> = [
   ['a plain Error', new Error('boom'), false],
   ['a thrown string', 'boom', false],
   ['null', null, false],
-  ['a cause that is itself', (() => { const e = new Error('loop') as Error & { cause?: unknown }; e.cause = e; return e; })(), false],
+  [
+    'a cause that is itself',
+    (() => {
+      const e = new Error('loop') as Error & { cause?: unknown };
+      e.cause = e;
+      return e;
+    })(),
+    false,
+  ],
 ];
 
 describe('isUnavailableError: driver errors → classification', () => {

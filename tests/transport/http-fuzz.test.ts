@@ -15,9 +15,45 @@ afterAll(async () => {
 });
 
 const SEGMENTS = [
-  'api', 'public', 'paper-trading', 'paper-trades', 'summary', 'performance', 'ledger', 'verify', 'close', 'signals', 'auth',
-  'healthz', 'readyz', 'metrics', 'bot-performance', 'embed', 'ticker', 'assets', 'index.html', '1', '0', '-1', '99999999999999999999',
-  '..', '.', '', '%', '%%', '%E0%A4%A', '%ZZ', '%00', '%2F', '%2e%2e', '%C0%AF', '%FF%FE', '%u2215', '\u00e9', '\u{1F600}', '..%2F..%2Fetc%2Fpasswd',
+  'api',
+  'public',
+  'paper-trading',
+  'paper-trades',
+  'summary',
+  'performance',
+  'ledger',
+  'verify',
+  'close',
+  'signals',
+  'auth',
+  'healthz',
+  'readyz',
+  'metrics',
+  'bot-performance',
+  'embed',
+  'ticker',
+  'assets',
+  'index.html',
+  '1',
+  '0',
+  '-1',
+  '99999999999999999999',
+  '..',
+  '.',
+  '',
+  '%',
+  '%%',
+  '%E0%A4%A',
+  '%ZZ',
+  '%00',
+  '%2F',
+  '%2e%2e',
+  '%C0%AF',
+  '%FF%FE',
+  '%u2215',
+  '\u00e9',
+  '\u{1F600}',
+  '..%2F..%2Fetc%2Fpasswd',
 ];
 const segment = fc.oneof(
   { weight: 12, arbitrary: fc.constantFrom(...SEGMENTS) },
@@ -27,9 +63,20 @@ const segment = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 12_000 }).map((n) => 'x'.repeat(n)) },
 );
 // Real routes with a hostile piece in their param slots, or segments thrown together.
-const ROUTES = ['/api/paper-trades/:id', '/api/paper-trades/:id/close', '/api/public/paper-trading/:id', '/api/public/ledger/:id', '/:id', '/embed/:id', '/assets/:id'];
+const ROUTES = [
+  '/api/paper-trades/:id',
+  '/api/paper-trades/:id/close',
+  '/api/public/paper-trading/:id',
+  '/api/public/ledger/:id',
+  '/:id',
+  '/embed/:id',
+  '/assets/:id',
+];
 const routed = fc.tuple(fc.constantFrom(...ROUTES), segment).map(([r, piece]) => r.replace(':id', piece));
-const path = fc.oneof(routed, fc.array(segment, { maxLength: 6 }).map((s) => `/${s.join('/')}`));
+const path = fc.oneof(
+  routed,
+  fc.array(segment, { maxLength: 6 }).map((s) => `/${s.join('/')}`),
+);
 const query = fc.option(
   fc.oneof(fc.constantFrom('page=2', 'page=%', 'page_size=%E0%A4%A', 'a=%ZZ&b=%', 'symbol=BTCUSDT&page=1000000', '&&&==', '%'), fc.string({ maxLength: 40 })),
   { nil: undefined },
@@ -39,10 +86,24 @@ const method = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom('GET', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH') },
   { weight: 2, arbitrary: fc.constantFrom('TRACE', 'CONNECT', 'FOO', 'get', 'G\x00T', 'M'.repeat(300), '') },
 );
-const version = fc.oneof({ weight: 8, arbitrary: fc.constant('HTTP/1.1') }, { weight: 2, arbitrary: fc.constantFrom('HTTP/1.0', 'HTTP/2.0', 'HTTP/9.9', 'http/1.1', '') });
+const version = fc.oneof(
+  { weight: 8, arbitrary: fc.constant('HTTP/1.1') },
+  { weight: 2, arbitrary: fc.constantFrom('HTTP/1.0', 'HTTP/2.0', 'HTTP/9.9', 'http/1.1', '') },
+);
 const extraHeaders = fc.array(
   fc.oneof(
-    { weight: 6, arbitrary: fc.constantFrom('accept-encoding: gzip', 'if-none-match: "x"', 'content-type: application/json', 'authorization: Bearer x', 'x-forwarded-for: 1.2.3.4', 'host: evil.example', 'content-length: 0') },
+    {
+      weight: 6,
+      arbitrary: fc.constantFrom(
+        'accept-encoding: gzip',
+        'if-none-match: "x"',
+        'content-type: application/json',
+        'authorization: Bearer x',
+        'x-forwarded-for: 1.2.3.4',
+        'host: evil.example',
+        'content-length: 0',
+      ),
+    },
     { weight: 1, arbitrary: fc.integer({ min: 1, max: 40_000 }).map((n) => `x-big: ${'h'.repeat(n)}`) },
     { weight: 1, arbitrary: fc.constantFrom('bad header line', ': empty-name', 'x-ctl: a\x01b', 'transfer-encoding: chunked') },
   ),
@@ -110,7 +171,9 @@ describe('HTTP fuzz', () => {
       // Between batches: the server answers a plain request at once, whatever it is holding.
       expect((await rawGet(server.port, '/healthz')).status).toBe(200);
     }
-    console.log(`[http-fuzz] ${RUNS} requests: ${counts.answered} answered, ${counts.closed} closed by uWS, ${counts.held} held unparsed by uWS (idle-closed later); ${counts.plain} plain HTTP/1.1, all answered`);
+    console.log(
+      `[http-fuzz] ${RUNS} requests: ${counts.answered} answered, ${counts.closed} closed by uWS, ${counts.held} held unparsed by uWS (idle-closed later); ${counts.plain} plain HTTP/1.1, all answered`,
+    );
     expect(counts.plain).toBeGreaterThan(RUNS * 0.3);
     const list = await fetch(`${server.url}/api/public/paper-trading/`);
     expect(list.status).toBe(200);

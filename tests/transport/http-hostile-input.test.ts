@@ -118,7 +118,10 @@ describe('links and CSP (item 11)', () => {
     expect(page.status, 'the page must be built (npm run build)').toBe(200);
     const connect = (csp: string | undefined) => /connect-src ([^;]*)/.exec(csp ?? '')?.[1]?.split(' ');
     expect(connect(page.headers['content-security-policy'])).toEqual(["'self'"]);
-    const s = await startTestServer({ PUBLIC_URL: 'https://paper.example', CSP_CONNECT_SRC: 'wss://feed.example https://api.example' }, { db: server.db, keepDatabase: true });
+    const s = await startTestServer(
+      { PUBLIC_URL: 'https://paper.example', CSP_CONNECT_SRC: 'wss://feed.example https://api.example' },
+      { db: server.db, keepDatabase: true },
+    );
     try {
       const p = await rawGet(s.port, '/bot-performance');
       expect(connect(p.headers['content-security-policy'])).toEqual(["'self'", 'wss://paper.example', 'wss://feed.example', 'https://api.example']);

@@ -19,7 +19,9 @@ beforeAll(async () => {
   db = await createTestDatabase();
   await seedSystemTrades(db.url, TRADES);
   // Ties: some trades share an exit_time and a P/L, so the id tiebreak matters.
-  await withAdmin(db.url, (k) => k.raw(`update paper_trades set exit_time = timestamptz '2026-03-01 12:00:00.123456+00' where id % 5 = 1 and exit_time is not null`));
+  await withAdmin(db.url, (k) =>
+    k.raw(`update paper_trades set exit_time = timestamptz '2026-03-01 12:00:00.123456+00' where id % 5 = 1 and exit_time is not null`),
+  );
   server = await startTestServer({ PUBLIC_LIST_MAX_OFFSET: '40' }, { db, app: TEST_APP_OPTIONS });
 }, 120_000);
 afterAll(async () => {
@@ -93,7 +95,7 @@ describe('public list pagination', { timeout: 120_000 }, () => {
     for (const [q, field] of [
       ['cursor=%%%', 'cursor'],
       ['cursor=bm90LWpzb24', 'cursor'],
-      [`cursor=${Buffer.from(JSON.stringify(['-entry_time', "1; drop table ledger", 5])).toString('base64url')}`, 'cursor'],
+      [`cursor=${Buffer.from(JSON.stringify(['-entry_time', '1; drop table ledger', 5])).toString('base64url')}`, 'cursor'],
       [`cursor=${cursor}&ordering=profit_loss`, 'cursor'],
       [`cursor=${cursor}&page=2`, 'page'],
     ] as const) {
@@ -115,7 +117,10 @@ describe('public list pagination', { timeout: 120_000 }, () => {
     expect(await bot.timeout(5000).emitWithAck('prices', { ticks: [{ symbol: 'S001USDT', price: 100, ts: Date.now() }] })).toMatchObject({ ok: true });
     bot.close();
     const { token } = await register(server.url, 'list_user');
-    const manual = await call(server.url, 'POST', '/api/paper-trades', { token, body: { symbol: 'S001USDT', direction: 'LONG', entry_price: 100, take_profit: 110, stop_loss: 90 } });
+    const manual = await call(server.url, 'POST', '/api/paper-trades', {
+      token,
+      body: { symbol: 'S001USDT', direction: 'LONG', entry_price: 100, take_profit: 110, stop_loss: 90 },
+    });
     expect(manual.status).toBe(201);
     const afterUser = await list('');
     expect(afterUser.body.count).toBe(before);

@@ -25,7 +25,11 @@ const base = () => `${server.url}/api/public/paper-trading`;
 const open = async () => (await (await fetch(`${base()}/open-positions/`)).json()) as OpenPositionJson[];
 const priceOf = async (id: number) => (await open()).find((t) => t.id === id)?.current_price ?? null;
 const trade = async (id: number) => ((await (await fetch(`${base()}/`)).json()) as { results: TradeJson[] }).results.find((t) => t.id === id)!;
-const pricedDeltas = (key: string) => viewer.events().filter((e) => e.type === 'prices' && key in e.prices).map((e) => (e.type === 'prices' ? e.prices[key]![0] : NaN));
+const pricedDeltas = (key: string) =>
+  viewer
+    .events()
+    .filter((e) => e.type === 'prices' && key in e.prices)
+    .map((e) => (e.type === 'prices' ? e.prices[key]![0] : NaN));
 
 let harness: BotAndViewer | undefined;
 beforeAll(async () => {

@@ -37,15 +37,26 @@ async function apply(s: Step): Promise<void> {
   const symbol = SYMBOLS[s.symbol]!;
   if (s.kind === 'signal') {
     const ack: SignalAck = await bot.timeout(5000).emitWithAck('signal', {
-      external_id: `leak-${Math.random()}`, symbol, direction: s.long ? 'LONG' : 'SHORT', entry: 100,
-      tp: s.long ? 105 : 95, sl: s.long ? 95 : 105,
+      external_id: `leak-${Math.random()}`,
+      symbol,
+      direction: s.long ? 'LONG' : 'SHORT',
+      entry: 100,
+      tp: s.long ? 105 : 95,
+      sl: s.long ? 95 : 105,
     });
     expect(ack.ok).toBe(true);
   } else if (s.kind === 'user') {
     // A user's manual trade through the real user API: stored, then put in the same book as the system's.
     const r = await call(server.url, 'POST', '/api/paper-trades', {
       token: userToken,
-      body: { symbol, direction: s.long ? 'LONG' : 'SHORT', entry_price: 100, take_profit: s.long ? 104 : 96, stop_loss: s.long ? 96 : 104, position_size: s.size },
+      body: {
+        symbol,
+        direction: s.long ? 'LONG' : 'SHORT',
+        entry_price: 100,
+        take_profit: s.long ? 104 : 96,
+        stop_loss: s.long ? 96 : 104,
+        position_size: s.size,
+      },
     });
     // Manual trades only on symbols the feed prices: a fresh tick, or an open system trade on it.
     if (r.status === 400 && r.body.error.field === 'symbol') {
@@ -74,8 +85,18 @@ async function systemOnlyPerformance() {
   const rows = (await db.raw(`SELECT ${TRADE_COLUMNS} FROM paper_trades WHERE user_id IS NULL`)).rows as Record<string, unknown>[];
   const trades: MetricTrade[] = rows.map((r) => {
     const t = tradeRowFromDb(r);
-    return { id: t.id, symbol: t.symbol, direction: t.direction, timeframe: t.timeframe, market_type: t.marketType, status: t.status,
-      entry_time: t.entryTime.getTime(), exit_time: t.exitTime?.getTime() ?? null, profit_loss: t.profitLoss, fees: t.fees };
+    return {
+      id: t.id,
+      symbol: t.symbol,
+      direction: t.direction,
+      timeframe: t.timeframe,
+      market_type: t.marketType,
+      status: t.status,
+      entry_time: t.entryTime.getTime(),
+      exit_time: t.exitTime?.getTime() ?? null,
+      profit_loss: t.profitLoss,
+      fees: t.fees,
+    };
   });
   return computePerformance(trades, { unrealizedProfitLoss: 0 });
 }
@@ -103,7 +124,17 @@ async function checkWall(): Promise<void> {
   const expected = await systemOnlyPerformance();
   const perf = bodies['/api/public/paper-trading/performance/'];
   const summary = bodies['/api/public/paper-trading/summary/'].performance;
-  for (const k of ['total_trades', 'open_trades', 'closed_trades', 'profitable_trades', 'losing_trades', 'win_rate', 'total_profit_loss', 'total_fees', 'max_drawdown'] as const) {
+  for (const k of [
+    'total_trades',
+    'open_trades',
+    'closed_trades',
+    'profitable_trades',
+    'losing_trades',
+    'win_rate',
+    'total_profit_loss',
+    'total_fees',
+    'max_drawdown',
+  ] as const) {
     expect(perf[k], `performance.${k}`).toEqual(expected[k]);
     expect(summary[k], `summary.${k}`).toEqual(expected[k]);
   }
@@ -112,7 +143,17 @@ async function checkWall(): Promise<void> {
   // Public unrealised P/L is the sum over public open positions only.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON response bodies are read loosely here: their shape is what the assertions check
   const upl = bodies['/api/public/paper-trading/open-positions/'].reduce((a: number, p: any) => a + (p.unrealized_pnl ?? 0), 0);
-  expect(Math.abs(summary.unrealized_profit_loss - upl), JSON.stringify({ s: summary.unrealized_profit_loss, upl, open: bodies["/api/public/paper-trading/open-positions/"].length, sOpen: summary.open_trades, book: server.app.book.trades({}), prices: [...server.app.book.prices()] })).toBeLessThan(1e-6);
+  expect(
+    Math.abs(summary.unrealized_profit_loss - upl),
+    JSON.stringify({
+      s: summary.unrealized_profit_loss,
+      upl,
+      open: bodies['/api/public/paper-trading/open-positions/'].length,
+      sOpen: summary.open_trades,
+      book: server.app.book.trades({}),
+      prices: [...server.app.book.prices()],
+    }),
+  ).toBeLessThan(1e-6);
   const lastTicker = ticker.tickers.at(-1);
   if (lastTicker) expect(lastTicker.open_trades).toBeLessThanOrEqual(expected.open_trades + expected.closed_trades);
 }

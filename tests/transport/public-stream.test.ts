@@ -12,8 +12,7 @@ let ts = Date.now();
 
 const push = (ticks: Array<[string, number]>) =>
   bot.timeout(5000).emitWithAck('prices', { ticks: ticks.map(([symbol, price]) => ({ symbol, price, ts: ++ts })) });
-const send = (p: Record<string, unknown>): Promise<SignalAck> =>
-  bot.timeout(5000).emitWithAck('signal', { external_id: `e-${Math.random()}`, ...p });
+const send = (p: Record<string, unknown>): Promise<SignalAck> => bot.timeout(5000).emitWithAck('signal', { external_id: `e-${Math.random()}`, ...p });
 
 beforeAll(async () => {
   server = await startTestServer({ BROADCAST_INTERVAL_MS: '50' });
@@ -59,11 +58,7 @@ describe('/public stream', () => {
     for (let i = 0; i < 100; i++) ticks.push(['BTCUSDT', 100 + (i % 7) * 0.1], ['ETHUSDT', 49 + (i % 5) * 0.1]);
     ticks.push(['BTCUSDT', 102.5], ['ETHUSDT', 48.5]);
     await push(ticks);
-    await rec.until(
-      () => rec.events().some((e) => e.type === 'prices' && e.prices.BTCUSDT?.[0] === 102.5),
-      5000,
-      'last BTC price',
-    );
+    await rec.until(() => rec.events().some((e) => e.type === 'prices' && e.prices.BTCUSDT?.[0] === 102.5), 5000, 'last BTC price');
     const priceEvents = rec.events().filter((e) => e.type === 'prices');
     expect(priceEvents.length).toBeLessThanOrEqual(3);
     const last = priceEvents.at(-1)!;
@@ -77,7 +72,10 @@ describe('/public stream', () => {
     await rec.until(() => rec.snapshots.length === 1);
     const ack = await send({ symbol: 'SOLUSDT', direction: 'LONG', entry: 200, tp: 220, sl: 180 });
     if (!ack.ok) throw new Error(JSON.stringify(ack));
-    await push([['SOLUSDT', 210], ['SOLUSDT', 231.7]]); // gaps past TP: fills at the TP level
+    await push([
+      ['SOLUSDT', 210],
+      ['SOLUSDT', 231.7],
+    ]); // gaps past TP: fills at the TP level
     await rec.until(() => rec.events().some((e) => e.type === 'closed'), 5000, 'closed');
     const events = rec.events();
     const closedIdx = events.findIndex((e) => e.type === 'closed');

@@ -12,10 +12,8 @@ const get = async (path: string) => {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON response bodies are read loosely here: their shape is what the assertions check
   return { status: r.status, headers: r.headers, body: (await r.json()) as any };
 };
-const send = (p: Record<string, unknown>): Promise<SignalAck> =>
-  bot.timeout(5000).emitWithAck('signal', { external_id: `r-${Math.random()}`, ...p });
-const tick = (symbol: string, price: number) =>
-  bot.timeout(5000).emitWithAck('prices', { ticks: [{ symbol, price, ts: ++ts }] });
+const send = (p: Record<string, unknown>): Promise<SignalAck> => bot.timeout(5000).emitWithAck('signal', { external_id: `r-${Math.random()}`, ...p });
+const tick = (symbol: string, price: number) => bot.timeout(5000).emitWithAck('prices', { ticks: [{ symbol, price, ts: ++ts }] });
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -53,7 +51,9 @@ describe('public REST', () => {
     expect(p3.body.results).toHaveLength(5);
     expect(p3.body.next).toBeNull();
     expect(p3.body.previous).toContain('page=2');
-    const ids = new Set([...p1.body.results, ...(await get('/api/public/paper-trading/?page_size=10&page=2')).body.results, ...p3.body.results].map((t: TradeJson) => t.id));
+    const ids = new Set(
+      [...p1.body.results, ...(await get('/api/public/paper-trading/?page_size=10&page=2')).body.results, ...p3.body.results].map((t: TradeJson) => t.id),
+    );
     expect(ids.size).toBe(25);
   });
 
@@ -73,7 +73,13 @@ describe('public REST', () => {
   });
 
   it('rejects bad query values with a field', async () => {
-    for (const [q, field] of [['page=0', 'page'], ['page_size=101', 'page_size'], ['status=WON', 'status'], ['ordering=id', 'ordering'], ['symbol=b$', 'symbol']]) {
+    for (const [q, field] of [
+      ['page=0', 'page'],
+      ['page_size=101', 'page_size'],
+      ['status=WON', 'status'],
+      ['ordering=id', 'ordering'],
+      ['symbol=b$', 'symbol'],
+    ]) {
       const r = await get(`/api/public/paper-trading/?${q}`);
       expect(r.status, q).toBe(400);
       expect(r.body.error, q).toMatchObject({ code: 'VALIDATION_ERROR', field });
@@ -98,9 +104,31 @@ describe('public REST', () => {
 
   it('performance has every SPEC §3 metric and honours filters', async () => {
     const { body } = await get('/api/public/paper-trading/performance/');
-    for (const k of ['total_trades', 'open_trades', 'closed_trades', 'profitable_trades', 'losing_trades', 'breakeven_trades', 'win_rate',
-      'total_profit_loss', 'avg_profit_loss', 'best_trade', 'worst_trade', 'avg_win', 'avg_loss', 'profit_factor', 'expectancy',
-      'max_drawdown', 'avg_duration_hours', 'unrealized_profit_loss', 'total_fees', 'by_symbol', 'by_direction', 'by_timeframe', 'equity_curve']) {
+    for (const k of [
+      'total_trades',
+      'open_trades',
+      'closed_trades',
+      'profitable_trades',
+      'losing_trades',
+      'breakeven_trades',
+      'win_rate',
+      'total_profit_loss',
+      'avg_profit_loss',
+      'best_trade',
+      'worst_trade',
+      'avg_win',
+      'avg_loss',
+      'profit_factor',
+      'expectancy',
+      'max_drawdown',
+      'avg_duration_hours',
+      'unrealized_profit_loss',
+      'total_fees',
+      'by_symbol',
+      'by_direction',
+      'by_timeframe',
+      'equity_curve',
+    ]) {
       expect(body, k).toHaveProperty(k);
     }
     expect(body.by_symbol.BTCUSDT.profitable_trades).toBe(5);

@@ -18,7 +18,16 @@ class FedMirror extends MirrorState {
 }
 
 const trade = (id: number) =>
-  ({ id, symbol: 'BTCUSDT', direction: 'LONG', status: 'OPEN', entry_price: 100, take_profit: 110, stop_loss: 90, note: 'é "quoted" \u2028' }) as unknown as SnapshotJson['open_positions'][number];
+  ({
+    id,
+    symbol: 'BTCUSDT',
+    direction: 'LONG',
+    status: 'OPEN',
+    entry_price: 100,
+    take_profit: 110,
+    stop_loss: 90,
+    note: 'é "quoted" \u2028',
+  }) as unknown as SnapshotJson['open_positions'][number];
 
 function mirror(): FedMirror {
   const m = new FedMirror();

@@ -49,7 +49,9 @@ describe('socket abuse', () => {
     await new Promise((r) => setTimeout(r, 1500));
     const attack = await measure(server.url, server.pid, flood, 4000);
     const r = await flood;
-    console.log(`resync flood: /healthz p99 ${p99(baseline.healthz).toFixed(1)} → ${p99(attack.healthz).toFixed(1)} ms; CPU ${baseline.cpuPct.toFixed(0)} → ${attack.cpuPct.toFixed(0)} %; ${r.snapshots} snapshots of ${r.distinctHeads} heads for ${r.sent} resyncs`);
+    console.log(
+      `resync flood: /healthz p99 ${p99(baseline.healthz).toFixed(1)} → ${p99(attack.healthz).toFixed(1)} ms; CPU ${baseline.cpuPct.toFixed(0)} → ${attack.cpuPct.toFixed(0)} %; ${r.snapshots} snapshots of ${r.distinctHeads} heads for ${r.sent} resyncs`,
+    );
     // Prices move the seq ~10 times a second; 40 resyncs a second used to build 40 snapshots of ~10 heads.
     expect(r.snapshots).toBeGreaterThan(10); // deferred, not refused
     expect(r.distinctHeads).toBeLessThanOrEqual(4 * 7 + 2); // 6.5 s of flood, and its start
@@ -57,7 +59,9 @@ describe('socket abuse', () => {
   }, 60_000);
 
   it('CONNECT flood, resync flood and 200 sockets from one IP, at once, leave a healthy viewer and /healthz unharmed', async () => {
-    viewer = io(`${server.url}/public`, { transports: ['websocket'], reconnection: false, forceNew: true, localAddress: '127.0.0.9' } as Parameters<typeof io>[1]);
+    viewer = io(`${server.url}/public`, { transports: ['websocket'], reconnection: false, forceNew: true, localAddress: '127.0.0.9' } as Parameters<
+      typeof io
+    >[1]);
     const rec = new Recorder(viewer);
     await rec.until(() => rec.snapshots.length === 1, 10_000, 'the viewer snapshot');
     expect(rec.snapshots[0]!.open_positions.length).toBe(5000);
@@ -92,7 +96,13 @@ describe('socket abuse', () => {
       `socket abuse: /healthz p99 baseline ${base99.toFixed(1)} ms, under attack ${attack99.toFixed(1)} ms; ` +
         `server CPU ${baseline.cpuPct.toFixed(0)} % → ${attack.cpuPct.toFixed(0)} %; RSS ${(rss0 / MB).toFixed(0)} → peak ${(attack.peakRss / MB).toFixed(0)} MB; ` +
         `resync flood got ${resync.snapshots} snapshots for ${resync.sent} resyncs on ${resync.opened} sockets; CONNECT flood sent ${connect.sent}, answered ${connect.connectErrors}, closed ${connect.closedByServer}; ` +
-        `200 sockets: ${sockets.opened} opened, ${sockets.refused} refused; slowest probes ${attack.healthz.slice(-5).map((x) => x.toFixed(0)).join(', ')} ms of ${attack.healthz.length} (baseline ${baseline.healthz.slice(-3).map((x) => x.toFixed(0)).join(', ')} of ${baseline.healthz.length})`,
+        `200 sockets: ${sockets.opened} opened, ${sockets.refused} refused; slowest probes ${attack.healthz
+          .slice(-5)
+          .map((x) => x.toFixed(0))
+          .join(', ')} ms of ${attack.healthz.length} (baseline ${baseline.healthz
+          .slice(-3)
+          .map((x) => x.toFixed(0))
+          .join(', ')} of ${baseline.healthz.length})`,
     );
     expect(attack99).toBeLessThanOrEqual(2 * Math.max(base99, BASELINE_FLOOR_MS));
     expect(attack.peakRss - rss0).toBeLessThan(250 * MB);

@@ -39,7 +39,12 @@ describe('library versions the reach-ins were written against', () => {
   it.each([
     ['socket.io', 'the project', '4.8.4', 'Socket#conn (engine.io socket) and its write(packet, {wsPreEncoded})'],
     ['engine.io', 'socket.io', '6.6.12', "transports-uws/websocket.js keeps the uWS socket in `socket`, named 'websocket'; Socket#write's wsPreEncoded option"],
-    ['socket.io-adapter', 'socket.io', '2.5.8', 'ClusterAdapter#onMessage(message, offset) and MessageType.BROADCAST with data.packet / data.opts.rooms / data.requestId'],
+    [
+      'socket.io-adapter',
+      'socket.io',
+      '2.5.8',
+      'ClusterAdapter#onMessage(message, offset) and MessageType.BROADCAST with data.packet / data.opts.rooms / data.requestId',
+    ],
     ['socket.io-adapter', '@socket.io/redis-streams-adapter', '2.5.8', 'the same ClusterAdapter as the Redis Streams adapter extends'],
     ['@socket.io/redis-streams-adapter', 'the project', '0.3.1', 'it calls onMessage for each decoded stream entry (onRawMessage)'],
     ['uWebSockets.js', 'the project', '20.30.0-unofficial.0', 'TemplatedApp#close() exists (undeclared), WebSocket#cork'],
@@ -59,7 +64,13 @@ describe('tapRelayedBroadcasts', () => {
       seen.push([rooms, event, arg]);
     });
     const broadcast = (over: Record<string, unknown> = {}, data: Record<string, unknown> = {}) =>
-      adapter.onMessage({ type: MessageType.BROADCAST, nsp: '/public', uid: 'other', data: { packet: { type: 2, data: ['delta', { seq: 1 }], nsp: '/public' }, opts: { rooms: ['stream'], except: [], flags: {} }, ...data }, ...over } as never);
+      adapter.onMessage({
+        type: MessageType.BROADCAST,
+        nsp: '/public',
+        uid: 'other',
+        data: { packet: { type: 2, data: ['delta', { seq: 1 }], nsp: '/public' }, opts: { rooms: ['stream'], except: [], flags: {} }, ...data },
+        ...over,
+      } as never);
     broadcast();
     broadcast({ nsp: '/me' });
     broadcast({}, { requestId: 'r1' });

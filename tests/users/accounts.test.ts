@@ -13,7 +13,15 @@ let orm: MikroORM;
 
 beforeAll(async () => {
   server = await startTestServer({}, { app: TEST_APP_OPTIONS });
-  limited = await startTestServer({}, { app: { ...TEST_APP_OPTIONS, authLimits: { ...TEST_APP_OPTIONS.authLimits!, loginsPerIpPerMinute: 1000, failuresPerSource: 3, registrationsPerIpPerHour: 4 } } });
+  limited = await startTestServer(
+    {},
+    {
+      app: {
+        ...TEST_APP_OPTIONS,
+        authLimits: { ...TEST_APP_OPTIONS.authLimits!, loginsPerIpPerMinute: 1000, failuresPerSource: 3, registrationsPerIpPerHour: 4 },
+      },
+    },
+  );
   await register(limited.url, 'dave', 'dave-password'); // uses 1 of the 4 registrations
   orm = await initOrm(server.db.url, { migrate: false });
 });
@@ -66,7 +74,8 @@ describe('register', () => {
 
   it('registrations are rate-limited per address (4 an hour here, one used by setup)', async () => {
     const codes: number[] = [];
-    for (let i = 0; i < 5; i++) codes.push((await call(limited.url, 'POST', '/api/auth/register', { body: { username: `reg${i}`, password: 'longenough' } })).status);
+    for (let i = 0; i < 5; i++)
+      codes.push((await call(limited.url, 'POST', '/api/auth/register', { body: { username: `reg${i}`, password: 'longenough' } })).status);
     expect(codes.slice(0, 3)).toEqual([201, 201, 201]);
     expect(codes.slice(3)).toEqual([429, 429]);
   });

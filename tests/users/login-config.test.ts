@@ -15,7 +15,12 @@ describe('LOGIN_* configuration', () => {
   });
 
   it('parses given values', () => {
-    const { login } = loadConfig({ LOGIN_FAILURES_PER_SOURCE: '3', LOGIN_BACKOFF_MAX_MS: '60000', LOGIN_FAILURES_PER_IP_PER_HOUR: '40', LOGIN_FAILURES_PER_USERNAME: '9' });
+    const { login } = loadConfig({
+      LOGIN_FAILURES_PER_SOURCE: '3',
+      LOGIN_BACKOFF_MAX_MS: '60000',
+      LOGIN_FAILURES_PER_IP_PER_HOUR: '40',
+      LOGIN_FAILURES_PER_USERNAME: '9',
+    });
     expect(login).toEqual({ failuresPerSource: 3, backoffMaxMs: 60_000, failuresPerIpPerHour: 40, failuresPerUsername: 9 });
   });
 

@@ -67,7 +67,7 @@ describe('LoginThrottle', () => {
   it('memory stays bounded under a flood of distinct usernames and sources', () => {
     const t = new LoginThrottle({ ...LIMITS, failuresPerIpPerHour: 1e9 }, 1_000);
     for (let i = 0; i < 20_000; i++) t.attempt(`u${i}`, `s${i % 3_000}`, i);
-    const sizes = (t as unknown as { pairs: Map<string, unknown>; sources: Map<string, unknown>; usernames: Map<string, unknown> });
+    const sizes = t as unknown as { pairs: Map<string, unknown>; sources: Map<string, unknown>; usernames: Map<string, unknown> };
     expect(sizes.pairs.size).toBeLessThanOrEqual(1_000);
     expect(sizes.sources.size).toBeLessThanOrEqual(1_000);
     expect(sizes.usernames.size).toBeLessThanOrEqual(1_000);

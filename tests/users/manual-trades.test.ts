@@ -25,7 +25,15 @@ beforeAll(async () => {
   b = (await register(server.url, 'boris')).token;
   // Manual trades only on symbols the feed prices (PRICE_FEED=bot: what bots push): price those
   // the tests trade, at levels that trigger none of their TP/SL.
-  for (const [symbol, price] of [['ADAUSDT', 100], ['BTCUSDT', 100], ['DOTUSDT', 100], ['ETHUSDT', 100], ['LTCUSDT', 100], ['SOLUSDT', 200], ['AVAXUSDT', 100]] as const) {
+  for (const [symbol, price] of [
+    ['ADAUSDT', 100],
+    ['BTCUSDT', 100],
+    ['DOTUSDT', 100],
+    ['ETHUSDT', 100],
+    ['LTCUSDT', 100],
+    ['SOLUSDT', 200],
+    ['AVAXUSDT', 100],
+  ] as const) {
     await tick(symbol, price);
   }
 });
@@ -87,7 +95,10 @@ describe('opening', () => {
 describe('ownership', () => {
   it("another user's trade is 404 to read and to close, never 403; the owner's is untouched", async () => {
     const mine = (await open(a, { ...LONG, symbol: 'DOTUSDT' })).body;
-    for (const [method, path] of [['GET', `/api/paper-trades/${mine.id}`], ['POST', `/api/paper-trades/${mine.id}/close`]] as const) {
+    for (const [method, path] of [
+      ['GET', `/api/paper-trades/${mine.id}`],
+      ['POST', `/api/paper-trades/${mine.id}/close`],
+    ] as const) {
       const r = await call(server.url, method, path, { token: b });
       expect(r.status).toBe(404);
       expect(r.body.error.code).toBe('NOT_FOUND');
@@ -103,7 +114,11 @@ describe('ownership', () => {
 
   it('lists own trades only, paginated and filtered like the public list', async () => {
     const c = (await register(server.url, 'chen')).token;
-    for (const [symbol, direction] of [['BTCUSDT', 'LONG'], ['ETHUSDT', 'LONG'], ['ETHUSDT', 'SHORT']] as const) {
+    for (const [symbol, direction] of [
+      ['BTCUSDT', 'LONG'],
+      ['ETHUSDT', 'LONG'],
+      ['ETHUSDT', 'SHORT'],
+    ] as const) {
       const body = direction === 'LONG' ? { ...LONG, symbol } : { ...LONG, symbol, direction, take_profit: 90, stop_loss: 110 };
       expect((await open(c, body)).status).toBe(201);
     }
@@ -129,7 +144,14 @@ describe('closing', () => {
     const r = await call(server.url, 'POST', `/api/paper-trades/${t.id}/close`, { token: a });
     expect(r.status).toBe(200);
     const pl = profitLossAt({ direction: 'LONG', entryPrice: 100, quantity: t.quantity, positionSize: 500 }, 104.25, 0.001);
-    expect(r.body).toMatchObject({ id: t.id, status: 'CLOSED_MANUAL', exit_price: 104.25, fees: pl.fees, profit_loss: pl.profitLoss, profit_loss_percentage: pl.profitLossPercentage });
+    expect(r.body).toMatchObject({
+      id: t.id,
+      status: 'CLOSED_MANUAL',
+      exit_price: 104.25,
+      fees: pl.fees,
+      profit_loss: pl.profitLoss,
+      profit_loss_percentage: pl.profitLossPercentage,
+    });
     const again = await call(server.url, 'POST', `/api/paper-trades/${t.id}/close`, { token: a });
     expect(again.status).toBe(409);
     expect((await call(server.url, 'GET', `/api/paper-trades/${t.id}`, { token: a })).body.status).toBe('CLOSED_MANUAL');
@@ -150,8 +172,16 @@ describe('closing', () => {
     const pl = profitLossAt({ direction: 'SHORT', entryPrice: 200, quantity: t.quantity, positionSize: 1000 }, 180, 0.001);
     expect(closed.type === 'closed' && closed.trade).toMatchObject({ status: 'CLOSED_TP', exit_price: 180, profit_loss: pl.profitLoss, fees: pl.fees });
     // The /me summary counts it; prices on /me were only for SOLUSDT.
-    const summary = me.events().filter((e) => e.type === 'summary').at(-1)!;
-    expect(summary.type === 'summary' && summary.summary).toMatchObject({ total_trades: 1, closed_trades: 1, profitable_trades: 1, total_profit_loss: pl.profitLoss });
+    const summary = me
+      .events()
+      .filter((e) => e.type === 'summary')
+      .at(-1)!;
+    expect(summary.type === 'summary' && summary.summary).toMatchObject({
+      total_trades: 1,
+      closed_trades: 1,
+      profitable_trades: 1,
+      total_profit_loss: pl.profitLoss,
+    });
     for (const e of me.events()) if (e.type === 'prices') expect(Object.keys(e.prices)).toEqual(['SOLUSDT']);
     // Contiguous seq from the snapshot.
     me.deltas.forEach((dl, i) => expect(dl.seq).toBe(me.snapshots[0]!.seq + i + 1));

@@ -13,7 +13,26 @@ import { call, connectMe, register, TEST_APP_OPTIONS } from './user-client.ts';
 
 const STALE_MS = 2500;
 /** Fields that hold wall-clock time (or, for the ledger, a hash over it). */
-const TIME_KEYS = new Set(['time', 'at', 'entry_time', 'exit_time', 'created_at', 'updated_at', 'server_time', 'epoch', 'ts_wall', 'hash', 'prev_hash', 'checked_at', 'verified_at', 'last_tick_at', 'age_ms', 'age_seconds', 'duration_ms', 'took_ms']);
+const TIME_KEYS = new Set([
+  'time',
+  'at',
+  'entry_time',
+  'exit_time',
+  'created_at',
+  'updated_at',
+  'server_time',
+  'epoch',
+  'ts_wall',
+  'hash',
+  'prev_hash',
+  'checked_at',
+  'verified_at',
+  'last_tick_at',
+  'age_ms',
+  'age_seconds',
+  'duration_ms',
+  'took_ms',
+]);
 /** /metrics series that are public and must not move with users (timings and process figures are time). */
 const PUBLIC_GAUGES = /^paperbook_(open_trades|stale_symbols|closes_total|signals_total|ticks_total|viewers|feed_health[a-z_]*)\b/;
 
@@ -50,7 +69,9 @@ async function scenario(users: UserActions | null): Promise<Run> {
   // Tick timestamps are part of the system traffic: fixed, not wall clock.
   let ts = 1_760_000_000_000;
   const tick = async (prices: Record<string, number>) => {
-    const ack = await bot.timeout(5000).emitWithAck('prices', { ticks: Object.entries(prices).map(([symbol, price]) => ({ symbol, price, ts: (ts += 1000) })) });
+    const ack = await bot
+      .timeout(5000)
+      .emitWithAck('prices', { ticks: Object.entries(prices).map(([symbol, price]) => ({ symbol, price, ts: (ts += 1000) })) });
     expect(ack.ok).toBe(true);
   };
   const systemIds: number[] = [];

@@ -52,7 +52,15 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('signal' as const), symbol, long: fc.boolean() }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant('register' as const) }), weight: 1 },
   {
-    arbitrary: fc.record({ kind: fc.constant('user' as const), user: fc.nat(MAX_USERS - 1), symbol, long: fc.boolean(), size: fc.integer({ min: 10, max: 5000 }), market: fc.boolean(), width: fc.integer({ min: 3, max: 15 }) }),
+    arbitrary: fc.record({
+      kind: fc.constant('user' as const),
+      user: fc.nat(MAX_USERS - 1),
+      symbol,
+      long: fc.boolean(),
+      size: fc.integer({ min: 10, max: 5000 }),
+      market: fc.boolean(),
+      width: fc.integer({ min: 3, max: 15 }),
+    }),
     weight: 4,
   },
   { arbitrary: fc.record({ kind: fc.constant('close' as const), user: fc.nat(MAX_USERS - 1), pick: fc.nat(50), foreign: fc.boolean() }), weight: 2 },
@@ -75,7 +83,12 @@ async function apply(s: Step): Promise<void> {
   if (s.kind === 'signal') {
     const sym = SYMBOLS[s.symbol]!;
     const ack: SignalAck = await bot.timeout(5000).emitWithAck('signal', {
-      external_id: `wall-${Math.random()}`, symbol: sym, direction: s.long ? 'LONG' : 'SHORT', entry: 100, tp: s.long ? 105 : 95, sl: s.long ? 95 : 105,
+      external_id: `wall-${Math.random()}`,
+      symbol: sym,
+      direction: s.long ? 'LONG' : 'SHORT',
+      entry: 100,
+      tp: s.long ? 105 : 95,
+      sl: s.long ? 95 : 105,
     });
     expect(ack.ok).toBe(true);
     stats.signals++;
@@ -89,7 +102,14 @@ async function apply(s: Step): Promise<void> {
     const k = s.long ? 1 : -1;
     const r = await call(server.url, 'POST', '/api/paper-trades', {
       token: u.token,
-      body: { symbol: sym, direction: s.long ? 'LONG' : 'SHORT', entry_price: s.market ? 'market' : entry, take_profit: round4(entry * (1 + (s.width / 100) * k)), stop_loss: round4(entry * (1 - (s.width / 100) * k)), position_size: s.size },
+      body: {
+        symbol: sym,
+        direction: s.long ? 'LONG' : 'SHORT',
+        entry_price: s.market ? 'market' : entry,
+        take_profit: round4(entry * (1 + (s.width / 100) * k)),
+        stop_loss: round4(entry * (1 - (s.width / 100) * k)),
+        position_size: s.size,
+      },
     });
     // Manual trades only on symbols the feed prices: a fresh tick, or an open system trade on it.
     if (r.status === 400 && r.body.error.field === 'symbol') {
@@ -142,15 +162,36 @@ function tradeIds(value: unknown, out: number[] = []): number[] {
 }
 
 const toMetric = (t: TradeRow): MetricTrade => ({
-  id: t.id, symbol: t.symbol, direction: t.direction, timeframe: t.timeframe, market_type: t.marketType, status: t.status,
-  entry_time: t.entryTime.getTime(), exit_time: t.exitTime?.getTime() ?? null, profit_loss: t.profitLoss, fees: t.fees,
+  id: t.id,
+  symbol: t.symbol,
+  direction: t.direction,
+  timeframe: t.timeframe,
+  market_type: t.marketType,
+  status: t.status,
+  entry_time: t.entryTime.getTime(),
+  exit_time: t.exitTime?.getTime() ?? null,
+  profit_loss: t.profitLoss,
+  fees: t.fees,
 });
 
 async function rowsWhere(cond: string, params: number[] = []): Promise<TradeRow[]> {
   return ((await db.raw(`SELECT ${TRADE_COLUMNS} FROM paper_trades WHERE ${cond}`, params)).rows as Record<string, unknown>[]).map(tradeRowFromDb);
 }
 
-const HEADLINE = ['total_trades', 'open_trades', 'closed_trades', 'profitable_trades', 'losing_trades', 'breakeven_trades', 'win_rate', 'total_profit_loss', 'avg_profit_loss', 'profit_factor', 'total_fees', 'max_drawdown'] as const;
+const HEADLINE = [
+  'total_trades',
+  'open_trades',
+  'closed_trades',
+  'profitable_trades',
+  'losing_trades',
+  'breakeven_trades',
+  'win_rate',
+  'total_profit_loss',
+  'avg_profit_loss',
+  'profit_factor',
+  'total_fees',
+  'max_drawdown',
+] as const;
 
 function expectHeadline(actual: Partial<SummaryJson>, expected: PerformanceJson, what: string): void {
   for (const k of HEADLINE) expect(actual[k], `${what}.${k}`).toEqual(expected[k]);
@@ -208,7 +249,10 @@ async function checkPublic(): Promise<void> {
   }
   // Lists hold exactly the system trades that match.
   const match = (p: string, pred: (t: TradeRow) => boolean) => {
-    const want = system.filter(pred).map((t) => t.id).sort((a, b) => a - b);
+    const want = system
+      .filter(pred)
+      .map((t) => t.id)
+      .sort((a, b) => a - b);
     expect(bodies[p].count, p).toBe(want.length);
     const got = bodies[p].results.map((t: { id: number }) => t.id).sort((a: number, b: number) => a - b);
     // Past one page, the page holds 100 of the matching system trades (which ones depends on ordering).
@@ -238,11 +282,21 @@ async function checkPublic(): Promise<void> {
     expectHeadline(bodies[`${base}/performance/?${f}`], exp, `performance?${f}`);
   }
   const openPositions = bodies[`${base}/open-positions/`] as Array<{ id: number; unrealized_pnl: number | null }>;
-  expect(openPositions.map((p) => p.id).sort((a, b) => a - b)).toEqual(system.filter((t) => t.status === 'OPEN').map((t) => t.id).sort((a, b) => a - b));
+  expect(openPositions.map((p) => p.id).sort((a, b) => a - b)).toEqual(
+    system
+      .filter((t) => t.status === 'OPEN')
+      .map((t) => t.id)
+      .sort((a, b) => a - b),
+  );
   const upl = openPositions.reduce((a, p) => a + (p.unrealized_pnl ?? 0), 0);
   expect(Math.abs(summary.performance.unrealized_profit_loss - upl)).toBeLessThan(1e-6);
   expect(Math.abs(bodies[`${base}/performance/`].unrealized_profit_loss - upl)).toBeLessThan(1e-6);
-  expect(tick).toMatchObject({ open_trades: expected.open_trades, closed_trades: expected.closed_trades, win_rate: expected.win_rate, total_profit_loss: expected.total_profit_loss });
+  expect(tick).toMatchObject({
+    open_trades: expected.open_trades,
+    closed_trades: expected.closed_trades,
+    win_rate: expected.win_rate,
+    total_profit_loss: expected.total_profit_loss,
+  });
   expect(Math.abs(tick.unrealized_profit_loss - upl)).toBeLessThan(1e-6);
   const lastClosed = system.filter((t) => t.exitTime).sort((a, b) => b.exitTime!.getTime() - a.exitTime!.getTime() || b.id - a.id)[0];
   if (tick.last_closed) expect(userTradeIds.has(tick.last_closed.id)).toBe(false);
@@ -251,10 +305,19 @@ async function checkPublic(): Promise<void> {
   const closesTotal = [...metricsText.matchAll(/^paperbook_closes_total\{[^}]*\} (\d+)/gm)].reduce((a, m) => a + Number(m[1]), 0);
   expect(closesTotal).toBe(expected.closed_trades);
   // The live stream: contiguous seq, its open set and latest summary are the system's.
-  await waitFor(() => fold(viewer).open.size === expected.open_trades && fold(viewer).summary.closed_trades === expected.closed_trades, 2000, 'public stream to settle').catch(warnIfFails('waiting for the public stream to settle'));
+  await waitFor(
+    () => fold(viewer).open.size === expected.open_trades && fold(viewer).summary.closed_trades === expected.closed_trades,
+    2000,
+    'public stream to settle',
+  ).catch(warnIfFails('waiting for the public stream to settle'));
   const live = fold(viewer);
   expect(live.seqOk, 'public seq contiguous').toBe(true);
-  expect([...live.open].sort((a, b) => a - b)).toEqual(system.filter((t) => t.status === 'OPEN').map((t) => t.id).sort((a, b) => a - b));
+  expect([...live.open].sort((a, b) => a - b)).toEqual(
+    system
+      .filter((t) => t.status === 'OPEN')
+      .map((t) => t.id)
+      .sort((a, b) => a - b),
+  );
   for (const k of ['total_trades', 'open_trades', 'closed_trades', 'win_rate', 'total_profit_loss', 'max_drawdown'] as const) {
     expect(live.summary[k], `stream summary.${k}`).toEqual(expected[k]);
   }
@@ -274,14 +337,24 @@ async function checkUsers(): Promise<void> {
     for (const t of list.body.results) expect(t.status).toBe(mine.find((m) => m.id === t.id)!.status);
     // /me: only own trades, ever; open set and figures equal the user's own.
     const expected = computePerformance(mine.map(toMetric), { unrealizedProfitLoss: 0 });
-    const openIds = mine.filter((t) => t.status === 'OPEN').map((t) => t.id).sort((a, b) => a - b);
-    await waitFor(() => {
-      const f = fold(u.me);
-      return f.open.size === openIds.length && f.summary.closed_trades === expected.closed_trades && f.summary.total_trades === expected.total_trades;
-    }, 2000, '/me to settle').catch(warnIfFails('waiting for /me to settle'));
+    const openIds = mine
+      .filter((t) => t.status === 'OPEN')
+      .map((t) => t.id)
+      .sort((a, b) => a - b);
+    await waitFor(
+      () => {
+        const f = fold(u.me);
+        return f.open.size === openIds.length && f.summary.closed_trades === expected.closed_trades && f.summary.total_trades === expected.total_trades;
+      },
+      2000,
+      '/me to settle',
+    ).catch(warnIfFails('waiting for /me to settle'));
     const f = fold(u.me);
     expect(f.seqOk, `user ${u.id} /me seq contiguous`).toBe(true);
-    expect([...f.open].sort((a, b) => a - b), `user ${u.id} /me open`).toEqual(openIds);
+    expect(
+      [...f.open].sort((a, b) => a - b),
+      `user ${u.id} /me open`,
+    ).toEqual(openIds);
     expectHeadline(f.summary, expected, `user ${u.id} /me summary`);
     for (const frame of u.me.raw.slice(scanned.me.get(u) ?? 0)) {
       for (const id of tradeIds(JSON.parse(frame))) expect(u.trades.has(id), `user ${u.id} saw trade ${id} on /me`).toBe(true);
@@ -329,7 +402,9 @@ describe('the privacy wall (property)', () => {
       }),
       { numRuns: 10_000, interruptAfterTimeLimit: TIME_BUDGET_MS, markInterruptAsFailure: false, endOnFailure: true },
     );
-    console.log(`privacy wall: ${JSON.stringify(stats)}, checks ${JSON.stringify({ publicMs: Math.round(timing.publicMs), usersMs: Math.round(timing.usersMs) })} in ${Date.now() - started} ms`);
+    console.log(
+      `privacy wall: ${JSON.stringify(stats)}, checks ${JSON.stringify({ publicMs: Math.round(timing.publicMs), usersMs: Math.round(timing.usersMs) })} in ${Date.now() - started} ms`,
+    );
     // The run exercised both sides of the wall.
     expect(stats.runs).toBeGreaterThan(3);
     expect(userTradeIds.size).toBeGreaterThan(0);

@@ -44,15 +44,19 @@ export async function call<T = any>(url: string, method: string, path: string, o
 export function postFrom<T = any>(url: string, source: string, path: string, body: unknown): Promise<Reply<T>> {
   const data = JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = request(`${url}${path}`, { method: 'POST', localAddress: source, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null });
-      });
-      res.on('error', reject);
-    });
+    const req = request(
+      `${url}${path}`,
+      { method: 'POST', localAddress: source, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null });
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(data);
   });

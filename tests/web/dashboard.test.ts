@@ -11,11 +11,7 @@ import { startFakeBackend, type FakeBackend } from './fake-backend.ts';
 import { CLOSED_TP, OPEN_BTC, OPEN_ETH, signed, snapshot, summary, TICKER, trade } from './fixtures.ts';
 
 const livePl = (t: TradeJson, price: number) =>
-  unrealizedPnl(
-    { direction: t.direction, entryPrice: t.entry_price, quantity: t.quantity, positionSize: t.position_size },
-    price,
-    0.001,
-  ).profitLoss;
+  unrealizedPnl({ direction: t.direction, entryPrice: t.entry_price, quantity: t.quantity, positionSize: t.position_size }, price, 0.001).profitLoss;
 
 async function noHorizontalScroll(page: Page): Promise<{ scrollWidth: number; clientWidth: number }> {
   return page.evaluate(() => ({
@@ -142,7 +138,14 @@ describe.skipIf(!hasChromium)('dashboard, widget and embed page in Chromium (scr
     expect(await p.getByTestId('open-price-4').textContent()).toContain('stale');
 
     const opened = trade({ id: 7, symbol: 'XRPUSDT', entry_price: 2.5, quantity: 40, take_profit: 2.6, stop_loss: 2.45 });
-    const closed: TradeJson = { ...OPEN_BTC, status: 'CLOSED_TP', exit_price: 51_000, exit_time: '2026-01-01T04:00:00.000Z', profit_loss: 1.798, profit_loss_percentage: 1.798 };
+    const closed: TradeJson = {
+      ...OPEN_BTC,
+      status: 'CLOSED_TP',
+      exit_price: 51_000,
+      exit_time: '2026-01-01T04:00:00.000Z',
+      profit_loss: 1.798,
+      profit_loss_percentage: 1.798,
+    };
     backend.emitDelta({
       epoch: 'epoch-1',
       seq: 8,

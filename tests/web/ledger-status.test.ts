@@ -29,16 +29,18 @@ describe.skipIf(!hasChromium)('ledger status on the page', () => {
 
   it('shows the verified event number and head hash from /api/public/ledger/verify', async () => {
     // Verification runs in the background after new events: wait until it covers them.
-    const get = async () => (await (await fetch(`${server.url}/api/public/ledger/verify`)).json()) as { ok: boolean; verified_through: number; head_hash: string };
+    const get = async () =>
+      (await (await fetch(`${server.url}/api/public/ledger/verify`)).json()) as { ok: boolean; verified_through: number; head_hash: string };
     let verify = await get();
-    for (const until = Date.now() + 10_000; verify.verified_through < 6 && Date.now() < until; verify = await get()) await new Promise((r) => setTimeout(r, 50));
+    for (const until = Date.now() + 10_000; verify.verified_through < 6 && Date.now() < until; verify = await get())
+      await new Promise((r) => setTimeout(r, 50));
     expect(verify.ok).toBe(true);
     expect(verify.verified_through).toBeGreaterThanOrEqual(6); // 3 signals received + 3 trades opened
     const page = await browser.newPage();
     await page.goto(`${server.url}/bot-performance`);
-    await expect.poll(() => page.getByTestId('ledger-status').textContent(), { timeout: 10_000 }).toContain(
-      `Record verified through event ${verify.verified_through}`,
-    );
+    await expect
+      .poll(() => page.getByTestId('ledger-status').textContent(), { timeout: 10_000 })
+      .toContain(`Record verified through event ${verify.verified_through}`);
     expect(await page.getByTestId('ledger-status').textContent()).toContain(verify.head_hash.slice(0, 12));
     await page.close();
   });

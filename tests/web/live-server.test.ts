@@ -18,8 +18,7 @@ describe.skipIf(!hasChromium)('the built page against the real server', () => {
 
   const tick = (symbol: string, price: number, market?: 'SPOT' | 'FUTURES') =>
     bot.timeout(5000).emitWithAck('prices', { ticks: [{ symbol, price, ts: Date.now(), ...(market ? { market } : {}) }] });
-  const signal = (payload: Record<string, unknown>): Promise<SignalAck> =>
-    bot.timeout(5000).emitWithAck('signal', payload);
+  const signal = (payload: Record<string, unknown>): Promise<SignalAck> => bot.timeout(5000).emitWithAck('signal', payload);
 
   async function open(path: string, width = 1280, height = 900): Promise<Page> {
     const page = await browser.newPage({ viewport: { width, height } });
@@ -113,9 +112,7 @@ describe.skipIf(!hasChromium)('the built page against the real server', () => {
     const page = await browser.newPage({ viewport: { width: 480, height: 200 } });
     page.on('pageerror', (e) => errors.push(String(e)));
     // about:blank is another origin; the element talks to the server named in its attribute.
-    await page.setContent(
-      `<script src="${server.url}/widget.js"></script><paperbook-ticker server="${server.url}"></paperbook-ticker>`,
-    );
+    await page.setContent(`<script src="${server.url}/widget.js"></script><paperbook-ticker server="${server.url}"></paperbook-ticker>`);
     await expect.poll(() => page.getByTestId('ticker-status').textContent()).toBe('live');
     await expect.poll(() => page.getByTestId('ticker-win-rate').textContent()).not.toBe('—');
     expect(errors).toEqual([]);

@@ -9,7 +9,19 @@ import type { TradeJson } from '../../shared/protocol-types.ts';
 
 function capture() {
   const lines: Array<{ level: number; consumer?: string; event?: string; msg: string }> = [];
-  const log = pino({ level: 'debug' }, new Writable({ write: (c: Buffer, _e, done) => (c.toString().split('\n').filter(Boolean).forEach((l) => lines.push(JSON.parse(l))), done()) }));
+  const log = pino(
+    { level: 'debug' },
+    new Writable({
+      write: (c: Buffer, _e, done) => (
+        c
+          .toString()
+          .split('\n')
+          .filter(Boolean)
+          .forEach((l) => lines.push(JSON.parse(l))),
+        done()
+      ),
+    }),
+  );
   return { log, lines };
 }
 
@@ -20,15 +32,32 @@ describe('subscribeConsumers', () => {
     const { log, lines } = capture();
     const events = new EngineEvents(log);
     const got: string[] = [];
-    subscribeConsumers(events, [
-      { name: 'first', listener: { opened: () => void got.push('first') } },
-      { name: 'broken', listener: { opened: () => { throw new Error('consumer bug'); }, price: () => { throw new Error('price bug'); } } },
-      { name: 'last', listener: { opened: () => void got.push('last'), price: (s) => void got.push(`price ${s}`) } },
-    ], log);
+    subscribeConsumers(
+      events,
+      [
+        { name: 'first', listener: { opened: () => void got.push('first') } },
+        {
+          name: 'broken',
+          listener: {
+            opened: () => {
+              throw new Error('consumer bug');
+            },
+            price: () => {
+              throw new Error('price bug');
+            },
+          },
+        },
+        { name: 'last', listener: { opened: () => void got.push('last'), price: (s) => void got.push(`price ${s}`) } },
+      ],
+      log,
+    );
     events.opened(trade, null);
     events.price('ETHUSDT', 1, 1);
     expect(got).toEqual(['first', 'last', 'price ETHUSDT']);
-    expect(lines.filter((l) => l.level === 50).map((l) => [l.consumer, l.event])).toEqual([['broken', 'opened'], ['broken', 'price']]);
+    expect(lines.filter((l) => l.level === 50).map((l) => [l.consumer, l.event])).toEqual([
+      ['broken', 'opened'],
+      ['broken', 'price'],
+    ]);
   });
 });
 

@@ -8,7 +8,19 @@ import { tickFanout } from '../../server/wiring/tick-fanout.ts';
 
 function capture() {
   const lines: Array<{ level: number; step?: string; job?: string; msg: string }> = [];
-  const log = pino({ level: 'debug' }, new Writable({ write: (c: Buffer, _e, done) => (c.toString().split('\n').filter(Boolean).forEach((l) => lines.push(JSON.parse(l))), done()) }));
+  const log = pino(
+    { level: 'debug' },
+    new Writable({
+      write: (c: Buffer, _e, done) => (
+        c
+          .toString()
+          .split('\n')
+          .filter(Boolean)
+          .forEach((l) => lines.push(JSON.parse(l))),
+        done()
+      ),
+    }),
+  );
   return { log, lines };
 }
 
@@ -16,12 +28,27 @@ describe('shutdownSequence', () => {
   it('runs every step in order, once, logging a failing one and going on', async () => {
     const { log, lines } = capture();
     const ran: string[] = [];
-    const close = shutdownSequence([
-      { name: 'a', run: () => void ran.push('a') },
-      { name: 'b', run: async () => { ran.push('b'); throw new Error('b failed'); } },
-      { name: 'c', run: () => { ran.push('c'); throw new Error('c failed'); } },
-      { name: 'd', run: async () => void ran.push('d') },
-    ], log);
+    const close = shutdownSequence(
+      [
+        { name: 'a', run: () => void ran.push('a') },
+        {
+          name: 'b',
+          run: async () => {
+            ran.push('b');
+            throw new Error('b failed');
+          },
+        },
+        {
+          name: 'c',
+          run: () => {
+            ran.push('c');
+            throw new Error('c failed');
+          },
+        },
+        { name: 'd', run: async () => void ran.push('d') },
+      ],
+      log,
+    );
     await Promise.all([close(), close()]);
     await close();
     expect(ran).toEqual(['a', 'b', 'c', 'd']);
@@ -34,7 +61,12 @@ describe('startSteps', () => {
     const ran: string[] = [];
     const started = startSteps([
       { name: 'a', run: () => void ran.push('a') },
-      { name: 'b', run: () => { throw new Error('b broke'); } },
+      {
+        name: 'b',
+        run: () => {
+          throw new Error('b broke');
+        },
+      },
       { name: 'c', run: () => void ran.push('c') },
     ]);
     await expect(started).rejects.toThrow('start-up step failed: b');
@@ -46,18 +78,38 @@ describe('isolatedJobs / tickFanout', () => {
   it('every job runs for every key in order; a broken job is logged on its 1st and 1001st failure only', () => {
     const { log, lines } = capture();
     const seen: string[] = [];
-    const tick = tickFanout([
-      { name: 'first', run: (key, price) => void seen.push(`first ${key} ${price}`) },
-      { name: 'broken', run: () => { throw new Error('job bug'); } },
-      { name: 'last', run: (key) => void seen.push(`last ${key}`) },
-    ], () => void seen.push('tick'), log);
+    const tick = tickFanout(
+      [
+        { name: 'first', run: (key, price) => void seen.push(`first ${key} ${price}`) },
+        {
+          name: 'broken',
+          run: () => {
+            throw new Error('job bug');
+          },
+        },
+        { name: 'last', run: (key) => void seen.push(`last ${key}`) },
+      ],
+      () => void seen.push('tick'),
+      log,
+    );
     tick('BTCUSDT', 100, 1, 'SPOT');
     expect(seen).toEqual(['tick', 'first BTCUSDT 100', 'last BTCUSDT']);
     seen.length = 0;
     tick('BTCUSDT', 101, 2);
     // No market: both keys of the symbol (SPEC §10).
     expect(seen).toEqual(['tick', 'first BTCUSDT 101', 'last BTCUSDT', 'first BTCUSDT.P 101', 'last BTCUSDT.P']);
-    const jobs = isolatedJobs([{ name: 'broken', run: () => { throw new Error('x'); } }], log, 'sweep');
+    const jobs = isolatedJobs(
+      [
+        {
+          name: 'broken',
+          run: () => {
+            throw new Error('x');
+          },
+        },
+      ],
+      log,
+      'sweep',
+    );
     for (let i = 0; i < 1001; i++) jobs();
     expect(lines.filter((l) => l.job === 'broken' && l.msg === 'sweep: job failed')).toHaveLength(2);
     expect(lines.filter((l) => l.msg === 'tick: job failed')).toHaveLength(1);

@@ -13,7 +13,11 @@ export const ApiTokenSchema = defineEntity({
     name: p.string().length(64),
     user: () => p.manyToOne(UserSchema).fieldName('user_id').nullable().deleteRule('cascade').index('api_tokens_user_id_index'),
     tokenHash: p.string().length(64).fieldName('token_hash').unique('api_tokens_token_hash_unique'),
-    createdAt: p.datetime().fieldName('created_at').defaultRaw('now()').onCreate(() => new Date()),
+    createdAt: p
+      .datetime()
+      .fieldName('created_at')
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
     revokedAt: p.datetime().fieldName('revoked_at').nullable(),
   }),
 });

@@ -31,7 +31,11 @@ export const PaperTradeSchema = defineEntity({
     profitLossPercentage: p.decimal('number').precision(12).scale(4).fieldName('profit_loss_percentage').nullable(),
     priceGap: p.boolean().fieldName('price_gap').default(false),
     version: p.integer().version().default(1),
-    createdAt: p.datetime().fieldName('created_at').defaultRaw('now()').onCreate(() => new Date()),
+    createdAt: p
+      .datetime()
+      .fieldName('created_at')
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
     updatedAt: p
       .datetime()
       .fieldName('updated_at')
@@ -43,8 +47,7 @@ export const PaperTradeSchema = defineEntity({
     {
       // One system trade per signal; user trades may share a signal.
       name: 'paper_trades_system_signal_unique',
-      expression:
-        'create unique index "paper_trades_system_signal_unique" on "paper_trades" ("signal_id") where "user_id" is null',
+      expression: 'create unique index "paper_trades_system_signal_unique" on "paper_trades" ("signal_id") where "user_id" is null',
     },
   ],
 });

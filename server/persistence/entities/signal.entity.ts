@@ -20,7 +20,11 @@ export const SignalSchema = defineEntity({
     leverage: p.integer(),
     status: p.enum([...SIGNAL_STATUSES]),
     expiresAt: p.datetime().fieldName('expires_at').nullable(),
-    createdAt: p.datetime().fieldName('created_at').defaultRaw('now()').onCreate(() => new Date()),
+    createdAt: p
+      .datetime()
+      .fieldName('created_at')
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
   }),
   uniques: [{ name: 'signals_source_external_id_unique', properties: ['source', 'externalId'] }],
   indexes: [

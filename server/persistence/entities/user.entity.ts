@@ -8,7 +8,11 @@ export const UserSchema = defineEntity({
     id: p.bigint('number').columnType('bigint').primary().autoincrement().generated('by default as identity'),
     username: p.string().length(64).unique('users_username_unique'),
     passwordHash: p.string().length(255).fieldName('password_hash'),
-    createdAt: p.datetime().fieldName('created_at').defaultRaw('now()').onCreate(() => new Date()),
+    createdAt: p
+      .datetime()
+      .fieldName('created_at')
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
   }),
 });
 export type User = InferEntity<typeof UserSchema>;

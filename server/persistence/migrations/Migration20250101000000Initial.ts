@@ -73,9 +73,15 @@ export class Migration20250101000000Initial extends Migration {
     );`);
     this.addSql(`create index "api_tokens_user_id_index" on "api_tokens" ("user_id");`);
     this.addSql(`alter table "api_tokens" add constraint "api_tokens_token_hash_unique" unique ("token_hash");`);
-    this.addSql(`alter table "paper_trades" add constraint "paper_trades_signal_id_foreign" foreign key ("signal_id") references "signals" ("id") on update cascade on delete set null;`);
-    this.addSql(`alter table "paper_trades" add constraint "paper_trades_user_id_foreign" foreign key ("user_id") references "users" ("id") on update cascade on delete cascade;`);
-    this.addSql(`alter table "api_tokens" add constraint "api_tokens_user_id_foreign" foreign key ("user_id") references "users" ("id") on update cascade on delete cascade;`);
+    this.addSql(
+      `alter table "paper_trades" add constraint "paper_trades_signal_id_foreign" foreign key ("signal_id") references "signals" ("id") on update cascade on delete set null;`,
+    );
+    this.addSql(
+      `alter table "paper_trades" add constraint "paper_trades_user_id_foreign" foreign key ("user_id") references "users" ("id") on update cascade on delete cascade;`,
+    );
+    this.addSql(
+      `alter table "api_tokens" add constraint "api_tokens_user_id_foreign" foreign key ("user_id") references "users" ("id") on update cascade on delete cascade;`,
+    );
   }
 
   override down(): void {

@@ -55,7 +55,10 @@ export class HttpRouter {
   private readonly maxUrlBytes: number;
   private readonly linkOrigin: string;
 
-  constructor(private log: Logger, limits: RouterLimits = {}) {
+  constructor(
+    private log: Logger,
+    limits: RouterLimits = {},
+  ) {
     this.maxUrlBytes = limits.maxUrlBytes ?? DEFAULT_MAX_URL_BYTES;
     this.linkOrigin = limits.publicUrl ?? '';
   }
@@ -71,8 +74,12 @@ export class HttpRouter {
     return this;
   }
 
-  get(path: string, h: Handler): this { return this.on('GET', path, h); }
-  post(path: string, h: Handler): this { return this.on('POST', path, h); }
+  get(path: string, h: Handler): this {
+    return this.on('GET', path, h);
+  }
+  post(path: string, h: Handler): this {
+    return this.on('POST', path, h);
+  }
 
   /** For GETs no route matched (the page's static files and client-side routes). */
   otherwise(handler: Handler): this {
@@ -91,9 +98,12 @@ export class HttpRouter {
     } catch (err) {
       // Copying the request out of uWS failed: nothing to route on, but still an answer.
       this.log.error({ err }, 'unreadable request');
-      res.cork(() => res.writeStatus('400 Bad Request').writeHeader('content-type', 'application/json; charset=utf-8').end(
-        JSON.stringify({ error: { code: 'VALIDATION_ERROR', message: 'unreadable request' } }),
-      ));
+      res.cork(() =>
+        res
+          .writeStatus('400 Bad Request')
+          .writeHeader('content-type', 'application/json; charset=utf-8')
+          .end(JSON.stringify({ error: { code: 'VALIDATION_ERROR', message: 'unreadable request' } })),
+      );
       return;
     }
     ex.linkOrigin = this.linkOrigin;
@@ -110,7 +120,10 @@ export class HttpRouter {
       return;
     }
     if (this.limit && ex.path.startsWith('/api/') && !this.limit.take(ex.ip)) {
-      ex.header('retry-after', '1').error(429, { code: 'RATE_LIMITED', message: `more than ${this.limit.perSecond} requests per second from ${ex.ip}; slow down` });
+      ex.header('retry-after', '1').error(429, {
+        code: 'RATE_LIMITED',
+        message: `more than ${this.limit.perSecond} requests per second from ${ex.ip}; slow down`,
+      });
       return;
     }
     const parts = pathSegments(ex.path);
@@ -155,9 +168,10 @@ export class HttpRouter {
         ex.error(INTERNAL_ERROR.status, INTERNAL_ERROR.error);
       };
       if (r instanceof Promise) {
-        r.then(answered, (err: unknown) => this.fail(ex, err)).catch((err: unknown) => this.log.error({ err, path: ex.path }, 'request failed after its handler'));
-      }
-      else answered();
+        r.then(answered, (err: unknown) => this.fail(ex, err)).catch((err: unknown) =>
+          this.log.error({ err, path: ex.path }, 'request failed after its handler'),
+        );
+      } else answered();
     } catch (err) {
       this.fail(ex, err);
     }

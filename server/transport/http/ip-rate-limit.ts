@@ -7,7 +7,10 @@ export class IpRateLimit {
   private counts = new Map<string, number>();
 
   /** `perSecond` requests per IP per second; 0 turns the limit off. */
-  constructor(readonly perSecond: number, private now: () => number = Date.now) {}
+  constructor(
+    readonly perSecond: number,
+    private now: () => number = Date.now,
+  ) {}
 
   /** Counts one request from `ip`; false when it is over budget. */
   take(ip: string): boolean {

@@ -57,7 +57,10 @@ async function budgeted<T>(ex: Exchange, read: () => Promise<T>): Promise<T | nu
     return await read();
   } catch (err) {
     if (!(err instanceof BusyError)) throw err;
-    ex.header('access-control-allow-origin', '*').header('retry-after', '1').header('cache-control', 'no-store').error(503, { code: 'UNAVAILABLE', message: `busy: ${err.message}` });
+    ex.header('access-control-allow-origin', '*')
+      .header('retry-after', '1')
+      .header('cache-control', 'no-store')
+      .error(503, { code: 'UNAVAILABLE', message: `busy: ${err.message}` });
     return null;
   }
 }
@@ -72,13 +75,15 @@ export function registerPublicRoutes(router: HttpRouter, reads: PublicReads, liv
     const { count, results, nextCursor, countOutcome } = page;
     let next: string | null = null;
     if (nextCursor !== null) next = q.cursor === undefined && q.page < reads.list.maxPage(q.page_size) ? pageUrl(ex, q.page + 1) : cursorUrl(ex, nextCursor);
-    cors(ex).header('x-cache', countOutcome).json(200, {
-      count,
-      next,
-      // Cursor pages go forward only (keyset); the offset pages say where they came from.
-      previous: q.cursor === undefined && q.page > 1 ? pageUrl(ex, q.page - 1) : null,
-      results,
-    });
+    cors(ex)
+      .header('x-cache', countOutcome)
+      .json(200, {
+        count,
+        next,
+        // Cursor pages go forward only (keyset); the offset pages say where they came from.
+        previous: q.cursor === undefined && q.page > 1 ? pageUrl(ex, q.page - 1) : null,
+        results,
+      });
   });
 
   router.get(`${base}/summary/`, (ex) => {
@@ -97,10 +102,13 @@ export function registerPublicRoutes(router: HttpRouter, reads: PublicReads, liv
   router.get(`${base}/performance/`, async (ex) => {
     const filters = parsed(parseWith(performanceQuerySchema, queryObject(ex.query)));
     // Unrealised P/L is live over all open system trades; with filters, over the filtered open ones.
-    const unrealized = (openIds: ReadonlySet<number> | null) => (openIds === null || isUnfiltered(filters) ? live.unrealized() : filteredUnrealized(live.openPositions(), openIds));
+    const unrealized = (openIds: ReadonlySet<number> | null) =>
+      openIds === null || isUnfiltered(filters) ? live.unrealized() : filteredUnrealized(live.openPositions(), openIds);
     const r = await budgeted(ex, () => reads.performance.body(filters, unrealized));
     if (!r) return;
-    cors(ex).header('x-cache', r.outcome satisfies CacheOutcome).send(200, r.json, 'application/json; charset=utf-8');
+    cors(ex)
+      .header('x-cache', r.outcome satisfies CacheOutcome)
+      .send(200, r.json, 'application/json; charset=utf-8');
   });
 }
 

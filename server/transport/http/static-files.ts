@@ -41,20 +41,17 @@ export function pageCsp(opts: { publicUrl?: string | undefined; connectSrc?: rea
   const connect = ["'self'"];
   if (opts.publicUrl) connect.push(opts.publicUrl.replace(/^http/, 'ws'));
   for (const o of opts.connectSrc ?? []) if (!connect.includes(o)) connect.push(o);
-  return [
-    "default-src 'self'",
-    `connect-src ${connect.join(' ')}`,
-    "img-src 'self' data:",
-    "style-src 'self' 'unsafe-inline'",
-    "script-src 'self'",
-  ].join('; ');
+  return ["default-src 'self'", `connect-src ${connect.join(' ')}`, "img-src 'self' data:", "style-src 'self' 'unsafe-inline'", "script-src 'self'"].join('; ');
 }
 
 export class StaticFiles {
   private files = new Map<string, StaticFile>();
   private readonly csp: string;
 
-  constructor(private root: string, csp: Parameters<typeof pageCsp>[0] = {}) {
+  constructor(
+    private root: string,
+    csp: Parameters<typeof pageCsp>[0] = {},
+  ) {
     this.csp = pageCsp(csp);
     if (existsSync(root)) this.load(root);
   }

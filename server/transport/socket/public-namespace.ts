@@ -26,7 +26,9 @@ export function registerPublicNamespace(
   const nsp = publicNamespace(io);
   const cache = new SnapshotCache(stream, NAMESPACES.public);
   const log = opts.log?.child({ module: 'public-namespace' });
-  const budget = new SnapshotBudget(opts.budget ?? { bytesPerSecond: 0, turnsPerSecond: 0 }, undefined, (err) => log?.error({ err }, 'sending a snapshot failed'));
+  const budget = new SnapshotBudget(opts.budget ?? { bytesPerSecond: 0, turnsPerSecond: 0 }, undefined, (err) =>
+    log?.error({ err }, 'sending a snapshot failed'),
+  );
   /** One snapshot to `socket` when the budget allows; joins the room in the same turn when asked. */
   const sendSnapshot = (socket: PublicSocket, join: boolean, done: () => void = () => {}) =>
     budget.run(() => {

@@ -5,12 +5,7 @@
 // the previous delta of any kind (event deltas already carry pending prices), and, while signals
 // are being ingested, at least twice what the last fan-out took: price-only fan-outs then hold at
 // most half the loop, the rest goes to commits, acks and opened deltas (SPEC: "at most every" interval).
-import type {
-  SnapshotJson,
-  SummaryJson,
-  TickerJson,
-  TradeJson,
-} from '../../../shared/protocol-types.ts';
+import type { SnapshotJson, SummaryJson, TickerJson, TradeJson } from '../../../shared/protocol-types.ts';
 import type { PublicServerToClient } from '../../../shared/socket-events.ts';
 import type { EngineListener } from '../../engine/engine-events.ts';
 import { DeltaBatcher } from './delta-batcher.ts';

@@ -86,9 +86,12 @@ export class SnapshotBudget {
   }
 
   private schedule(ms: number): void {
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.pump();
-    }, Math.ceil(ms) + 1);
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.pump();
+      },
+      Math.ceil(ms) + 1,
+    );
   }
 }

@@ -228,10 +228,7 @@ export class UserStreams implements EngineListener {
 
   private async load(userId: number, entry: Omit<Entry, 'ready'>): Promise<UserStream> {
     const scope = userScope(userId) as TradeScope & { kind: 'user' };
-    const [loaded, recent] = await Promise.all([
-      this.deps.metricTrades(scope),
-      this.deps.recentClosed(scope, RECENT_CLOSED_LIMIT),
-    ]);
+    const [loaded, recent] = await Promise.all([this.deps.metricTrades(scope), this.deps.recentClosed(scope, RECENT_CLOSED_LIMIT)]);
     const stream = new UserStream(scope, this.deps, loaded, recent, (s, symbol, watching) => {
       if (this.entries.get(userId) !== entry) return;
       let set = this.bySymbol.get(symbol);

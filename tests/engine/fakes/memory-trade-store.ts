@@ -11,15 +11,7 @@ import { quantityFor, roundMoney } from '../../../shared/trade-math.ts';
 import { tradeJson, type TradeRecord } from '../../../shared/trade-json.ts';
 import { totalsOf, metricTradeFromJson, type TradeTotals } from '../../../shared/metrics/index.ts';
 import { UnavailableError } from '../../../server/errors.ts';
-import type {
-  CloseRecord,
-  IngestResult,
-  OpenTradeSink,
-  OwnedTrade,
-  SignalLookup,
-  SignalRef,
-  TradeStorePort,
-} from '../../../server/engine/ports.ts';
+import type { CloseRecord, IngestResult, OpenTradeSink, OwnedTrade, SignalLookup, SignalRef, TradeStorePort } from '../../../server/engine/ports.ts';
 
 interface StoredSignal {
   id: number;
@@ -55,10 +47,7 @@ export class MemoryTradeStore implements TradeStorePort {
     };
   }
 
-  ingestSignal(
-    p: SignalPayload & { source: string },
-    opts: { positionSize: number; now: Date; entryStatus?: 'OPEN' | 'PENDING' },
-  ): Promise<IngestResult> {
+  ingestSignal(p: SignalPayload & { source: string }, opts: { positionSize: number; now: Date; entryStatus?: 'OPEN' | 'PENDING' }): Promise<IngestResult> {
     if (!(opts.positionSize > 0 && Number.isFinite(opts.positionSize)) || Number.isNaN(opts.now.getTime())) {
       return Promise.reject(new RangeError('positionSize must be a positive finite number and now a valid date'));
     }
@@ -69,17 +58,40 @@ export class MemoryTradeStore implements TradeStorePort {
         return { signalId: existing.id, trade: t ? tradeJson(t) : null, duplicate: true };
       }
       const signal: StoredSignal = {
-        id: this.nextSignalId++, source: p.source, externalId: p.external_id ?? null, status: 'EXECUTED',
-        expiresAt: p.expires_at ?? null, tradeId: null,
+        id: this.nextSignalId++,
+        source: p.source,
+        externalId: p.external_id ?? null,
+        status: 'EXECUTED',
+        expiresAt: p.expires_at ?? null,
+        tradeId: null,
       };
       const now = opts.now.getTime();
       const positionSize = roundMoney(opts.positionSize);
       const trade: TradeRecord = {
-        id: this.nextTradeId++, userId: null, signalId: signal.id, symbol: p.symbol, direction: p.direction,
-        marketType: p.market_type, timeframe: p.timeframe, confidence: p.confidence, leverage: p.leverage,
-        entryPrice: p.entry, openedAt: now, positionSize, quantity: quantityFor(positionSize, p.leverage, p.entry),
-        takeProfit: p.tp, stopLoss: p.sl, status: opts.entryStatus ?? 'OPEN', exitPrice: null, exitTime: null,
-        fees: null, profitLoss: null, profitLossPercentage: null, priceGap: false, createdAt: now, updatedAt: now,
+        id: this.nextTradeId++,
+        userId: null,
+        signalId: signal.id,
+        symbol: p.symbol,
+        direction: p.direction,
+        marketType: p.market_type,
+        timeframe: p.timeframe,
+        confidence: p.confidence,
+        leverage: p.leverage,
+        entryPrice: p.entry,
+        openedAt: now,
+        positionSize,
+        quantity: quantityFor(positionSize, p.leverage, p.entry),
+        takeProfit: p.tp,
+        stopLoss: p.sl,
+        status: opts.entryStatus ?? 'OPEN',
+        exitPrice: null,
+        exitTime: null,
+        fees: null,
+        profitLoss: null,
+        profitLossPercentage: null,
+        priceGap: false,
+        createdAt: now,
+        updatedAt: now,
       };
       signal.tradeId = trade.id;
       this.signals.push(signal);
@@ -96,8 +108,14 @@ export class MemoryTradeStore implements TradeStorePort {
       const t = this.trades.get(c.id);
       if (!t || (t.status !== 'OPEN' && t.status !== 'PENDING')) return false;
       Object.assign(t, {
-        status: c.status, exitPrice: c.exitPrice, exitTime: c.exitTime.getTime(), fees: c.fees, profitLoss: c.profitLoss,
-        profitLossPercentage: c.profitLossPercentage, priceGap: t.priceGap || c.priceGap, updatedAt: this.clock(),
+        status: c.status,
+        exitPrice: c.exitPrice,
+        exitTime: c.exitTime.getTime(),
+        fees: c.fees,
+        profitLoss: c.profitLoss,
+        profitLossPercentage: c.profitLossPercentage,
+        priceGap: t.priceGap || c.priceGap,
+        updatedAt: this.clock(),
       });
       this.journal.push(`close:${c.id}`);
       return true;

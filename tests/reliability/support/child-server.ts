@@ -36,9 +36,7 @@ export async function spawnServer(env: Record<string, string>, timeoutMs = 60_00
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
-    child.on('exit', (code, signal) => r({ code, signal })),
-  );
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on('exit', (code, signal) => r({ code, signal })));
   const url = await new Promise<string>((resolve, reject) => {
     const started = Date.now();
     const poll = setInterval(() => {

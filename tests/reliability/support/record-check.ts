@@ -91,7 +91,10 @@ export async function checkRecord(k: Knex, baseUrl: string, seen: SeenByViewers)
     if (r.status.startsWith('CLOSED_') && (r.exit_price === null || r.exit_time === null)) problems.push(`trade ${r.id} is ${r.status} without exit`);
   }
 
-  const dbOpen = rows.filter((r) => r.status === 'OPEN' || r.status === 'PENDING').map((r) => r.id).sort((a, b) => a - b);
+  const dbOpen = rows
+    .filter((r) => r.status === 'OPEN' || r.status === 'PENDING')
+    .map((r) => r.id)
+    .sort((a, b) => a - b);
   const open = (await (await fetch(`${baseUrl}/api/public/paper-trading/open-positions/`)).json()) as TradeJson[];
   const bookOpen = open.map((t) => t.id).sort((a, b) => a - b);
   if (JSON.stringify(dbOpen) !== JSON.stringify(bookOpen)) {

@@ -40,7 +40,11 @@ export class Workload {
   private prices = new Map<string, number>();
   private gone: Promise<null> = new Promise(() => {});
 
-  constructor(private token: string, private rnd: () => number, private prefix: string) {}
+  constructor(
+    private token: string,
+    private rnd: () => number,
+    private prefix: string,
+  ) {}
 
   async connect(url: string): Promise<void> {
     this.stopped = false;
@@ -68,7 +72,12 @@ export class Workload {
   async signal(externalId: string, body: Record<string, unknown>, timeoutMs = 5000): Promise<SignalAck | null> {
     this.sent++;
     this.unacked.set(externalId, body);
-    const ack: SignalAck | null = await Promise.race([this.bot!.timeout(timeoutMs).emitWithAck('signal', body).catch(() => null), this.gone]);
+    const ack: SignalAck | null = await Promise.race([
+      this.bot!.timeout(timeoutMs)
+        .emitWithAck('signal', body)
+        .catch(() => null),
+      this.gone,
+    ]);
     if (ack?.ok) {
       const before = this.ackedIds.get(externalId);
       if (before !== undefined && before !== ack.signal_id) this.count(`signal id changed for ${externalId}`);
@@ -91,12 +100,22 @@ export class Workload {
     const p = Math.max(90, Math.min(110, (this.prices.get(symbol) ?? 100) + (this.rnd() - 0.5) * 3));
     this.prices.set(symbol, p);
     this.ticks++;
-    await Promise.race([this.gone, this.bot!.timeout(5000).emitWithAck('prices', { ticks: [{ symbol, price: Math.round(p * 100) / 100, ts: Date.now() }] }).catch(() => null)]);
+    await Promise.race([
+      this.gone,
+      this.bot!.timeout(5000)
+        .emitWithAck('prices', { ticks: [{ symbol, price: Math.round(p * 100) / 100, ts: Date.now() }] })
+        .catch(() => null),
+    ]);
   }
 
   async cancel(externalId: string): Promise<SimpleAck | null> {
     this.cancels++;
-    return Promise.race([this.gone, this.bot!.timeout(5000).emitWithAck('signal:cancel', { external_id: externalId }).catch(() => null)]);
+    return Promise.race([
+      this.gone,
+      this.bot!.timeout(5000)
+        .emitWithAck('signal:cancel', { external_id: externalId })
+        .catch(() => null),
+    ]);
   }
 
   /** Runs `senders` concurrent signal loops plus a tick loop and occasional cancels until stop(). */

@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { computePerformance } from '../../../shared/metrics/performance.ts';
 import { closed, HOUR, T0, trade } from './trade-factory.ts';
 
-const perf = (trades: Parameters<typeof computePerformance>[0]) =>
-  computePerformance(trades, { unrealizedProfitLoss: 0 });
+const perf = (trades: Parameters<typeof computePerformance>[0]) => computePerformance(trades, { unrealizedProfitLoss: 0 });
 
 describe('breakdowns', () => {
   const trades = [

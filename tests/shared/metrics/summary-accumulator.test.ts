@@ -9,9 +9,19 @@ import type { SummaryJson } from '../../../shared/protocol-types.ts';
 import { closed, T0, trade } from './trade-factory.ts';
 
 const SUMMARY_KEYS = [
-  'total_trades', 'open_trades', 'closed_trades', 'profitable_trades', 'losing_trades',
-  'breakeven_trades', 'win_rate', 'total_profit_loss', 'avg_profit_loss', 'unrealized_profit_loss',
-  'profit_factor', 'max_drawdown', 'total_fees',
+  'total_trades',
+  'open_trades',
+  'closed_trades',
+  'profitable_trades',
+  'losing_trades',
+  'breakeven_trades',
+  'win_rate',
+  'total_profit_loss',
+  'avg_profit_loss',
+  'unrealized_profit_loss',
+  'profit_factor',
+  'max_drawdown',
+  'total_fees',
 ] as const satisfies readonly (keyof SummaryJson)[];
 
 function summaryOf(trades: MetricTrade[], unrealized: number): SummaryJson {
@@ -80,7 +90,10 @@ const tradeArb = fc.record({
   entrySec: fc.integer({ min: 0, max: 40 }), // coarse times so exit ties are common
   durationSec: fc.integer({ min: 0, max: 20 }),
   profit_loss: fc.option(money, { freq: 10 }),
-  fees: fc.option(fc.integer({ min: 0, max: 100_000_000 }).map((n) => n / 1e8), { freq: 10 }),
+  fees: fc.option(
+    fc.integer({ min: 0, max: 100_000_000 }).map((n) => n / 1e8),
+    { freq: 10 },
+  ),
   unrealized: money,
 });
 
@@ -149,14 +162,18 @@ describe('SummaryAccumulator ≡ computePerformance (property)', () => {
     fc.assert(
       fc.property(
         fc.array(tradeArb, { maxLength: 25 }).chain((gens) =>
-          fc.tuple(fc.constant(gens), fc.shuffledSubarray(gens.map((_, i) => i), { minLength: gens.length })),
+          fc.tuple(
+            fc.constant(gens),
+            fc.shuffledSubarray(
+              gens.map((_, i) => i),
+              { minLength: gens.length },
+            ),
+          ),
         ),
         ([gens, order]) => {
           const finals = gens.map((g, i) => finalTrade(g, i + 1));
           const shuffled = order.map((i) => finals[i]!);
-          expect(computePerformance(shuffled, { unrealizedProfitLoss: 0 })).toEqual(
-            computePerformance(finals, { unrealizedProfitLoss: 0 }),
-          );
+          expect(computePerformance(shuffled, { unrealizedProfitLoss: 0 })).toEqual(computePerformance(finals, { unrealizedProfitLoss: 0 }));
         },
       ),
       { numRuns: 500 },

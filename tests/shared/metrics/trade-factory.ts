@@ -25,11 +25,7 @@ export function trade(overrides: Partial<MetricTrade> = {}): MetricTrade {
 }
 
 /** A closed trade entered at T0 and exited `exitHour` hours later. */
-export function closed(
-  profitLoss: number,
-  exitHour: number,
-  overrides: Partial<MetricTrade> = {},
-): MetricTrade {
+export function closed(profitLoss: number, exitHour: number, overrides: Partial<MetricTrade> = {}): MetricTrade {
   const status: TradeStatus = profitLoss > 0 ? 'CLOSED_TP' : profitLoss < 0 ? 'CLOSED_SL' : 'CLOSED_MANUAL';
   return trade({ status, exit_time: T0 + exitHour * HOUR, profit_loss: profitLoss, fees: 0, ...overrides });
 }

@@ -20,7 +20,14 @@ export async function openTrades(url: string, botToken: string, n: number): Prom
   await bot.timeout(10_000).emitWithAck('prices', { ticks: symbols.map((symbol) => ({ symbol, price: 100, ts: Date.now() })) });
   const signal = (i: number) => {
     const long = i % 2 === 0;
-    return { external_id: `abuse-${i}`, symbol: symbols[i % symbols.length], direction: long ? 'LONG' : 'SHORT', entry: 100, tp: long ? 150 : 50, sl: long ? 50 : 150 };
+    return {
+      external_id: `abuse-${i}`,
+      symbol: symbols[i % symbols.length],
+      direction: long ? 'LONG' : 'SHORT',
+      entry: 100,
+      tp: long ? 150 : 50,
+      sl: long ? 50 : 150,
+    };
   };
   let todo = Array.from({ length: n }, (_, i) => i);
   for (let attempt = 0; todo.length > 0; attempt++) {
@@ -29,10 +36,13 @@ export async function openTrades(url: string, botToken: string, n: number): Prom
     for (let i = 0; i < todo.length; i += 250) {
       await Promise.all(
         todo.slice(i, i + 250).map((k) =>
-          bot.timeout(30_000).emitWithAck('signal', signal(k)).then(
-            (ack: { ok: boolean }) => void (ack.ok || refused.push(k)),
-            () => void refused.push(k),
-          ),
+          bot
+            .timeout(30_000)
+            .emitWithAck('signal', signal(k))
+            .then(
+              (ack: { ok: boolean }) => void (ack.ok || refused.push(k)),
+              () => void refused.push(k),
+            ),
         ),
       );
     }

@@ -56,7 +56,8 @@ export function openRaw(url: string, result: FloodResult, localAddress?: string,
         result.opened++;
         return resolve(raw);
       }
-      if (s === '2') ws.send('3'); // Engine.IO ping → pong
+      if (s === '2')
+        ws.send('3'); // Engine.IO ping → pong
       else if (s.startsWith('44')) result.connectErrors++;
       else if (s.startsWith('42') && s.slice(0, 40).includes('["snapshot"')) {
         result.snapshots++;
@@ -83,7 +84,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function flood(plan: FloodPlan): Promise<FloodResult> {
   const result: FloodResult = { opened: 0, refused: 0, sent: 0, connectErrors: 0, snapshots: 0, distinctHeads: 0, bytes: 0, closedByServer: 0 };
   const heads = new Set<string>();
-  const raws = (await Promise.all(Array.from({ length: plan.sockets }, () => openRaw(plan.url, result, plan.localAddress, heads)))).filter((r): r is Raw => r !== null);
+  const raws = (await Promise.all(Array.from({ length: plan.sockets }, () => openRaw(plan.url, result, plan.localAddress, heads)))).filter(
+    (r): r is Raw => r !== null,
+  );
   const end = Date.now() + plan.durationMs;
   const nsp = plan.nsp ?? '/public';
   if (plan.kind !== 'connect') for (const r of raws) r.ws.send(`40${nsp},{}`);

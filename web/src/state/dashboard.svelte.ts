@@ -48,7 +48,12 @@ export class DashboardState {
   private unsubscribe: (() => void) | null = null;
 
   unrealized = $derived(totalUnrealized(this.open, this.prices.all, this.feeRate));
-  staleSymbols = $derived([...this.prices.all].filter(([, p]) => p.stale).map(([s]) => s).sort());
+  staleSymbols = $derived(
+    [...this.prices.all]
+      .filter(([, p]) => p.stale)
+      .map(([s]) => s)
+      .sort(),
+  );
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a throwaway set for de-duplication inside the derivation
   symbols = $derived([...new Set([...this.open, ...this.closed].map((t) => t.symbol))].sort());
 

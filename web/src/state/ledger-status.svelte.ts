@@ -2,8 +2,7 @@
 import { pollWhileVisible } from '../lib/poll.ts';
 
 export type LedgerStatus =
-  | { ok: true; verified_through: number; head_hash: string; events: number; trades: number }
-  | { ok: false; seq: number | null; reason: string };
+  { ok: true; verified_through: number; head_hash: string; events: number; trades: number } | { ok: false; seq: number | null; reason: string };
 
 export const LEDGER_VERIFY_URL = '/api/public/ledger/verify';
 
