@@ -55,7 +55,7 @@ export async function pageBench(o: PageOptions = {}): Promise<BenchResult> {
   const webRoot = process.env.BENCH_WEB_ROOT ?? WEB_ROOT;
   if (!existsSync(path.join(webRoot, 'index.html'))) {
     if (webRoot !== WEB_ROOT) throw new Error(`BENCH_WEB_ROOT has no index.html: ${webRoot}`);
-    const r = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
+    const r = spawnSync('npm', ['run', 'build'], { stdio: ['ignore', 2, 'inherit'] }); // stdout stays the bench's (--json)
     if (r.status !== 0) throw new Error('npm run build failed');
   }
   const dbs = await benchDatabases();

@@ -56,7 +56,7 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'warn',
       BOT_TOKEN: 'bench-token-123',
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 2, 'inherit'], // stdout stays the bench's (--json)
   });
   const base = `http://127.0.0.1:${port}`;
   try {

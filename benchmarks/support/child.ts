@@ -24,7 +24,8 @@ export function spawnChild(script: string, args: string[], env: Record<string, s
       ...(process.env.BENCH_CPU_PROF && script.includes(process.env.BENCH_CPU_PROF) ? ['--cpu-prof', '--cpu-prof-dir=benchmarks/.profiles'] : []),
     ],
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // The child's stdout (server logs) goes to our stderr: `--json` keeps stdout machine-readable.
+    stdio: ['ignore', 2, 'inherit', 'ipc'],
   });
   let nextId = 1;
   const waiting = new Map<number, { resolve: (v: never) => void; reject: (e: Error) => void }>();

@@ -17,12 +17,16 @@ export interface ChildServer {
 }
 
 export async function spawnServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ChildServer> {
+  // The child uses the database the caller names, else the embedded one under its DATA_DIR: a
+  // DATABASE_URL in the shell that runs the tests (a local PostgreSQL for speed) is not inherited,
+  // or the crash tests would not run the embedded cluster they are about.
+  const { DATABASE_URL: _shellDatabase, ...inherited } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     // Its own process group, so a group kill takes the embedded PostgreSQL with it.
     detached: true,
     env: {
-      ...process.env,
+      ...inherited,
       PORT: '0',
       HOST: '127.0.0.1',
       PRICE_FEED: 'bot',
