@@ -1,48 +1,18 @@
 // Plain row types the store hands out (no ORM entities leave persistence), and the decoding of
 // raw pg results (numeric/bigint arrive as strings, timestamptz as text) into them.
 import type { Direction, MarketType, SignalStatus, Timeframe, TradeStatus } from '../../shared/constants.ts';
+import type { LedgerSignal, LedgerTrade } from '../ledger/ledger-inputs.ts';
 
-export interface SignalRow {
+/** The stored signal: what the ledger's signal_received must match, plus its id and status. */
+export interface SignalRow extends LedgerSignal {
   id: number;
-  externalId: string | null;
-  source: string;
-  symbol: string;
-  direction: Direction;
-  timeframe: Timeframe;
-  entry: number;
-  tp: number;
-  sl: number;
-  confidence: number;
-  marketType: MarketType;
-  leverage: number;
   status: SignalStatus;
-  expiresAt: Date | null;
-  createdAt: Date;
 }
 
-export interface TradeRow {
-  id: number;
-  signalId: number | null;
+/** The stored trade: what the ledger records of it (its terms and outcome), plus owner and bookkeeping. */
+export interface TradeRow extends LedgerTrade {
   /** null = system trade. */
   userId: number | null;
-  symbol: string;
-  direction: Direction;
-  marketType: MarketType;
-  timeframe: Timeframe;
-  confidence: number;
-  leverage: number;
-  entryPrice: number;
-  entryTime: Date;
-  positionSize: number;
-  quantity: number;
-  takeProfit: number;
-  stopLoss: number;
-  status: TradeStatus;
-  exitPrice: number | null;
-  exitTime: Date | null;
-  fees: number | null;
-  profitLoss: number | null;
-  profitLossPercentage: number | null;
   priceGap: boolean;
   version: number;
   createdAt: Date;
