@@ -1,5 +1,6 @@
 // Line-level reading of channel text signals: normalising a line, recognising its label, reading its numbers.
 // Used by text-signal.ts, which turns the classified lines into a payload.
+import { roundMoney } from './trade-math.ts';
 
 /** What a line of a channel message says; `rest` is the text after the label. */
 export type LineKind =
@@ -63,7 +64,8 @@ const THOUSANDS = /^\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
  * Reads the price levels after a label. Accepted around the numbers: separators (space, comma,
  * `-`, `~`, `/`, `|`, `;`, "to", "and"), a `$` or quote-currency suffix, and parenthesised notes
  * such as "(5%)". Anything else ("market", "5%", "TBA") makes the line non-numeric. A comma inside
- * a number followed by exactly three digits ("42,000") is a thousands separator.
+ * a number followed by exactly three digits ("42,000") is a thousands separator; otherwise a comma
+ * separates levels ("1.16,1.20"). Levels are rounded to 8 decimals, as stored.
  */
 export function readLevels(rest: string): Levels {
   const text = rest
@@ -78,7 +80,8 @@ export function readLevels(rest: string): Levels {
   for (const token of text.match(NUMBER) ?? []) {
     const parts = THOUSANDS.test(token) ? [token.replace(/,/g, '')] : token.split(',').filter((p) => p !== '');
     for (const p of parts) {
-      const v = Number(p);
+      // Rounded as stored (8 decimals), so the ordering checked here is the ordering kept.
+      const v = roundMoney(Number(p));
       if (!Number.isFinite(v) || v <= 0) return { ok: false, reason: `not a positive price: "${p}"` };
       values.push(v);
     }

@@ -1,4 +1,5 @@
 // Text signals (SPEC §9): the corpus in fixtures/text-signals.ts, single targets through the signal schema.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { signalSchema } from '../../shared/signal-schema.ts';
 import { MAX_TEXT_SIGNAL_LENGTH, parseTextSignal } from '../../shared/text-signal.ts';
@@ -70,5 +71,38 @@ describe('limits', () => {
     const r = parseTextSignal('');
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.field).toBe('symbol');
+  });
+});
+
+describe('any input (fast-check)', () => {
+  // Lines drawn from the corpus, shuffled and damaged: close enough to real messages to be parsed.
+  const corpusLines = TEXT_SIGNAL_CASES.flatMap((c) => c.text.split(/\r\n|\r|\n/));
+  const lineArb = fc.oneof(
+    fc.constantFrom(...corpusLines),
+    fc.string({ maxLength: 40 }),
+    fc.constantFrom('TP1: 0', 'SL:', 'Entry: 1,2,3', 'Leverage: 0x', '#/USDT'),
+  );
+
+  it('never throws, and what it accepts keeps the SPEC §9 rules', () => {
+    fc.assert(
+      fc.property(fc.array(lineArb, { maxLength: 12 }), (lines) => {
+        const r = parseTextSignal(lines.join('\n'));
+        if (!r.ok) {
+          expect(r.error.line).toBeGreaterThanOrEqual(1);
+          expect(r.error.line_text).toBe((lines[r.error.line - 1] ?? '').trim());
+          return;
+        }
+        const v = r.value;
+        const tps = Array.isArray(v.tp) ? v.tp : [v.tp];
+        expect(tps.length).toBeGreaterThanOrEqual(1);
+        expect(tps.length).toBeLessThanOrEqual(10);
+        const long = v.direction === 'LONG';
+        [v.entry, ...tps].forEach((level, i, all) => {
+          if (i > 0) expect(long ? level > (all[i - 1] ?? 0) : level < (all[i - 1] ?? 0)).toBe(true);
+        });
+        expect(long ? v.sl < v.entry : v.sl > v.entry).toBe(true);
+      }),
+      { numRuns: 1_000 },
+    );
   });
 });
