@@ -17,7 +17,7 @@ const UNITS_PER_ONE = 1e8;
  * Largest value whose 8-decimal form survives the trip through units: `x × 1e8` carries at most
  * ~2.2e-16 relative error, which stays under half a unit while x × 1e8 < 2.2e15. 1e7 leaves room.
  */
-const MAX_EXACT_VALUE = 1e7;
+export const MAX_EXACT_QUANTITY = 1e7;
 
 /**
  * An 8-decimal value (already rounded as money) as an integer count of 1e-8 units: `x × 1e8` is
@@ -32,7 +32,7 @@ function fromUnits(units: number): number {
   return units / UNITS_PER_ONE;
 }
 
-/** Sum of money values (8 decimals, |v| ≤ 1e7), exact in decimal terms: added as integer units, not binary fractions. */
+/** Sum of money values (8 decimals), exact in decimal terms while each value and the total stay within ±MAX_EXACT_QUANTITY: added as integer units, not binary fractions. */
 export function sumMoney(values: readonly number[]): number {
   let units = 0;
   for (const v of values) units += toUnits(v);
@@ -73,9 +73,11 @@ export function validateAllocation(targetCount: number, allocation?: readonly nu
  * `quantity` exactly in decimal terms (not merely within a float epsilon). When the quantity has
  * fewer units than rounding needs (e.g. 1e-8 over three targets), an earlier leg is cut to what is
  * left so no leg is negative; a leg may then be 0.
+ * Exact up to MAX_EXACT_QUANTITY. Above it (a 1e-5 coin at 125x) a double no longer holds 8
+ * decimals reliably, and the legs sum to `quantity` within a few ulps instead.
  */
 export function splitQuantity(quantity: number, shares: readonly number[]): number[] {
-  if (!(quantity >= 0) || quantity > MAX_EXACT_VALUE) throw new RangeError(`quantity ${quantity} outside 0..${MAX_EXACT_VALUE}`);
+  if (!(quantity >= 0) || !Number.isFinite(quantity)) throw new RangeError(`quantity ${quantity} must be a finite number ≥ 0`);
   if (shares.length === 0) throw new RangeError('at least one share');
   const total = toUnits(roundMoney(quantity));
   let left = total;

@@ -58,6 +58,19 @@ describe('leg quantities (SPEC §9)', () => {
     expect(splitQuantity(14.28571429, [1])).toEqual([14.28571429]);
   });
 
+  it('a quantity beyond what a double holds to 8 decimals still splits, summing within ulps', () => {
+    const q = 125_000_000.12345678; // 100 USDT × 125 at 1e-6
+    const legs = splitQuantity(q, equalShares(7));
+    expect(legs).toHaveLength(7);
+    for (const l of legs) expect(l).toBeGreaterThan(0);
+    expect(Math.abs(legs.reduce((a, b) => a + b, 0) - q)).toBeLessThan(q * 1e-14); // a few ulps of q (ulp ≈ 1.5e-8 here)
+  });
+
+  it('refuses a negative or non-finite quantity (a caller bug)', () => {
+    expect(() => splitQuantity(-1, [1])).toThrow(RangeError);
+    expect(() => splitQuantity(Number.NaN, [1])).toThrow(RangeError);
+  });
+
   it('too few units for the targets: no negative leg', () => {
     expect(splitQuantity(0.00000001, [0.5, 0.5])).toEqual([0.00000001, 0]);
     expect(splitQuantity(0.00000001, equalShares(3))).toEqual([0, 0, 0.00000001]);
