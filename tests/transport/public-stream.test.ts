@@ -104,38 +104,43 @@ describe('/public stream', () => {
   });
 
   it('a client that misses a delta detects the gap by seq and resyncs to a fresh snapshot', async () => {
+    // Its own open trade, so every XRP push moves a public price and makes a delta.
+    const ack = await send({ symbol: 'XRPUSDT', direction: 'LONG', entry: 1, tp: 2, sl: 0.5 });
+    if (!ack.ok) throw new Error(JSON.stringify(ack));
     const viewer = connectPublic(server.url);
-    // Drop the 2nd delta before the stream client sees it, as a full send buffer would.
-    let seen = 0;
+    // Drop one delta before the stream client sees it, as a full send buffer would. The drop is
+    // armed only once the client is live, so it never races the first snapshot (which can arrive
+    // after a push and already carry its price).
+    let armed = false;
+    let dropped = 0;
     const onevent = (viewer as unknown as { onevent: (p: { data: unknown[] }) => void }).onevent.bind(viewer);
     (viewer as unknown as { onevent: (p: { data: unknown[] }) => void }).onevent = (packet) => {
-      if (packet.data[0] === 'delta' && ++seen === 2) return;
+      if (packet.data[0] === 'delta' && armed) {
+        armed = false;
+        dropped++;
+        return;
+      }
       onevent(packet);
     };
     const client = new StreamClient(viewer as never);
     client.start();
-    await new Promise((r) => setTimeout(r, 200));
-    const before = client.resyncs;
-    // Each push waits for its own delta (not a fixed pause: on a loaded machine two pushes could
-    // coalesce into one delta, and the dropped one would then carry the last price).
-    const deltaAfter = async (n: number) => {
+    const waitFor = async (ok: () => boolean, what: string) => {
       const end = Date.now() + 5000;
-      while (seen < n && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+      while (!ok() && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+      if (!ok()) throw new Error(`timed out waiting for ${what}`);
     };
-    const start = seen;
-    await push([['BTCUSDT', 103]]);
-    await deltaAfter(start + 1);
-    await push([['BTCUSDT', 104]]);
-    await deltaAfter(start + 2);
-    await push([['BTCUSDT', 105]]);
-    const until = Date.now() + 5000;
-    while ((client.resyncs === before || client.status !== 'live' || client.prices.get('BTCUSDT')?.price !== 105) && Date.now() < until) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitFor(() => client.status === 'live', 'live');
+    const before = client.resyncs;
+    armed = true;
+    await push([['XRPUSDT', 1.03]]);
+    await waitFor(() => dropped === 1, 'the dropped delta');
+    // The next delta's seq skips the dropped one: the client must notice and resync.
+    await push([['XRPUSDT', 1.04]]);
+    await waitFor(() => client.resyncs > before && client.status === 'live' && client.prices.get('XRPUSDT')?.price === 1.04, 'resync');
     expect(client.gaps).toBeGreaterThanOrEqual(1);
     expect(client.resyncs).toBeGreaterThan(before);
     expect(client.status).toBe('live');
-    expect(client.prices.get('BTCUSDT')?.price).toBe(105);
+    expect(client.prices.get('XRPUSDT')?.price).toBe(1.04);
     client.stop();
     viewer.close();
   });
