@@ -117,3 +117,22 @@ export function tradeTotals(legs: readonly LegMoney[], positionSize: number): Pr
   const profitLoss = sumMoney(legs.map((l) => l.profitLoss));
   return { fees, profitLoss, profitLossPercentage: roundPct((profitLoss / positionSize) * 100) };
 }
+
+/** How a trade's stop moves after its targets fill (SPEC §9). */
+export type StopMode = 'fixed' | 'breakeven' | 'moving_target';
+
+/**
+ * The managed stop once `filled` targets have filled (SPEC §9): `fixed` keeps it; `breakeven`
+ * moves it to entry after TP1; `moving_target` to the previous target (entry after TP1, TP1 after
+ * TP2, …). A stop never moves back to a less protective level.
+ */
+export function managedStopAfter(mode: StopMode, direction: Direction, entryPrice: number, targets: readonly number[], filled: number, stop: number): number {
+  if (filled < 1 || mode === 'fixed') return stop;
+  const moved = mode === 'breakeven' || filled === 1 ? entryPrice : (targets[filled - 2] as number);
+  return direction === 'LONG' ? Math.max(stop, moved) : Math.min(stop, moved);
+}
+
+/** The trailing stop for the best price seen since activation (SPEC §9): LONG `best × (1 − rate)`, SHORT `best × (1 + rate)`. */
+export function trailingStopLevel(direction: Direction, best: number, rate: number): number {
+  return direction === 'LONG' ? best * (1 - rate) : best * (1 + rate);
+}
