@@ -231,7 +231,10 @@ function compareTrade(t: LedgerTrade, ev: TradeEvents | undefined): void {
       throw new Inconsistent(ev.opened.seq, `trade ${t.id}: ${key} is ${String(a)}, the ledger says ${String(b)}`);
     }
   }
-  for (const [field, key] of [['takeProfit', 'take_profit'], ['stopLoss', 'stop_loss']] as const) {
+  for (const [field, key] of [
+    ['takeProfit', 'take_profit'],
+    ['stopLoss', 'stop_loss'],
+  ] as const) {
     const want = termOf(ev, key);
     if (!same(t[field], want)) throw new Inconsistent(ev.opened.seq, `trade ${t.id}: ${key} is ${t[field]}, the ledger says ${want}`);
   }

@@ -33,7 +33,8 @@ export function checkLeg(seq: number, open: Obj, before: readonly RecordedLeg[],
   if (remaining < 0) throw new Inconsistent(seq, `legs fill ${filled}, more than the quantity ${n(open.quantity)}`);
   if (!same(remaining, n(leg.remaining_quantity))) throw new Inconsistent(seq, `remaining_quantity ${String(leg.remaining_quantity)}, legs leave ${remaining}`);
   const realized = sumMoney(all.map((l) => n(l.profit_loss)));
-  if (!same(realized, n(leg.realized_profit_loss))) throw new Inconsistent(seq, `realized_profit_loss ${String(leg.realized_profit_loss)}, legs sum to ${realized}`);
+  if (!same(realized, n(leg.realized_profit_loss)))
+    throw new Inconsistent(seq, `realized_profit_loss ${String(leg.realized_profit_loss)}, legs sum to ${realized}`);
 }
 
 const STATUS_OF: Record<string, string> = { SL: 'CLOSED_SL', TRAILING: 'CLOSED_SL', MANUAL: 'CLOSED_MANUAL', EXPIRED: 'CLOSED_EXPIRED' };
@@ -84,7 +85,8 @@ export function compareLegRows(tradeId: number, recorded: readonly RecordedLeg[]
 export function compareLegTotals(tradeId: number, open: Obj, recorded: readonly RecordedLeg[], realized: number, remaining: number | null): void {
   const events = recorded.map((l) => l.event);
   const wantRealized = sumMoney(events.map((l) => n(l.profit_loss)));
-  if (!same(realized, wantRealized)) throw new Inconsistent(null, `trade ${tradeId}: realized_profit_loss ${realized}, the ledger's legs sum to ${wantRealized}`);
+  if (!same(realized, wantRealized))
+    throw new Inconsistent(null, `trade ${tradeId}: realized_profit_loss ${realized}, the ledger's legs sum to ${wantRealized}`);
   if (remaining === null) return;
   const wantRemaining = sumMoney([n(open.quantity), -sumMoney(events.map((l) => n(l.quantity)))]);
   if (!same(remaining, wantRemaining)) throw new Inconsistent(null, `trade ${tradeId}: remaining_quantity ${remaining}, the ledger leaves ${wantRemaining}`);

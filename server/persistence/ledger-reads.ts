@@ -63,11 +63,17 @@ export async function verifyLedger(db: LedgerDb, pageSize = 1_000): Promise<Veri
       `select ${TRADE_COLUMNS}, realized_profit_loss, remaining_quantity from paper_trades where ${systemTradeSql()} and id > ? order by id limit ?`,
       [after, pageSize],
     );
-    const legs = await legsOf(db, rows.map((r) => Number(r.id)));
+    const legs = await legsOf(
+      db,
+      rows.map((r) => Number(r.id)),
+    );
     for (const r of rows) {
       const t = tradeRowFromDb(r);
       if (!v.compareRow(t)) return v.result();
-      const totals = { realizedProfitLoss: Number(r.realized_profit_loss), remainingQuantity: r.remaining_quantity == null ? null : Number(r.remaining_quantity) };
+      const totals = {
+        realizedProfitLoss: Number(r.realized_profit_loss),
+        remainingQuantity: r.remaining_quantity == null ? null : Number(r.remaining_quantity),
+      };
       if (!v.compareLegs(t.id, legs.get(t.id) ?? [], totals)) return v.result();
     }
     if (rows.length < pageSize) break;

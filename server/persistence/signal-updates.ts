@@ -65,7 +65,8 @@ function validateTerms(updateId: string | null, t: SignalTerms): void {
   if (t.trailingActivationPrice !== null && !positive(t.trailingActivationPrice)) {
     throw refuse('trailing_stop.activation_price must be a positive number', 'trailing_stop');
   }
-  if (t.trailingCallbackRate === null && t.trailingActivationPrice !== null) throw refuse('trailing_stop: activation_price without callback_rate', 'trailing_stop');
+  if (t.trailingCallbackRate === null && t.trailingActivationPrice !== null)
+    throw refuse('trailing_stop: activation_price without callback_rate', 'trailing_stop');
 }
 
 const termsJson = (t: SignalTerms): Json =>

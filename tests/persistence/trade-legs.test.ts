@@ -261,7 +261,9 @@ describe('migration on a database holding trades', () => {
       const [q1, q2] = splitQuantity(open.quantity, [0.5, 0.5]) as [number, number];
       const price = open.direction === 'LONG' ? open.entryPrice * 1.01 : open.entryPrice * 0.99;
       await w3.appendLegs(open.id, [{ kind: 'TP1', price, quantity: q1, time: new Date(T), ...legMoney(open, q1, price, FEE) }], { stopLoss: open.stopLoss });
-      await w3.appendLegs(open.id, [{ kind: 'MANUAL', price, quantity: q2, time: new Date(T + 1), ...legMoney(open, q2, price, FEE) }], { stopLoss: open.stopLoss });
+      await w3.appendLegs(open.id, [{ kind: 'MANUAL', price, quantity: q2, time: new Date(T + 1), ...legMoney(open, q2, price, FEE) }], {
+        stopLoss: open.stopLoss,
+      });
       expect(await verifyLedger(runner)).toMatchObject({ ok: true, trades: 8 });
     } finally {
       await orm.close(true);

@@ -39,7 +39,10 @@ export const PaperTradeSchema = defineEntity({
     initialStopLoss: p.decimal('number').precision(30).scale(8).fieldName('initial_stop_loss').nullable(),
     remainingQuantity: p.decimal('number').precision(30).scale(8).fieldName('remaining_quantity').nullable(),
     realizedProfitLoss: p.decimal('number').precision(30).scale(8).fieldName('realized_profit_loss').default(0),
-    exitReason: p.enum([...LEG_KINDS]).fieldName('exit_reason').nullable(),
+    exitReason: p
+      .enum([...LEG_KINDS])
+      .fieldName('exit_reason')
+      .nullable(),
     priceGap: p.boolean().fieldName('price_gap').default(false),
     version: p.integer().version().default(1),
     createdAt: p
