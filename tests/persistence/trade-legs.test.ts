@@ -140,6 +140,25 @@ describe('appendLegs', () => {
     expect(await legCount(other.id)).toBe(0);
   });
 
+  it("a user trade's legs and close stay out of the ledger", async () => {
+    const [user] = await db.query(`insert into users (username, password_hash) values ('legs-user', 'x') returning id`);
+    const [row] = await db.query(
+      `insert into paper_trades (id, user_id, symbol, direction, market_type, timeframe, confidence, leverage,
+         entry_price, entry_time, position_size, quantity, take_profit, stop_loss, status)
+       values (nextval('user_trade_id_seq'), ?, 'ETHUSDT', 'SHORT', 'SPOT', '1h', 0.5, 1, 100, now(), 100, 1, 90, 110, 'OPEN') returning id`,
+      [user!.id],
+    );
+    const id = Number(row!.id);
+    const terms = { direction: 'SHORT' as const, entryPrice: 100 };
+    const fill = (kind: LegKind, price: number, q: number): LegInput => ({ kind, price, quantity: q, time: new Date(T), ...legMoney(terms, q, price, FEE) });
+    const before = await db.query('select count(*)::int as n from ledger');
+    const r = await w.appendLegs(id, [fill('TP1', 95, 0.5), fill('TRAILING', 97, 0.5)], { stopLoss: 100, trailingBestPrice: 94 });
+    expect(r.closed).toBe(true);
+    expect(await tradeRow(id)).toMatchObject({ status: 'CLOSED_SL', exit_reason: 'TRAILING', trailing_best_price: '94.00000000' });
+    expect(await db.query('select count(*)::int as n from ledger')).toEqual(before);
+    expect(await verifyLedger(db)).toMatchObject({ ok: true });
+  });
+
   it('refuses legs with the wrong money, overfilling or bad input, writing nothing', async () => {
     const tr = await openTrade();
     const bad: [LegInput[], RegExp][] = [
