@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson, type Json } from './canonical-json.ts';
 
-export const LEDGER_KINDS = ['signal_received', 'trade_opened', 'trade_activated', 'trade_closed'] as const;
+// trade_leg and signal_updated (issue 19) only add kinds: rows of the first four hash as before.
+export const LEDGER_KINDS = ['signal_received', 'trade_opened', 'trade_activated', 'trade_closed', 'trade_leg', 'signal_updated'] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
 /** prev_hash of the first row. */

@@ -1,5 +1,5 @@
 // What each public event records. Built from exactly what the batch writers stored.
-import type { LedgerClose, LedgerTrade, ReceivedSignal } from './ledger-inputs.ts';
+import type { LedgerClose, LedgerLeg, LedgerLegState, LedgerTrade, LedgerUpdate, ReceivedSignal } from './ledger-inputs.ts';
 import { toJson, type Json } from './canonical-json.ts';
 import type { LedgerEventDraft } from './ledger-chain.ts';
 
@@ -53,6 +53,44 @@ export function tradeClosed(c: LedgerClose): LedgerEventDraft {
       fees: c.fees,
       profit_loss: c.profitLoss,
       profit_loss_percentage: c.profitLossPercentage,
+    }) as Obj,
+  };
+}
+
+/** One fill of a system trade, with the trade's managed stop and remainder after it. */
+export function tradeLeg(l: LedgerLeg, after: LedgerLegState): LedgerEventDraft {
+  return {
+    kind: 'trade_leg',
+    tradeId: l.tradeId,
+    at: l.time,
+    event: toJson({
+      seq: l.seq,
+      leg: l.kind,
+      price: l.price,
+      quantity: l.quantity,
+      time: l.time,
+      fees: l.fees,
+      profit_loss: l.profitLoss,
+      stop_loss: after.stopLoss,
+      remaining_quantity: after.remainingQuantity,
+      realized_profit_loss: after.realizedProfitLoss,
+    }) as Obj,
+  };
+}
+
+/** A signal update applied to its system trade: the request as given and the terms it led to. */
+export function signalUpdated(u: LedgerUpdate): LedgerEventDraft {
+  return {
+    kind: 'signal_updated',
+    tradeId: u.tradeId,
+    at: u.at,
+    event: toJson({
+      signal_id: u.signalId,
+      update_id: u.updateId,
+      update: u.payload,
+      terms: u.terms,
+      take_profit: u.takeProfit,
+      stop_loss: u.stopLoss,
     }) as Obj,
   };
 }

@@ -2,6 +2,7 @@
 // views that the store's rows satisfy as they are, so the ledger imports nothing from persistence.
 import type { Direction, MarketType, Timeframe, TradeStatus } from '../../shared/constants.ts';
 import type { SignalPayload } from '../../shared/signal-schema.ts';
+import type { Json } from './canonical-json.ts';
 
 /** A stored trade's terms and outcome (outcome null while open). */
 export interface LedgerTrade {
@@ -56,4 +57,40 @@ export interface LedgerSignal {
   leverage: number;
   expiresAt: Date | null;
   createdAt: Date;
+}
+
+/** SPEC §9: what a fill is called (TPk: the k-th target). */
+export const LEG_KINDS = ['TP1', 'TP2', 'TP3', 'TP4', 'TP5', 'TP6', 'TP7', 'TP8', 'TP9', 'TP10', 'SL', 'TRAILING', 'MANUAL', 'EXPIRED'] as const;
+export type LegKind = (typeof LEG_KINDS)[number];
+
+/** One stored fill of a trade (seq: its place among the trade's legs, from 1). */
+export interface LedgerLeg {
+  tradeId: number;
+  seq: number;
+  kind: LegKind;
+  price: number;
+  quantity: number;
+  time: Date;
+  fees: number;
+  profitLoss: number;
+}
+
+/** The trade after a batch of legs: the managed stop now in force and what is left. */
+export interface LedgerLegState {
+  stopLoss: number;
+  remainingQuantity: number;
+  realizedProfitLoss: number;
+}
+
+/** A stored signal update: what was asked and the terms of the trade after it. */
+export interface LedgerUpdate {
+  signalId: number;
+  tradeId: number;
+  updateId: string | null;
+  payload: Json;
+  terms: Json;
+  /** The trade's take_profit (last target) and stop_loss after the update. */
+  takeProfit: number;
+  stopLoss: number;
+  at: Date;
 }

@@ -1,11 +1,14 @@
 // Pure verification of a ledger: the hash chain, each trade's event order, every closed trade's
 // P/L recomputed from its recorded events with the shared trade math, and (when given) the
-// current signal and trade rows compared with what the ledger says they should be.
+// current signal and trade rows compared with what the ledger says they should be. Legs and
+// signal updates (issue 19) are checked in leg-verifier.ts.
 import { profitLossAt } from '../../shared/trade-math.ts';
 import type { Direction } from '../../shared/constants.ts';
-import type { LedgerSignal, LedgerTrade } from './ledger-inputs.ts';
+import type { LedgerLeg, LedgerSignal, LedgerTrade } from './ledger-inputs.ts';
 import type { Json } from './canonical-json.ts';
 import { GENESIS_HASH, LEDGER_KINDS, ledgerHash, type LedgerRecord } from './ledger-chain.ts';
+import { Inconsistent } from './inconsistent.ts';
+import { checkLeg, checkLeggedClose, compareLegRows, compareLegTotals, type RecordedLeg } from './leg-verifier.ts';
 
 export type VerifyResult =
   { ok: true; verified_through: number; head_hash: string; events: number; trades: number } | { ok: false; seq: number | null; reason: string };
@@ -17,15 +20,18 @@ interface TradeEvents {
   opened?: { seq: number; event: Obj };
   activated?: { seq: number; event: Obj };
   closed?: { seq: number; event: Obj };
+  legs: RecordedLeg[];
+  /** The terms in force: trade_opened's, then as signal updates and legs moved them. */
+  takeProfit?: number;
+  stopLoss?: number;
+  updateIds: Set<string>;
 }
 
-class Inconsistent extends Error {
-  constructor(
-    readonly seq: number | null,
-    reason: string,
-  ) {
-    super(reason);
-  }
+/** Leg-related columns of a trade row (not part of LedgerTrade: rows written before issue 19 have none). */
+export interface LegTotals {
+  realizedProfitLoss: number;
+  /** null: a row from before legs (the whole quantity while open). */
+  remainingQuantity: number | null;
 }
 
 const n = (v: Json | undefined): number => (typeof v === 'number' ? v : NaN);
@@ -81,6 +87,21 @@ export class LedgerVerifier {
     }
   }
 
+  /** A system trade's stored legs (by seq) and leg totals against its trade_leg events; false once inconsistent. */
+  compareLegs(tradeId: number, rows: readonly LedgerLeg[], totals: LegTotals): boolean {
+    if (this.failure) return false;
+    try {
+      const ev = this.trades.get(tradeId);
+      const recorded = ev?.legs ?? [];
+      compareLegRows(tradeId, recorded, rows);
+      if (ev?.opened) compareLegTotals(tradeId, ev.opened.event, recorded, totals.realizedProfitLoss, totals.remainingQuantity);
+      return true;
+    } catch (err) {
+      this.failure = asInconsistent(err, null);
+      return false;
+    }
+  }
+
   /** Ids of the signals the ledger recorded (to be read for finishRows). */
   recordedSignalIds(): number[] {
     const ids: number[] = [];
@@ -109,7 +130,7 @@ export class LedgerVerifier {
     this.prevHash = r.hash;
     this.lastSeq = r.seq;
     if (!(LEDGER_KINDS as readonly string[]).includes(r.kind)) throw new Inconsistent(r.seq, `unknown kind ${r.kind}`);
-    const ev = this.trades.get(r.trade_id) ?? {};
+    const ev = this.trades.get(r.trade_id) ?? { legs: [], updateIds: new Set<string>() };
     this.trades.set(r.trade_id, ev);
     const slot = { seq: r.seq, event: r.event };
     switch (r.kind) {
@@ -127,12 +148,43 @@ export class LedgerVerifier {
         }
         ev.activated = slot;
         break;
+      case 'trade_leg':
+        if (!ev.opened || ev.closed || (ev.opened.event.status === 'PENDING' && !ev.activated)) {
+          throw new Inconsistent(r.seq, `trade ${r.trade_id}: leg without an open trade`);
+        }
+        checkLeg(r.seq, ev.opened.event, ev.legs, r.event);
+        ev.legs.push(slot);
+        ev.stopLoss = n(r.event.stop_loss);
+        break;
+      case 'signal_updated':
+        this.update(r, ev);
+        break;
       default:
         if (!ev.opened || ev.closed) throw new Inconsistent(r.seq, `trade ${r.trade_id}: close without an open trade`);
-        checkClose(r.seq, ev.opened.event, r.event);
+        if (ev.legs.length > 0) checkLeggedClose(r.seq, ev.opened.event, ev.legs, r.event);
+        else checkClose(r.seq, { ...ev.opened.event, take_profit: termOf(ev, 'take_profit'), stop_loss: termOf(ev, 'stop_loss') }, r.event);
         ev.closed = slot;
     }
   }
+
+  private update(r: LedgerRecord, ev: TradeEvents): void {
+    if (!ev.opened || ev.closed) throw new Inconsistent(r.seq, `trade ${r.trade_id}: update without an open trade`);
+    const id = r.event.update_id;
+    if (typeof id === 'string') {
+      if (ev.updateIds.has(id)) throw new Inconsistent(r.seq, `trade ${r.trade_id}: update ${id} applied twice`);
+      ev.updateIds.add(id);
+    }
+    const [tp, sl] = [n(r.event.take_profit), n(r.event.stop_loss)];
+    if (!(tp > 0) || !(sl > 0)) throw new Inconsistent(r.seq, `trade ${r.trade_id}: update without take_profit and stop_loss`);
+    ev.takeProfit = tp;
+    ev.stopLoss = sl;
+  }
+}
+
+/** take_profit / stop_loss now in force (trade_opened's until an update or a leg moved it). */
+function termOf(ev: TradeEvents, key: 'take_profit' | 'stop_loss'): number {
+  const moved = key === 'take_profit' ? ev.takeProfit : ev.stopLoss;
+  return moved ?? n(ev.opened?.event[key]);
 }
 
 /** The recorded outcome must be what the shared trade math gives for the recorded terms. */
@@ -166,8 +218,6 @@ const TERMS: [keyof LedgerTrade, string][] = [
   ['entryPrice', 'entry_price'],
   ['positionSize', 'position_size'],
   ['quantity', 'quantity'],
-  ['takeProfit', 'take_profit'],
-  ['stopLoss', 'stop_loss'],
   ['signalId', 'signal_id'],
 ];
 
@@ -180,6 +230,13 @@ function compareTrade(t: LedgerTrade, ev: TradeEvents | undefined): void {
     if (typeof a === 'number' ? !(typeof b === 'number' && same(a, b)) : a !== b) {
       throw new Inconsistent(ev.opened.seq, `trade ${t.id}: ${key} is ${String(a)}, the ledger says ${String(b)}`);
     }
+  }
+  for (const [field, key] of [
+    ['takeProfit', 'take_profit'],
+    ['stopLoss', 'stop_loss'],
+  ] as const) {
+    const want = termOf(ev, key);
+    if (!same(t[field], want)) throw new Inconsistent(ev.opened.seq, `trade ${t.id}: ${key} is ${t[field]}, the ledger says ${want}`);
   }
   const entryTime = ev.activated ? ev.activated.event.entry_time : o.entry_time;
   if (!sameTime(entryTime, t.entryTime)) throw new Inconsistent((ev.activated ?? ev.opened).seq, `trade ${t.id}: entry_time differs from the ledger`);

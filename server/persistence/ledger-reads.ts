@@ -1,10 +1,12 @@
 // The ledger's database side for readers: pages, streaming in seq order, and the full audit (the
-// pure LedgerVerifier fed with the chain, then with the current system trade and signal rows).
+// pure LedgerVerifier fed with the chain, then with the current system trade rows, their legs and
+// the signal rows).
 import type { SqlRunner, RawRow } from './sql-runner.ts';
 import { SIGNAL_COLUMNS, TRADE_COLUMNS, signalRowFromDb, tradeRowFromDb, type SignalRow } from './rows.ts';
 import type { LedgerRecord } from '../ledger/ledger-chain.ts';
 import { LedgerVerifier, type VerifyResult } from '../ledger/ledger-verifier.ts';
 import { systemTradeSql } from '../privacy/trade-scope.ts';
+import { legsOf } from './trade-legs.ts';
 
 /** Anything that runs one statement: a SqlRunner, or a test's transaction. */
 export type LedgerDb = Pick<SqlRunner, 'query'>;
@@ -57,8 +59,23 @@ export async function verifyLedger(db: LedgerDb, pageSize = 1_000): Promise<Veri
   const first = v.result();
   if (!first.ok) return first;
   for (let after = 0; ;) {
-    const rows = await db.query(`select ${TRADE_COLUMNS} from paper_trades where ${systemTradeSql()} and id > ? order by id limit ?`, [after, pageSize]);
-    for (const r of rows) if (!v.compareRow(tradeRowFromDb(r))) return v.result();
+    const rows = await db.query(
+      `select ${TRADE_COLUMNS}, realized_profit_loss, remaining_quantity from paper_trades where ${systemTradeSql()} and id > ? order by id limit ?`,
+      [after, pageSize],
+    );
+    const legs = await legsOf(
+      db,
+      rows.map((r) => Number(r.id)),
+    );
+    for (const r of rows) {
+      const t = tradeRowFromDb(r);
+      if (!v.compareRow(t)) return v.result();
+      const totals = {
+        realizedProfitLoss: Number(r.realized_profit_loss),
+        remainingQuantity: r.remaining_quantity == null ? null : Number(r.remaining_quantity),
+      };
+      if (!v.compareLegs(t.id, legs.get(t.id) ?? [], totals)) return v.result();
+    }
     if (rows.length < pageSize) break;
     after = Number(rows[rows.length - 1]!.id);
   }

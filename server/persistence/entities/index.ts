@@ -3,7 +3,9 @@ import { ApiTokenSchema } from './api-token.entity.ts';
 import { LedgerEntrySchema } from './ledger-entry.entity.ts';
 import { PaperTradeSchema } from './paper-trade.entity.ts';
 import { SignalSchema } from './signal.entity.ts';
+import { SignalUpdateSchema } from './signal-update.entity.ts';
+import { TradeLegSchema } from './trade-leg.entity.ts';
 import { UserSchema } from './user.entity.ts';
 
-export { ApiTokenSchema, LedgerEntrySchema, PaperTradeSchema, SignalSchema, UserSchema };
-export const ENTITIES = [UserSchema, ApiTokenSchema, SignalSchema, PaperTradeSchema, LedgerEntrySchema];
+export { ApiTokenSchema, LedgerEntrySchema, PaperTradeSchema, SignalSchema, SignalUpdateSchema, TradeLegSchema, UserSchema };
+export const ENTITIES = [UserSchema, ApiTokenSchema, SignalSchema, PaperTradeSchema, LedgerEntrySchema, TradeLegSchema, SignalUpdateSchema];

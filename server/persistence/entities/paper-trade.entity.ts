@@ -1,6 +1,7 @@
 // paper_trades: system trades (user_id null, at most one per signal) and private user trades.
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
 import { DIRECTIONS, MARKET_TYPES, TIMEFRAMES, TRADE_STATUSES } from '../../../shared/constants.ts';
+import { LEG_KINDS } from '../../ledger/ledger-inputs.ts';
 import { SignalSchema } from './signal.entity.ts';
 import { UserSchema } from './user.entity.ts';
 
@@ -29,6 +30,19 @@ export const PaperTradeSchema = defineEntity({
     fees: p.decimal('number').precision(30).scale(8).nullable(),
     profitLoss: p.decimal('number').precision(30).scale(8).fieldName('profit_loss').nullable(),
     profitLossPercentage: p.decimal('number').precision(12).scale(4).fieldName('profit_loss_percentage').nullable(),
+    // Issue 19 (SPEC §9), null on rows from before: see Migration20261202000000TradeLegs.
+    targets: p.json<{ level: number; share: number }[]>().columnType('jsonb').nullable(),
+    slMode: p.enum(['fixed', 'breakeven', 'moving_target']).fieldName('sl_mode').default('fixed'),
+    trailingCallbackRate: p.decimal('number').precision(10).scale(8).fieldName('trailing_callback_rate').nullable(),
+    trailingActivationPrice: p.decimal('number').precision(30).scale(8).fieldName('trailing_activation_price').nullable(),
+    trailingBestPrice: p.decimal('number').precision(30).scale(8).fieldName('trailing_best_price').nullable(),
+    initialStopLoss: p.decimal('number').precision(30).scale(8).fieldName('initial_stop_loss').nullable(),
+    remainingQuantity: p.decimal('number').precision(30).scale(8).fieldName('remaining_quantity').nullable(),
+    realizedProfitLoss: p.decimal('number').precision(30).scale(8).fieldName('realized_profit_loss').default(0),
+    exitReason: p
+      .enum([...LEG_KINDS])
+      .fieldName('exit_reason')
+      .nullable(),
     priceGap: p.boolean().fieldName('price_gap').default(false),
     version: p.integer().version().default(1),
     createdAt: p

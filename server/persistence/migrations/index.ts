@@ -4,10 +4,12 @@ import { Migration20250101000000Initial } from './Migration20250101000000Initial
 import { Migration20261123000000Ledger } from './Migration20261123000000Ledger.ts';
 import { Migration20261124000000ExpiringSignals } from './Migration20261124000000ExpiringSignals.ts';
 import { Migration20261201000000UserTradeIds } from './Migration20261201000000UserTradeIds.ts';
+import { Migration20261202000000TradeLegs } from './Migration20261202000000TradeLegs.ts';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20250101000000Initial', class: Migration20250101000000Initial },
   { name: 'Migration20261123000000Ledger', class: Migration20261123000000Ledger },
   { name: 'Migration20261124000000ExpiringSignals', class: Migration20261124000000ExpiringSignals },
   { name: 'Migration20261201000000UserTradeIds', class: Migration20261201000000UserTradeIds },
+  { name: 'Migration20261202000000TradeLegs', class: Migration20261202000000TradeLegs },
 ];
