@@ -2,6 +2,7 @@
 // Add a bench by importing its function, declaring its row ids in row-ids.ts (the id scheme is there) and appending it to BENCHES.
 import os from 'node:os';
 import { bookBench } from './book-bench.ts';
+import { managedBench } from './managed-bench.ts';
 import { fanoutBench } from './fanout-bench.ts';
 import { latencyBench } from './latency-bench.ts';
 import { ingestBench } from './ingest-bench.ts';
@@ -28,6 +29,7 @@ const seconds = num('seconds');
 
 const BENCHES: Array<{ ids: string[]; run: () => Promise<BenchResult> }> = [
   { ids: measuresOf(BENCH_ROWS.book), run: () => bookBench({ trades: num('trades'), symbols: num('symbols') }) },
+  { ids: measuresOf(BENCH_ROWS.managed), run: () => managedBench({ trades: num('trades'), symbols: num('symbols') }) },
   {
     ids: measuresOf(BENCH_ROWS.fanout),
     run: () =>

@@ -9,6 +9,10 @@ interface SymbolSides {
   long: ManagedSide;
   short: ManagedSide;
   ts: number;
+  price: number | undefined;
+  /** A tick strictly between lo and hi has no work on either side (gates of both sides in price space). */
+  lo: number;
+  hi: number;
 }
 
 interface Held {
@@ -36,8 +40,10 @@ export class ManagedBook {
   /** Adds an open trade; false if its id is already open. Evaluated from the next tick on. */
   add(symbol: string, terms: ManagedTerms, progress?: ManagedProgress): boolean {
     if (this.byId.has(terms.id)) return false;
-    const side = this.sideOf(this.sides(symbol), terms.direction);
+    const s = this.sides(symbol);
+    const side = this.sideOf(s, terms.direction);
     this.byId.set(terms.id, { side, trade: side.add(terms, progress), symbol });
+    gate(s);
     return true;
   }
 
@@ -47,10 +53,12 @@ export class ManagedBook {
     if (s === undefined) return true;
     if (!(ts >= s.ts)) return false;
     s.ts = ts;
+    s.price = price;
+    if (price > s.lo && price < s.hi) return true;
     const from = out.length;
-    // Both sides see every tick, even empty: their trailing stacks and last price must stay current.
     s.long.tick(price, ts, out);
     s.short.tick(price, ts, out);
+    gate(s);
     for (let i = from; i < out.length; i++) {
       const f = out[i] as LegFill;
       if (f.final) this.byId.delete(f.id);
@@ -65,13 +73,16 @@ export class ManagedBook {
     const out: LegFill[] = [];
     held.side.close(held.trade, kind, price, ts, out);
     this.byId.delete(id);
+    gate(this.sides(held.symbol));
     return out[0] ?? null;
   }
 
   update(id: number, change: ManagedUpdate): boolean {
     const held = this.byId.get(id);
     if (held === undefined) return false;
-    held.side.update(held.trade, change);
+    const s = this.sides(held.symbol);
+    held.side.update(held.trade, change, s.price);
+    gate(s);
     return true;
   }
 
@@ -87,7 +98,14 @@ export class ManagedBook {
   private sides(symbol: string): SymbolSides {
     let s = this.symbols.get(symbol);
     if (s === undefined) {
-      s = { long: new ManagedSide('LONG', this.feeRate), short: new ManagedSide('SHORT', this.feeRate), ts: -Infinity };
+      s = {
+        long: new ManagedSide('LONG', this.feeRate),
+        short: new ManagedSide('SHORT', this.feeRate),
+        ts: -Infinity,
+        price: undefined,
+        lo: Infinity,
+        hi: -Infinity,
+      };
       this.symbols.set(symbol, s);
     }
     return s;
@@ -96,4 +114,10 @@ export class ManagedBook {
   private sideOf(s: SymbolSides, direction: Direction): ManagedSide {
     return direction === 'LONG' ? s.long : s.short;
   }
+}
+
+/** Recomputes a symbol's quiet band from its sides' gates (SHORT's x is −price). */
+function gate(s: SymbolSides): void {
+  s.hi = Math.min(s.long.upGate(), -s.short.downGate());
+  s.lo = Math.max(s.long.downGate(), -s.short.upGate());
 }

@@ -78,7 +78,6 @@ export class ManagedSide {
   private readonly activated: ManagedTrade[] = [];
   private readonly moved: ManagedTrade[] = [];
   private readonly fired: TrailEntry[] = [];
-  private lastX = -Infinity;
   private live = 0;
 
   constructor(
@@ -96,7 +95,7 @@ export class ManagedSide {
 
   /** Adds an open trade (new, or hydrated with its progress); it is evaluated from the next tick on. */
   add(terms: ManagedTerms, progress?: ManagedProgress): ManagedTrade {
-    const t = new ManagedTrade(terms, this.sign, progress?.filled ?? 0);
+    const t = new ManagedTrade({ ...terms }, this.sign, progress?.filled ?? 0);
     this.live++;
     this.pushTarget(t);
     this.pushStop(t);
@@ -104,10 +103,20 @@ export class ManagedSide {
     return t;
   }
 
+  /** x at or above which a tick has work here (a target, an activation, a new best for trailing stops). */
+  upGate(): number {
+    const best = this.stack.topBest();
+    return best === undefined ? this.rise.top() : Math.min(this.rise.top(), best);
+  }
+
+  /** x at or below which a tick has work here (a stop, a trailing stop). */
+  downGate(): number {
+    return -Math.min(this.fall.top(), this.stack.stopTop());
+  }
+
   /** Applies a tick at `price` (already known to be newer than the symbol's last), appending fills to `out`. */
   tick(price: number, ts: number, out: LegFill[]): void {
     const x = this.sign * price;
-    this.lastX = x;
     const rise = this.rise;
     while (rise.top() <= x) {
       const l = rise.pop();
@@ -150,6 +159,7 @@ export class ManagedSide {
   update(
     t: ManagedTrade,
     change: { stopLoss?: number; targets?: readonly number[]; shares?: readonly number[]; slMode?: ManagedTerms['slMode']; trailing?: TrailingTerms | null },
+    lastPrice?: number,
   ): void {
     if (t.closed) throw new RangeError(`trade ${t.terms.id} is closed`);
     const terms = { ...t.terms };
@@ -180,7 +190,7 @@ export class ManagedSide {
       t.trailGen++;
       t.terms = { ...terms, trailing: change.trailing };
       if (change.trailing !== null) {
-        const start = change.trailing.activationPrice === undefined && Number.isFinite(this.lastX) ? this.sign * this.lastX : terms.entryPrice;
+        const start = change.trailing.activationPrice === undefined && lastPrice !== undefined ? lastPrice : terms.entryPrice;
         this.startTrailing(t, null, start);
       }
     }
@@ -252,7 +262,7 @@ export class ManagedSide {
     const { slMode, direction, entryPrice, targets, stopLoss } = t.terms;
     const next = managedStopAfter(slMode, direction, entryPrice, targets, t.filled, stopLoss);
     if (next === stopLoss) return;
-    t.terms = { ...t.terms, stopLoss: next };
+    t.terms.stopLoss = next;
     this.pushStop(t);
   }
 

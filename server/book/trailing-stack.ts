@@ -67,6 +67,11 @@ export class TrailingStack {
     return this.stack.at(-1)?.best;
   }
 
+  /** Key of the next trailing stop (−x of its level), or +Infinity. */
+  stopTop(): number {
+    return this.stops.top();
+  }
+
   /** The best x of an entry's group. */
   bestOf(e: TrailEntry): number {
     return this.root(e).best;

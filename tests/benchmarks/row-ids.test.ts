@@ -5,6 +5,7 @@ import { BENCH_ROWS, bundleRowId, measuresOf, ROW_ID_PATTERN, type BenchName } f
 
 const SOURCES: Record<BenchName, string> = {
   book: 'benchmarks/book-bench.ts',
+  managed: 'benchmarks/managed-bench.ts',
   fanout: 'benchmarks/fanout-bench.ts',
   latency: 'benchmarks/latency-bench.ts',
   startup: 'benchmarks/startup-bench.ts',

@@ -49,7 +49,9 @@ const opArb = fc.oneof(
   },
 );
 
-function termsOf(id: number, t: fc.RecordValue<typeof tradeArb> extends infer R ? R : never): { symbol: string; terms: ManagedTerms } {
+type TradeSpec = typeof tradeArb extends fc.Arbitrary<infer R> ? R : never;
+
+function termsOf(id: number, t: TradeSpec): { symbol: string; terms: ManagedTerms } {
   const sign = t.long ? 1 : -1;
   const targets: number[] = [];
   let level = t.entry;
