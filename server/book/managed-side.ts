@@ -5,7 +5,7 @@
 // dropped lazily by generation; trailing stops live in the TrailingStack. A tick costs O(1) when it
 // crosses nothing and O(log n) per level it crosses, amortised (docs/architecture.md).
 import type { Direction } from '../../shared/constants.ts';
-import { legMoney, managedStopAfter, splitQuantity, sumMoney } from '../../shared/leg-math.ts';
+import { legMoney, managedStopAfter, MAX_TARGETS, splitQuantity, sumMoney } from '../../shared/leg-math.ts';
 import { MinQueue } from './min-queue.ts';
 import type { LegFill, LegKind, ManagedProgress, ManagedState, ManagedTerms, TrailingTerms } from './managed-types.ts';
 import { TrailingStack, type TrailEntry, type TrailGroup } from './trailing-stack.ts';
@@ -17,11 +17,11 @@ const ACTIVATE = 2;
 /** The fixed trailing stop of an armed trade (best known, not yet beaten by a tick). */
 const ARMED_STOP = 3;
 
-interface Level {
-  t: ManagedTrade;
-  kind: number;
-  gen: number;
-}
+/** A queued level is its trade plus a tag, gen × 4 + kind: stale once the trade's gen for that kind moved on. */
+const tagOf = (kind: number, gen: number): number => gen * 4 + kind;
+
+/** Leg kinds of targets, made once (a template string per fill showed in P2.legs' profile). */
+const TARGET_KINDS: readonly LegKind[] = Array.from({ length: MAX_TARGETS }, (_, k): LegKind => `TP${k + 1}`);
 
 /** Stale levels tolerated per open trade before a queue is rebuilt. */
 const QUEUE_SLACK = 64;
@@ -72,8 +72,8 @@ class Entry implements TrailEntry {
 }
 
 export class ManagedSide {
-  private readonly rise = new MinQueue<Level>();
-  private readonly fall = new MinQueue<Level>();
+  private readonly rise = new MinQueue<ManagedTrade>();
+  private readonly fall = new MinQueue<ManagedTrade>();
   private readonly stack = new TrailingStack();
   private readonly activated: ManagedTrade[] = [];
   private readonly moved: ManagedTrade[] = [];
@@ -119,10 +119,11 @@ export class ManagedSide {
     const x = this.sign * price;
     const rise = this.rise;
     while (rise.top() <= x) {
-      const l = rise.pop();
-      if (!this.current(l)) continue;
-      if (l.kind === TARGET) this.fillTargets(l.t, x, ts, out);
-      else this.activated.push(l.t);
+      const t = rise.pop();
+      const tag = rise.poppedTag;
+      if (!this.current(t, tag)) continue;
+      if (tag % 4 === TARGET) this.fillTargets(t, x, ts, out);
+      else this.activated.push(t);
     }
     this.stack.raise(x);
     for (const t of this.activated) {
@@ -134,8 +135,8 @@ export class ManagedSide {
     this.activated.length = 0;
     const fall = this.fall;
     while (fall.top() <= -x) {
-      const l = fall.pop();
-      if (this.current(l)) this.closeRest(l.t, this.stopKind(l.t), price, ts, out);
+      const t = fall.pop();
+      if (this.current(t, fall.poppedTag)) this.closeRest(t, this.stopKind(t), price, ts, out);
     }
     const fired = this.fired;
     this.stack.fire(x, fired);
@@ -214,7 +215,7 @@ export class ManagedSide {
     const trailing = t.terms.trailing;
     if (trailing === undefined || trailing === null) return;
     if (best === null && trailing.activationPrice !== undefined) {
-      this.rise.push(t.sign * trailing.activationPrice, { t, kind: ACTIVATE, gen: t.trailGen });
+      this.rise.push(t.sign * trailing.activationPrice, t, tagOf(ACTIVATE, t.trailGen));
       return;
     }
     const bestX = t.sign * (best ?? start);
@@ -224,8 +225,8 @@ export class ManagedSide {
     } else {
       // Its best is above the stack's newest group: it waits, with that stop fixed, until a tick beats it.
       t.armedBest = bestX;
-      this.fall.push(-(bestX * t.factor), { t, kind: ARMED_STOP, gen: t.trailGen });
-      this.rise.push(bestX, { t, kind: ACTIVATE, gen: t.trailGen });
+      this.fall.push(-(bestX * t.factor), t, tagOf(ARMED_STOP, t.trailGen));
+      this.rise.push(bestX, t, tagOf(ACTIVATE, t.trailGen));
     }
   }
 
@@ -235,12 +236,11 @@ export class ManagedSide {
     this.stack.add(e, bestX);
   }
 
-  private current(l: Level): boolean {
-    const t = l.t;
+  private current(t: ManagedTrade, tag: number): boolean {
     if (t.closed) return false;
-    if (l.kind === TARGET) return l.gen === t.targetGen;
-    if (l.kind === STOP) return l.gen === t.stopGen;
-    return l.gen === t.trailGen;
+    const kind = tag % 4;
+    const gen = kind === TARGET ? t.targetGen : kind === STOP ? t.stopGen : t.trailGen;
+    return tag === tagOf(kind, gen);
   }
 
   private fillTargets(t: ManagedTrade, x: number, ts: number, out: LegFill[]): void {
@@ -249,7 +249,7 @@ export class ManagedSide {
     while (t.filled < n && (t.targetsX[t.filled] as number) <= x) {
       const k = t.filled++;
       const final = t.filled === n;
-      out.push(this.leg(t, `TP${k + 1}`, t.terms.targets[k] as number, t.legQty[k] as number, ts, final));
+      out.push(this.leg(t, TARGET_KINDS[k] as LegKind, t.terms.targets[k] as number, t.legQty[k] as number, ts, final));
       if (final) this.retire(t, false);
     }
     if (t.closed || t.filled === before) return;
@@ -296,17 +296,17 @@ export class ManagedSide {
 
   private pushTarget(t: ManagedTrade): void {
     t.targetGen++;
-    if (t.filled < t.targetsX.length) this.push(this.rise, t.targetsX[t.filled] as number, { t, kind: TARGET, gen: t.targetGen });
+    if (t.filled < t.targetsX.length) this.push(this.rise, t.targetsX[t.filled] as number, t, tagOf(TARGET, t.targetGen));
   }
 
   private pushStop(t: ManagedTrade): void {
     t.stopGen++;
-    this.push(this.fall, -(t.sign * t.terms.stopLoss), { t, kind: STOP, gen: t.stopGen });
+    this.push(this.fall, -(t.sign * t.terms.stopLoss), t, tagOf(STOP, t.stopGen));
   }
 
-  private push(q: MinQueue<Level>, key: number, l: Level): void {
-    q.push(key, l);
-    if (q.size > 4 * this.live + QUEUE_SLACK) q.filter((e) => this.current(e));
+  private push(q: MinQueue<ManagedTrade>, key: number, t: ManagedTrade, tag: number): void {
+    q.push(key, t, tag);
+    if (q.size > 4 * this.live + QUEUE_SLACK) q.filter((e, g) => this.current(e, g));
   }
 }
 

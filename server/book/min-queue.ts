@@ -5,6 +5,10 @@
 export class MinQueue<T> {
   private keys: number[] = [];
   private items: T[] = [];
+  /** A number per entry (a generation, say), so callers need not allocate an object per push. */
+  private tags: number[] = [];
+  /** The tag of the entry `pop` returned last. */
+  poppedTag = 0;
 
   get size(): number {
     return this.keys.length;
@@ -19,30 +23,37 @@ export class MinQueue<T> {
     return this.items[0] as T;
   }
 
-  push(key: number, item: T): void {
+  push(key: number, item: T, tag = 0): void {
     const keys = this.keys;
     const items = this.items;
+    const tags = this.tags;
     let i = keys.length;
     keys.push(key);
     items.push(item);
+    tags.push(tag);
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const pk = keys[parent] as number;
       if (pk <= key) break;
       keys[i] = pk;
       items[i] = items[parent] as T;
+      tags[i] = tags[parent] as number;
       i = parent;
     }
     keys[i] = key;
     items[i] = item;
+    tags[i] = tag;
   }
 
   pop(): T {
     const keys = this.keys;
     const items = this.items;
+    const tags = this.tags;
     const top = items[0] as T;
+    this.poppedTag = tags[0] as number;
     const lastKey = keys.pop() as number;
     const lastItem = items.pop() as T;
+    const lastTag = tags.pop() as number;
     const n = keys.length;
     if (n > 0) {
       let i = 0;
@@ -53,28 +64,24 @@ export class MinQueue<T> {
         if ((keys[c] as number) >= lastKey) break;
         keys[i] = keys[c] as number;
         items[i] = items[c] as T;
+        tags[i] = tags[c] as number;
         i = c;
       }
       keys[i] = lastKey;
       items[i] = lastItem;
+      tags[i] = lastTag;
     }
     return top;
   }
 
-  /** Keeps only the items `keep` accepts, in O(n) (Floyd's heapify). */
-  filter(keep: (item: T) => boolean): void {
-    const keys: number[] = [];
-    const items: T[] = [];
-    for (let i = 0; i < this.keys.length; i++) {
-      if (keep(this.items[i] as T)) {
-        keys.push(this.keys[i] as number);
-        items.push(this.items[i] as T);
-      }
-    }
-    const old = { keys, items };
+  /** Keeps only the entries `keep` accepts (rebuilt by re-pushing: O(n log n), run rarely, amortised by the caller). */
+  filter(keep: (item: T, tag: number) => boolean): void {
+    const { keys, items, tags } = this;
     this.keys = [];
     this.items = [];
-    // Re-pushing sorted input is O(n) per element at worst; n is the live count, done rarely (amortised).
-    for (let i = 0; i < old.keys.length; i++) this.push(old.keys[i] as number, old.items[i] as T);
+    this.tags = [];
+    for (let i = 0; i < keys.length; i++) {
+      if (keep(items[i] as T, tags[i] as number)) this.push(keys[i] as number, items[i] as T, tags[i] as number);
+    }
   }
 }
