@@ -90,6 +90,18 @@ export class BotClient {
     });
   }
 
+  /**
+   * Sends a channel message (SPEC §9 text signals); a refusal acks with the failing `line`.
+   * Retries like sendSignal, with the same `external_id` (one is made when none is given).
+   */
+  async sendTextSignal(text: string, externalId?: string, opts: SendOptions = {}): Promise<SignalAck> {
+    const payload = { text, external_id: externalId ?? newExternalId() };
+    return this.withRetries(opts, async (timeoutMs) => {
+      const ack = await this.socket.timeout(timeoutMs).emitWithAck('signal:text', payload);
+      return { ack, retry: !ack.ok && ack.error.code === 'UNAVAILABLE' };
+    });
+  }
+
   /** Cancels a signal by the server's id or the bot's own `external_id`. */
   cancel(ref: { signal_id: number } | { external_id: string }, opts: SendOptions = {}): Promise<SimpleAck> {
     return this.withRetries(opts, async (timeoutMs) => {

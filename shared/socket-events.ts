@@ -28,6 +28,8 @@ export interface PriceTickInput {
 
 export interface BotClientToServer {
   signal: (payload: SignalInput, ack: (r: SignalAck) => void) => void;
+  /** A channel message (SPEC §9 text signals); refusals carry `line` and `line_text`. */
+  'signal:text': (payload: { text: string; external_id?: string }, ack: (r: SignalAck) => void) => void;
   'signal:cancel': (payload: { signal_id?: number; external_id?: string }, ack: (r: SimpleAck) => void) => void;
   prices: (payload: { ticks: PriceTickInput[] }, ack: (r: SimpleAck & { accepted?: number }) => void) => void;
 }

@@ -2,6 +2,8 @@
 import type { TokenAuth } from '../../auth/token-auth.ts';
 import { bearer } from '../../auth/token-auth.ts';
 import { UnauthorizedError, ValidationError } from '../../errors.ts';
+import { MAX_TEXT_SIGNAL_LENGTH } from '../../../shared/text-signal.ts';
+import { textToSignalPayload } from '../../engine/text-intake.ts';
 import type { BotPort } from '../socket/bot-namespace.ts';
 import type { Exchange } from './http-io.ts';
 import type { HttpRouter } from './http-router.ts';
@@ -48,6 +50,29 @@ export function registerSignalRoutes(router: HttpRouter, auth: TokenAuth, bot: B
     if (body === null) return;
     if (!identity) throw new UnauthorizedError('a valid bot token is required (Authorization: Bearer …)');
     const ack = await bot.ingestSignal(body, identity);
+    ex.json(ack.ok && !ack.duplicate ? 201 : 200, ack);
+  });
+
+  // Text signals: body text/plain (UTF-8); idempotency key in `?external_id=` or `X-External-Id`
+  // (the query wins when both are given); then the same intake as a JSON signal.
+  router.post('/api/signals/text', async (ex) => {
+    const token = bearer(ex.headers.authorization);
+    const bodyPromise = ex.readBody();
+    bodyPromise.catch(mootAfterRefusal);
+    const identity = await auth.verify(token, 'bot');
+    const body = await bodyPromise;
+    if (body === null) return;
+    if (!identity) throw new UnauthorizedError('a valid bot token is required (Authorization: Bearer …)');
+    const type = (ex.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (type !== 'text/plain') {
+      return ex.error(415, { code: 'VALIDATION_ERROR', message: 'body must be text/plain (the channel message as written)', field: 'content-type' });
+    }
+    const text = body.toString('utf8');
+    if (text.length > MAX_TEXT_SIGNAL_LENGTH) {
+      return ex.error(413, { code: 'PAYLOAD_TOO_LARGE', message: `text longer than ${MAX_TEXT_SIGNAL_LENGTH} characters` });
+    }
+    const externalId = ex.query.get('external_id') ?? ex.headers['x-external-id'];
+    const ack = await bot.ingestSignal(textToSignalPayload(text, externalId), identity);
     ex.json(ack.ok && !ack.duplicate ? 201 : 200, ack);
   });
 }

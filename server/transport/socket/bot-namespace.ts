@@ -4,6 +4,9 @@ import type { SignalAck, SimpleAck } from '../../../shared/protocol-types.ts';
 import type { TokenAuth, TokenIdentity } from '../../auth/token-auth.ts';
 import type { TokenWatch } from '../../auth/token-watch.ts';
 import type { Logger } from '../../logger.ts';
+import { MAX_TEXT_SIGNAL_LENGTH } from '../../../shared/text-signal.ts';
+import { textToSignalPayload } from '../../engine/text-intake.ts';
+import { ValidationError } from '../../errors.ts';
 import { toAckError, isExpected } from '../error-mapper.ts';
 import { corkedReplies } from './corked-replies.ts';
 import { botNamespace, type BotNamespace, type IoServer } from './io-server.ts';
@@ -70,6 +73,17 @@ export function registerBotNamespace(
       }
     });
 
+    socket.on('signal:text', async (payload, ack) => {
+      const reply = typeof ack === 'function' ? (a: SignalAck | typeof RATE_LIMITED | ReturnType<typeof toAckError>) => corked(() => ack(a)) : () => {};
+      if (await limited()) return reply(RATE_LIMITED);
+      try {
+        reply(await deps.bot.ingestSignal(textPayload(payload), identity));
+      } catch (err) {
+        if (!isExpected(err)) log.error({ err }, 'text signal failed');
+        reply(toAckError(err));
+      }
+    });
+
     socket.on('signal:cancel', async (payload, ack) => {
       const reply = typeof ack === 'function' ? ack : () => {};
       if (await limited()) return reply(RATE_LIMITED);
@@ -95,4 +109,17 @@ export function registerBotNamespace(
     });
   });
   return nsp;
+}
+
+/** `{text, external_id?}` from the wire (unchecked) to the JSON intake's payload. */
+function textPayload(payload: unknown): Record<string, unknown> {
+  const p = (payload ?? {}) as { text?: unknown; external_id?: unknown };
+  if (typeof p.text !== 'string') throw new ValidationError({ code: 'VALIDATION_ERROR', message: 'text must be a string', field: 'text' });
+  if (p.text.length > MAX_TEXT_SIGNAL_LENGTH) {
+    throw new ValidationError({ code: 'VALIDATION_ERROR', message: `text longer than ${MAX_TEXT_SIGNAL_LENGTH} characters`, field: 'text' });
+  }
+  if (p.external_id !== undefined && typeof p.external_id !== 'string') {
+    throw new ValidationError({ code: 'VALIDATION_ERROR', message: 'external_id must be a string', field: 'external_id' });
+  }
+  return textToSignalPayload(p.text, p.external_id);
 }
