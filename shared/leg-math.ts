@@ -8,6 +8,10 @@ import { profitLossAt, roundMoney, roundPct } from './trade-math.ts';
 
 /** SPEC §9: 1–10 targets per signal. */
 export const MAX_TARGETS = 10;
+
+/** The kinds of a leg (SPEC §9): which level filled it, or how the trade was closed. */
+export const LEG_KINDS = ['TP1', 'TP2', 'TP3', 'TP4', 'TP5', 'TP6', 'TP7', 'TP8', 'TP9', 'TP10', 'SL', 'TRAILING', 'MANUAL', 'EXPIRED'] as const;
+export type LegKind = (typeof LEG_KINDS)[number];
 /** SPEC §9: an allocation sums to 1 within this tolerance. */
 export const ALLOCATION_TOLERANCE = 1e-9;
 

@@ -5,7 +5,7 @@
 // dropped lazily by generation; trailing stops live in the TrailingStack. A tick costs O(1) when it
 // crosses nothing and O(log n) per level it crosses, amortised (docs/architecture.md).
 import type { Direction } from '../../shared/constants.ts';
-import { legMoney, managedStopAfter, MAX_TARGETS, splitQuantity, sumMoney } from '../../shared/leg-math.ts';
+import { LEG_KINDS, legMoney, managedStopAfter, MAX_TARGETS, splitQuantity, sumMoney } from '../../shared/leg-math.ts';
 import { MinQueue } from './min-queue.ts';
 import type { LegFill, LegKind, ManagedProgress, ManagedState, ManagedTerms, TrailingTerms } from './managed-types.ts';
 import { TrailingStack, type TrailEntry, type TrailGroup } from './trailing-stack.ts';
@@ -20,8 +20,8 @@ const ARMED_STOP = 3;
 /** A queued level is its trade plus a tag, gen × 4 + kind: stale once the trade's gen for that kind moved on. */
 const tagOf = (kind: number, gen: number): number => gen * 4 + kind;
 
-/** Leg kinds of targets, made once (a template string per fill showed in P2.legs' profile). */
-const TARGET_KINDS: readonly LegKind[] = Array.from({ length: MAX_TARGETS }, (_, k): LegKind => `TP${k + 1}`);
+/** Leg kinds of targets (TP1…TP10), taken once rather than built per fill. */
+const TARGET_KINDS: readonly LegKind[] = LEG_KINDS.slice(0, MAX_TARGETS);
 
 /** Stale levels tolerated per open trade before a queue is rebuilt. */
 const QUEUE_SLACK = 64;

@@ -30,7 +30,8 @@ export interface ManagedProgress {
   trailingBest: number | null;
 }
 
-export type LegKind = `TP${number}` | 'SL' | 'TRAILING' | 'MANUAL' | 'EXPIRED';
+export type { LegKind } from '../../shared/leg-math.ts';
+import type { LegKind } from '../../shared/leg-math.ts';
 
 /** One fill (SPEC §9): money from shared/leg-math.ts, rounded. `final` = the trade is now closed. */
 export interface LegFill {

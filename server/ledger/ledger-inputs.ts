@@ -60,8 +60,8 @@ export interface LedgerSignal {
 }
 
 /** SPEC §9: what a fill is called (TPk: the k-th target). */
-export const LEG_KINDS = ['TP1', 'TP2', 'TP3', 'TP4', 'TP5', 'TP6', 'TP7', 'TP8', 'TP9', 'TP10', 'SL', 'TRAILING', 'MANUAL', 'EXPIRED'] as const;
-export type LegKind = (typeof LEG_KINDS)[number];
+import type { LegKind } from '../../shared/leg-math.ts';
+export { LEG_KINDS, type LegKind } from '../../shared/leg-math.ts';
 
 /** One stored fill of a trade (seq: its place among the trade's legs, from 1). */
 export interface LedgerLeg {

@@ -22,14 +22,7 @@ export { LEG_KINDS, type LegKind };
 export type LegRow = LedgerLeg;
 
 /** A fill as the book hands it in (its money from shared/leg-math.ts legMoney). */
-export interface LegInput {
-  kind: LegKind;
-  price: number;
-  quantity: number;
-  time: Date;
-  fees: number;
-  profitLoss: number;
-}
+export type LegInput = Omit<LedgerLeg, 'tradeId' | 'seq'>;
 
 /** The trade after these legs as the book has it. remaining/realized, when given, must match the stored legs. */
 export interface LegTradeState {

@@ -55,7 +55,7 @@ export class NaiveManagedBook {
       while (t.filled < targets.length && t.sign * (targets[t.filled] as number) <= x) {
         const k = t.filled++;
         const final = t.filled === targets.length;
-        out.push(this.leg(t, `TP${k + 1}`, targets[k] as number, t.legQty[k] as number, ts, final));
+        out.push(this.leg(t, `TP${k + 1}` as LegKind, targets[k] as number, t.legQty[k] as number, ts, final));
         if (final) t.closed = true;
       }
       if (t.closed) continue;
