@@ -1,5 +1,6 @@
 // Wire shapes (SPEC §4–5): JSON a trade takes on REST and sockets, snapshot/delta, ticker, acks.
 import type { Direction, ErrorCode, MarketType, Timeframe, TradeStatus } from './constants.ts';
+import type { LegKind, StopMode } from './leg-math.ts';
 
 export interface ApiError {
   code: ErrorCode;
@@ -33,6 +34,44 @@ export interface TradeJson {
   price_gap: boolean;
   created_at: string;
   updated_at: string;
+  // SPEC §9. A single-target trade carries them too (one target, at most one leg), so every reader
+  // sees one shape; `take_profit` is the last target and `stop_loss` the stop in force.
+  targets: TargetJson[];
+  legs: LegJson[];
+  remaining_quantity: number;
+  /** Sum of the legs' P/L so far. */
+  realized_profit_loss: number;
+  /** The signal's stop; `stop_loss` is the one now in force (moved by fills, updates or the trailing stop). */
+  initial_stop_loss: number;
+  /** Kind of the last leg; null while no leg has filled. */
+  exit_reason: LegKind | null;
+  sl_mode: StopMode;
+  trailing_stop: TrailingStopJson | null;
+}
+
+/** One target of a trade (SPEC §9): its level, its share of the position, when it filled. */
+export interface TargetJson {
+  level: number;
+  share: number;
+  filled_at: string | null;
+}
+
+/** One fill (SPEC §9): `fees = q × (entry + price) × FEE_RATE`, `profit_loss = dir × q × (price − entry) − fees`. */
+export interface LegJson {
+  kind: LegKind;
+  price: number;
+  quantity: number;
+  time: string;
+  fees: number;
+  profit_loss: number;
+}
+
+/** A trailing stop's terms and where it stands: `best_price` since activation (null = not yet active), `level` the stop it gives. */
+export interface TrailingStopJson {
+  callback_rate: number;
+  activation_price: number | null;
+  best_price: number | null;
+  level: number | null;
 }
 
 export interface OpenPositionJson extends TradeJson {
@@ -79,6 +118,8 @@ export interface SnapshotJson {
 export type DeltaEvent =
   | { type: 'opened'; trade: TradeJson }
   | { type: 'closed'; trade: TradeJson }
+  /** An open trade changed without closing (SPEC §9): a leg filled or its terms were updated; replaces the open trade of that id. */
+  | { type: 'updated'; trade: TradeJson }
   /** Keyed by price key like SnapshotJson.prices; `stale` lists price keys. */
   | { type: 'prices'; prices: Record<string, [price: number, ts: number]>; stale?: string[] }
   | { type: 'summary'; summary: SummaryJson };

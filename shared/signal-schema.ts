@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { DEFAULTS, DIRECTIONS, MARKET_TYPES, MAX_LEVERAGE, SYMBOL_PATTERN, TIMEFRAMES } from './constants.ts';
 import { roundMoney } from './trade-math.ts';
+import { ALLOCATION_TOLERANCE, MAX_TARGETS, validateAllocation } from './leg-math.ts';
 
 const MAX_PRICE = 1e12;
 
@@ -36,6 +37,45 @@ const timestampSchema = z
   .union([z.iso.datetime({ offset: true }), z.number().int().positive().max(MAX_TIMESTAMP_MS, 'must be before the year 10000')])
   .transform((v) => new Date(v));
 
+/** SPEC §9: how far a trailing stop trails the best price, as a fraction. */
+export const TRAILING_RATE_MIN = 0.001;
+export const TRAILING_RATE_MAX = 0.2;
+export const SL_MODES = ['fixed', 'breakeven', 'moving_target'] as const;
+
+/** `tp`: one level (as before) or 1–10 levels (SPEC §9). */
+export const targetsSchema = z.union([priceSchema, z.array(priceSchema).min(1, `1 to ${MAX_TARGETS} targets`).max(MAX_TARGETS, `1 to ${MAX_TARGETS} targets`)]);
+export const allocationSchema = z.array(z.number().finite()).min(1).max(MAX_TARGETS);
+export const trailingStopSchema = z.strictObject({
+  callback_rate: z.number().min(TRAILING_RATE_MIN, `must be at least ${TRAILING_RATE_MIN}`).max(TRAILING_RATE_MAX, `must be at most ${TRAILING_RATE_MAX}`),
+  activation_price: priceSchema.optional(),
+});
+
+type Ctx = z.RefinementCtx;
+
+/**
+ * The target rules of SPEC §9 on already-parsed levels: strictly moving away from `entry` in the
+ * profit direction, and an allocation (if any) that fits them. Returns the shares, or undefined
+ * after adding the issue (field `tp` or `tp_allocation`).
+ */
+export function checkTargets(long: boolean, entry: number, levels: readonly number[], allocation: readonly number[] | undefined, ctx: Ctx): number[] | undefined {
+  let prev = entry;
+  for (let i = 0; i < levels.length; i++) {
+    const l = levels[i] as number;
+    if (long ? !(l > prev) : !(l < prev)) {
+      const what = i === 0 ? (long ? 'LONG needs tp > entry' : 'SHORT needs tp < entry') : `target ${i + 1} must be ${long ? 'above' : 'below'} target ${i} (${long ? 'ascending' : 'descending'})`;
+      ctx.addIssue({ code: 'custom', path: ['tp'], message: what });
+      return undefined;
+    }
+    prev = l;
+  }
+  const shares = validateAllocation(levels.length, allocation);
+  if (!shares.ok) {
+    ctx.addIssue({ code: 'custom', path: [shares.error.field ?? 'tp_allocation'], message: shares.error.message });
+    return undefined;
+  }
+  return shares.shares;
+}
+
 export const signalSchema = z
   .object({
     external_id: textId(128).optional(),
@@ -44,14 +84,17 @@ export const signalSchema = z
     direction: z.enum(DIRECTIONS),
     timeframe: z.enum(TIMEFRAMES).default(DEFAULTS.timeframe),
     entry: priceSchema,
-    tp: priceSchema,
+    tp: targetsSchema,
+    tp_allocation: allocationSchema.optional(),
     sl: priceSchema,
+    sl_mode: z.enum(SL_MODES).default('fixed'),
+    trailing_stop: trailingStopSchema.optional(),
     confidence: z.number().min(0).max(1).default(DEFAULTS.confidence),
     market_type: z.enum(MARKET_TYPES).default(DEFAULTS.marketType),
     leverage: z.number().int().min(1).max(MAX_LEVERAGE).default(DEFAULTS.leverage),
     expires_at: timestampSchema.optional(),
   })
-  .superRefine((s, ctx) => {
+  .transform((s, ctx) => {
     const long = s.direction === 'LONG';
     if (long ? !(s.sl < s.entry) : !(s.sl > s.entry)) {
       ctx.addIssue({
@@ -60,20 +103,31 @@ export const signalSchema = z
         message: long ? 'LONG needs sl < entry' : 'SHORT needs sl > entry',
       });
     }
-    if (long ? !(s.tp > s.entry) : !(s.tp < s.entry)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['tp'],
-        message: long ? 'LONG needs tp > entry' : 'SHORT needs tp < entry',
-      });
+    const levels = typeof s.tp === 'number' ? [s.tp] : s.tp;
+    if (typeof s.tp === 'number' && s.tp_allocation !== undefined && s.tp_allocation.length !== 1) {
+      ctx.addIssue({ code: 'custom', path: ['tp_allocation'], message: 'tp_allocation: needs 1 share, one per target' });
     }
+    const shares = checkTargets(long, s.entry, levels, s.tp_allocation, ctx);
     if (s.leverage > 1 && s.market_type !== 'FUTURES') {
       ctx.addIssue({ code: 'custom', path: ['leverage'], message: 'leverage above 1 needs market_type FUTURES' });
     }
+    const { tp_allocation: _allocation, trailing_stop: trailing, ...rest } = s;
+    return {
+      ...rest,
+      /** The last target: what single-target readers (take_profit) see. */
+      tp: levels[levels.length - 1] as number,
+      targets: levels,
+      shares: shares ?? levels.map(() => 1 / levels.length),
+      trailing_stop: trailing,
+    };
   });
 
 export type SignalInput = z.input<typeof signalSchema>;
 export type SignalPayload = z.output<typeof signalSchema>;
+type PlanKeys = 'targets' | 'shares' | 'sl_mode' | 'trailing_stop';
+/** A signal as stores and ledgers take it: the §9 plan optional (absent = one target at `tp`, fixed stop), as payloads written before §9 are. */
+export type StoredSignal = Omit<SignalPayload, PlanKeys> & Partial<Pick<SignalPayload, PlanKeys>>;
+export { ALLOCATION_TOLERANCE };
 
 export const signalCancelSchema = z
   .object({

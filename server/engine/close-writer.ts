@@ -2,6 +2,7 @@
 // (bounded by the open-trade count: each trade closes once) and are retried with backoff. Also the
 // two close mappings: book close → CloseRecord (what the store writes), and the closed wire form.
 import type { TradeJson } from '../../shared/protocol-types.ts';
+import { tradeJson, tradeRecordFromJson } from '../../shared/trade-json.ts';
 import type { Logger } from '../logger.ts';
 import { ConflictError } from '../errors.ts';
 import type { BookClose } from '../book/types.ts';
@@ -101,17 +102,21 @@ export function toCloseRecord(c: BookClose): CloseRecord {
   };
 }
 
-/** A trade's wire form once its close is committed: the open form with the close applied (key order kept). */
+/**
+ * A trade's wire form once its close is committed: the open form with the close applied, rebuilt
+ * through tradeJson so the §9 fields (legs, remaining quantity, exit reason) follow the close.
+ */
 export function closedTradeJson(open: TradeJson, rec: CloseRecord): TradeJson {
-  return {
-    ...open,
+  const at = rec.exitTime.getTime();
+  return tradeJson({
+    ...tradeRecordFromJson(open, null),
     status: rec.status,
-    exit_price: rec.exitPrice,
-    exit_time: rec.exitTime.toISOString(),
+    exitPrice: rec.exitPrice,
+    exitTime: at,
     fees: rec.fees,
-    profit_loss: rec.profitLoss,
-    profit_loss_percentage: rec.profitLossPercentage,
-    price_gap: rec.priceGap,
-    updated_at: rec.exitTime.toISOString(),
-  };
+    profitLoss: rec.profitLoss,
+    profitLossPercentage: rec.profitLossPercentage,
+    priceGap: rec.priceGap,
+    updatedAt: at,
+  });
 }

@@ -1,6 +1,6 @@
 // Ports the engine needs from persistence. Plain interfaces: the PostgreSQL adapter implements them,
 // the engine never sees MikroORM.
-import type { SignalPayload } from '../../shared/signal-schema.ts';
+import type { StoredSignal } from '../../shared/signal-schema.ts';
 import type { TradeJson } from '../../shared/protocol-types.ts';
 import type { TradeTotals } from '../../shared/metrics/index.ts';
 import type { ClosedStatus, SignalStatus } from '../../shared/constants.ts';
@@ -61,7 +61,7 @@ export interface SignalRef {
 }
 
 export interface TradeStorePort {
-  ingestSignal(p: SignalPayload & { source: string }, opts: { positionSize: number; now: Date; entryStatus?: 'OPEN' | 'PENDING' }): Promise<IngestResult>;
+  ingestSignal(p: StoredSignal & { source: string }, opts: { positionSize: number; now: Date; entryStatus?: 'OPEN' | 'PENDING' }): Promise<IngestResult>;
   /** Guarded close: true if this call closed it, false if it was already closed. */
   closeTrade(c: CloseRecord): Promise<boolean>;
   findSignal(source: string | null, ref: SignalLookup): Promise<SignalRef | null>;

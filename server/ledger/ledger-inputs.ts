@@ -1,7 +1,7 @@
 // What the ledger records of a trade, a close and a signal, and what its verifier compares: plain
 // views that the store's rows satisfy as they are, so the ledger imports nothing from persistence.
 import type { Direction, MarketType, Timeframe, TradeStatus } from '../../shared/constants.ts';
-import type { SignalPayload } from '../../shared/signal-schema.ts';
+import type { StoredSignal } from '../../shared/signal-schema.ts';
 import type { Json } from './canonical-json.ts';
 
 /** A stored trade's terms and outcome (outcome null while open). */
@@ -40,7 +40,7 @@ export interface LedgerClose {
 }
 
 /** The signal as received: the validated payload with the source it came from. */
-export type ReceivedSignal = SignalPayload & { source: string };
+export type ReceivedSignal = StoredSignal & { source: string };
 
 /** A stored signal's fields that signal_received must match. */
 export interface LedgerSignal {

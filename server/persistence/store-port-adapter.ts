@@ -1,7 +1,7 @@
 // Adapts PgTradeStore (rows) to the engine's TradeStorePort (wire JSON + owner).
 import { parseTimestamp } from './rows.ts';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { SignalPayload } from '../../shared/signal-schema.ts';
+import type { StoredSignal } from '../../shared/signal-schema.ts';
 import type { TradeJson } from '../../shared/protocol-types.ts';
 import type { TradeTotals } from '../../shared/metrics/index.ts';
 import type { CloseRecord, IngestResult, OpenTradeSink, OwnedTrade, SignalLookup, SignalRef, TradeStorePort } from '../engine/ports.ts';
@@ -19,7 +19,7 @@ export class StorePortAdapter implements TradeStorePort {
   ) {}
 
   async ingestSignal(
-    p: SignalPayload & { source: string },
+    p: StoredSignal & { source: string },
     opts: { positionSize: number; now: Date; entryStatus?: 'OPEN' | 'PENDING' },
   ): Promise<IngestResult> {
     const r = await this.store.ingestSignal(p, opts);

@@ -1,9 +1,9 @@
 // What the trade store's writes take and give, apart from PgTradeStore so that the batch writers
 // (batch-writes.ts), which PgTradeStore calls, need not import the store back.
-import type { SignalPayload } from '../../shared/signal-schema.ts';
+import type { StoredSignal } from '../../shared/signal-schema.ts';
 import type { SignalRow, TradeRow } from './rows.ts';
 
-export type IngestPayload = SignalPayload & { source: string };
+export type IngestPayload = StoredSignal & { source: string };
 
 export interface IngestOptions {
   /** USDT per trade (POSITION_SIZE). */

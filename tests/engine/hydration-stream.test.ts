@@ -10,6 +10,7 @@ import { PublicState } from '../../server/engine/public-state.ts';
 import { TradeEngine } from '../../server/engine/trade-engine.ts';
 import { createLogger } from '../../server/logger.ts';
 import { PUBLIC_SCOPE } from '../../server/privacy/trade-scope.ts';
+import { withSingleTarget } from '../helpers/plan-fields.ts';
 
 const fields = (id: number): TradeRecord => ({
   id,
@@ -106,7 +107,7 @@ describe('TradeEngine.hydrate', () => {
       const t = fields(late);
       engine.addUserTrade({
         userId: null,
-        trade: {
+        trade: withSingleTarget({
           id: t.id,
           signal_id: t.signalId,
           symbol: t.symbol,
@@ -130,7 +131,7 @@ describe('TradeEngine.hydrate', () => {
           price_gap: false,
           created_at: new Date(t.createdAt).toISOString(),
           updated_at: new Date(t.updatedAt).toISOString(),
-        },
+        }),
       });
     });
     const { engine } = engineOn(store); // the store's callback above runs during hydrate(), after this line

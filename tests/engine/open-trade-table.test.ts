@@ -5,6 +5,7 @@ import { OpenTradeTable, type OpenTradeSide } from '../../server/engine/open-tra
 import { jsonIsCompact } from '../../server/engine/open-trade-record.ts';
 import { tradeJson, tradeRecordFromJson } from '../../shared/trade-json.ts';
 import { priceKey } from '../../shared/price-key.ts';
+import { withSingleTarget } from '../helpers/plan-fields.ts';
 
 const side = (id: number, over: Partial<OpenTradeSide> = {}): OpenTradeSide => ({
   id,
@@ -21,7 +22,7 @@ const side = (id: number, over: Partial<OpenTradeSide> = {}): OpenTradeSide => (
   ...over,
 });
 
-const json = (over: Partial<TradeJson> = {}): TradeJson => ({
+const json = (over: Partial<TradeJson> = {}): TradeJson => withSingleTarget({
   id: 7,
   signal_id: 3,
   symbol: 'ETHUSDT',

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { DeltaEvent, DeltaJson, SnapshotJson, SummaryJson, TradeJson } from '../../shared/protocol-types.ts';
 import { livePnl, SERVER_DISCONNECT_RETRY_MS, StreamClient, totalUnrealized, type PublicSocket, type StreamBatch } from '../../shared/stream-client.ts';
 import { unrealizedPnl } from '../../shared/trade-math.ts';
+import { withSingleTarget, type PlainTradeJson } from '../helpers/plan-fields.ts';
 
 class FakeSocket {
   handlers = new Map<string, Array<(...a: unknown[]) => void>>();
@@ -56,7 +57,7 @@ const summary = (over: Partial<SummaryJson> = {}): SummaryJson => ({
 
 let nextId = 1;
 function trade(over: Partial<TradeJson> = {}): TradeJson {
-  return {
+  const t: PlainTradeJson = {
     id: nextId++,
     signal_id: null,
     symbol: 'BTCUSDT',
@@ -82,6 +83,7 @@ function trade(over: Partial<TradeJson> = {}): TradeJson {
     updated_at: '2024-01-01T00:00:00.000Z',
     ...over,
   };
+  return withSingleTarget(t);
 }
 
 function snapshot(over: Partial<SnapshotJson> = {}): SnapshotJson {

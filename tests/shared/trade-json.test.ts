@@ -56,6 +56,14 @@ describe('tradeJson', () => {
       'price_gap',
       'created_at',
       'updated_at',
+      'targets',
+      'legs',
+      'remaining_quantity',
+      'realized_profit_loss',
+      'initial_stop_loss',
+      'exit_reason',
+      'sl_mode',
+      'trailing_stop',
     ]);
     expect(tradeJson(record)).toMatchObject({ entry_time: '2026-01-02T03:04:05.678Z', exit_time: '2026-01-03T00:00:00.000Z' });
   });

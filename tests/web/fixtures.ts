@@ -1,5 +1,6 @@
 // Wire-shaped test data for browser tests (SnapshotJson, TradeJson, TickerJson).
 import type { SnapshotJson, SummaryJson, TickerJson, TradeJson } from '../../shared/protocol-types.ts';
+import { withSingleTarget, type PlainTradeJson } from '../helpers/plan-fields.ts';
 
 export function summary(over: Partial<SummaryJson> = {}): SummaryJson {
   return {
@@ -21,7 +22,7 @@ export function summary(over: Partial<SummaryJson> = {}): SummaryJson {
 }
 
 export function trade(over: Partial<TradeJson> & Pick<TradeJson, 'id'>): TradeJson {
-  return {
+  const t: PlainTradeJson = {
     signal_id: null,
     symbol: 'BTCUSDT',
     direction: 'LONG',
@@ -46,6 +47,7 @@ export function trade(over: Partial<TradeJson> & Pick<TradeJson, 'id'>): TradeJs
     updated_at: '2026-01-01T00:00:00.000Z',
     ...over,
   };
+  return withSingleTarget(t);
 }
 
 export const OPEN_BTC = trade({ id: 3 });

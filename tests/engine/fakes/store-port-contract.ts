@@ -1,7 +1,7 @@
 // The TradeStorePort contract, run against every implementation (the in-memory fake and the
 // PostgreSQL adapter), so the fake the engine's unit tests lean on keeps the real store's promises.
 import { describe, expect, it } from 'vitest';
-import type { SignalPayload } from '../../../shared/signal-schema.ts';
+import type { StoredSignal } from '../../../shared/signal-schema.ts';
 import type { TradeRecord } from '../../../shared/trade-json.ts';
 import type { CloseRecord, TradeStorePort } from '../../../server/engine/ports.ts';
 
@@ -12,7 +12,7 @@ export interface ContractSubject {
 
 const NOW = new Date('2026-01-05T10:00:00.000Z');
 
-function payload(over: Partial<SignalPayload & { source: string }> = {}): SignalPayload & { source: string } {
+function payload(over: Partial<StoredSignal & { source: string }> = {}): StoredSignal & { source: string } {
   return {
     source: 'alpha',
     external_id: 'x-1',

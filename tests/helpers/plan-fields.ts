@@ -1,0 +1,33 @@
+// The SPEC §9 fields of a plain single-target open trade, for tests that write a TradeJson by hand
+// (what shared/trade-json.ts tradeJson derives for such a trade).
+import type { TradeJson } from '../../shared/protocol-types.ts';
+
+type PlanFields = Pick<TradeJson, 'targets' | 'legs' | 'remaining_quantity' | 'realized_profit_loss' | 'initial_stop_loss' | 'exit_reason' | 'sl_mode' | 'trailing_stop'>;
+
+/** A TradeJson written by hand, §9 fields optional. */
+export type PlainTradeJson = Omit<TradeJson, keyof PlanFields> & Partial<PlanFields>;
+
+export function singleTargetFields(t: Pick<TradeJson, 'take_profit' | 'stop_loss' | 'quantity'>): PlanFields {
+  return {
+    targets: [{ level: t.take_profit, share: 1, filled_at: null }],
+    legs: [],
+    remaining_quantity: t.quantity,
+    realized_profit_loss: 0,
+    initial_stop_loss: t.stop_loss,
+    exit_reason: null,
+    sl_mode: 'fixed',
+    trailing_stop: null,
+  };
+}
+
+/** A hand-written trade completed with the single-target §9 fields (kept where given), in the wire's key order. */
+export function withSingleTarget(t: PlainTradeJson): TradeJson {
+  const fields = singleTargetFields(t);
+  return { ...t, ...fields, ...definedOnly(t, Object.keys(fields) as Array<keyof PlanFields>) } as TradeJson;
+}
+
+function definedOnly(t: PlainTradeJson, keys: ReadonlyArray<keyof PlanFields>): Partial<PlanFields> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (t[k] !== undefined) out[k] = t[k];
+  return out as Partial<PlanFields>;
+}
