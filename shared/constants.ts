@@ -52,3 +52,11 @@ export const DEFAULTS = {
 
 export const SYMBOL_PATTERN = /^[A-Z0-9]{2,20}$/;
 export const MAX_LEVERAGE = 125;
+
+/** The kinds of a leg (SPEC §9): which level filled it, or how the trade was closed. */
+export const LEG_KINDS = ['TP1', 'TP2', 'TP3', 'TP4', 'TP5', 'TP6', 'TP7', 'TP8', 'TP9', 'TP10', 'SL', 'TRAILING', 'MANUAL', 'EXPIRED'] as const;
+export type LegKind = (typeof LEG_KINDS)[number];
+
+/** How a trade's stop moves after its targets fill (SPEC §9). */
+export const SL_MODES = ['fixed', 'breakeven', 'moving_target'] as const;
+export type StopMode = (typeof SL_MODES)[number];

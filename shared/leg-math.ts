@@ -1,6 +1,6 @@
 // Money of a multi-target trade (SPEC §9): leg quantities, a leg's fees and P/L, a trade's totals.
 // Built on trade-math.ts (its rounding and P/L formula); pure and not yet wired into ingest.
-import type { Direction } from './constants.ts';
+import type { Direction, StopMode } from './constants.ts';
 import { ERROR_CODES } from './constants.ts';
 import type { ApiError } from './protocol-types.ts';
 import type { ProfitLoss } from './trade-math.ts';
@@ -9,9 +9,7 @@ import { profitLossAt, roundMoney, roundPct } from './trade-math.ts';
 /** SPEC §9: 1–10 targets per signal. */
 export const MAX_TARGETS = 10;
 
-/** The kinds of a leg (SPEC §9): which level filled it, or how the trade was closed. */
-export const LEG_KINDS = ['TP1', 'TP2', 'TP3', 'TP4', 'TP5', 'TP6', 'TP7', 'TP8', 'TP9', 'TP10', 'SL', 'TRAILING', 'MANUAL', 'EXPIRED'] as const;
-export type LegKind = (typeof LEG_KINDS)[number];
+export { LEG_KINDS, type LegKind, SL_MODES, type StopMode } from './constants.ts';
 /** SPEC §9: an allocation sums to 1 within this tolerance. */
 export const ALLOCATION_TOLERANCE = 1e-9;
 
@@ -121,9 +119,6 @@ export function tradeTotals(legs: readonly LegMoney[], positionSize: number): Pr
   const profitLoss = sumMoney(legs.map((l) => l.profitLoss));
   return { fees, profitLoss, profitLossPercentage: roundPct((profitLoss / positionSize) * 100) };
 }
-
-/** How a trade's stop moves after its targets fill (SPEC §9). */
-export type StopMode = 'fixed' | 'breakeven' | 'moving_target';
 
 /**
  * The managed stop once `filled` targets have filled (SPEC §9): `fixed` keeps it; `breakeven`

@@ -1,6 +1,5 @@
 // Wire shapes (SPEC §4–5): JSON a trade takes on REST and sockets, snapshot/delta, ticker, acks.
-import type { Direction, ErrorCode, MarketType, Timeframe, TradeStatus } from './constants.ts';
-import type { LegKind, StopMode } from './leg-math.ts';
+import type { Direction, ErrorCode, LegKind, MarketType, StopMode, Timeframe, TradeStatus } from './constants.ts';
 
 export interface ApiError {
   code: ErrorCode;

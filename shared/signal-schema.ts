@@ -1,8 +1,8 @@
 // Inbound signal payload (SPEC §1): validated once at the edge, for the socket event and REST alike.
 import { z } from 'zod';
-import { DEFAULTS, DIRECTIONS, MARKET_TYPES, MAX_LEVERAGE, SYMBOL_PATTERN, TIMEFRAMES } from './constants.ts';
+import { DEFAULTS, DIRECTIONS, SL_MODES, MARKET_TYPES, MAX_LEVERAGE, SYMBOL_PATTERN, TIMEFRAMES } from './constants.ts';
 import { roundMoney } from './trade-math.ts';
-import { ALLOCATION_TOLERANCE, MAX_TARGETS, validateAllocation } from './leg-math.ts';
+import { MAX_TARGETS, validateAllocation } from './leg-math.ts';
 
 const MAX_PRICE = 1e12;
 
@@ -40,7 +40,6 @@ const timestampSchema = z
 /** SPEC §9: how far a trailing stop trails the best price, as a fraction. */
 export const TRAILING_RATE_MIN = 0.001;
 export const TRAILING_RATE_MAX = 0.2;
-export const SL_MODES = ['fixed', 'breakeven', 'moving_target'] as const;
 
 /** `tp`: one level (as before) or 1–10 levels (SPEC §9). */
 export const targetsSchema = z.union([priceSchema, z.array(priceSchema).min(1, `1 to ${MAX_TARGETS} targets`).max(MAX_TARGETS, `1 to ${MAX_TARGETS} targets`)]);
@@ -57,12 +56,23 @@ type Ctx = z.RefinementCtx;
  * profit direction, and an allocation (if any) that fits them. Returns the shares, or undefined
  * after adding the issue (field `tp` or `tp_allocation`).
  */
-export function checkTargets(long: boolean, entry: number, levels: readonly number[], allocation: readonly number[] | undefined, ctx: Ctx): number[] | undefined {
+export function checkTargets(
+  long: boolean,
+  entry: number,
+  levels: readonly number[],
+  allocation: readonly number[] | undefined,
+  ctx: Ctx,
+): number[] | undefined {
   let prev = entry;
   for (let i = 0; i < levels.length; i++) {
     const l = levels[i] as number;
     if (long ? !(l > prev) : !(l < prev)) {
-      const what = i === 0 ? (long ? 'LONG needs tp > entry' : 'SHORT needs tp < entry') : `target ${i + 1} must be ${long ? 'above' : 'below'} target ${i} (${long ? 'ascending' : 'descending'})`;
+      const what =
+        i === 0
+          ? long
+            ? 'LONG needs tp > entry'
+            : 'SHORT needs tp < entry'
+          : `target ${i + 1} must be ${long ? 'above' : 'below'} target ${i} (${long ? 'ascending' : 'descending'})`;
       ctx.addIssue({ code: 'custom', path: ['tp'], message: what });
       return undefined;
     }
@@ -127,7 +137,6 @@ export type SignalPayload = z.output<typeof signalSchema>;
 type PlanKeys = 'targets' | 'shares' | 'sl_mode' | 'trailing_stop';
 /** A signal as stores and ledgers take it: the §9 plan optional (absent = one target at `tp`, fixed stop), as payloads written before §9 are. */
 export type StoredSignal = Omit<SignalPayload, PlanKeys> & Partial<Pick<SignalPayload, PlanKeys>>;
-export { ALLOCATION_TOLERANCE };
 
 export const signalCancelSchema = z
   .object({

@@ -122,7 +122,10 @@ export function tradeJson(r: TradeRecord): TradeJson {
   };
 }
 
-type PlanFields = Pick<TradeJson, 'targets' | 'legs' | 'remaining_quantity' | 'realized_profit_loss' | 'initial_stop_loss' | 'exit_reason' | 'sl_mode' | 'trailing_stop'>;
+type PlanFields = Pick<
+  TradeJson,
+  'targets' | 'legs' | 'remaining_quantity' | 'realized_profit_loss' | 'initial_stop_loss' | 'exit_reason' | 'sl_mode' | 'trailing_stop'
+>;
 
 const legJson = (l: LegRecord): LegJson => ({ kind: l.kind, price: l.price, quantity: l.quantity, time: iso(l.time), fees: l.fees, profit_loss: l.profitLoss });
 
@@ -130,7 +133,9 @@ const legJson = (l: LegRecord): LegJson => ({ kind: l.kind, price: l.price, quan
 function singleFields(r: TradeRecord): PlanFields {
   const kind = r.exitPrice === null || r.exitTime === null ? null : legKindOfStatus(r.status);
   const legs: LegJson[] =
-    kind === null ? [] : [{ kind, price: r.exitPrice as number, quantity: r.quantity, time: iso(r.exitTime as number), fees: r.fees ?? 0, profit_loss: r.profitLoss ?? 0 }];
+    kind === null
+      ? []
+      : [{ kind, price: r.exitPrice as number, quantity: r.quantity, time: iso(r.exitTime as number), fees: r.fees ?? 0, profit_loss: r.profitLoss ?? 0 }];
   return {
     targets: [{ level: r.takeProfit, share: 1, filled_at: kind === 'TP1' ? iso(r.exitTime as number) : null }],
     legs,
@@ -145,7 +150,11 @@ function singleFields(r: TradeRecord): PlanFields {
 
 function planFields(r: TradeRecord, p: TradePlan): PlanFields {
   const filledAt = new Map(p.legs.map((l) => [l.kind, iso(l.time)]));
-  const targets: TargetJson[] = p.targets.map((level, i) => ({ level, share: p.shares[i] as number, filled_at: filledAt.get(`TP${i + 1}` as LegKind) ?? null }));
+  const targets: TargetJson[] = p.targets.map((level, i) => ({
+    level,
+    share: p.shares[i] as number,
+    filled_at: filledAt.get(`TP${i + 1}` as LegKind) ?? null,
+  }));
   const last = p.legs[p.legs.length - 1];
   const closed = r.status !== 'OPEN' && r.status !== 'PENDING';
   const trailing: TrailingStopJson | null = p.trailing && {

@@ -2,7 +2,7 @@
 // the request, idempotent by (signal, update_id), and recorded in the ledger in the same
 // transaction. The book decides the terms (and refuses levels the price has passed); this writes them.
 import { MAX_TARGETS, validateAllocation } from '../../shared/leg-math.ts';
-import { ERROR_CODES } from '../../shared/constants.ts';
+import { ERROR_CODES, SL_MODES, type StopMode } from '../../shared/constants.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { signalUpdated } from '../ledger/ledger-events.ts';
 import { toJson, type Json } from '../ledger/canonical-json.ts';
@@ -11,8 +11,8 @@ import { parseTimestamp } from './rows.ts';
 import type { BatchTx, RawRow } from './sql-runner.ts';
 import { openStatusSql, systemTradeSql } from '../privacy/trade-scope.ts';
 
-export const SL_MODES = ['fixed', 'breakeven', 'moving_target'] as const;
-export type SlMode = (typeof SL_MODES)[number];
+export { SL_MODES };
+export type SlMode = StopMode;
 
 export interface TargetTerm {
   level: number;

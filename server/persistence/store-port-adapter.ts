@@ -18,10 +18,7 @@ export class StorePortAdapter implements TradeStorePort {
     readonly orm: MikroORM,
   ) {}
 
-  async ingestSignal(
-    p: StoredSignal & { source: string },
-    opts: { positionSize: number; now: Date; entryStatus?: 'OPEN' | 'PENDING' },
-  ): Promise<IngestResult> {
+  async ingestSignal(p: StoredSignal & { source: string }, opts: { positionSize: number; now: Date; entryStatus?: 'OPEN' | 'PENDING' }): Promise<IngestResult> {
     const r = await this.store.ingestSignal(p, opts);
     return { signalId: r.signal.id, trade: r.trade ? tradeRowToJson(r.trade) : null, duplicate: r.duplicate };
   }

@@ -2,7 +2,10 @@
 // (what shared/trade-json.ts tradeJson derives for such a trade).
 import type { TradeJson } from '../../shared/protocol-types.ts';
 
-type PlanFields = Pick<TradeJson, 'targets' | 'legs' | 'remaining_quantity' | 'realized_profit_loss' | 'initial_stop_loss' | 'exit_reason' | 'sl_mode' | 'trailing_stop'>;
+type PlanFields = Pick<
+  TradeJson,
+  'targets' | 'legs' | 'remaining_quantity' | 'realized_profit_loss' | 'initial_stop_loss' | 'exit_reason' | 'sl_mode' | 'trailing_stop'
+>;
 
 /** A TradeJson written by hand, §9 fields optional. */
 export type PlainTradeJson = Omit<TradeJson, keyof PlanFields> & Partial<PlanFields>;
