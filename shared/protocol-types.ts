@@ -93,6 +93,8 @@ export interface SummaryJson {
   profit_factor: number | null;
   max_drawdown: number;
   total_fees: number;
+  /** SPEC §9: filled legs of open trades, apart from the closed trades' figures (live views only). */
+  open_realized_profit_loss?: number;
 }
 
 export interface PriceJson {

@@ -15,7 +15,7 @@ import type { BookClose, BookTrade, ManualCloseStatus, OpenBookOptions, TradeFil
 const RESUM_MASK = 0xffff;
 
 export class OpenBook {
-  private readonly feeRate: number;
+  readonly feeRate: number;
   private readonly events: BookFanout;
   private readonly store = new TradeStore();
   private readonly slotsById = new IdIndex();

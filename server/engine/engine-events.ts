@@ -7,6 +7,8 @@ export interface EngineListener {
   /** A trade opened; `userId` null = system trade (public). */
   opened?(trade: TradeJson, userId: number | null): void;
   closed?(trade: TradeJson, userId: number | null): void;
+  /** An open trade changed without closing (SPEC §9: a leg filled, its terms were updated), after commit. */
+  updated?(trade: TradeJson, userId: number | null): void;
   price?(symbol: string, price: number, ts: number): void;
   /** A symbol went stale (no tick for PRICE_STALE_MS) or fresh again. */
   staleness?(symbol: string, stale: boolean): void;
@@ -30,6 +32,10 @@ export class EngineEvents {
 
   closed(trade: TradeJson, userId: number | null): void {
     for (const l of this.listeners) this.safely(() => l.closed?.(trade, userId));
+  }
+
+  updated(trade: TradeJson, userId: number | null): void {
+    for (const l of this.listeners) this.safely(() => l.updated?.(trade, userId));
   }
 
   price(symbol: string, price: number, ts: number): void {

@@ -37,6 +37,8 @@ export async function hydrateEngine(t: HydrationTarget, opts: { sized?: () => vo
   let loaded = 0;
   let booked = 0;
   const prefault = new PagePrefault();
+  // Managed trades (SPEC §9) are few: their plans and legs so far come first, then join their rows.
+  const plans = await t.store.openTradePlans();
   const n = await t.store
     .hydrateOpenTrades({
       // Sized once: growing typed arrays and hash tables a million trades long is ~10 % of start-up (P6).
@@ -51,11 +53,13 @@ export async function hydrateEngine(t: HydrationTarget, opts: { sized?: () => vo
         expiries.catch((err: unknown) => t.log.debug({ err: String(err) }, 'open-trade expiries failed (reported after the rows)'));
         opts.sized?.();
       },
-      trade: (f) => {
+      trade: (row) => {
+        const plan = plans.size === 0 ? undefined : plans.get(row.id);
+        const f = plan ? { ...row, plan } : row;
         if (t.open.size !== loaded || t.book.size !== booked) return t.add(f);
         t.load(f);
         loaded++;
-        if (f.status !== 'PENDING') booked++;
+        if (f.status !== 'PENDING' && !plan) booked++;
       },
     })
     .finally(() => prefault.stop());

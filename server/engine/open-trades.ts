@@ -4,7 +4,8 @@
 // the table give together.
 import { priceKey } from '../../shared/price-key.ts';
 import type { TradeJson } from '../../shared/protocol-types.ts';
-import { tradeJson, tradeRecordFromJson, type TradeRecord } from '../../shared/trade-json.ts';
+import { isManagedPlan, tradeJson, tradeRecordFromJson, type TradeRecord } from '../../shared/trade-json.ts';
+import { ManagedOpenTrades } from './managed-open-trades.ts';
 import type { OpenBook } from '../book/open-book.ts';
 import type { BookTrade } from '../book/types.ts';
 import { inScope, PUBLIC_SCOPE, type TradeScope } from '../privacy/trade-scope.ts';
@@ -24,7 +25,12 @@ export class OpenTrades {
   /** The same counts over system trades only: which symbols the public may see prices of. */
   private readonly publicWatched = new WatchedMarkets();
 
-  constructor(private readonly book: OpenBook) {}
+  /** Trades with a §9 plan (several targets, a moving or trailing stop): decided by the managed book, not the OpenBook. */
+  readonly managed: ManagedOpenTrades;
+
+  constructor(private readonly book: OpenBook) {
+    this.managed = new ManagedOpenTrades(book.feeRate);
+  }
 
   has(id: number): boolean {
     return this.table.has(id);
@@ -41,6 +47,11 @@ export class OpenTrades {
       const side = this.table.get(id);
       return side ? { trade: whole, userId: side.userId } : undefined;
     }
+    const m = this.managed.terms(id);
+    if (m) {
+      const r = this.table.record(id, m);
+      return r ? { trade: tradeJson(this.managed.complete(id, r)), userId: r.userId } : undefined;
+    }
     const b = this.book.get(id) ?? this.closing.get(id);
     const r = b && this.table.record(id, b);
     return r ? { trade: tradeJson(r), userId: r.userId } : undefined;
@@ -55,6 +66,11 @@ export class OpenTrades {
         const r = this.table.record(b.id, b);
         if (r && inScope(scope, r.userId)) out.push(this.table.wholeOf(b.id) ?? tradeJson(r));
       }
+      for (const id of this.managed.ids(scope.userId)) {
+        const o = this.get(id);
+        if (o && inScope(scope, o.userId)) out.push(o.trade);
+      }
+      out.sort((a, b) => a.id - b.id);
       return out.reverse();
     }
     // In the order trades entered, like the Map this replaced.
@@ -108,6 +124,7 @@ export class OpenTrades {
   remove(id: number): OwnedTrade | undefined {
     const o = this.get(id);
     this.closing.delete(id);
+    this.managed.remove(id);
     if (!o) return undefined;
     this.table.delete(id);
     this.watched.remove(o.trade.market_type, o.trade.symbol);
@@ -131,7 +148,8 @@ export class OpenTrades {
     if (r.status === 'PENDING') {
       // keptWhole keeps every PENDING trade whole: the pending list decides on its wire form.
       this.pending.add({ trade: whole ?? tradeJson(r), userId: r.userId }, this.book.lastPrice(priceKey(r.symbol, r.marketType))?.price);
-    } else if (unique) this.book.addUnique(bookTerms(r));
+    } else if (r.plan && isManagedPlan(r.plan)) this.managed.add(priceKey(r.symbol, r.marketType), r, r.plan);
+    else if (unique) this.book.addUnique(bookTerms(r));
     else this.book.add(bookTerms(r));
   }
 

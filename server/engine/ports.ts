@@ -3,8 +3,8 @@
 import type { StoredSignal } from '../../shared/signal-schema.ts';
 import type { TradeJson } from '../../shared/protocol-types.ts';
 import type { TradeTotals } from '../../shared/metrics/index.ts';
-import type { ClosedStatus, SignalStatus } from '../../shared/constants.ts';
-import type { TradeRecord } from '../../shared/trade-json.ts';
+import type { ClosedStatus, LegKind, SignalStatus } from '../../shared/constants.ts';
+import type { TradePlan, TradeRecord } from '../../shared/trade-json.ts';
 
 /**
  * A trade in wire form with its owner, for routing (public or one user's streams). Kept as a pair:
@@ -60,7 +60,42 @@ export interface SignalRef {
   tradeId: number | null;
 }
 
+/** One fill of a managed trade as the book decided it (SPEC §9); money from shared/leg-math.ts. */
+export interface LegWrite {
+  kind: LegKind;
+  price: number;
+  quantity: number;
+  time: Date;
+  fees: number;
+  profitLoss: number;
+}
+
+/** The trade after those fills, as the book has it. */
+export interface LegWriteState {
+  /** The managed stop in force (not the trailing stop). */
+  stopLoss: number;
+  trailingBestPrice?: number | null;
+  priceGap?: boolean;
+}
+
+export interface LegWriteResult {
+  /** Legs stored by this call, and those another writer had stored already: together, the call's legs as the database holds them. */
+  written: LegWrite[];
+  duplicates: LegWrite[];
+  /** This call's last leg closed the trade. */
+  closed: boolean;
+  remainingQuantity: number;
+  realizedProfitLoss: number;
+}
+
 export interface TradeStorePort {
+  /**
+   * Stores a managed trade's fills exactly once each (per trade and kind, across processes); the
+   * fill of the rest closes the trade in the same transaction. ConflictError if it is no longer open.
+   */
+  appendLegs(tradeId: number, legs: readonly LegWrite[], state: LegWriteState): Promise<LegWriteResult>;
+  /** Plans (with legs so far) of every open managed trade, for hydration. */
+  openTradePlans(): Promise<Map<number, TradePlan>>;
   ingestSignal(p: StoredSignal & { source: string }, opts: { positionSize: number; now: Date; entryStatus?: 'OPEN' | 'PENDING' }): Promise<IngestResult>;
   /** Guarded close: true if this call closed it, false if it was already closed. */
   closeTrade(c: CloseRecord): Promise<boolean>;

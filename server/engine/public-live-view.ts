@@ -21,12 +21,12 @@ export class PublicLiveView {
   /** Over open system trades whose symbol has a price; a trade with no price yet has no P/L to show. */
   unrealized(): number {
     let sum = 0;
-    for (const [symbol] of this.book.prices()) sum += this.book.unrealizedPnlOf(symbol);
+    for (const [symbol] of this.book.prices()) sum += this.engine.unrealizedPnlOf(symbol);
     return roundMoney(sum);
   }
 
   summary(): SummaryJson {
-    return this.state.summary(this.unrealized());
+    return { ...this.state.summary(this.unrealized()), open_realized_profit_loss: roundMoney(this.engine.openRealizedProfitLoss()) };
   }
 
   recentClosed(): TradeJson[] {
@@ -39,7 +39,7 @@ export class PublicLiveView {
 
   openPositions(): OpenPositionJson[] {
     return this.engine.openTrades(PUBLIC_SCOPE).map((t) => {
-      const u = this.book.unrealizedOf(t.id);
+      const u = this.engine.unrealizedOf(t.id);
       const hasPrice = this.book.lastPrice(tradePriceKey(t)) !== undefined;
       return {
         ...t,

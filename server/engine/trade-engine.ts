@@ -17,6 +17,10 @@ import { CloseAnnouncer } from './close-announcer.ts';
 import { ExpirySchedule } from './expiry-schedule.ts';
 import { OpenTrades } from './open-trades.ts';
 import { hydrateEngine } from './engine-hydration.ts';
+import { LegWriter } from './leg-writer.ts';
+import { LegAnnouncer } from './leg-announcer.ts';
+import type { TradeFills } from './managed-open-trades.ts';
+import type { ProfitLoss } from '../../shared/trade-math.ts';
 import type { TradeScope } from '../privacy/trade-scope.ts';
 
 export interface EngineOptions {
@@ -35,6 +39,9 @@ export class TradeEngine {
   private readonly announcer: CloseAnnouncer;
   private readonly now: () => number;
   private readonly expiries = new ExpirySchedule();
+  /** Managed trades' fills (SPEC §9 legs): written in order per trade, announced after commit. */
+  private readonly legs: LegWriter;
+  private readonly legAnnouncer: LegAnnouncer;
 
   constructor(
     private readonly book: OpenBook,
@@ -48,6 +55,8 @@ export class TradeEngine {
     this.open = new OpenTrades(book);
     this.announcer = new CloseAnnouncer(this.open, store, events, publicState, log);
     this.closes = new CloseWriter(store, log, (rec, persisted) => this.announcer.announce(rec, persisted));
+    this.legAnnouncer = new LegAnnouncer(this.open, events, this.announcer);
+    this.legs = new LegWriter(store, log, (o) => this.legAnnouncer.settle(o));
   }
 
   /** Book listener: every close the book decides goes through here exactly once. */
@@ -103,7 +112,27 @@ export class TradeEngine {
   }
 
   get pendingCloses(): number {
-    return this.closes.pending;
+    return this.closes.pending + this.legs.pending;
+  }
+
+  /** Unrealised P/L of an open trade at its last price (a managed trade's open remainder), or null. */
+  unrealizedOf(id: number): (ProfitLoss & { price: number }) | null {
+    const key = this.open.managed.keyOf(id);
+    if (key === undefined) return this.book.unrealizedOf(id);
+    const last = this.book.lastPrice(key);
+    const u = last && this.open.managed.unrealizedOf(id, last.price);
+    return u ? { ...u, price: last.price } : null;
+  }
+
+  /** Unrealised P/L of the open system trades under a price key: the book's, plus managed remainders. */
+  unrealizedPnlOf(key: string): number {
+    const pnl = this.book.unrealizedPnlOf(key);
+    return this.open.managed.size === 0 ? pnl : pnl + this.open.managed.unrealizedPnlOf(key, this.book.lastPrice(key)?.price);
+  }
+
+  /** SPEC §9 open_realized_profit_loss: filled legs of open system trades. */
+  openRealizedProfitLoss(): number {
+    return this.open.managed.openRealized();
   }
 
   async ingestSignal(payload: unknown, identity: TokenIdentity): Promise<SignalAck> {
@@ -167,6 +196,7 @@ export class TradeEngine {
 
   /** Closes an open trade at its symbol's last price; resolves once the close is committed. */
   async closeManually(id: number, status: 'CLOSED_MANUAL' | 'CLOSED_EXPIRED'): Promise<TradeJson> {
+    if (this.open.managed.has(id)) return this.closeManaged(id, status);
     const c = this.book.close(id, status, this.now());
     if (!c) throw new ConflictError('trade is not open');
     return this.closes.whenWritten(id);
@@ -182,7 +212,33 @@ export class TradeEngine {
     // The price goes out before any close it causes, in the same delta (SPEC §5).
     this.events.price(key, price, ts);
     if (this.open.pending.size > 0) this.decidePending(key, price, ts);
-    return this.book.tick(key, price, ts);
+    const closed = this.book.tick(key, price, ts);
+    if (this.open.managed.size === 0) return closed;
+    let finals = 0;
+    this.open.managed.tick(key, price, ts, (f) => {
+      if (f.final) finals++;
+      this.writeFills(f);
+    });
+    return closed < 0 ? closed : closed + finals;
+  }
+
+  /** A managed trade's fills to the database; a fill never precedes the trade's entry (a feed's clock may lag ours). */
+  private writeFills(f: TradeFills): void {
+    const side = this.open.side(f.id);
+    const openedAt = this.open.managed.terms(f.id)?.openedAt ?? 0;
+    for (const l of f.fills) if (l.time < openedAt) l.time = openedAt;
+    void this.legs.write(f, side?.priceGap ?? false);
+  }
+
+  /** Manual close or expiry of a managed trade: its remainder as one leg, resolved once committed. */
+  private closeManaged(id: number, status: 'CLOSED_MANUAL' | 'CLOSED_EXPIRED'): Promise<TradeJson> {
+    const key = this.open.managed.keyOf(id) as string;
+    const price = this.book.lastPrice(key)?.price ?? (this.open.managed.terms(id)?.entryPrice as number);
+    const f = this.open.managed.close(id, status === 'CLOSED_MANUAL' ? 'MANUAL' : 'EXPIRED', price, this.now());
+    if (!f) return Promise.reject(new ConflictError('trade is not open'));
+    const done = this.legAnnouncer.whenClosed(id);
+    this.writeFills(f);
+    return done;
   }
 
   /** Closes (open) or cancels (pending) every trade whose signal expired by `now`. */
@@ -191,6 +247,9 @@ export class TradeEngine {
     for (const id of this.expiries.due(now)) {
       if (this.open.pending.has(id)) {
         void this.cancelPending(id, undefined).catch((err: unknown) => this.announcer.closedElsewhere(id, err));
+        n++;
+      } else if (this.open.managed.isLive(id)) {
+        void this.closeManaged(id, 'CLOSED_EXPIRED').catch((err: unknown) => this.announcer.closedElsewhere(id, err));
         n++;
       } else if (this.book.close(id, 'CLOSED_EXPIRED', now)) n++;
     }
@@ -237,8 +296,10 @@ export class TradeEngine {
   }
 
   /** For shutdown: wait until queued closes are written (or the deadline passes). */
-  flush(deadlineMs: number): Promise<boolean> {
-    return this.closes.drain(deadlineMs);
+  async flush(deadlineMs: number): Promise<boolean> {
+    const until = Date.now() + deadlineMs;
+    const legs = await this.legs.drain(deadlineMs);
+    return (await this.closes.drain(Math.max(0, until - Date.now()))) && legs;
   }
 
   static unavailable(): UnavailableError {

@@ -22,7 +22,8 @@ const keyOf = (p: IngestPayload): string | null => (p.external_id === undefined 
 const INPUT_COLUMNS =
   'i int, external_id text, source text, symbol text, direction text, timeframe text, entry numeric, tp numeric, ' +
   'sl numeric, confidence numeric, market_type text, leverage int, expires_at timestamptz, created_at timestamptz, ' +
-  'position_size numeric, quantity numeric, entry_status text';
+  'position_size numeric, quantity numeric, entry_status text, targets jsonb, sl_mode text, trailing_callback_rate numeric, ' +
+  'trailing_activation_price numeric';
 
 /**
  * One statement: ids drawn in input order, signals inserted ON CONFLICT DO NOTHING, system trades
@@ -46,9 +47,11 @@ ins_sig as (
 ins_trade as (
   insert into paper_trades (signal_id, user_id, symbol, direction, market_type, timeframe, confidence, leverage,
                             entry_price, entry_time, position_size, quantity, take_profit, stop_loss, status,
-                            created_at, updated_at)
+                            created_at, updated_at, targets, sl_mode, trailing_callback_rate, trailing_activation_price,
+                            initial_stop_loss, remaining_quantity)
   select s.id, null, n.symbol, n.direction, n.market_type, n.timeframe, n.confidence, n.leverage, n.entry,
-         n.created_at, n.position_size, n.quantity, n.tp, n.sl, n.entry_status, n.created_at, n.created_at
+         n.created_at, n.position_size, n.quantity, n.tp, n.sl, n.entry_status, n.created_at, n.created_at,
+         n.targets, n.sl_mode, n.trailing_callback_rate, n.trailing_activation_price, n.sl, n.quantity
   from ins_sig s join input n on n.id = s.id order by n.i
   returning ${TRADE_COLUMNS}
 )
@@ -166,6 +169,18 @@ function inputRecord(i: number, { p, opts }: IngestItem): Record<string, unknown
     position_size: positionSize,
     quantity: quantityFor(positionSize, p.leverage, p.entry),
     entry_status: opts.entryStatus ?? 'OPEN',
+    ...planColumns(p),
+  };
+}
+
+/** The §9 plan as stored: `targets` only for several targets (null = one target at tp, as rows before §9). */
+function planColumns(p: IngestPayload): Record<string, unknown> {
+  const targets = p.targets && p.targets.length > 1 ? p.targets.map((level, i) => ({ level, share: p.shares?.[i] ?? 1 / p.targets!.length })) : null;
+  return {
+    targets,
+    sl_mode: p.sl_mode ?? 'fixed',
+    trailing_callback_rate: p.trailing_stop?.callback_rate ?? null,
+    trailing_activation_price: p.trailing_stop?.activation_price ?? null,
   };
 }
 

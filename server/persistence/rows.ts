@@ -1,6 +1,9 @@
 // Plain row types the store hands out (no ORM entities leave persistence), and the decoding of
 // raw pg results (numeric/bigint arrive as strings, timestamptz as text) into them.
-import type { Direction, MarketType, SignalStatus, Timeframe, TradeStatus } from '../../shared/constants.ts';
+import type { Direction, LegKind, MarketType, SignalStatus, StopMode, Timeframe, TradeStatus } from '../../shared/constants.ts';
+import type { LedgerLeg } from '../ledger/ledger-inputs.ts';
+
+type LegRow = LedgerLeg;
 import type { LedgerSignal, LedgerTrade } from '../ledger/ledger-inputs.ts';
 
 /** The stored signal: what the ledger's signal_received must match, plus its id and status. */
@@ -17,6 +20,18 @@ export interface TradeRow extends LedgerTrade {
   version: number;
   createdAt: Date;
   updatedAt: Date;
+  /** SPEC §9: several targets with their shares (null = one target at takeProfit). */
+  targets: Array<{ level: number; share: number }> | null;
+  slMode: StopMode;
+  trailingCallbackRate: number | null;
+  trailingActivationPrice: number | null;
+  trailingBestPrice: number | null;
+  /** The signal's stop (null in rows from before §9: stopLoss). */
+  initialStopLoss: number | null;
+  /** Kind of the last stored leg (null: none). */
+  exitReason: LegKind | null;
+  /** The trade's stored legs, when the read attached them (trade-legs.ts attachLegs). */
+  legs?: LegRow[];
 }
 
 export const SIGNAL_COLUMNS =
@@ -25,7 +40,8 @@ export const SIGNAL_COLUMNS =
 export const TRADE_COLUMNS =
   'id, signal_id, user_id, symbol, direction, market_type, timeframe, confidence, leverage, entry_price, entry_time, ' +
   'position_size, quantity, take_profit, stop_loss, status, exit_price, exit_time, fees, profit_loss, ' +
-  'profit_loss_percentage, price_gap, version, created_at, updated_at';
+  'profit_loss_percentage, price_gap, version, created_at, updated_at, targets, sl_mode, trailing_callback_rate, ' +
+  'trailing_activation_price, trailing_best_price, initial_stop_loss, exit_reason';
 
 type Raw = Record<string, unknown>;
 
@@ -118,5 +134,19 @@ export function tradeRowFromDb(r: Raw): TradeRow {
     version: num(r.version),
     createdAt: parseTimestamp(r.created_at),
     updatedAt: parseTimestamp(r.updated_at),
+    targets: targetsOrNull(r.targets),
+    slMode: (r.sl_mode as StopMode | undefined) ?? 'fixed',
+    trailingCallbackRate: numOrNull(r.trailing_callback_rate),
+    trailingActivationPrice: numOrNull(r.trailing_activation_price),
+    trailingBestPrice: numOrNull(r.trailing_best_price),
+    initialStopLoss: numOrNull(r.initial_stop_loss),
+    exitReason: (r.exit_reason as LegKind | null | undefined) ?? null,
   };
+}
+
+/** jsonb `[{level, share}]` (an object from pg, or text inside to_json rows) → numbers. */
+function targetsOrNull(v: unknown): Array<{ level: number; share: number }> | null {
+  if (v === null || v === undefined) return null;
+  const list = (typeof v === 'string' ? JSON.parse(v) : v) as Array<{ level: unknown; share: unknown }>;
+  return list.map((t) => ({ level: num(t.level), share: num(t.share) }));
 }

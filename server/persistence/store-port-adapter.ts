@@ -4,6 +4,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { StoredSignal } from '../../shared/signal-schema.ts';
 import type { TradeJson } from '../../shared/protocol-types.ts';
 import type { TradeTotals } from '../../shared/metrics/index.ts';
+import type { LegWrite, LegWriteResult, LegWriteState } from '../engine/ports.ts';
+import type { TradePlan } from '../../shared/trade-json.ts';
 import type { CloseRecord, IngestResult, OpenTradeSink, OwnedTrade, SignalLookup, SignalRef, TradeStorePort } from '../engine/ports.ts';
 import type { TradeRow } from './rows.ts';
 import { tradeRowToJson } from './trade-mapper.ts';
@@ -21,6 +23,14 @@ export class StorePortAdapter implements TradeStorePort {
   async ingestSignal(p: StoredSignal & { source: string }, opts: { positionSize: number; now: Date; entryStatus?: 'OPEN' | 'PENDING' }): Promise<IngestResult> {
     const r = await this.store.ingestSignal(p, opts);
     return { signalId: r.signal.id, trade: r.trade ? tradeRowToJson(r.trade) : null, duplicate: r.duplicate };
+  }
+
+  appendLegs(tradeId: number, legs: readonly LegWrite[], state: LegWriteState): Promise<LegWriteResult> {
+    return this.store.appendLegs(tradeId, legs, state);
+  }
+
+  openTradePlans(): Promise<Map<number, TradePlan>> {
+    return this.store.openTradePlans();
   }
 
   closeTrade(c: CloseRecord): Promise<boolean> {

@@ -15,6 +15,8 @@ import { recordSignalUpdate, type SignalTerms, type SignalUpdateResult } from '.
 import { parseTimestamp } from './rows.ts';
 import { sqlLiteral, type BatchTx, type Query, type RawRow } from './sql-runner.ts';
 import { systemTradeSql } from '../privacy/trade-scope.ts';
+import type { TradeRow } from './rows.ts';
+import { rowNeedsLegs } from './trade-mapper.ts';
 
 export { LEG_KINDS, type LegKind };
 
@@ -205,7 +207,10 @@ export async function appendLegs(
 export async function legsOf(db: { query: Query }, tradeIds: readonly number[]): Promise<Map<number, LegRow[]>> {
   const out = new Map<number, LegRow[]>();
   if (tradeIds.length === 0) return out;
-  const rows = await db.query(`select ${LEG_COLUMNS} from paper_trade_legs where trade_id = any(?::bigint[]) order by trade_id, seq`, [[...tradeIds]]);
+  // One placeholder per id: every runner binds scalars the same way (an array parameter is expanded by knex).
+  const rows = await db.query(`select ${LEG_COLUMNS} from paper_trade_legs where trade_id in (${tradeIds.map(() => '?').join(', ')}) order by trade_id, seq`, [
+    ...tradeIds,
+  ]);
   for (const r of rows) {
     const leg = legRowFromDb(r);
     const list = out.get(leg.tradeId);
@@ -213,6 +218,15 @@ export async function legsOf(db: { query: Query }, tradeIds: readonly number[]):
     else out.set(leg.tradeId, [leg]);
   }
   return out;
+}
+
+/** Reads the legs of the rows that need them for their JSON (managed trades with a fill: rowNeedsLegs), in place. */
+export async function attachLegs<R extends TradeRow>(db: { query: Query }, rows: R[]): Promise<R[]> {
+  const ids = rows.filter(rowNeedsLegs).map((r) => r.id);
+  if (ids.length === 0) return rows;
+  const legs = await legsOf(db, ids);
+  for (const r of rows) if (rowNeedsLegs(r)) r.legs = legs.get(r.id) ?? [];
+  return rows;
 }
 
 /**

@@ -2,11 +2,12 @@
 import type { ClosedPl, TradeTotals } from '../../shared/metrics/index.ts';
 import { TRADE_COLUMNS, parseTimestamp, tradeRowFromDb, type TradeRow } from './rows.ts';
 import type { SqlRunner } from './sql-runner.ts';
+import { attachLegs } from './trade-legs.ts';
 import { closedStatusSql, systemTradeSql } from '../privacy/trade-scope.ts';
 
 export async function getTrade(db: SqlRunner, id: number): Promise<TradeRow | null> {
   const rows = await db.query(`select ${TRADE_COLUMNS} from paper_trades where id = ?`, [id]);
-  return rows[0] ? tradeRowFromDb(rows[0]) : null;
+  return rows[0] ? (await attachLegs(db, [tradeRowFromDb(rows[0])]))[0]! : null;
 }
 
 /** Most recently closed system trades, newest first. */
@@ -16,7 +17,7 @@ export async function recentClosedSystemTrades(db: SqlRunner, limit: number): Pr
      order by exit_time desc, id desc limit ?`,
     [limit],
   );
-  return rows.map(tradeRowFromDb);
+  return attachLegs(db, rows.map(tradeRowFromDb));
 }
 
 /**

@@ -3,7 +3,10 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { UnavailableError, isUnavailableError, toStoreError } from './errors.ts';
-import { cancellableSignalSql, systemTradeSql } from '../privacy/trade-scope.ts';
+import { cancellableSignalSql, openStatusSql, systemTradeSql } from '../privacy/trade-scope.ts';
+import { attachLegs, TradeLegWriter, type AppendLegsResult, type LegInput, type LegTradeState } from './trade-legs.ts';
+import { planOfRow } from './trade-mapper.ts';
+import type { TradePlan } from '../../shared/trade-json.ts';
 import { GroupCommit, ItemFailure } from './group-commit.ts';
 import { SIGNAL_COLUMNS, TRADE_COLUMNS, signalRowFromDb, tradeRowFromDb, type SignalRow, type TradeRow } from './rows.ts';
 import { SqlRunner } from './sql-runner.ts';
@@ -50,12 +53,15 @@ export class PgTradeStore {
   private readonly feeRate: number;
   /** Every ledger append of this store goes through it (chain head in memory, one append at a time). */
   private readonly ledger: LedgerWriter;
+  /** Legs and signal updates (SPEC §9), on the same ledger writer. */
+  readonly legs: TradeLegWriter;
 
   constructor(orm: MikroORM, opts: TradeStoreOptions = {}) {
     this.db = new SqlRunner(orm);
     this.log = opts.logger?.child({ module: 'trade-store' });
     this.ledger = new LedgerWriter((work, finalSql) => batchTransaction(orm, work, finalSql, this.log));
     this.feeRate = opts.feeRate ?? 0.001;
+    this.legs = new TradeLegWriter(this.ledger, this.db, this.feeRate);
     const common = { maxDelayMs: opts.flushIntervalMs ?? 0, maxBatch: opts.maxBatch ?? 200, mapError: toStoreError };
     this.ingests = new GroupCommit((items) => this.writeIngestBatch(items), { ...common, maxInFlight: opts.maxInFlight ?? 1 });
     // Closes run one batch at a time: no two close transactions can lock the same rows in a different order.
@@ -97,6 +103,27 @@ export class PgTradeStore {
       if (rows[0]?.system === true) await appendLedger([tradeActivated(id, at)]);
       return rows.length === 1;
     });
+  }
+
+  /** Stores a managed trade's fills once each (trade-legs.ts appendLegs); the leg that fills the rest closes it. */
+  appendLegs(tradeId: number, legs: readonly LegInput[], state: LegTradeState): Promise<AppendLegsResult> {
+    return this.legs.appendLegs(tradeId, legs, state).catch((err: unknown) => {
+      throw toStoreError(err);
+    });
+  }
+
+  /** Every open managed trade's plan (SPEC §9) with its legs so far, by trade id: what hydration adds to the streamed rows. */
+  async openTradePlans(): Promise<Map<number, TradePlan>> {
+    const rows = await this.db.query(
+      `select ${TRADE_COLUMNS} from paper_trades where ${openStatusSql()}
+       and (targets is not null or sl_mode <> 'fixed' or trailing_callback_rate is not null)`,
+    );
+    const out = new Map<number, TradePlan>();
+    for (const r of await attachLegs(this.db, rows.map(tradeRowFromDb))) {
+      const { plan } = planOfRow(r);
+      if (plan) out.set(r.id, plan);
+    }
+    return out;
   }
 
   getTrade(id: number): Promise<TradeRow | null> {

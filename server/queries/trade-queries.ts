@@ -9,6 +9,8 @@ import { toStoreError } from '../persistence/errors.ts';
 import type { ListQuery } from './list-query.ts';
 import type { ListCursor } from './list-cursor.ts';
 import { closedStatusSql, scopeCondition, type TradeScope } from '../privacy/trade-scope.ts';
+import { attachLegs } from '../persistence/trade-legs.ts';
+import type { TradeRow } from '../persistence/rows.ts';
 
 const ORDER_COLUMNS: Record<string, string> = {
   entry_time: 'entry_time',
@@ -32,6 +34,11 @@ function where(scope: TradeScope, f: ListFilters, params: unknown[]): string {
 
 export class TradeQueries {
   constructor(private orm: MikroORM) {}
+
+  /** Managed trades' legs, read for the rows that carry them (SPEC §9). */
+  private withLegs(rows: TradeRow[]): Promise<TradeRow[]> {
+    return attachLegs({ query: (sql, params) => this.rows(sql, [...(params ?? [])]) }, rows);
+  }
 
   private async rows(sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
     try {
@@ -92,7 +99,7 @@ export class TradeQueries {
       [...params, limit, offset],
     );
     return {
-      results: rows.map((r) => tradeRowToJson(tradeRowFromDb(r))),
+      results: (await this.withLegs(rows.map(tradeRowFromDb))).map(tradeRowToJson),
       cursors: rows.map((r) => ({ ordering: q.ordering, value: r.cursor_value === null ? null : String(r.cursor_value), id: Number(r.id) })),
     };
   }
@@ -128,7 +135,7 @@ export class TradeQueries {
     const params: unknown[] = [];
     const cond = scopeCondition(scope, params);
     const [row] = await this.rows(`SELECT ${TRADE_COLUMNS} FROM paper_trades WHERE ${cond} AND id = ?`, [...params, id]);
-    return row ? tradeRowToJson(tradeRowFromDb(row)) : null;
+    return row ? tradeRowToJson((await this.withLegs([tradeRowFromDb(row)]))[0]!) : null;
   }
 
   async recentClosed(scope: TradeScope, limit: number): Promise<TradeJson[]> {
@@ -138,7 +145,7 @@ export class TradeQueries {
       ...params,
       limit,
     ]);
-    return rows.map((r) => tradeRowToJson(tradeRowFromDb(r)));
+    return (await this.withLegs(rows.map(tradeRowFromDb))).map(tradeRowToJson);
   }
 }
 

@@ -10,12 +10,13 @@ export interface Consumer {
   listener: EngineListener;
 }
 
-/** Opened/closed reach `listener` for system trades only; prices and staleness pass as they are. */
+/** Opened/closed/updated reach `listener` for system trades only; prices and staleness pass as they are. */
 export function publicOnly(listener: EngineListener): EngineListener {
   const out: EngineListener = {};
-  const { opened, closed, price, staleness } = listener;
+  const { opened, closed, updated, price, staleness } = listener;
   if (opened) out.opened = (t, userId) => void (inScope(PUBLIC_SCOPE, userId) && opened.call(listener, t, userId));
   if (closed) out.closed = (t, userId) => void (inScope(PUBLIC_SCOPE, userId) && closed.call(listener, t, userId));
+  if (updated) out.updated = (t, userId) => void (inScope(PUBLIC_SCOPE, userId) && updated.call(listener, t, userId));
   if (price) out.price = price.bind(listener);
   if (staleness) out.staleness = staleness.bind(listener);
   return out;
@@ -25,7 +26,15 @@ export function publicOnly(listener: EngineListener): EngineListener {
 function isolated(name: string, listener: EngineListener, log: Logger): EngineListener {
   const out: EngineListener = {};
   const fail = (event: string, err: unknown) => log.error({ err, consumer: name, event }, 'engine event consumer failed');
-  const { opened, closed, price, staleness } = listener;
+  const { opened, closed, updated, price, staleness } = listener;
+  if (updated)
+    out.updated = (t, u) => {
+      try {
+        updated.call(listener, t, u);
+      } catch (err) {
+        fail('updated', err);
+      }
+    };
   if (opened)
     out.opened = (t, u) => {
       try {

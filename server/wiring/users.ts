@@ -68,7 +68,7 @@ export function wireUsers(d: {
       recentClosed: (scope, limit) => queries.recentClosed(scope, limit),
       openTrades: (scope) => engine.openTrades(scope),
       lastPrice: (symbol) => book.lastPrice(symbol),
-      unrealizedOf: (id) => book.unrealizedOf(id),
+      unrealizedOf: (id) => engine.unrealizedOf(id),
       isStale: (symbol) => staleness.isStale(symbol),
       feeRate: config.feeRate,
       emitToRoom: (room, event, payload) => me.to(room).emit(event, payload),

@@ -57,6 +57,8 @@ function storeOf(ids: number[], countAfter: number, during?: (i: number) => void
   return {
     hydrateOpenTrades: stream,
     openTradeExpiries: async () => [],
+    openTradePlans: async () => new Map(),
+    appendLegs: unused,
     systemTradeTotals: unused,
     recentClosedSystemTrades: unused,
     ingestSignal: unused,

@@ -264,10 +264,13 @@ describe('migration on a database holding trades', () => {
     const tdb = await createTestDatabase();
     const orm = await initOrm(tdb.url, { migrate: false });
     try {
-      await orm.getMigrator().up({ to: 'Migration20261201000000UserTradeIds' });
+      // Trades written by today's store, then the schema taken back to before this migration (its
+      // down drops the new tables and columns), then migrated again: rows as an older server left them.
+      await orm.getMigrator().up();
       const store = new PgTradeStore(orm, { feeRate: FEE });
       const trades = await record(store, 8);
       await store.flush();
+      await orm.getMigrator().down({ to: 'Migration20261201000000UserTradeIds' });
       await orm.getMigrator().up();
       const runner = new SqlRunner(orm);
       const rows = await runner.query('select id, status, sl_mode, realized_profit_loss, remaining_quantity, targets from paper_trades order by id');

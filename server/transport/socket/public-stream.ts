@@ -114,6 +114,11 @@ export class PublicStream implements EngineListener {
     this.deltas.event({ type: 'closed', trade });
   }
 
+  updated(trade: TradeJson, userId: number | null): void {
+    if (!inScope(PUBLIC_SCOPE, userId)) return;
+    this.deltas.event({ type: 'updated', trade });
+  }
+
   price(symbol: string, price: number, ts: number): void {
     if (this.state.isPublicSymbol && !this.state.isPublicSymbol(symbol)) return;
     this.deltas.price(symbol, price, ts);

@@ -77,6 +77,11 @@ class UserStream {
     this.deltas.event({ type: 'closed', trade });
   }
 
+  updated(trade: TradeJson): void {
+    if (this.known.get(trade.id) !== 'open') return;
+    this.deltas.event({ type: 'updated', trade });
+  }
+
   price(symbol: string, price: number, ts: number): void {
     this.deltas.price(symbol, price, ts);
   }
@@ -203,6 +208,10 @@ export class UserStreams implements EngineListener {
 
   closed(trade: TradeJson, userId: number | null): void {
     this.route(userId, (s) => s.closed(trade));
+  }
+
+  updated(trade: TradeJson, userId: number | null): void {
+    this.route(userId, (s) => s.updated(trade));
   }
 
   price(symbol: string, price: number, ts: number): void {

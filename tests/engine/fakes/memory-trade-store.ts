@@ -3,7 +3,7 @@
 // OPEN/PENDING trade closes, once), PENDING → OPEN only from PENDING, signals cancelled only from
 // ACTIVE/EXECUTED, non-finite closes refused, and UnavailableError with nothing stored while "down".
 // Writes can be held before their commit, so a test sees what the engine does before and after it.
-import type { SignalPayload } from '../../../shared/signal-schema.ts';
+import type { StoredSignal as StoredSignalPayload } from '../../../shared/signal-schema.ts';
 import type { SignalStatus } from '../../../shared/constants.ts';
 import type { TradeJson } from '../../../shared/protocol-types.ts';
 import { isClosedStatus } from '../../../shared/constants.ts';
@@ -11,7 +11,22 @@ import { quantityFor, roundMoney } from '../../../shared/trade-math.ts';
 import { tradeJson, type TradeRecord } from '../../../shared/trade-json.ts';
 import { totalsOf, metricTradeFromJson, type TradeTotals } from '../../../shared/metrics/index.ts';
 import { UnavailableError } from '../../../server/errors.ts';
-import type { CloseRecord, IngestResult, OpenTradeSink, OwnedTrade, SignalLookup, SignalRef, TradeStorePort } from '../../../server/engine/ports.ts';
+import type {
+  CloseRecord,
+  IngestResult,
+  LegWrite,
+  LegWriteResult,
+  LegWriteState,
+  OpenTradeSink,
+  OwnedTrade,
+  SignalLookup,
+  SignalRef,
+  TradeStorePort,
+} from '../../../server/engine/ports.ts';
+import { ConflictError, NotFoundError } from '../../../server/errors.ts';
+import { sumMoney, tradeTotals } from '../../../shared/leg-math.ts';
+import { statusOfLeg } from '../../../server/engine/leg-announcer.ts';
+import type { TradePlan } from '../../../shared/trade-json.ts';
 
 interface StoredSignal {
   id: number;
@@ -30,6 +45,7 @@ export class MemoryTradeStore implements TradeStorePort {
   /** The database is unreachable: every call rejects with UnavailableError and nothing is stored. */
   down = false;
   private held: Array<() => void> | null = null;
+  private readonly legs = new Map<number, LegWrite[]>();
   private nextSignalId = 1;
   private nextTradeId = 1;
 
@@ -47,7 +63,10 @@ export class MemoryTradeStore implements TradeStorePort {
     };
   }
 
-  ingestSignal(p: SignalPayload & { source: string }, opts: { positionSize: number; now: Date; entryStatus?: 'OPEN' | 'PENDING' }): Promise<IngestResult> {
+  ingestSignal(
+    p: StoredSignalPayload & { source: string },
+    opts: { positionSize: number; now: Date; entryStatus?: 'OPEN' | 'PENDING' },
+  ): Promise<IngestResult> {
     if (!(opts.positionSize > 0 && Number.isFinite(opts.positionSize)) || Number.isNaN(opts.now.getTime())) {
       return Promise.reject(new RangeError('positionSize must be a positive finite number and now a valid date'));
     }
@@ -99,6 +118,36 @@ export class MemoryTradeStore implements TradeStorePort {
       this.journal.push(`ingest:${trade.id}`);
       return { signalId: signal.id, trade: tradeJson(trade), duplicate: false };
     });
+  }
+
+  /** Legs once per (trade, kind); the leg that fills the rest closes the trade with the legs' sums (as trade-legs.ts). */
+  appendLegs(tradeId: number, legs: readonly LegWrite[], state: LegWriteState): Promise<LegWriteResult> {
+    return this.write(() => {
+      const t = this.trades.get(tradeId);
+      if (!t) throw new NotFoundError(`trade ${tradeId} not found`);
+      const stored = this.legs.get(tradeId) ?? [];
+      const duplicates = legs.filter((l) => stored.some((s) => s.kind === l.kind));
+      const written = legs.filter((l) => !stored.some((s) => s.kind === l.kind));
+      const all = [...stored, ...written];
+      const remainingQuantity = sumMoney([t.quantity, -sumMoney(all.map((l) => l.quantity))]);
+      const realizedProfitLoss = sumMoney(all.map((l) => l.profitLoss));
+      if (written.length === 0) return { written, duplicates, closed: false, remainingQuantity, realizedProfitLoss };
+      if (t.status !== 'OPEN') throw new ConflictError(`trade ${tradeId} is ${t.status}`);
+      this.legs.set(tradeId, all);
+      t.stopLoss = state.stopLoss;
+      const closed = remainingQuantity === 0;
+      if (closed) {
+        const last = all[all.length - 1]!;
+        const totals = tradeTotals(all, t.positionSize);
+        Object.assign(t, { status: statusOfLeg(last.kind), exitPrice: last.price, exitTime: last.time.getTime(), ...totals, updatedAt: this.clock() });
+      }
+      this.journal.push(`legs:${tradeId}:${written.map((l) => l.kind).join(',')}`);
+      return { written, duplicates, closed, remainingQuantity, realizedProfitLoss };
+    });
+  }
+
+  openTradePlans(): Promise<Map<number, TradePlan>> {
+    return this.read(() => new Map());
   }
 
   closeTrade(c: CloseRecord): Promise<boolean> {
