@@ -123,6 +123,11 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
       [
         { name: 'expire signals', run: () => engine.expireDue() },
         {
+          name: 'trailing checkpoint',
+          run: () =>
+            void engine.checkpointTrailing().catch((err: unknown) => log.warn({ err: String(err) }, 'trailing stops not checkpointed (retried next sweep)')),
+        },
+        {
           name: 'watch and staleness',
           run: () => {
             const stale = new Set(staleness.sweep(Date.now(), watch()));

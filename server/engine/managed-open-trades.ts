@@ -20,6 +20,8 @@ interface Entry {
   open: number;
   /** Last state the book gave (kept once the book let the trade go, until its close is committed). */
   last: ManagedState | undefined;
+  /** Trailing best as last handed to the database (checkpoint or leg). */
+  savedBest: number | null;
 }
 
 /** One trade's fills of one tick, with the state after them. */
@@ -79,7 +81,7 @@ export class ManagedOpenTrades {
     };
     this.book.add(key, book, { filled, trailingBest: plan.trailingBest });
     const open = sumMoney([terms.quantity, -sumMoney(plan.legs.map((l) => l.quantity))]);
-    this.entries.set(terms.id, { key, terms: { ...terms }, plan, open, last: this.book.state(terms.id) });
+    this.entries.set(terms.id, { key, terms: { ...terms }, plan, open, last: this.book.state(terms.id), savedBest: plan.trailingBest });
     if (terms.userId === null) this.aggregate(key).add(dirOf(terms), open, terms.entryPrice);
     return true;
   }
@@ -173,10 +175,34 @@ export class ManagedOpenTrades {
     return out;
   }
 
+  /**
+   * Trailing bests that moved since last handed out (SPEC §9 restart: a trade hydrates with the best
+   * price so far). One pass over the open managed trades, for a periodic checkpoint, not per tick.
+   */
+  trailingChanges(): Array<{ id: number; best: number; direction: 'LONG' | 'SHORT' }> {
+    const out: Array<{ id: number; best: number; direction: 'LONG' | 'SHORT' }> = [];
+    for (const [id, e] of this.entries) {
+      if (e.plan.trailing === null) continue;
+      const best = this.book.state(id)?.trailingBest ?? null;
+      if (best === null || best === e.savedBest) continue;
+      out.push({ id, best, direction: e.terms.direction });
+    }
+    return out;
+  }
+
+  /** Those bests are in the database now. */
+  trailingSaved(items: ReadonlyArray<{ id: number; best: number }>): void {
+    for (const i of items) {
+      const e = this.entries.get(i.id);
+      if (e) e.savedBest = i.best;
+    }
+  }
+
   private after(id: number, fills: LegFill[]): TradeFills {
     const e = this.entries.get(id) as Entry;
     const final = fills.some((f) => f.final);
     if (!final) e.last = this.book.state(id);
+    if (e.last) e.savedBest = e.last.trailingBest; // the leg's write records it
     return {
       id,
       fills,

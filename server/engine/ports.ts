@@ -94,6 +94,8 @@ export interface TradeStorePort {
    * fill of the rest closes the trade in the same transaction. ConflictError if it is no longer open.
    */
   appendLegs(tradeId: number, legs: readonly LegWrite[], state: LegWriteState): Promise<LegWriteResult>;
+  /** Records trailing stops' best prices (only ever more protective; open trades only). */
+  saveTrailingBests(items: ReadonlyArray<{ id: number; best: number }>): Promise<void>;
   /** Plans (with legs so far) of every open managed trade, for hydration. */
   openTradePlans(): Promise<Map<number, TradePlan>>;
   ingestSignal(p: StoredSignal & { source: string }, opts: { positionSize: number; now: Date; entryStatus?: 'OPEN' | 'PENDING' }): Promise<IngestResult>;

@@ -241,6 +241,19 @@ export class TradeEngine {
     return done;
   }
 
+  /**
+   * Writes trailing stops' best prices that moved since the last call (the periodic sweep), so a
+   * restart resumes each trailing stop from its best price so far; at most a sweep's worth is lost
+   * to a crash. Resolves with how many were written.
+   */
+  async checkpointTrailing(): Promise<number> {
+    const changes = this.open.managed.size === 0 ? [] : this.open.managed.trailingChanges();
+    if (changes.length === 0) return 0;
+    await this.store.saveTrailingBests(changes);
+    this.open.managed.trailingSaved(changes);
+    return changes.length;
+  }
+
   /** Closes (open) or cancels (pending) every trade whose signal expired by `now`. */
   expireDue(now: number = this.now()): number {
     let n = 0;

@@ -29,6 +29,10 @@ export class StorePortAdapter implements TradeStorePort {
     return this.store.appendLegs(tradeId, legs, state);
   }
 
+  saveTrailingBests(items: ReadonlyArray<{ id: number; best: number }>): Promise<void> {
+    return this.store.saveTrailingBests(items);
+  }
+
   openTradePlans(): Promise<Map<number, TradePlan>> {
     return this.store.openTradePlans();
   }

@@ -112,6 +112,21 @@ export class PgTradeStore {
     });
   }
 
+  /**
+   * Trailing stops' best prices since activation, so a restart resumes from them (one statement).
+   * A best only moves the protective way (LONG up, SHORT down): a late checkpoint cannot undo a newer one.
+   */
+  async saveTrailingBests(items: ReadonlyArray<{ id: number; best: number }>): Promise<void> {
+    if (items.length === 0) return;
+    await this.db.query(
+      `update paper_trades p set trailing_best_price = x.best
+       from json_to_recordset(?::json) as x(id bigint, best numeric)
+       where p.id = x.id and p.status = 'OPEN' and (p.trailing_best_price is null
+         or (p.direction = 'LONG' and x.best > p.trailing_best_price) or (p.direction = 'SHORT' and x.best < p.trailing_best_price))`,
+      [JSON.stringify(items.map((i) => ({ id: i.id, best: i.best })))],
+    );
+  }
+
   /** Every open managed trade's plan (SPEC §9) with its legs so far, by trade id: what hydration adds to the streamed rows. */
   async openTradePlans(): Promise<Map<number, TradePlan>> {
     const rows = await this.db.query(

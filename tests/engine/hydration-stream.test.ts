@@ -59,6 +59,7 @@ function storeOf(ids: number[], countAfter: number, during?: (i: number) => void
     openTradeExpiries: async () => [],
     openTradePlans: async () => new Map(),
     appendLegs: unused,
+    saveTrailingBests: unused,
     systemTradeTotals: unused,
     recentClosedSystemTrades: unused,
     ingestSignal: unused,

@@ -146,6 +146,14 @@ export class MemoryTradeStore implements TradeStorePort {
     });
   }
 
+  readonly trailingBests = new Map<number, number>();
+
+  saveTrailingBests(items: ReadonlyArray<{ id: number; best: number }>): Promise<void> {
+    return this.write(() => {
+      for (const i of items) this.trailingBests.set(i.id, i.best);
+    });
+  }
+
   openTradePlans(): Promise<Map<number, TradePlan>> {
     return this.read(() => new Map());
   }
