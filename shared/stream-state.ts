@@ -2,7 +2,8 @@
 // event changes. No sockets, no DOM; `StreamClient` owns sequencing and the connection.
 import { DEFAULTS } from './constants.ts';
 import type { DeltaEvent, SnapshotJson, SummaryJson, TradeJson } from './protocol-types.ts';
-import { roundMoney, unrealizedPnl, type ProfitLoss } from './trade-math.ts';
+import { roundMoney, type ProfitLoss } from './trade-math.ts';
+import { unrealizedRemainder } from './open-trade-pnl.ts';
 import { tradePriceKey } from './price-key.ts';
 
 export const RECENT_CLOSED_LIMIT = 50;
@@ -114,21 +115,15 @@ function dedupeById(trades: TradeJson[]): TradeJson[] {
   return trades.filter((t) => (seen.has(t.id) ? false : (seen.add(t.id), true)));
 }
 
-/** Live P/L of an open trade at `price`, through the shared trade math (the only money code). */
+/**
+ * Unrealised P/L of an open trade at `price`: its unfilled remainder with the exit fee (SPEC §9:
+ * filled legs are realised and reported apart). A trade with no filled leg: the whole position.
+ */
 export function livePnl(trade: TradeJson, price: number, feeRate: number): ProfitLoss {
-  return unrealizedPnl(
-    {
-      direction: trade.direction,
-      entryPrice: trade.entry_price,
-      quantity: trade.quantity,
-      positionSize: trade.position_size,
-    },
-    price,
-    feeRate,
-  );
+  return unrealizedRemainder(trade, price, feeRate);
 }
 
-/** Σ live P/L over open trades that have a usable price; `priced` counts them. */
+/** Σ unrealised P/L (remainders) over open trades that have a usable price; `priced` counts them. */
 export function totalUnrealized(open: Iterable<TradeJson>, prices: ReadonlyMap<string, PriceState>, feeRate: number): { total: number; priced: number } {
   let total = 0;
   let priced = 0;
