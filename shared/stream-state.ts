@@ -28,6 +28,8 @@ export interface StreamBatch {
   snapshot: boolean;
   opened: TradeJson[];
   closed: TradeJson[];
+  /** Open trades replaced by an `updated` event (a leg filled, the stop moved, terms changed). */
+  updated: TradeJson[];
   /** Every price change in arrival order (charts: `series.update`). */
   ticks: PriceTick[];
   /** Symbols newly marked stale. */
@@ -37,7 +39,7 @@ export interface StreamBatch {
 }
 
 export function emptyBatch(): StreamBatch {
-  return { snapshot: false, opened: [], closed: [], ticks: [], stale: [], summary: false, status: false };
+  return { snapshot: false, opened: [], closed: [], updated: [], ticks: [], stale: [], summary: false, status: false };
 }
 
 /** Optional server hint; SPEC's FEE_RATE default applies when absent. */
@@ -82,6 +84,13 @@ export class StreamState {
         this.open.delete(e.trade.id);
         this.recentClosed = [e.trade, ...this.recentClosed.filter((t) => t.id !== e.trade.id)].slice(0, RECENT_CLOSED_LIMIT);
         batch.closed.push(e.trade);
+        break;
+      case 'updated':
+        // Only an open trade is replaced (Map.set on a present key keeps its place); an update for
+        // a trade this client does not hold open (already closed, or filtered out) is stale.
+        if (!this.open.has(e.trade.id)) break;
+        this.open.set(e.trade.id, e.trade);
+        batch.updated.push(e.trade);
         break;
       case 'prices':
         for (const [symbol, [price, ts]] of Object.entries(e.prices)) {
