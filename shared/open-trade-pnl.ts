@@ -5,10 +5,15 @@ import type { ProfitLoss } from './trade-math.ts';
 import { roundPct } from './trade-math.ts';
 import { legMoney, sumMoney, type LegMoney } from './leg-math.ts';
 
-/** What an open trade's live P/L reads from its wire form. */
-export type OpenTradeTerms = Pick<TradeJson, 'direction' | 'entry_price' | 'position_size' | 'remaining_quantity' | 'realized_profit_loss'> & {
-  legs: ReadonlyArray<Pick<TradeJson['legs'][number], 'fees'>>;
-};
+/**
+ * What an open trade's live P/L reads from its wire form. The §9 fields may be absent on a trade in
+ * the pre-§9 shape (an older peer in a rolling deploy, hand-written test data): then nothing has
+ * filled and the whole quantity is open, as before.
+ */
+export type OpenTradeTerms = Pick<TradeJson, 'direction' | 'entry_price' | 'quantity' | 'position_size'> &
+  Partial<Pick<TradeJson, 'remaining_quantity' | 'realized_profit_loss'>> & {
+    legs?: ReadonlyArray<Pick<TradeJson['legs'][number], 'fees'>>;
+  };
 
 /**
  * The unfilled remainder valued at `price`: entry and exit fee of `remaining_quantity` included
@@ -16,7 +21,7 @@ export type OpenTradeTerms = Pick<TradeJson, 'direction' | 'entry_price' | 'posi
  * sums these; the filled legs are not in it.
  */
 export function remainderPnl(t: OpenTradeTerms, price: number, feeRate: number): LegMoney {
-  return legMoney({ direction: t.direction, entryPrice: t.entry_price }, t.remaining_quantity, price, feeRate);
+  return legMoney({ direction: t.direction, entryPrice: t.entry_price }, t.remaining_quantity ?? t.quantity, price, feeRate);
 }
 
 /** A trade's remainder P/L as a ProfitLoss: the percentage on `position_size`, as for a whole trade. */
@@ -32,8 +37,8 @@ export function unrealizedRemainder(t: OpenTradeTerms, price: number, feeRate: n
  */
 export function openTradePnl(t: OpenTradeTerms, price: number, feeRate: number): ProfitLoss {
   const rest = remainderPnl(t, price, feeRate);
-  const profitLoss = sumMoney([t.realized_profit_loss, rest.profitLoss]);
-  const fees = sumMoney([...t.legs.map((l) => l.fees), rest.fees]);
+  const profitLoss = sumMoney([t.realized_profit_loss ?? 0, rest.profitLoss]);
+  const fees = sumMoney([...(t.legs ?? []).map((l) => l.fees), rest.fees]);
   return { fees, profitLoss, profitLossPercentage: percentOf(profitLoss, t.position_size) };
 }
 

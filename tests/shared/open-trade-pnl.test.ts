@@ -104,6 +104,13 @@ describe('open trade P/L (SPEC §9)', () => {
     expect(openTradePnl(t, 101, 0).profitLoss).toBe(0.3);
   });
 
+  it('a trade in the pre-§9 shape (no remaining_quantity, legs or realised P/L) is valued whole', () => {
+    const { remaining_quantity: _r, realized_profit_loss: _p, legs: _l, ...old } = openTrade({});
+    // 3 × 15 − 3 × 215 × 0.001 = 44.355 on 300 USDT.
+    expect(openTradePnl(old, 115, FEE)).toEqual({ fees: 0.645, profitLoss: 44.355, profitLossPercentage: 14.785 });
+    expect(unrealizedRemainder(old, 115, FEE).profitLoss).toBe(44.355);
+  });
+
   it('a trade with no filled leg gives exactly trade-math’s unrealised P/L of the whole position', () => {
     fc.assert(
       fc.property(
