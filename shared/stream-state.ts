@@ -2,7 +2,8 @@
 // event changes. No sockets, no DOM; `StreamClient` owns sequencing and the connection.
 import { DEFAULTS } from './constants.ts';
 import type { DeltaEvent, SnapshotJson, SummaryJson, TradeJson } from './protocol-types.ts';
-import { roundMoney, unrealizedPnl, type ProfitLoss } from './trade-math.ts';
+import { roundMoney, type ProfitLoss } from './trade-math.ts';
+import { unrealizedRemainder } from './open-trade-pnl.ts';
 import { tradePriceKey } from './price-key.ts';
 
 export const RECENT_CLOSED_LIMIT = 50;
@@ -27,6 +28,8 @@ export interface StreamBatch {
   snapshot: boolean;
   opened: TradeJson[];
   closed: TradeJson[];
+  /** Open trades replaced by an `updated` event (a leg filled, the stop moved, terms changed). */
+  updated: TradeJson[];
   /** Every price change in arrival order (charts: `series.update`). */
   ticks: PriceTick[];
   /** Symbols newly marked stale. */
@@ -36,7 +39,7 @@ export interface StreamBatch {
 }
 
 export function emptyBatch(): StreamBatch {
-  return { snapshot: false, opened: [], closed: [], ticks: [], stale: [], summary: false, status: false };
+  return { snapshot: false, opened: [], closed: [], updated: [], ticks: [], stale: [], summary: false, status: false };
 }
 
 /** Optional server hint; SPEC's FEE_RATE default applies when absent. */
@@ -82,6 +85,13 @@ export class StreamState {
         this.recentClosed = [e.trade, ...this.recentClosed.filter((t) => t.id !== e.trade.id)].slice(0, RECENT_CLOSED_LIMIT);
         batch.closed.push(e.trade);
         break;
+      case 'updated':
+        // Only an open trade is replaced (Map.set on a present key keeps its place); an update for
+        // a trade this client does not hold open (already closed, or filtered out) is stale.
+        if (!this.open.has(e.trade.id)) break;
+        this.open.set(e.trade.id, e.trade);
+        batch.updated.push(e.trade);
+        break;
       case 'prices':
         for (const [symbol, [price, ts]] of Object.entries(e.prices)) {
           // A new price clears staleness; an explicit stale flag below may set it again.
@@ -114,21 +124,15 @@ function dedupeById(trades: TradeJson[]): TradeJson[] {
   return trades.filter((t) => (seen.has(t.id) ? false : (seen.add(t.id), true)));
 }
 
-/** Live P/L of an open trade at `price`, through the shared trade math (the only money code). */
+/**
+ * Unrealised P/L of an open trade at `price`: its unfilled remainder with the exit fee (SPEC §9:
+ * filled legs are realised and reported apart). A trade with no filled leg: the whole position.
+ */
 export function livePnl(trade: TradeJson, price: number, feeRate: number): ProfitLoss {
-  return unrealizedPnl(
-    {
-      direction: trade.direction,
-      entryPrice: trade.entry_price,
-      quantity: trade.quantity,
-      positionSize: trade.position_size,
-    },
-    price,
-    feeRate,
-  );
+  return unrealizedRemainder(trade, price, feeRate);
 }
 
-/** Σ live P/L over open trades that have a usable price; `priced` counts them. */
+/** Σ unrealised P/L (remainders) over open trades that have a usable price; `priced` counts them. */
 export function totalUnrealized(open: Iterable<TradeJson>, prices: ReadonlyMap<string, PriceState>, feeRate: number): { total: number; priced: number } {
   let total = 0;
   let priced = 0;

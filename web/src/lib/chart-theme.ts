@@ -15,4 +15,11 @@ export const chartOptions: DeepPartial<ChartOptions> = {
   crosshair: { mode: 0 },
 };
 
-export const COLORS = { up: '#22c55e', down: '#f43f5e', line: '#60a5fa', entry: '#9aa4b2' } as const;
+export const COLORS = {
+  up: '#22c55e',
+  /** A target already filled: the same green, faded. */
+  upFilled: 'rgba(34, 197, 94, 0.4)',
+  down: '#f43f5e',
+  line: '#60a5fa',
+  entry: '#9aa4b2',
+} as const;

@@ -1,5 +1,6 @@
 // Display formatting: fixed decimals, a real minus sign, and a non-colour cue (▲/▼) beside colour.
 import type { TradeJson } from '../../../shared/protocol-types.ts';
+import { legTitle } from './trade-plan.ts';
 
 const MINUS = '\u2212';
 
@@ -75,8 +76,17 @@ const REASONS: Record<string, string> = {
   CANCELLED: 'Cancelled (never filled)',
 };
 
-export function exitReason(t: Pick<TradeJson, 'status'>): string {
+type ExitView = Pick<TradeJson, 'status'> & Partial<Pick<TradeJson, 'exit_reason' | 'targets'>>;
+
+/** Why a trade closed: its last leg's kind when it has one ("TP3", "Trailing SL"), else its status. */
+export function exitReason(t: ExitView): string {
+  if (t.exit_reason) return legTitle(t.exit_reason, t.targets?.length ?? 1);
   return REASONS[t.status] ?? t.status;
+}
+
+/** The colour class of an exit: a target, a stop, or neither. */
+export function exitTone(t: Pick<TradeJson, 'status'>): 'TP' | 'SL' | 'other' {
+  return t.status === 'CLOSED_TP' ? 'TP' : t.status === 'CLOSED_SL' ? 'SL' : 'other';
 }
 
 export function duration(fromIso: string, toIso: string | null): string {

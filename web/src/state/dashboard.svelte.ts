@@ -2,23 +2,19 @@
 // selection. Components read it; charts also subscribe to raw batches for `series.update`.
 import type { Direction } from '../../../shared/constants.ts';
 import type { SummaryJson, TradeJson } from '../../../shared/protocol-types.ts';
-import {
-  livePnl,
-  StreamClient,
-  totalUnrealized,
-  type ConnectionStatus,
-  type PriceState,
-  type PublicSocket,
-  type StreamBatch,
-} from '../../../shared/stream-client.ts';
+import { StreamClient, totalUnrealized, type ConnectionStatus, type PriceState, type PublicSocket, type StreamBatch } from '../../../shared/stream-client.ts';
 import type { ProfitLoss } from '../../../shared/trade-math.ts';
+import { openTradePnl } from '../../../shared/open-trade-pnl.ts';
 import { tradePriceKey } from '../../../shared/price-key.ts';
 import { PriceHistory } from '../lib/price-history.ts';
 import { LivePrices } from './live-prices.svelte.ts';
 
 export type DirectionFilter = 'ALL' | Direction;
 
-/** What an open-positions row shows live: its symbol's usable price and the trade's P/L at it. */
+/**
+ * What an open-positions row shows live: its symbol's usable price and the trade's P/L at it (the
+ * legs already filled plus the remainder at that price).
+ */
 export interface LiveQuote {
   price: PriceState | null;
   pnl: ProfitLoss | null;
@@ -47,6 +43,7 @@ export class DashboardState {
   private readonly batchListeners = new Set<(b: StreamBatch) => void>();
   private unsubscribe: (() => void) | null = null;
 
+  /** Σ over open remainders (SPEC §9: filled legs are realised, not in this figure). */
   unrealized = $derived(totalUnrealized(this.open, this.prices.all, this.feeRate));
   staleSymbols = $derived(
     [...this.prices.all]
@@ -87,11 +84,11 @@ export class DashboardState {
     return { resyncs: this.client.resyncs, gaps: this.client.gaps };
   }
 
-  /** Live price and P/L of an open trade; reads only its own symbol's price. */
+  /** Live price and P/L of an open trade (realised legs + remainder); reads only its own symbol's price. */
   live(trade: TradeJson): LiveQuote {
     const p = this.prices.get(tradePriceKey(trade));
     const usable = p && Number.isFinite(p.price) ? p : null;
-    return { price: usable, pnl: usable ? livePnl(trade, usable.price, this.feeRate) : null };
+    return { price: usable, pnl: usable ? openTradePnl(trade, usable.price, this.feeRate) : null };
   }
 
   private matches(t: TradeJson): boolean {
@@ -108,7 +105,7 @@ export class DashboardState {
       this.summary = c.summary;
       this.feeRate = c.feeRate;
     }
-    if (b.snapshot || b.opened.length > 0 || b.closed.length > 0) {
+    if (b.snapshot || b.opened.length > 0 || b.closed.length > 0 || b.updated.length > 0) {
       this.open = [...c.openPositions.values()].sort((x, y) => y.id - x.id);
       this.closed = [...c.recentClosed];
     }
