@@ -82,6 +82,10 @@ export class MirrorState {
         case 'opened':
           this.open.set(e.trade.id, e.trade);
           break;
+        case 'updated':
+          // A leg filled or terms changed: the open trade is replaced where it stands (Map keeps its place).
+          if (this.open.has(e.trade.id)) this.open.set(e.trade.id, e.trade);
+          break;
         case 'closed':
           this.open.delete(e.trade.id);
           this.recent = [e.trade, ...this.recent.filter((t) => t.id !== e.trade.id)].slice(0, RECENT_CLOSED_LIMIT);
