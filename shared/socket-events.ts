@@ -31,6 +31,8 @@ export interface BotClientToServer {
   /** A channel message (SPEC §9 text signals); refusals carry `line` and `line_text`. */
   'signal:text': (payload: { text: string; external_id?: string }, ack: (r: SignalAck) => void) => void;
   'signal:cancel': (payload: { signal_id?: number; external_id?: string }, ack: (r: SimpleAck) => void) => void;
+  /** SPEC §9: new terms for an open signal's unfilled part (shared/signal-update.ts). */
+  'signal:update': (payload: Record<string, unknown>, ack: (r: SignalAck) => void) => void;
   prices: (payload: { ticks: PriceTickInput[] }, ack: (r: SimpleAck & { accepted?: number }) => void) => void;
 }
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type

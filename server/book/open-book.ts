@@ -139,6 +139,24 @@ export class OpenBook {
     return c;
   }
 
+  /**
+   * Takes an open trade out of the book without closing it (no event, no P/L): it moves elsewhere
+   * (a signal update gives it a plan the managed book decides). Null if not open.
+   */
+  detach(id: number): BookTrade | null {
+    const slot = this.slotsById.get(id);
+    if (slot < 0) return null;
+    const trade = this.tradeAt(slot);
+    const ord = this.symbols.ordinal(trade.symbol) as number;
+    const s = this.symbols.book(ord);
+    this.finish(s, slot, trade, 'CLOSED_MANUAL', trade.entryPrice, 0);
+    this.store.markClosed(slot);
+    s.index.compactIfNeeded(s.live);
+    this.symbols.syncTops(ord);
+    this.addUpl(this.symbols.syncPnl(ord));
+    return trade;
+  }
+
   lastPrice(symbol: string): { price: number; ts: number } | undefined {
     const ord = this.symbols.ordinal(symbol);
     const price = ord === undefined ? undefined : this.symbols.price(ord);

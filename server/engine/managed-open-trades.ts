@@ -107,6 +107,36 @@ export class ManagedOpenTrades {
     return fill ? this.after(id, [fill]) : null;
   }
 
+  /** Where a trade stands for an update: its plan, targets filled, the managed stop in force. */
+  standing(id: number): { plan: TradePlan; filled: number; stopLoss: number; terms: BookTrade } | undefined {
+    const e = this.entries.get(id);
+    const s = this.book.state(id);
+    return e && s ? { plan: e.plan, filled: s.filled, stopLoss: s.stopLoss, terms: e.terms } : undefined;
+  }
+
+  /**
+   * New terms for the unfilled part (a committed signal update): `targets`/`shares` are the whole
+   * plan's (filled ones first, shares of the whole quantity). False if the book no longer holds it.
+   */
+  update(id: number, next: Pick<TradePlan, 'targets' | 'shares' | 'slMode' | 'trailing'> & { stopLoss: number }): boolean {
+    const e = this.entries.get(id);
+    const s = this.book.state(id);
+    if (!e || !s) return false;
+    const unfilled = next.shares.slice(s.filled);
+    const left = unfilled.reduce((a, b) => a + b, 0);
+    this.book.update(id, {
+      stopLoss: next.stopLoss,
+      targets: next.targets.slice(s.filled),
+      shares: unfilled.map((x) => x / left),
+      slMode: next.slMode,
+      trailing: next.trailing && { callbackRate: next.trailing.callbackRate, ...(next.trailing.activationPrice === null ? {} : { activationPrice: next.trailing.activationPrice }) },
+    });
+    e.plan = { ...e.plan, targets: next.targets, shares: next.shares, slMode: next.slMode, trailing: next.trailing };
+    e.terms = { ...e.terms, takeProfit: next.targets[next.targets.length - 1] as number };
+    e.last = this.book.state(id);
+    return true;
+  }
+
   /** Legs the database now holds: they join the plan (once per kind) and leave the unrealised sums. */
   committed(id: number, legs: readonly LegRecord[]): void {
     const e = this.entries.get(id);

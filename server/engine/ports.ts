@@ -3,7 +3,7 @@
 import type { StoredSignal } from '../../shared/signal-schema.ts';
 import type { TradeJson } from '../../shared/protocol-types.ts';
 import type { TradeTotals } from '../../shared/metrics/index.ts';
-import type { ClosedStatus, LegKind, SignalStatus } from '../../shared/constants.ts';
+import type { ClosedStatus, LegKind, SignalStatus, StopMode } from '../../shared/constants.ts';
 import type { TradePlan, TradeRecord } from '../../shared/trade-json.ts';
 
 /**
@@ -88,7 +88,25 @@ export interface LegWriteResult {
   realizedProfitLoss: number;
 }
 
+/** A trade's terms after a signal update (SPEC §9), complete; `takeProfit` is the last target. */
+export interface UpdatedTerms {
+  takeProfit: number;
+  stopLoss: number;
+  /** null: one target at takeProfit. */
+  targets: Array<{ level: number; share: number }> | null;
+  slMode: StopMode;
+  trailingCallbackRate: number | null;
+  trailingActivationPrice: number | null;
+}
+
 export interface TradeStorePort {
+  /**
+   * Stores a signal update with its new terms and its ledger event, idempotent by (signal, update_id):
+   * `duplicate` when that update_id was applied before. ConflictError if the trade is closed.
+   */
+  recordSignalUpdate(signalId: number, updateId: string | null, payload: unknown, terms: UpdatedTerms): Promise<{ duplicate: boolean }>;
+  /** Whether this update_id of the signal was applied before (a resend, also after the trade closed). */
+  hasSignalUpdate(signalId: number, updateId: string): Promise<boolean>;
   /**
    * Stores a managed trade's fills exactly once each (per trade and kind, across processes); the
    * fill of the rest closes the trade in the same transaction. ConflictError if it is no longer open.

@@ -19,6 +19,7 @@ import { OpenTrades } from './open-trades.ts';
 import { hydrateEngine } from './engine-hydration.ts';
 import { LegWriter } from './leg-writer.ts';
 import { LegAnnouncer } from './leg-announcer.ts';
+import { SignalUpdater } from './signal-updater.ts';
 import type { TradeFills } from './managed-open-trades.ts';
 import type { ProfitLoss } from '../../shared/trade-math.ts';
 import type { TradeScope } from '../privacy/trade-scope.ts';
@@ -42,6 +43,7 @@ export class TradeEngine {
   /** Managed trades' fills (SPEC §9 legs): written in order per trade, announced after commit. */
   private readonly legs: LegWriter;
   private readonly legAnnouncer: LegAnnouncer;
+  private readonly updates: SignalUpdater;
 
   constructor(
     private readonly book: OpenBook,
@@ -57,6 +59,12 @@ export class TradeEngine {
     this.closes = new CloseWriter(store, log, (rec, persisted) => this.announcer.announce(rec, persisted));
     this.legAnnouncer = new LegAnnouncer(this.open, events, this.announcer);
     this.legs = new LegWriter(store, log, (o) => this.legAnnouncer.settle(o));
+    this.updates = new SignalUpdater(store, this.open, book, events);
+  }
+
+  /** SPEC §9: new terms for an open signal's unfilled part (signal-updater.ts); acked after commit. */
+  updateSignal(payload: unknown, identity: TokenIdentity): Promise<SignalAck> {
+    return this.updates.update(payload, identity);
   }
 
   /** Book listener: every close the book decides goes through here exactly once. */

@@ -4,7 +4,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { StoredSignal } from '../../shared/signal-schema.ts';
 import type { TradeJson } from '../../shared/protocol-types.ts';
 import type { TradeTotals } from '../../shared/metrics/index.ts';
-import type { LegWrite, LegWriteResult, LegWriteState } from '../engine/ports.ts';
+import type { LegWrite, LegWriteResult, LegWriteState, UpdatedTerms } from '../engine/ports.ts';
 import type { TradePlan } from '../../shared/trade-json.ts';
 import type { CloseRecord, IngestResult, OpenTradeSink, OwnedTrade, SignalLookup, SignalRef, TradeStorePort } from '../engine/ports.ts';
 import type { TradeRow } from './rows.ts';
@@ -27,6 +27,14 @@ export class StorePortAdapter implements TradeStorePort {
 
   appendLegs(tradeId: number, legs: readonly LegWrite[], state: LegWriteState): Promise<LegWriteResult> {
     return this.store.appendLegs(tradeId, legs, state);
+  }
+
+  recordSignalUpdate(signalId: number, updateId: string | null, payload: unknown, terms: UpdatedTerms): Promise<{ duplicate: boolean }> {
+    return this.store.recordSignalUpdate(signalId, updateId, payload, terms);
+  }
+
+  hasSignalUpdate(signalId: number, updateId: string): Promise<boolean> {
+    return this.store.hasSignalUpdate(signalId, updateId);
   }
 
   saveTrailingBests(items: ReadonlyArray<{ id: number; best: number }>): Promise<void> {

@@ -6,6 +6,7 @@ import { UnavailableError, isUnavailableError, toStoreError } from './errors.ts'
 import { cancellableSignalSql, openStatusSql, systemTradeSql } from '../privacy/trade-scope.ts';
 import { attachLegs, TradeLegWriter, type AppendLegsResult, type LegInput, type LegTradeState } from './trade-legs.ts';
 import { planOfRow } from './trade-mapper.ts';
+import { hasSignalUpdate, type SignalTerms } from './signal-updates.ts';
 import type { TradePlan } from '../../shared/trade-json.ts';
 import { GroupCommit, ItemFailure } from './group-commit.ts';
 import { SIGNAL_COLUMNS, TRADE_COLUMNS, signalRowFromDb, tradeRowFromDb, type SignalRow, type TradeRow } from './rows.ts';
@@ -125,6 +126,20 @@ export class PgTradeStore {
          or (p.direction = 'LONG' and x.best > p.trailing_best_price) or (p.direction = 'SHORT' and x.best < p.trailing_best_price))`,
       [JSON.stringify(items.map((i) => ({ id: i.id, best: i.best })))],
     );
+  }
+
+  /** A signal update (signal-updates.ts recordSignalUpdate) in its own transaction, on this store's ledger writer. */
+  async recordSignalUpdate(signalId: number, updateId: string | null, payload: unknown, terms: SignalTerms): Promise<{ duplicate: boolean }> {
+    try {
+      const r = await this.legs.recordSignalUpdate(signalId, updateId, payload, terms);
+      return { duplicate: r.duplicate };
+    } catch (err) {
+      throw toStoreError(err);
+    }
+  }
+
+  hasSignalUpdate(signalId: number, updateId: string): Promise<boolean> {
+    return hasSignalUpdate((sql, b) => this.db.query(sql, b ? [...b] : []), signalId, updateId);
   }
 
   /** Every open managed trade's plan (SPEC §9) with its legs so far, by trade id: what hydration adds to the streamed rows. */

@@ -43,6 +43,10 @@ export function botPort(engine: TradeEngine, feed: PriceFeed, metrics: AppMetric
       }
     },
     cancelSignal: (payload, identity) => engine.cancelSignal(payload, identity),
+    updateSignal: (payload, identity) => {
+      if (!intake.open) throw new UnavailableError('shutting down: nothing was stored; retry');
+      return engine.updateSignal(payload, identity);
+    },
     pushPrices: feed instanceof BotPriceFeed ? (payload) => feed.push(payload) : null,
   };
 }

@@ -60,6 +60,8 @@ function storeOf(ids: number[], countAfter: number, during?: (i: number) => void
     openTradePlans: async () => new Map(),
     appendLegs: unused,
     saveTrailingBests: unused,
+    recordSignalUpdate: unused,
+    hasSignalUpdate: unused,
     systemTradeTotals: unused,
     recentClosedSystemTrades: unused,
     ingestSignal: unused,

@@ -41,6 +41,9 @@ beforeAll(async () => {
     cancelSignal: async () => {
       throw new Error('cancel bug');
     },
+    updateSignal: async () => {
+      throw new Error('update bug');
+    },
     pushPrices: () => {
       throw new Error('prices bug');
     },

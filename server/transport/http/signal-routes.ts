@@ -53,6 +53,32 @@ export function registerSignalRoutes(router: HttpRouter, auth: TokenAuth, bot: B
     ex.json(ack.ok && !ack.duplicate ? 201 : 200, ack);
   });
 
+  // Signal updates (SPEC §9): by our id or by the bot's external id; the body as on /bot signal:update.
+  const patch = (ref: (ex: Exchange) => Record<string, unknown>) => async (ex: Exchange) => {
+    const token = bearer(ex.headers.authorization);
+    const bodyPromise = jsonBodyFirst(ex);
+    const identity = await auth.verify(token, 'bot');
+    const body = await bodyPromise;
+    if (body === null) return;
+    if (!identity) throw new UnauthorizedError('a valid bot token is required (Authorization: Bearer …)');
+    if (typeof body !== 'object' || Array.isArray(body)) throw new ValidationError({ code: 'VALIDATION_ERROR', message: 'body must be a JSON object' });
+    ex.json(200, await bot.updateSignal({ ...body, ...ref(ex) }, identity));
+  };
+  router.on(
+    'PATCH',
+    '/api/signals/by-external-id/:external_id',
+    patch((ex) => ({ external_id: ex.params.external_id })),
+  );
+  router.on(
+    'PATCH',
+    '/api/signals/:id',
+    patch((ex) => {
+      const id = Number(ex.params.id);
+      if (!Number.isSafeInteger(id) || id <= 0) throw new ValidationError({ code: 'VALIDATION_ERROR', message: 'signal id must be a positive integer', field: 'signal_id' });
+      return { signal_id: id };
+    }),
+  );
+
   // Text signals: body text/plain (UTF-8); idempotency key in `?external_id=` or `X-External-Id`
   // (the query wins when both are given); then the same intake as a JSON signal.
   router.post('/api/signals/text', async (ex) => {

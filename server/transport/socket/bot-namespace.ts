@@ -14,6 +14,8 @@ import { botNamespace, type BotNamespace, type IoServer } from './io-server.ts';
 export interface BotPort {
   ingestSignal(payload: unknown, identity: TokenIdentity): Promise<SignalAck>;
   cancelSignal(payload: unknown, identity: TokenIdentity): Promise<SimpleAck>;
+  /** SPEC §9 signal updates: `{signal_id | external_id, update_id?, sl?, tp?, tp_allocation?, sl_mode?, trailing_stop?}`. */
+  updateSignal(payload: unknown, identity: TokenIdentity): Promise<SignalAck>;
   /** null when PRICE_FEED is not `bot`. */
   pushPrices: ((payload: unknown) => SimpleAck & { accepted?: number }) | null;
 }
@@ -91,6 +93,17 @@ export function registerBotNamespace(
         reply(await deps.bot.cancelSignal(payload, identity));
       } catch (err) {
         if (!isExpected(err)) log.error({ err }, 'cancel failed');
+        reply(toAckError(err));
+      }
+    });
+
+    socket.on('signal:update', async (payload, ack) => {
+      const reply = typeof ack === 'function' ? (a: SignalAck | typeof RATE_LIMITED | ReturnType<typeof toAckError>) => corked(() => ack(a)) : () => {};
+      if (await limited()) return reply(RATE_LIMITED);
+      try {
+        reply(await deps.bot.updateSignal(payload, identity));
+      } catch (err) {
+        if (!isExpected(err)) log.error({ err }, 'signal update failed');
         reply(toAckError(err));
       }
     });

@@ -17,6 +17,7 @@ import type {
   LegWrite,
   LegWriteResult,
   LegWriteState,
+  UpdatedTerms,
   OpenTradeSink,
   OwnedTrade,
   SignalLookup,
@@ -147,6 +148,26 @@ export class MemoryTradeStore implements TradeStorePort {
   }
 
   readonly trailingBests = new Map<number, number>();
+  private readonly updates = new Set<string>();
+
+  recordSignalUpdate(signalId: number, updateId: string | null, _payload: unknown, terms: UpdatedTerms): Promise<{ duplicate: boolean }> {
+    return this.write(() => {
+      const key = updateId === null ? null : `${signalId}:${updateId}`;
+      if (key !== null && this.updates.has(key)) return { duplicate: true };
+      const tradeId = this.signals.find((s) => s.id === signalId)?.tradeId;
+      const t = tradeId == null ? undefined : this.trades.get(tradeId);
+      if (!t) throw new NotFoundError(`signal ${signalId} without a system trade`);
+      if (t.status !== 'OPEN' && t.status !== 'PENDING') throw new ConflictError(`signal ${signalId}: its trade is closed`);
+      if (key !== null) this.updates.add(key);
+      Object.assign(t, { takeProfit: terms.takeProfit, stopLoss: terms.stopLoss });
+      this.journal.push(`update:${signalId}`);
+      return { duplicate: false };
+    });
+  }
+
+  hasSignalUpdate(signalId: number, updateId: string): Promise<boolean> {
+    return this.read(() => this.updates.has(`${signalId}:${updateId}`));
+  }
 
   saveTrailingBests(items: ReadonlyArray<{ id: number; best: number }>): Promise<void> {
     return this.write(() => {
