@@ -41,8 +41,18 @@ const timestampSchema = z
 export const TRAILING_RATE_MIN = 0.001;
 export const TRAILING_RATE_MAX = 0.2;
 
-/** `tp`: one level (as before) or 1–10 levels (SPEC §9). */
-export const targetsSchema = z.union([priceSchema, z.array(priceSchema).min(1, `1 to ${MAX_TARGETS} targets`).max(MAX_TARGETS, `1 to ${MAX_TARGETS} targets`)]);
+const TARGET_COUNT = `1 to ${MAX_TARGETS} targets`;
+/**
+ * `tp`: one level (as before) or 1–10 levels (SPEC §9). The union's own message is spelled out:
+ * zod reports an over-long array (and an element of the wrong type) as a bare "Invalid input".
+ */
+export const targetsSchema = z.union([priceSchema, z.array(priceSchema).min(1, TARGET_COUNT).max(MAX_TARGETS, TARGET_COUNT)], {
+  error: (issue) => {
+    if (!Array.isArray(issue.input)) return `must be a price or a list of ${TARGET_COUNT}`;
+    if (issue.input.length < 1 || issue.input.length > MAX_TARGETS) return TARGET_COUNT;
+    return 'every target must be a price (a number or a decimal string)';
+  },
+});
 export const allocationSchema = z.array(z.number().finite()).min(1).max(MAX_TARGETS);
 export const trailingStopSchema = z.strictObject({
   callback_rate: z.number().min(TRAILING_RATE_MIN, `must be at least ${TRAILING_RATE_MIN}`).max(TRAILING_RATE_MAX, `must be at most ${TRAILING_RATE_MAX}`),
@@ -80,7 +90,11 @@ export function checkTargets(
   }
   const shares = validateAllocation(levels.length, allocation);
   if (!shares.ok) {
-    ctx.addIssue({ code: 'custom', path: [shares.error.field ?? 'tp_allocation'], message: shares.error.message });
+    const field = shares.error.field ?? 'tp_allocation';
+    // validateAllocation's message starts with the field for its other callers; parseWith adds it again.
+    const prefix = `${field}: `;
+    const message = shares.error.message.startsWith(prefix) ? shares.error.message.slice(prefix.length) : shares.error.message;
+    ctx.addIssue({ code: 'custom', path: [field], message });
     return undefined;
   }
   return shares.shares;
@@ -114,9 +128,7 @@ export const signalSchema = z
       });
     }
     const levels = typeof s.tp === 'number' ? [s.tp] : s.tp;
-    if (typeof s.tp === 'number' && s.tp_allocation !== undefined && s.tp_allocation.length !== 1) {
-      ctx.addIssue({ code: 'custom', path: ['tp_allocation'], message: 'tp_allocation: needs 1 share, one per target' });
-    }
+    // A number tp is one target: checkTargets refuses an allocation of any other length.
     const shares = checkTargets(long, s.entry, levels, s.tp_allocation, ctx);
     if (s.leverage > 1 && s.market_type !== 'FUTURES') {
       ctx.addIssue({ code: 'custom', path: ['leverage'], message: 'leverage above 1 needs market_type FUTURES' });
