@@ -26,8 +26,9 @@ export const symbolSchema = z.string().max(20).regex(SYMBOL_PATTERN, 'must be 2-
 
 /** Free text that PostgreSQL can store (no NUL) and a log can show (no control characters). */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
-const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
-const textId = (max: number) => z.string().trim().min(1).max(max).regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
+export const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
+/** An id or a name: trimmed, 1 to `max` characters, no control characters. */
+export const textId = (max: number) => z.string().trim().min(1).max(max).regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
 
 // 9999-12-31T23:59:59.999Z: PostgreSQL stores 5-digit years, but they come back as text that
 // neither our row decoder nor Date parses (a tick stamped 22988 broke the public list with a 500).
