@@ -11,7 +11,8 @@ export const UPDATABLE_FIELDS = ['sl', 'tp', 'tp_allocation', 'sl_mode', 'traili
 
 const KNOWN_FIELDS = ['signal_id', 'external_id', 'update_id', ...UPDATABLE_FIELDS] as const;
 
-const updateShape = z
+/** The update's shape, strict: what generated API documents (OpenAPI, AsyncAPI) describe. Parse with signalUpdateSchema. */
+export const signalUpdateShape = z
   .strictObject({
     signal_id: z.number().int().positive().optional(),
     external_id: textId(128).optional(),
@@ -42,9 +43,9 @@ export const signalUpdateSchema = z
       }
     }
   })
-  .pipe(updateShape);
+  .pipe(signalUpdateShape);
 
-export type SignalUpdateInput = z.input<typeof updateShape>;
+export type SignalUpdateInput = z.input<typeof signalUpdateShape>;
 export type SignalUpdatePayload = z.output<typeof signalUpdateSchema>;
 
 /** What an update changes: the trade's plan as the book holds it. Shares are of the whole position. */
@@ -173,7 +174,9 @@ function nextPlan(p: SignalPlan, u: SignalUpdateTerms, lastPrice: number | undef
 
 /**
  * Applies an update to the unfilled part of a plan (SPEC §9). `lastPrice` is the last price of the
- * trade's market (undefined before the first tick: entry stands in for it). Refusals name the field.
+ * trade's market; undefined before the first tick, and for a PENDING trade (ENTRY_MODE=touch: its
+ * levels are judged from the entry it waits for, not from where the price is), entry stands in
+ * for it. Refusals name the field.
  *
  * - `tp` replaces the unfilled targets; filled ones stay. The new levels continue the order after
  *   the last filled target (or entry), at most 10 targets in all, each beyond the last price in the
