@@ -26,8 +26,9 @@ export const symbolSchema = z.string().max(20).regex(SYMBOL_PATTERN, 'must be 2-
 
 /** Free text that PostgreSQL can store (no NUL) and a log can show (no control characters). */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
-const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
-const textId = (max: number) => z.string().trim().min(1).max(max).regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
+export const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
+/** An id or a name: trimmed, 1 to `max` characters, no control characters. */
+export const textId = (max: number) => z.string().trim().min(1).max(max).regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
 
 // 9999-12-31T23:59:59.999Z: PostgreSQL stores 5-digit years, but they come back as text that
 // neither our row decoder nor Date parses (a tick stamped 22988 broke the public list with a 500).
@@ -41,8 +42,18 @@ const timestampSchema = z
 export const TRAILING_RATE_MIN = 0.001;
 export const TRAILING_RATE_MAX = 0.2;
 
-/** `tp`: one level (as before) or 1–10 levels (SPEC §9). */
-export const targetsSchema = z.union([priceSchema, z.array(priceSchema).min(1, `1 to ${MAX_TARGETS} targets`).max(MAX_TARGETS, `1 to ${MAX_TARGETS} targets`)]);
+const TARGET_COUNT = `1 to ${MAX_TARGETS} targets`;
+/**
+ * `tp`: one level (as before) or 1–10 levels (SPEC §9). The union's own message is spelled out:
+ * zod reports an over-long array (and an element of the wrong type) as a bare "Invalid input".
+ */
+export const targetsSchema = z.union([priceSchema, z.array(priceSchema).min(1, TARGET_COUNT).max(MAX_TARGETS, TARGET_COUNT)], {
+  error: (issue) => {
+    if (!Array.isArray(issue.input)) return `must be a price or a list of ${TARGET_COUNT}`;
+    if (issue.input.length < 1 || issue.input.length > MAX_TARGETS) return TARGET_COUNT;
+    return 'every target must be a price (a number or a decimal string)';
+  },
+});
 export const allocationSchema = z.array(z.number().finite()).min(1).max(MAX_TARGETS);
 export const trailingStopSchema = z.strictObject({
   callback_rate: z.number().min(TRAILING_RATE_MIN, `must be at least ${TRAILING_RATE_MIN}`).max(TRAILING_RATE_MAX, `must be at most ${TRAILING_RATE_MAX}`),
@@ -80,7 +91,11 @@ export function checkTargets(
   }
   const shares = validateAllocation(levels.length, allocation);
   if (!shares.ok) {
-    ctx.addIssue({ code: 'custom', path: [shares.error.field ?? 'tp_allocation'], message: shares.error.message });
+    const field = shares.error.field ?? 'tp_allocation';
+    // validateAllocation's message starts with the field for its other callers; parseWith adds it again.
+    const prefix = `${field}: `;
+    const message = shares.error.message.startsWith(prefix) ? shares.error.message.slice(prefix.length) : shares.error.message;
+    ctx.addIssue({ code: 'custom', path: [field], message });
     return undefined;
   }
   return shares.shares;
@@ -114,9 +129,7 @@ export const signalSchema = z
       });
     }
     const levels = typeof s.tp === 'number' ? [s.tp] : s.tp;
-    if (typeof s.tp === 'number' && s.tp_allocation !== undefined && s.tp_allocation.length !== 1) {
-      ctx.addIssue({ code: 'custom', path: ['tp_allocation'], message: 'tp_allocation: needs 1 share, one per target' });
-    }
+    // A number tp is one target: checkTargets refuses an allocation of any other length.
     const shares = checkTargets(long, s.entry, levels, s.tp_allocation, ctx);
     if (s.leverage > 1 && s.market_type !== 'FUTURES') {
       ctx.addIssue({ code: 'custom', path: ['leverage'], message: 'leverage above 1 needs market_type FUTURES' });

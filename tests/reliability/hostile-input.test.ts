@@ -72,6 +72,12 @@ const polluting = fc
   )
   .map((s) => JSON.parse(s) as unknown);
 const anyValue = fc.oneof(nastyNumber, nastyString, deep, polluting, fc.constant(null), fc.boolean(), fc.jsonValue({ maxDepth: 4 }));
+// SPEC §9: several targets (in order or not, hostile levels among them) and a trailing stop's terms.
+const targetList = fc.array(fc.oneof(fc.constantFrom(105, 110, 120, 95), nastyNumber), { maxLength: 12 });
+const trailingLike = fc.record(
+  { callback_rate: fc.oneof(fc.constant(0.01), fc.double(), nastyNumber), activation_price: fc.oneof(fc.constant(115), nastyNumber), extra: anyValue },
+  { requiredKeys: [] },
+);
 const signalLike = fc.record(
   {
     external_id: fc.oneof(nastyString, anyValue),
@@ -79,8 +85,11 @@ const signalLike = fc.record(
     direction: fc.oneof(fc.constantFrom('LONG', 'SHORT', 'long', 'BUY'), anyValue),
     timeframe: fc.oneof(fc.constantFrom('1h', '1m', '2h'), anyValue),
     entry: fc.oneof(fc.constant(100), nastyNumber, anyValue),
-    tp: fc.oneof(fc.constant(110), fc.constant(90), nastyNumber),
+    tp: fc.oneof(fc.constant(110), fc.constant(90), nastyNumber, targetList),
+    tp_allocation: fc.oneof(fc.constant([1]), fc.array(fc.oneof(fc.constant(0.5), fc.double()), { maxLength: 12 }), anyValue),
     sl: fc.oneof(fc.constant(90), fc.constant(110), nastyNumber),
+    sl_mode: fc.oneof(fc.constantFrom('fixed', 'breakeven', 'moving_target', 'trailing'), anyValue),
+    trailing_stop: fc.oneof(trailingLike, anyValue),
     confidence: fc.oneof(fc.double(), anyValue),
     market_type: fc.oneof(fc.constantFrom('SPOT', 'FUTURES', 'spot'), anyValue),
     leverage: fc.oneof(fc.integer({ min: -5, max: 200 }), nastyNumber),
@@ -94,13 +103,28 @@ const validSignal = fc.record({
   symbol: fc.constantFrom('BTCUSDT', 'ETHUSDT'),
   direction: fc.constant('LONG'),
   entry: fc.constant(100),
-  tp: fc.constant(110),
+  tp: fc.oneof(fc.constant(110), fc.constant([105, 110, 120])),
   sl: fc.constant(90),
 });
 const nearValid = fc
   .tuple(
     validSignal,
-    fc.constantFrom('symbol', 'direction', 'entry', 'tp', 'sl', 'confidence', 'leverage', 'timeframe', 'expires_at', 'market_type', 'external_id'),
+    fc.constantFrom(
+      'symbol',
+      'direction',
+      'entry',
+      'tp',
+      'sl',
+      'confidence',
+      'leverage',
+      'timeframe',
+      'expires_at',
+      'market_type',
+      'external_id',
+      'tp_allocation',
+      'sl_mode',
+      'trailing_stop',
+    ),
     anyValue,
   )
   .map(([v, k, bad]) => ({ ...v, [k]: bad }));

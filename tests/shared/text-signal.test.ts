@@ -1,4 +1,4 @@
-// Text signals (SPEC §9): the corpus in fixtures/text-signals.ts, single targets through the signal schema.
+// Text signals (SPEC §9): the corpus in fixtures/text-signals.ts, its payloads (one target or several) through the signal schema.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { signalSchema } from '../../shared/signal-schema.ts';
@@ -51,12 +51,26 @@ describe('parsed payloads and the signal schema', () => {
     }
   });
 
-  it('every accepted multi-target message passes the schema per target (the SPEC §9 ordering holds)', () => {
-    for (const c of accepted) {
+  it('every accepted multi-target message passes the schema as it is: targets in order, tp the last, equal shares', () => {
+    const multi = accepted.filter((c) => 'expected' in c && Array.isArray(c.expected.tp) && c.expected.tp.length > 1);
+    expect(multi.length).toBeGreaterThanOrEqual(10);
+    for (const c of multi) {
       const r = parseTextSignal(c.text);
+      expect(r.ok, c.name).toBe(true);
       if (!r.ok || !Array.isArray(r.value.tp)) continue;
-      for (const tp of r.value.tp) expect(signalSchema.safeParse({ ...r.value, tp }).success, c.name).toBe(true);
+      const s = signalSchema.safeParse(r.value);
+      expect(s.success, c.name).toBe(true);
+      if (!s.success) continue;
+      const n = r.value.tp.length;
+      expect(s.data.targets, c.name).toEqual(r.value.tp);
+      expect(s.data.tp, c.name).toBe(r.value.tp[n - 1]);
+      expect(s.data.shares, c.name).toEqual(r.value.tp.map(() => 1 / n));
     }
+  });
+
+  it('"Targets: 43000 44000 45000" is tp [43000, 44000, 45000]', () => {
+    const r = parseTextSignal('BTC/USDT LONG\nEntry: 42000\nTargets: 43000 44000 45000\nStop: 41000');
+    expect(r).toEqual({ ok: true, value: { symbol: 'BTCUSDT', direction: 'LONG', entry: 42000, tp: [43000, 44000, 45000], sl: 41000 } });
   });
 });
 
