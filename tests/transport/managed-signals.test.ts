@@ -185,4 +185,64 @@ describe('managed signals (SPEC §9) over /bot, the stream and REST', () => {
     expect(kinds.filter((k) => k === 'trade_leg').length).toBe(9); // 3 + 2 + 1 + 2 + 1 legs in this file
     // Verification of every leg's money: tests/ledger/leg-events.test.ts (the background audit's pace is its own).
   });
+
+  it('signal:update moves a plain trade’s stop (acked after commit, idempotent by update_id), refuses a stop beyond the last price, CONFLICT once closed', async () => {
+    const ext = `u-${Math.random()}`;
+    const ack = (await bot
+      .timeout(5000)
+      .emitWithAck('signal', { external_id: ext, symbol: 'DOTUSDT', direction: 'LONG', entry: 10, tp: 12, sl: 9 })) as SignalAck & { ok: true };
+    const id = ack.trade_id as number;
+    await tick('DOTUSDT', 10.5);
+    const update = (p: Record<string, unknown>) =>
+      bot.timeout(5000).emitWithAck('signal:update', { external_id: ext, ...p }) as Promise<SignalAck | { ok: false; error: { code: string; field?: string } }>;
+    expect(await update({ sl: 10.6 })).toMatchObject({ ok: false, error: { code: 'VALIDATION_ERROR', field: 'sl' } });
+    expect(await update({ sl: 10, update_id: 'be-1' })).toEqual({ ok: true, signal_id: ack.signal_id, trade_id: id, duplicate: false });
+    await waitFor(() => eventsOf(id, 'updated').length > 0, 5000, 'update event');
+    expect(eventsOf(id, 'updated')[0]!.trade).toMatchObject({ stop_loss: 10, initial_stop_loss: 9 });
+    expect(await update({ sl: 10, update_id: 'be-1' })).toMatchObject({ ok: true, duplicate: true });
+    expect((await restTrade(id)).stop_loss).toBe(10);
+    await tick('DOTUSDT', 9.9);
+    const closed = await closedEvent(id);
+    expect(closed).toMatchObject({ status: 'CLOSED_SL', exit_price: 9.9, exit_reason: 'SL' });
+    expect(await update({ sl: 9.5 })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(await update({ sl: 10, update_id: 'be-1' })).toMatchObject({ ok: true, duplicate: true });
+  });
+
+  it('PATCH by external id replaces the unfilled targets of a partly filled trade', async () => {
+    const ext = `p-${Math.random()}`;
+    const ack = (await bot
+      .timeout(5000)
+      .emitWithAck('signal', { external_id: ext, symbol: 'LTCUSDT', direction: 'LONG', entry: 100, tp: [110, 120], sl: 90 })) as SignalAck & { ok: true };
+    const id = ack.trade_id as number;
+    await tick('LTCUSDT', 111);
+    await waitFor(() => eventsOf(id, 'updated').length > 0, 5000, 'TP1');
+    const patch = (path: string, body: unknown, token = server.botToken) =>
+      fetch(`${server.url}${path}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await patch(`/api/signals/by-external-id/${encodeURIComponent(ext)}`, { tp: [115, 125] }, 'wrong')).status).toBe(401);
+    const bad = await patch(`/api/signals/by-external-id/${encodeURIComponent(ext)}`, { tp: [105] });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { field: string } }).error.field).toBe('tp');
+    const r = await patch(`/api/signals/by-external-id/${encodeURIComponent(ext)}`, { tp: [115, 125], update_id: 'tp-2' });
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual({ ok: true, signal_id: ack.signal_id, trade_id: id, duplicate: false });
+    const open = await openPosition(id);
+    expect(open?.targets.map((t) => [t.level, t.share, t.filled_at !== null])).toEqual([
+      [110, 0.5, true],
+      [115, 0.25, false],
+      [125, 0.25, false],
+    ]);
+    expect(open?.take_profit).toBe(125);
+    await tick('LTCUSDT', 130);
+    const closed = await closedEvent(id);
+    expect(closed.legs.map((l) => [l.kind, l.price, l.quantity])).toEqual([
+      ['TP1', 110, 0.5],
+      ['TP2', 115, 0.25],
+      ['TP3', 125, 0.25],
+    ]);
+    expect((await patch(`/api/signals/${ack.signal_id}`, { sl: 95 })).status).toBe(409);
+  });
 });
