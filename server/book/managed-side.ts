@@ -7,7 +7,7 @@
 // a record of managed-records.ts, named by its offset `b`.
 import type { Direction } from '../../shared/constants.ts';
 import { LEG_KINDS, legFees, legProfitLoss, managedStopPast, MAX_TARGETS, splitQuantity } from '../../shared/leg-math.ts';
-import { MinQueue } from './min-queue.ts';
+import { LevelQueue } from './level-queue.ts';
 import { factorOf, FIELDS, FIXED, ManagedRecords, STOP_MODES, STRIDE, TrailRef } from './managed-records.ts';
 import type { LegFill, LegKind, ManagedProgress, ManagedState, ManagedTerms, TrailingTerms } from './managed-types.ts';
 import { TrailingStack, type TrailEntry } from './trailing-stack.ts';
@@ -35,8 +35,8 @@ export type ManagedTrade = number;
 
 export class ManagedSide {
   private readonly records = new ManagedRecords();
-  private readonly rise = new MinQueue<number>();
-  private readonly fall = new MinQueue<number>();
+  private readonly rise = new LevelQueue();
+  private readonly fall = new LevelQueue();
   private readonly stack = new TrailingStack();
   private readonly activated: number[] = [];
   private readonly moved: number[] = [];
@@ -298,7 +298,7 @@ export class ManagedSide {
     this.push(this.fall, -(this.sign * (f[b + STOP] as number)), b, tagOf(STOP_LEVEL, gen));
   }
 
-  private push(q: MinQueue<number>, key: number, b: number, tag: number): void {
+  private push(q: LevelQueue, key: number, b: number, tag: number): void {
     q.push(key, b, tag);
     if (q.size > 4 * this.live + QUEUE_SLACK) q.filter((e, g) => this.current(e, g));
   }
