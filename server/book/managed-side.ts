@@ -12,7 +12,7 @@ import { factorOf, FIELDS, FIXED, ManagedRecords, STOP_MODES, STRIDE, TrailRef }
 import type { LegFill, LegKind, ManagedProgress, ManagedState, ManagedTerms, TrailingTerms } from './managed-types.ts';
 import { TrailingStack, type TrailEntry } from './trailing-stack.ts';
 
-const { ARMED_BEST, CLOSED, COUNT, ENTRY, FACTOR, FILLED, ID, MODE, PAIRS, STOP, STOP_GEN, TARGET_GEN, TRAIL_GEN } = FIELDS;
+const { ARMED_BEST, AT, CLOSED, COUNT, ENTRY, FACTOR, FILLED, ID, MODE, STOP, STOP_GEN, TARGET_GEN, TRAIL_GEN } = FIELDS;
 
 const TARGET = 0;
 const STOP_LEVEL = 1;
@@ -221,11 +221,13 @@ export class ManagedSide {
     const n = f[b + COUNT] as number;
     const before = f[b + FILLED] as number;
     let k = before;
-    while (k < n && (f[b + PAIRS + 2 * k] as number) <= x) {
+    const p = this.records.pairs;
+    const at = f[b + AT] as number;
+    while (k < n && (p[at + 2 * k] as number) <= x) {
       const final = k + 1 === n;
       f[b + FILLED] = k + 1;
       // x = sign × target, and multiplying by ±1 is exact: the target's price comes back unchanged.
-      out.push(this.leg(b, TARGET_KINDS[k] as LegKind, this.sign * (f[b + PAIRS + 2 * k] as number), f[b + PAIRS + 2 * k + 1] as number, ts, final));
+      out.push(this.leg(b, TARGET_KINDS[k] as LegKind, this.sign * (p[at + 2 * k] as number), p[at + 2 * k + 1] as number, ts, final));
       if (final) this.retire(b, false);
       k++;
     }
@@ -239,7 +241,7 @@ export class ManagedSide {
     if (f[b + CLOSED] !== 0) return;
     const filled = f[b + FILLED] as number;
     const stop = f[b + STOP] as number;
-    const previous = filled >= 2 ? this.sign * (f[b + PAIRS + 2 * (filled - 2)] as number) : (f[b + ENTRY] as number);
+    const previous = filled >= 2 ? this.sign * (this.records.pairs[(f[b + AT] as number) + 2 * (filled - 2)] as number) : (f[b + ENTRY] as number);
     const mode = STOP_MODES[f[b + MODE] as number] as ManagedTerms['slMode'];
     const next = managedStopPast(mode, this.direction, f[b + ENTRY] as number, previous, filled, stop);
     if (next === stop) return;
@@ -288,7 +290,7 @@ export class ManagedSide {
     const gen = (f[b + TARGET_GEN] as number) + 1;
     f[b + TARGET_GEN] = gen;
     const filled = f[b + FILLED] as number;
-    if (filled < (f[b + COUNT] as number)) this.push(this.rise, f[b + PAIRS + 2 * filled] as number, b, tagOf(TARGET, gen));
+    if (filled < (f[b + COUNT] as number)) this.push(this.rise, this.records.pairs[(f[b + AT] as number) + 2 * filled] as number, b, tagOf(TARGET, gen));
   }
 
   private pushStop(b: number): void {
