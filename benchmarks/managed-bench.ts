@@ -153,13 +153,19 @@ function makeTicks(m: Mixed, n: number, rnd: () => number): { sym: Int32Array; p
 function buildManaged(m: Mixed): { book: ManagedBook; bytesPerTrade: number } {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
-  const before = process.memoryUsage().heapUsed;
+  const before = heapBytes();
   const book = new ManagedBook(FEE_RATE);
   for (const t of m.managed) book.add(m.symbols[t.symbol] as string, t.terms);
   gc?.();
-  const bytes = process.memoryUsage().heapUsed - before;
+  const bytes = heapBytes() - before;
   // Terms objects are the caller's too; without --expose-gc the figure is not measured.
   return { book, bytesPerTrade: gc === undefined ? NaN : bytes / m.managed.length };
+}
+
+/** JS heap plus typed-array backing stores (which live outside heapUsed), as book-bench's P7. */
+function heapBytes(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
 }
 
 function time(n: number, tick: (i: number) => number): { rate: number; hits: number; count: number } {

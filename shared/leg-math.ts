@@ -4,7 +4,7 @@ import type { Direction, StopMode } from './constants.ts';
 import { ERROR_CODES } from './constants.ts';
 import type { ApiError } from './protocol-types.ts';
 import type { ProfitLoss } from './trade-math.ts';
-import { profitLossAt, roundMoney, roundPct } from './trade-math.ts';
+import { feesFor, netProfitLoss, roundMoney, roundPct } from './trade-math.ts';
 
 /** SPEC §9: 1–10 targets per signal. */
 export const MAX_TARGETS = 10;
@@ -36,8 +36,13 @@ function fromUnits(units: number): number {
 
 /** Sum of money values (8 decimals), exact in decimal terms while each value and the total stay within ±MAX_EXACT_QUANTITY: added as integer units, not binary fractions. */
 export function sumMoney(values: readonly number[]): number {
+  return sumMoneyAt(values, 0, values.length);
+}
+
+/** sumMoney of `values[start]`, `values[start + step]`, … before `end`: the same sum without slicing (the book's records). */
+export function sumMoneyAt(values: ArrayLike<number>, start: number, end: number, step = 1): number {
   let units = 0;
-  for (const v of values) units += toUnits(v);
+  for (let i = start; i < end; i += step) units += toUnits(values[i] as number);
   return fromUnits(units);
 }
 
@@ -108,9 +113,17 @@ export interface LegMoney {
  * (price − entry) − fees`, both rounded as money: trade-math's P/L formula applied to the leg.
  */
 export function legMoney(t: LegTerms, quantity: number, price: number, feeRate: number): LegMoney {
-  // positionSize only feeds the percentage, which a leg does not have; 1 keeps the division finite.
-  const r = profitLossAt({ direction: t.direction, entryPrice: t.entryPrice, quantity, positionSize: 1 }, price, feeRate);
-  return { fees: r.fees, profitLoss: r.profitLoss };
+  return { fees: legFees(t.entryPrice, quantity, price, feeRate), profitLoss: legProfitLoss(t.direction, t.entryPrice, quantity, price, feeRate) };
+}
+
+/** A leg's fees, rounded (legMoney's, without an object: the book computes one per fill). */
+export function legFees(entryPrice: number, quantity: number, price: number, feeRate: number): number {
+  return roundMoney(feesFor(quantity, entryPrice, price, feeRate));
+}
+
+/** A leg's P/L after its unrounded fees, rounded: profitLossAt's formula applied to the leg. */
+export function legProfitLoss(direction: Direction, entryPrice: number, quantity: number, price: number, feeRate: number): number {
+  return roundMoney(netProfitLoss(direction, quantity, entryPrice, price, feesFor(quantity, entryPrice, price, feeRate)));
 }
 
 /** A trade's totals (SPEC §9): sums of its legs' rounded money; the percentage on position_size. */
@@ -126,8 +139,13 @@ export function tradeTotals(legs: readonly LegMoney[], positionSize: number): Pr
  * TP2, …). A stop never moves back to a less protective level.
  */
 export function managedStopAfter(mode: StopMode, direction: Direction, entryPrice: number, targets: readonly number[], filled: number, stop: number): number {
+  return managedStopPast(mode, direction, entryPrice, filled >= 2 ? (targets[filled - 2] as number) : entryPrice, filled, stop);
+}
+
+/** managedStopAfter given only `previous`, the target before the last filled one (read when `filled` ≥ 2). */
+export function managedStopPast(mode: StopMode, direction: Direction, entryPrice: number, previous: number, filled: number, stop: number): number {
   if (filled < 1 || mode === 'fixed') return stop;
-  const moved = mode === 'breakeven' || filled === 1 ? entryPrice : (targets[filled - 2] as number);
+  const moved = mode === 'breakeven' || filled === 1 ? entryPrice : previous;
   return direction === 'LONG' ? Math.max(stop, moved) : Math.min(stop, moved);
 }
 

@@ -46,11 +46,15 @@ export interface ProfitLoss {
   profitLossPercentage: number;
 }
 
+/** P/L = sign × quantity × (exit − entry) − fees, unrounded (profitLossAt's, and a leg's in leg-math.ts). */
+export function netProfitLoss(direction: Direction, quantity: number, entryPrice: number, exitPrice: number, fees: number): number {
+  return directionSign(direction) * quantity * (exitPrice - entryPrice) - fees;
+}
+
 /** Realised (or, at the last price, unrealised) P/L including entry and exit fees; rounded. */
 export function profitLossAt(t: PositionTerms, exitPrice: number, feeRate: number): ProfitLoss {
   const fees = feesFor(t.quantity, t.entryPrice, exitPrice, feeRate);
-  const gross = directionSign(t.direction) * t.quantity * (exitPrice - t.entryPrice);
-  const profitLoss = roundMoney(gross - fees);
+  const profitLoss = roundMoney(netProfitLoss(t.direction, t.quantity, t.entryPrice, exitPrice, fees));
   return {
     fees: roundMoney(fees),
     profitLoss,

@@ -92,7 +92,8 @@ export class ManagedBook {
   }
 
   terms(id: number): ManagedTerms | undefined {
-    return this.byId.get(id)?.trade.terms;
+    const held = this.byId.get(id);
+    return held === undefined ? undefined : held.side.terms(held.trade);
   }
 
   private sides(symbol: string): SymbolSides {

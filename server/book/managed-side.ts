@@ -3,15 +3,19 @@
 // SHORT, so a target or an activation fires when x rises to it (the `rise` queue) and a stop when x
 // falls to it (the `fall` queue, negated keys). Levels are pushed when set (open, fill, update) and
 // dropped lazily by generation; trailing stops live in the TrailingStack. A tick costs O(1) when it
-// crosses nothing and O(log n) per level it crosses, amortised (docs/architecture.md).
+// crosses nothing and O(log n) per level it crosses, amortised (docs/architecture.md). A trade is
+// a record of managed-records.ts, named by its offset `b`.
 import type { Direction } from '../../shared/constants.ts';
-import { LEG_KINDS, legMoney, managedStopAfter, MAX_TARGETS, splitQuantity, sumMoney } from '../../shared/leg-math.ts';
-import { MinQueue } from './min-queue.ts';
+import { LEG_KINDS, legFees, legProfitLoss, managedStopPast, MAX_TARGETS, splitQuantity } from '../../shared/leg-math.ts';
+import { LevelQueue } from './level-queue.ts';
+import { factorOf, FIELDS, FIXED, ManagedRecords, STOP_MODES, STRIDE, TrailRef } from './managed-records.ts';
 import type { LegFill, LegKind, ManagedProgress, ManagedState, ManagedTerms, TrailingTerms } from './managed-types.ts';
-import { TrailingStack, type TrailEntry, type TrailGroup } from './trailing-stack.ts';
+import { TrailingStack, type TrailEntry } from './trailing-stack.ts';
+
+const { ARMED_BEST, AT, CLOSED, COUNT, ENTRY, FACTOR, FILLED, ID, MODE, STOP, STOP_GEN, TARGET_GEN, TRAIL_GEN } = FIELDS;
 
 const TARGET = 0;
-const STOP = 1;
+const STOP_LEVEL = 1;
 /** Activation of a trailing stop: at its activation price, or at the best price of an armed one. */
 const ACTIVATE = 2;
 /** The fixed trailing stop of an armed trade (best known, not yet beaten by a tick). */
@@ -26,67 +30,25 @@ const TARGET_KINDS: readonly LegKind[] = LEG_KINDS.slice(0, MAX_TARGETS);
 /** Stale levels tolerated per open trade before a queue is rebuilt. */
 const QUEUE_SLACK = 64;
 
-class ManagedTrade {
-  terms: ManagedTerms;
-  targetsX: number[];
-  legQty: number[];
-  filled: number;
-  closed = false;
-  targetGen = 0;
-  stopGen = 0;
-  trailGen = 0;
-  /** x-space best of an armed trailing stop (not in the stack yet), else NaN. */
-  armedBest = NaN;
-  trail: Entry | null = null;
-
-  constructor(
-    terms: ManagedTerms,
-    readonly sign: 1 | -1,
-    filled: number,
-  ) {
-    this.terms = terms;
-    this.targetsX = terms.targets.map((t) => sign * t);
-    this.legQty = splitQuantity(terms.quantity, terms.shares);
-    this.filled = filled;
-  }
-
-  get factor(): number {
-    const rate = this.terms.trailing?.callbackRate ?? 0;
-    return this.sign > 0 ? 1 - rate : 1 + rate;
-  }
-}
-
-class Entry implements TrailEntry {
-  group: TrailGroup | null = null;
-  readonly rate: number;
-  readonly factor: number;
-  readonly gen: number;
-  constructor(readonly t: ManagedTrade) {
-    this.rate = t.terms.trailing?.callbackRate ?? 0;
-    this.factor = t.factor;
-    this.gen = t.trailGen;
-  }
-  live(): boolean {
-    return !this.t.closed && this.t.trailGen === this.gen;
-  }
-}
+/** A trade (record offset `b`) as the ManagedBook holds it. */
+export type ManagedTrade = number;
 
 export class ManagedSide {
-  private readonly rise = new MinQueue<ManagedTrade>();
-  private readonly fall = new MinQueue<ManagedTrade>();
+  private readonly records = new ManagedRecords();
+  private readonly rise = new LevelQueue();
+  private readonly fall = new LevelQueue();
   private readonly stack = new TrailingStack();
-  private readonly activated: ManagedTrade[] = [];
-  private readonly moved: ManagedTrade[] = [];
+  private readonly activated: number[] = [];
+  private readonly moved: number[] = [];
   private readonly fired: TrailEntry[] = [];
+  private readonly sign: 1 | -1;
   private live = 0;
 
   constructor(
     readonly direction: Direction,
     private readonly feeRate: number,
-  ) {}
-
-  private get sign(): 1 | -1 {
-    return this.direction === 'LONG' ? 1 : -1;
+  ) {
+    this.sign = direction === 'LONG' ? 1 : -1;
   }
 
   get size(): number {
@@ -95,12 +57,12 @@ export class ManagedSide {
 
   /** Adds an open trade (new, or hydrated with its progress); it is evaluated from the next tick on. */
   add(terms: ManagedTerms, progress?: ManagedProgress): ManagedTrade {
-    const t = new ManagedTrade({ ...terms }, this.sign, progress?.filled ?? 0);
+    const b = this.records.open({ ...terms }, this.sign, progress?.filled ?? 0, splitQuantity(terms.quantity, terms.shares));
     this.live++;
-    this.pushTarget(t);
-    this.pushStop(t);
-    this.startTrailing(t, progress?.trailingBest ?? null, terms.entryPrice);
-    return t;
+    this.pushTarget(b);
+    this.pushStop(b);
+    this.startTrailing(b, progress?.trailingBest ?? null, terms.entryPrice);
+    return b;
   }
 
   /** x at or above which a tick has work here (a target, an activation, a new best for trailing stops). */
@@ -119,36 +81,42 @@ export class ManagedSide {
     const x = this.sign * price;
     const rise = this.rise;
     while (rise.top() <= x) {
-      const t = rise.pop();
+      const b = rise.pop();
       const tag = rise.poppedTag;
-      if (!this.current(t, tag)) continue;
-      if (tag % 4 === TARGET) this.fillTargets(t, x, ts, out);
-      else this.activated.push(t);
+      if (!this.current(b, tag)) continue;
+      if (tag % 4 === TARGET) this.fillTargets(b, x, ts, out);
+      else this.activated.push(b);
     }
     this.stack.raise(x);
-    for (const t of this.activated) {
-      if (t.closed) continue;
-      t.trailGen++;
-      t.armedBest = NaN;
-      this.join(t, x);
+    const f = this.records.f;
+    for (const b of this.activated) {
+      if (f[b + CLOSED] !== 0) continue;
+      f[b + TRAIL_GEN] = (f[b + TRAIL_GEN] as number) + 1;
+      f[b + ARMED_BEST] = NaN;
+      this.join(b, x);
     }
     this.activated.length = 0;
     const fall = this.fall;
     while (fall.top() <= -x) {
-      const t = fall.pop();
-      if (this.current(t, fall.poppedTag)) this.closeRest(t, this.stopKind(t), price, ts, out);
+      const b = fall.pop();
+      if (this.current(b, fall.poppedTag)) this.closeRest(b, this.stopKind(b), price, ts, out);
     }
     const fired = this.fired;
     this.stack.fire(x, fired);
-    for (const e of fired) this.closeRest((e as Entry).t, this.stopKind((e as Entry).t), price, ts, out, true);
+    for (const e of fired) this.closeRest((e as TrailRef).b, this.stopKind((e as TrailRef).b), price, ts, out, true);
     fired.length = 0;
-    for (const t of this.moved) this.moveStop(t);
+    for (const b of this.moved) this.moveStop(b);
     this.moved.length = 0;
   }
 
   /** Closes what is left of a trade at `price` (manual close, expiry). */
-  close(t: ManagedTrade, kind: 'MANUAL' | 'EXPIRED', price: number, ts: number, out: LegFill[]): void {
-    if (!t.closed) this.closeRest(t, kind, price, ts, out);
+  close(b: ManagedTrade, kind: 'MANUAL' | 'EXPIRED', price: number, ts: number, out: LegFill[]): void {
+    if (this.records.f[b + CLOSED] === 0) this.closeRest(b, kind, price, ts, out);
+  }
+
+  /** The trade's terms as they stand (its stop moved by fills included). */
+  terms(b: ManagedTrade): ManagedTerms {
+    return { ...(this.records.terms[b / STRIDE] as ManagedTerms), stopLoss: this.records.f[b + STOP] as number };
   }
 
   /**
@@ -158,156 +126,182 @@ export class ManagedSide {
    * last price (or entry, before any tick).
    */
   update(
-    t: ManagedTrade,
+    b: ManagedTrade,
     change: { stopLoss?: number; targets?: readonly number[]; shares?: readonly number[]; slMode?: ManagedTerms['slMode']; trailing?: TrailingTerms | null },
     lastPrice?: number,
   ): void {
-    if (t.closed) throw new RangeError(`trade ${t.terms.id} is closed`);
-    const terms = { ...t.terms };
-    if (change.slMode !== undefined) terms.slMode = change.slMode;
+    const f = this.records.f;
+    if (f[b + CLOSED] !== 0) throw new RangeError(`trade ${f[b + ID]} is closed`);
+    const terms = this.terms(b);
+    if (change.targets !== undefined && (f[b + FILLED] as number) + change.targets.length > MAX_TARGETS) throw new RangeError(`at most ${MAX_TARGETS} targets`);
+    if (change.slMode !== undefined) {
+      terms.slMode = change.slMode;
+      f[b + MODE] = STOP_MODES.indexOf(change.slMode);
+    }
     if (change.stopLoss !== undefined) {
       terms.stopLoss = change.stopLoss;
-      t.terms = terms;
-      this.pushStop(t);
+      f[b + STOP] = change.stopLoss;
+      this.pushStop(b);
     }
     if (change.targets !== undefined) {
-      const kept = t.terms.targets.slice(0, t.filled);
-      const remaining = sumMoney(t.legQty.slice(t.filled));
-      const shares = change.shares ?? change.targets.map(() => 1 / change.targets!.length);
-      terms.targets = [...kept, ...change.targets];
-      // Filled legs keep their quantities; `terms.shares` is then per-target of the original quantity.
-      const legs = [...t.legQty.slice(0, t.filled), ...splitQuantity(remaining, shares)];
-      terms.shares = legs.map((q) => q / terms.quantity);
-      t.terms = terms;
-      t.targetsX = terms.targets.map((v) => t.sign * v);
-      t.legQty = legs;
-      this.pushTarget(t);
+      this.records.replaceTargets(b, this.sign, terms, change.targets, change.shares);
+      this.pushTarget(b);
     }
-    t.terms = terms;
+    this.records.terms[b / STRIDE] = terms;
     if (change.trailing !== undefined) {
-      if (t.trail !== null && t.trail.live()) this.stack.retire();
-      t.trail = null;
-      t.armedBest = NaN;
-      t.trailGen++;
-      t.terms = { ...terms, trailing: change.trailing };
+      const trail = this.records.trail[b / STRIDE] as TrailRef | null;
+      if (trail !== null && trail.live()) this.stack.retire();
+      this.records.trail[b / STRIDE] = null;
+      f[b + ARMED_BEST] = NaN;
+      f[b + TRAIL_GEN] = (f[b + TRAIL_GEN] as number) + 1;
+      terms.trailing = change.trailing;
+      f[b + FACTOR] = factorOf(this.sign, change.trailing);
       if (change.trailing !== null) {
         const start = change.trailing.activationPrice === undefined && lastPrice !== undefined ? lastPrice : terms.entryPrice;
-        this.startTrailing(t, null, start);
+        this.startTrailing(b, null, start);
       }
     }
   }
 
-  state(t: ManagedTrade): ManagedState {
-    const trailX = this.trailX(t);
-    const stopX = t.sign * t.terms.stopLoss;
-    const bestX = t.trail !== null && t.trail.live() ? this.stack.bestOf(t.trail) : t.armedBest;
+  state(b: ManagedTrade): ManagedState {
+    const f = this.records.f;
+    const trailX = this.trailX(b);
+    const stopX = this.sign * (f[b + STOP] as number);
+    const trail = this.records.trail[b / STRIDE] as TrailRef | null;
+    const bestX = trail !== null && trail.live() ? this.stack.bestOf(trail) : (f[b + ARMED_BEST] as number);
     return {
-      filled: t.filled,
-      remainingQuantity: t.closed ? 0 : sumMoney(t.legQty.slice(t.filled)),
-      stopLoss: t.terms.stopLoss,
-      trailingStop: trailX === -Infinity ? null : t.sign * trailX,
-      trailingBest: Number.isNaN(bestX) ? null : t.sign * bestX,
-      effectiveStop: t.sign * Math.max(stopX, trailX),
+      filled: f[b + FILLED] as number,
+      remainingQuantity: f[b + CLOSED] !== 0 ? 0 : this.records.remaining(b),
+      stopLoss: f[b + STOP] as number,
+      trailingStop: trailX === -Infinity ? null : this.sign * trailX,
+      trailingBest: Number.isNaN(bestX) ? null : this.sign * bestX,
+      effectiveStop: this.sign * Math.max(stopX, trailX),
     };
   }
 
-  private startTrailing(t: ManagedTrade, best: number | null, start: number): void {
-    const trailing = t.terms.trailing;
+  private startTrailing(b: number, best: number | null, start: number): void {
+    const trailing = this.records.terms[b / STRIDE]?.trailing;
     if (trailing === undefined || trailing === null) return;
+    const f = this.records.f;
+    const gen = f[b + TRAIL_GEN] as number;
     if (best === null && trailing.activationPrice !== undefined) {
-      this.rise.push(t.sign * trailing.activationPrice, t, tagOf(ACTIVATE, t.trailGen));
+      this.rise.push(this.sign * trailing.activationPrice, b, tagOf(ACTIVATE, gen));
       return;
     }
-    const bestX = t.sign * (best ?? start);
+    const bestX = this.sign * (best ?? start);
     const top = this.stack.topBest();
     if (top === undefined || top >= bestX) {
-      this.join(t, bestX);
+      this.join(b, bestX);
     } else {
       // Its best is above the stack's newest group: it waits, with that stop fixed, until a tick beats it.
-      t.armedBest = bestX;
-      this.fall.push(-(bestX * t.factor), t, tagOf(ARMED_STOP, t.trailGen));
-      this.rise.push(bestX, t, tagOf(ACTIVATE, t.trailGen));
+      f[b + ARMED_BEST] = bestX;
+      this.fall.push(-(bestX * (f[b + FACTOR] as number)), b, tagOf(ARMED_STOP, gen));
+      this.rise.push(bestX, b, tagOf(ACTIVATE, gen));
     }
   }
 
-  private join(t: ManagedTrade, bestX: number): void {
-    const e = new Entry(t);
-    t.trail = e;
+  private join(b: number, bestX: number): void {
+    const f = this.records.f;
+    const rate = this.records.terms[b / STRIDE]?.trailing?.callbackRate ?? 0;
+    const e = new TrailRef(rate, f[b + FACTOR] as number, this.records, b, f[b + TRAIL_GEN] as number);
+    this.records.trail[b / STRIDE] = e;
     this.stack.add(e, bestX);
   }
 
-  private current(t: ManagedTrade, tag: number): boolean {
-    if (t.closed) return false;
+  private current(b: number, tag: number): boolean {
+    const f = this.records.f;
+    if (f[b + CLOSED] !== 0) return false;
     const kind = tag % 4;
-    const gen = kind === TARGET ? t.targetGen : kind === STOP ? t.stopGen : t.trailGen;
-    return tag === tagOf(kind, gen);
+    const gen = kind === TARGET ? f[b + TARGET_GEN] : kind === STOP_LEVEL ? f[b + STOP_GEN] : f[b + TRAIL_GEN];
+    return tag === tagOf(kind, gen as number);
   }
 
-  private fillTargets(t: ManagedTrade, x: number, ts: number, out: LegFill[]): void {
-    const n = t.targetsX.length;
-    const before = t.filled;
-    while (t.filled < n && (t.targetsX[t.filled] as number) <= x) {
-      const k = t.filled++;
-      const final = t.filled === n;
-      out.push(this.leg(t, TARGET_KINDS[k] as LegKind, t.terms.targets[k] as number, t.legQty[k] as number, ts, final));
-      if (final) this.retire(t, false);
+  private fillTargets(b: number, x: number, ts: number, out: LegFill[]): void {
+    const f = this.records.f;
+    const n = f[b + COUNT] as number;
+    const before = f[b + FILLED] as number;
+    let k = before;
+    const p = this.records.pairs;
+    const at = f[b + AT] as number;
+    while (k < n && (p[at + 2 * k] as number) <= x) {
+      const final = k + 1 === n;
+      f[b + FILLED] = k + 1;
+      // x = sign × target, and multiplying by ±1 is exact: the target's price comes back unchanged.
+      out.push(this.leg(b, TARGET_KINDS[k] as LegKind, this.sign * (p[at + 2 * k] as number), p[at + 2 * k + 1] as number, ts, final));
+      if (final) this.retire(b, false);
+      k++;
     }
-    if (t.closed || t.filled === before) return;
-    this.pushTarget(t);
-    if (t.terms.slMode !== 'fixed') this.moved.push(t);
+    if (k === before || f[b + CLOSED] !== 0) return;
+    this.pushTarget(b);
+    if (f[b + MODE] !== FIXED) this.moved.push(b);
   }
 
-  private moveStop(t: ManagedTrade): void {
-    if (t.closed) return;
-    const { slMode, direction, entryPrice, targets, stopLoss } = t.terms;
-    const next = managedStopAfter(slMode, direction, entryPrice, targets, t.filled, stopLoss);
-    if (next === stopLoss) return;
-    t.terms.stopLoss = next;
-    this.pushStop(t);
+  private moveStop(b: number): void {
+    const f = this.records.f;
+    if (f[b + CLOSED] !== 0) return;
+    const filled = f[b + FILLED] as number;
+    const stop = f[b + STOP] as number;
+    const previous = filled >= 2 ? this.sign * (this.records.pairs[(f[b + AT] as number) + 2 * (filled - 2)] as number) : (f[b + ENTRY] as number);
+    const mode = STOP_MODES[f[b + MODE] as number] as ManagedTerms['slMode'];
+    const next = managedStopPast(mode, this.direction, f[b + ENTRY] as number, previous, filled, stop);
+    if (next === stop) return;
+    f[b + STOP] = next;
+    this.pushStop(b);
   }
 
   /** SL or TRAILING: the stop in force is the more protective one (SPEC §9); ties go to the managed stop. */
-  private stopKind(t: ManagedTrade): LegKind {
-    return this.trailX(t) > t.sign * t.terms.stopLoss ? 'TRAILING' : 'SL';
+  private stopKind(b: number): LegKind {
+    return this.trailX(b) > this.sign * (this.records.f[b + STOP] as number) ? 'TRAILING' : 'SL';
   }
 
-  private trailX(t: ManagedTrade): number {
-    if (t.trail !== null && t.trail.live()) return this.stack.bestOf(t.trail) * t.factor;
-    if (!Number.isNaN(t.armedBest)) return t.armedBest * t.factor;
+  private trailX(b: number): number {
+    const f = this.records.f;
+    const trail = this.records.trail[b / STRIDE] as TrailRef | null;
+    if (trail !== null && trail.live()) return this.stack.bestOf(trail) * (f[b + FACTOR] as number);
+    const armed = f[b + ARMED_BEST] as number;
+    if (!Number.isNaN(armed)) return armed * (f[b + FACTOR] as number);
     return -Infinity;
   }
 
-  private closeRest(t: ManagedTrade, kind: LegKind, price: number, ts: number, out: LegFill[], firedFromStack = false): void {
-    const quantity = sumMoney(t.legQty.slice(t.filled));
-    this.retire(t, firedFromStack);
-    out.push(this.leg(t, kind, price, quantity, ts, true));
+  private closeRest(b: number, kind: LegKind, price: number, ts: number, out: LegFill[], firedFromStack = false): void {
+    const fill = this.leg(b, kind, price, this.records.remaining(b), ts, true);
+    this.retire(b, firedFromStack);
+    out.push(fill);
   }
 
-  private retire(t: ManagedTrade, firedFromStack: boolean): void {
-    if (!firedFromStack && t.trail !== null && t.trail.live()) this.stack.retire();
-    t.closed = true;
+  private retire(b: number, firedFromStack: boolean): void {
+    const trail = this.records.trail[b / STRIDE] as TrailRef | null;
+    if (!firedFromStack && trail !== null && trail.live()) this.stack.retire();
+    this.records.f[b + CLOSED] = 1;
+    this.records.release(b);
     this.live--;
   }
 
-  private leg(t: ManagedTrade, kind: LegKind, price: number, quantity: number, time: number, final: boolean): LegFill {
-    const m = legMoney(t.terms, quantity, price, this.feeRate);
-    return { id: t.terms.id, kind, price, quantity, time, fees: m.fees, profitLoss: m.profitLoss, final };
+  private leg(b: number, kind: LegKind, price: number, quantity: number, time: number, final: boolean): LegFill {
+    const f = this.records.f;
+    const entry = f[b + ENTRY] as number;
+    const fees = legFees(entry, quantity, price, this.feeRate);
+    const profitLoss = legProfitLoss(this.direction, entry, quantity, price, this.feeRate);
+    return { id: f[b + ID] as number, kind, price, quantity, time, fees, profitLoss, final };
   }
 
-  private pushTarget(t: ManagedTrade): void {
-    t.targetGen++;
-    if (t.filled < t.targetsX.length) this.push(this.rise, t.targetsX[t.filled] as number, t, tagOf(TARGET, t.targetGen));
+  private pushTarget(b: number): void {
+    const f = this.records.f;
+    const gen = (f[b + TARGET_GEN] as number) + 1;
+    f[b + TARGET_GEN] = gen;
+    const filled = f[b + FILLED] as number;
+    if (filled < (f[b + COUNT] as number)) this.push(this.rise, this.records.pairs[(f[b + AT] as number) + 2 * filled] as number, b, tagOf(TARGET, gen));
   }
 
-  private pushStop(t: ManagedTrade): void {
-    t.stopGen++;
-    this.push(this.fall, -(t.sign * t.terms.stopLoss), t, tagOf(STOP, t.stopGen));
+  private pushStop(b: number): void {
+    const f = this.records.f;
+    const gen = (f[b + STOP_GEN] as number) + 1;
+    f[b + STOP_GEN] = gen;
+    this.push(this.fall, -(this.sign * (f[b + STOP] as number)), b, tagOf(STOP_LEVEL, gen));
   }
 
-  private push(q: MinQueue<ManagedTrade>, key: number, t: ManagedTrade, tag: number): void {
-    q.push(key, t, tag);
+  private push(q: LevelQueue, key: number, b: number, tag: number): void {
+    q.push(key, b, tag);
     if (q.size > 4 * this.live + QUEUE_SLACK) q.filter((e, g) => this.current(e, g));
   }
 }
-
-export type { ManagedTrade };

@@ -1,6 +1,6 @@
-// Binary min-heap of (key, item) pairs: the level queues of managed trades (managed-side.ts) and
-// the trailing groups (trailing-stack.ts). Items are objects: managed trades are the few, and an
-// entry is pushed only when a level is set (open, fill, update), never per tick.
+// Binary min-heap of (key, item) pairs: the trailing groups (trailing-stack.ts; the level queues of
+// managed trades are level-queue.ts, the same heap over numbers). Items are objects, and an entry is
+// pushed only when a level is set (open, fill, update), never per tick.
 
 export class MinQueue<T> {
   private keys: number[] = [];
