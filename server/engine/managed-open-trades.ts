@@ -129,7 +129,10 @@ export class ManagedOpenTrades {
       targets: next.targets.slice(s.filled),
       shares: unfilled.map((x) => x / left),
       slMode: next.slMode,
-      trailing: next.trailing && { callbackRate: next.trailing.callbackRate, ...(next.trailing.activationPrice === null ? {} : { activationPrice: next.trailing.activationPrice }) },
+      trailing: next.trailing && {
+        callbackRate: next.trailing.callbackRate,
+        ...(next.trailing.activationPrice === null ? {} : { activationPrice: next.trailing.activationPrice }),
+      },
     });
     e.plan = { ...e.plan, targets: next.targets, shares: next.shares, slMode: next.slMode, trailing: next.trailing };
     e.terms = { ...e.terms, takeProfit: next.targets[next.targets.length - 1] as number };

@@ -53,8 +53,12 @@ export class SignalUpdater {
   }
 
   private serial<T>(id: number, work: () => Promise<T>): Promise<T> {
+    // The next update waits for this one to settle either way; its outcome is the caller's (awaited there).
     const run = (this.chains.get(id) ?? Promise.resolve()).then(work, work);
-    const tail = run.catch(() => undefined);
+    const tail = run.then(
+      () => undefined,
+      (err: unknown) => void err,
+    );
     this.chains.set(id, tail);
     void tail.then(() => {
       if (this.chains.get(id) === tail) this.chains.delete(id);
@@ -85,7 +89,16 @@ export class SignalUpdater {
     if (!b) return undefined;
     return {
       key: b.symbol,
-      plan: { direction: b.direction, entryPrice: b.entryPrice, targets: [b.takeProfit], shares: [1], filled: 0, stopLoss: b.stopLoss, slMode: 'fixed', trailing: null },
+      plan: {
+        direction: b.direction,
+        entryPrice: b.entryPrice,
+        targets: [b.takeProfit],
+        shares: [1],
+        filled: 0,
+        stopLoss: b.stopLoss,
+        slMode: 'fixed',
+        trailing: null,
+      },
     };
   }
 

@@ -148,7 +148,11 @@ export async function recordSignalUpdate(
 }
 
 /** Whether `updateId` of signal `signalId` was applied (a resend's check, valid after the trade closed too). */
-export async function hasSignalUpdate(q: (sql: string, bindings?: readonly unknown[]) => Promise<RawRow[]>, signalId: number, updateId: string): Promise<boolean> {
+export async function hasSignalUpdate(
+  q: (sql: string, bindings?: readonly unknown[]) => Promise<RawRow[]>,
+  signalId: number,
+  updateId: string,
+): Promise<boolean> {
   const rows = await q('select 1 from signal_updates where signal_id = ? and update_id = ?', [signalId, updateId]);
   return rows.length > 0;
 }

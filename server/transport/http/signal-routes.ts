@@ -74,7 +74,8 @@ export function registerSignalRoutes(router: HttpRouter, auth: TokenAuth, bot: B
     '/api/signals/:id',
     patch((ex) => {
       const id = Number(ex.params.id);
-      if (!Number.isSafeInteger(id) || id <= 0) throw new ValidationError({ code: 'VALIDATION_ERROR', message: 'signal id must be a positive integer', field: 'signal_id' });
+      if (!Number.isSafeInteger(id) || id <= 0)
+        throw new ValidationError({ code: 'VALIDATION_ERROR', message: 'signal id must be a positive integer', field: 'signal_id' });
       return { signal_id: id };
     }),
   );
