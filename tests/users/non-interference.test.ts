@@ -18,6 +18,7 @@ const TIME_KEYS = new Set([
   'at',
   'entry_time',
   'exit_time',
+  'filled_at',
   'created_at',
   'updated_at',
   'server_time',
