@@ -59,7 +59,10 @@ export class LegAnnouncer {
     }
     // The trade is closed: by this write (r.closed), or elsewhere (refused, or our last fill was
     // already stored by another writer, which closed it).
-    const persisted = r !== null && r.closed;
+    // Our own final fills found already stored (a retry after a commit whose answer was lost): the
+    // transaction that stored the last of them closed the trade, with these very legs: ours.
+    const ownRetry = r !== null && o.fills.final && r.written.length === 0 && r.duplicates.length === o.fills.fills.length;
+    const persisted = r !== null && (r.closed || ownRetry);
     const rec = persisted ? this.closeRecord(id, o.priceGap) : null;
     const closed = rec ? this.closes.announce(rec, true) : this.closes.announce(this.placeholder(o), false);
     const w = this.waiters.get(id);

@@ -101,7 +101,15 @@ export async function checkRecord(k: Knex, baseUrl: string, seen: SeenByViewers)
     problems.push(`open set differs: db ${dbOpen.length} (${diff(dbOpen, bookOpen)}), book ${bookOpen.length} (${diff(bookOpen, dbOpen)})`);
   }
   const summary = ((await (await fetch(`${baseUrl}/api/public/paper-trading/summary/`)).json()) as { performance: SummaryJson }).performance;
-  const recomputed = computePerformance(metric, { unrealizedProfitLoss: summary.unrealized_profit_loss });
+  // SPEC §9: the legs already filled of open system trades, apart from the closed trades' figures.
+  const legs = await k.raw(
+    `select coalesce(sum(l.profit_loss), 0)::text as v from paper_trade_legs l join paper_trades t on t.id = l.trade_id
+     where t.user_id is null and t.status in ('OPEN', 'PENDING')`,
+  );
+  const recomputed: SummaryJson = {
+    ...computePerformance(metric, { unrealizedProfitLoss: summary.unrealized_profit_loss }),
+    open_realized_profit_loss: Number((legs as { rows: Array<{ v: string }> }).rows[0]!.v),
+  };
   for (const key of Object.keys(summary) as Array<keyof SummaryJson>) {
     if (summary[key] !== recomputed[key]) problems.push(`summary.${key}: page ${summary[key]}, db ${recomputed[key]}`);
   }
