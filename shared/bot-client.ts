@@ -4,6 +4,7 @@ import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket
 import type { SignalAck, SimpleAck } from './protocol-types.ts';
 import type { SignalInput } from './signal-schema.ts';
 import { NAMESPACES, type BotClientToServer, type BotServerToClient, type PriceTickInput } from './socket-events.ts';
+import type { SignalUpdateInput } from './signal-update.ts';
 
 export type BotSocket = Socket<BotServerToClient, BotClientToServer>;
 
@@ -98,6 +99,23 @@ export class BotClient {
     const payload = { text, external_id: externalId ?? newExternalId() };
     return this.withRetries(opts, async (timeoutMs) => {
       const ack = await this.socket.timeout(timeoutMs).emitWithAck('signal:text', payload);
+      return { ack, retry: !ack.ok && ack.error.code === 'UNAVAILABLE' };
+    });
+  }
+
+  /**
+   * Updates an open signal's unfilled part (SPEC §9: `sl`, `tp`, `tp_allocation`, `sl_mode`,
+   * `trailing_stop`, null removes it). An `update_id` is generated when absent, so the retries of
+   * one call are applied once.
+   */
+  updateSignal(
+    ref: { signal_id: number } | { external_id: string },
+    update: SignalUpdateInput & { update_id?: string },
+    opts: SendOptions = {},
+  ): Promise<SignalAck> {
+    const payload = { ...update, ...ref, update_id: update.update_id ?? newExternalId() };
+    return this.withRetries(opts, async (timeoutMs) => {
+      const ack = await this.socket.timeout(timeoutMs).emitWithAck('signal:update', payload);
       return { ack, retry: !ack.ok && ack.error.code === 'UNAVAILABLE' };
     });
   }

@@ -7,6 +7,7 @@ import type { Socket } from 'socket.io-client';
 import type { DeltaJson, SignalAck, SimpleAck, TradeJson } from '../../shared/protocol-types.ts';
 import { legMoney, sumMoney } from '../../shared/leg-math.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { BotClient } from '../../shared/bot-client.ts';
 import { connectBot, connectPublic, connected, waitFor } from '../helpers/sockets.ts';
 
 const FEE = 0.001;
@@ -244,5 +245,22 @@ describe('managed signals (SPEC §9) over /bot, the stream and REST', () => {
       ['TP3', 125, 0.25],
     ]);
     expect((await patch(`/api/signals/${ack.signal_id}`, { sl: 95 })).status).toBe(409);
+  });
+
+  it('BotClient.updateSignal: its generated update_id makes a retried update apply once', async () => {
+    const c = new BotClient({ url: server.url, token: server.botToken, timeoutMs: 5000 });
+    try {
+      await c.connect();
+      const ack = await c.sendSignal({ symbol: 'AVAXUSDT', direction: 'SHORT', entry: 30, tp: [28, 26], sl: 32, external_id: `c-${Math.random()}` });
+      if (!ack.ok) throw new Error(JSON.stringify(ack.error));
+      await tick('AVAXUSDT', 29.5);
+      const first = await c.updateSignal({ signal_id: ack.signal_id }, { sl: 31, update_id: 'tighten' });
+      expect(first).toEqual({ ok: true, signal_id: ack.signal_id, trade_id: ack.trade_id, duplicate: false });
+      expect(await c.updateSignal({ signal_id: ack.signal_id }, { sl: 31, update_id: 'tighten' })).toMatchObject({ ok: true, duplicate: true });
+      expect(await c.updateSignal({ signal_id: ack.signal_id }, { sl: 29 })).toMatchObject({ ok: false, error: { code: 'VALIDATION_ERROR', field: 'sl' } });
+      expect((await openPosition(ack.trade_id as number))?.stop_loss).toBe(31);
+    } finally {
+      c.close();
+    }
   });
 });
