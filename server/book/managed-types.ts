@@ -31,17 +31,11 @@ export interface ManagedProgress {
 }
 
 export type { LegKind } from '../../shared/leg-math.ts';
-import type { LegKind } from '../../shared/leg-math.ts';
+import type { LegRecord } from '../../shared/trade-json.ts';
 
-/** One fill (SPEC §9): money from shared/leg-math.ts, rounded. `final` = the trade is now closed. */
-export interface LegFill {
+/** One fill (SPEC §9): a leg (shared/trade-json.ts) of trade `id`, money from shared/leg-math.ts; `final` = the trade is now closed. */
+export interface LegFill extends LegRecord {
   id: number;
-  kind: LegKind;
-  price: number;
-  quantity: number;
-  time: number;
-  fees: number;
-  profitLoss: number;
   final: boolean;
 }
 

@@ -1,5 +1,5 @@
 // POST /api/signals: the bot's HTTP door, same validation, idempotency and ack as the socket event.
-import type { TokenAuth } from '../../auth/token-auth.ts';
+import type { TokenAuth, TokenIdentity } from '../../auth/token-auth.ts';
 import { bearer } from '../../auth/token-auth.ts';
 import { UnauthorizedError, ValidationError } from '../../errors.ts';
 import { MAX_TEXT_SIGNAL_LENGTH } from '../../../shared/text-signal.ts';
@@ -40,27 +40,30 @@ function mootAfterRefusal(_err: unknown): void {
   // reported by the handler's own await when it gets that far
 }
 
+/** A bot's JSON request: its body (read first: uWS wants onData registered before any await) and its identity; null = already answered. */
+async function botJson(ex: Exchange, auth: TokenAuth): Promise<{ body: unknown; identity: TokenIdentity } | null> {
+  const token = bearer(ex.headers.authorization);
+  const bodyPromise = jsonBodyFirst(ex);
+  const identity = await auth.verify(token, 'bot');
+  const body = await bodyPromise;
+  if (body === null) return null;
+  if (!identity) throw new UnauthorizedError('a valid bot token is required (Authorization: Bearer …)');
+  return { body, identity };
+}
+
 export function registerSignalRoutes(router: HttpRouter, auth: TokenAuth, bot: BotPort): void {
   router.post('/api/signals', async (ex) => {
-    const token = bearer(ex.headers.authorization);
-    // Read the body first: uWS wants onData registered before any await.
-    const bodyPromise = jsonBodyFirst(ex);
-    const identity = await auth.verify(token, 'bot');
-    const body = await bodyPromise;
-    if (body === null) return;
-    if (!identity) throw new UnauthorizedError('a valid bot token is required (Authorization: Bearer …)');
-    const ack = await bot.ingestSignal(body, identity);
+    const req = await botJson(ex, auth);
+    if (!req) return;
+    const ack = await bot.ingestSignal(req.body, req.identity);
     ex.json(ack.ok && !ack.duplicate ? 201 : 200, ack);
   });
 
   // Signal updates (SPEC §9): by our id or by the bot's external id; the body as on /bot signal:update.
   const patch = (ref: (ex: Exchange) => Record<string, unknown>) => async (ex: Exchange) => {
-    const token = bearer(ex.headers.authorization);
-    const bodyPromise = jsonBodyFirst(ex);
-    const identity = await auth.verify(token, 'bot');
-    const body = await bodyPromise;
-    if (body === null) return;
-    if (!identity) throw new UnauthorizedError('a valid bot token is required (Authorization: Bearer …)');
+    const req = await botJson(ex, auth);
+    if (!req) return;
+    const { body, identity } = req;
     if (typeof body !== 'object' || Array.isArray(body)) throw new ValidationError({ code: 'VALIDATION_ERROR', message: 'body must be a JSON object' });
     ex.json(200, await bot.updateSignal({ ...body, ...ref(ex) }, identity));
   };
