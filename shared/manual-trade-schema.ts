@@ -1,8 +1,9 @@
 // Inbound payloads of the user API (SPEC §4): accounts and manual trades. Validated once at the edge;
-// the level rules are the signal's (LONG sl < entry < tp, SHORT mirrored), named by this API's fields.
+// the level rules and the §9 plan (targets, tp_allocation, sl_mode, trailing_stop) are the signal's,
+// named by this API's fields.
 import { z } from 'zod';
-import { DEFAULTS, DIRECTIONS, MARKET_TYPES, MAX_LEVERAGE, TIMEFRAMES, type Direction } from './constants.ts';
-import { priceSchema, symbolSchema } from './signal-schema.ts';
+import { DEFAULTS, DIRECTIONS, MARKET_TYPES, MAX_LEVERAGE, SL_MODES, TIMEFRAMES, type Direction } from './constants.ts';
+import { allocationSchema, checkTargets, priceSchema, symbolSchema, targetsSchema, trailingStopSchema } from './signal-schema.ts';
 
 export const USERNAME_PATTERN = /^[a-zA-Z0-9_.-]{3,32}$/;
 export const PASSWORD_MIN_LENGTH = 8;
@@ -25,22 +26,62 @@ export const loginSchema = z.object({
   password: z.string({ error: 'is required' }).min(1, 'is required').max(PASSWORD_MAX_LENGTH, 'is too long'),
 });
 
+export type LevelField = 'take_profit' | 'stop_loss' | 'tp_allocation';
+
 export interface LevelIssue {
-  field: 'take_profit' | 'stop_loss';
+  field: LevelField;
   message: string;
 }
 
-/** The signal rule (SPEC §1) on a manual trade's levels; empty when they are consistent. */
-export function levelIssues(direction: Direction, entry: number, takeProfit: number, stopLoss: number): LevelIssue[] {
+/**
+ * checkTargets' words (the signal's `tp`, `entry`) in this API's field names: the issue names the
+ * field the caller sent. `tp_allocation` is the same on both.
+ */
+function inThisApi(message: string): string {
+  return message.replace(/\btp\b/g, 'take_profit').replace(/\bentry\b/g, 'entry_price');
+}
+
+/** A refinement context that collects checkTargets' issues as this API's LevelIssues. */
+function collectingCtx(out: LevelIssue[]): z.RefinementCtx {
+  return {
+    value: undefined,
+    issues: [],
+    addIssue(issue) {
+      const i = typeof issue === 'string' ? { message: issue, path: [] } : issue;
+      const field = i.path?.[0] === 'tp_allocation' ? 'tp_allocation' : 'take_profit';
+      out.push({ field, message: inThisApi(i.message ?? 'is invalid') });
+    },
+  };
+}
+
+/** A manual trade's plan (SPEC §9, as signals have it) once its levels are checked against entry. */
+export interface CheckedLevels {
+  issues: LevelIssue[];
+  /** Each target's share (undefined when the targets or the allocation were refused). */
+  shares: number[] | undefined;
+}
+
+/**
+ * The signal's rules (SPEC §1, §9) on a manual trade's levels: the stop on the loss side of entry,
+ * the targets (one or 1–10) strictly moving away from it on the profit side, the allocation (if
+ * any) one positive share per target summing to 1. The target rules are signal-schema's own
+ * (checkTargets), not a copy. No issues = consistent.
+ */
+export function checkLevels(
+  direction: Direction,
+  entry: number,
+  takeProfit: number | readonly number[],
+  stopLoss: number,
+  allocation?: readonly number[],
+): CheckedLevels {
   const long = direction === 'LONG';
-  const out: LevelIssue[] = [];
+  const issues: LevelIssue[] = [];
   if (long ? !(stopLoss < entry) : !(stopLoss > entry)) {
-    out.push({ field: 'stop_loss', message: long ? 'LONG needs stop_loss < entry_price' : 'SHORT needs stop_loss > entry_price' });
+    issues.push({ field: 'stop_loss', message: long ? 'LONG needs stop_loss < entry_price' : 'SHORT needs stop_loss > entry_price' });
   }
-  if (long ? !(takeProfit > entry) : !(takeProfit < entry)) {
-    out.push({ field: 'take_profit', message: long ? 'LONG needs take_profit > entry_price' : 'SHORT needs take_profit < entry_price' });
-  }
-  return out;
+  const levels = typeof takeProfit === 'number' ? [takeProfit] : takeProfit;
+  const shares = checkTargets(long, entry, levels, allocation, collectingCtx(issues));
+  return { issues, shares };
 }
 
 export const manualTradeSchema = z
@@ -49,8 +90,13 @@ export const manualTradeSchema = z
     direction: z.enum(DIRECTIONS),
     /** A price, or "market": the book's last price for the symbol at the time of the request. */
     entry_price: z.union([z.literal('market'), priceSchema]),
-    take_profit: priceSchema,
+    /** One level (as before) or 1–10 targets (SPEC §9, as a signal's `tp`). */
+    take_profit: targetsSchema,
+    /** Each target's share of the position (default: equal shares). */
+    tp_allocation: allocationSchema.optional(),
     stop_loss: priceSchema,
+    sl_mode: z.enum(SL_MODES).default('fixed'),
+    trailing_stop: trailingStopSchema.optional(),
     position_size: z
       .number()
       .refine((v) => Number.isFinite(v) && v > 0, 'must be a positive number')
@@ -61,9 +107,9 @@ export const manualTradeSchema = z
     timeframe: z.enum(TIMEFRAMES).default(DEFAULTS.timeframe),
   })
   .superRefine((t, ctx) => {
-    // A market entry is checked once its price is known (the service does it with levelIssues).
+    // A market entry is checked once its price is known (the service does it with checkLevels).
     if (t.entry_price !== 'market') {
-      for (const i of levelIssues(t.direction, t.entry_price, t.take_profit, t.stop_loss)) {
+      for (const i of checkLevels(t.direction, t.entry_price, t.take_profit, t.stop_loss, t.tp_allocation).issues) {
         ctx.addIssue({ code: 'custom', path: [i.field], message: i.message });
       }
     }

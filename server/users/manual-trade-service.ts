@@ -1,13 +1,13 @@
 // A user's manual trades: open (stored, then put in the shared book), list, read and close their own.
 // Every read is scoped with userScope(); another user's trade is "not found", never "forbidden".
-import { manualTradeSchema, levelIssues, tradeIdSchema, type ManualTradePayload } from '../../shared/manual-trade-schema.ts';
+import { checkLevels, manualTradeSchema, tradeIdSchema, type ManualTradePayload } from '../../shared/manual-trade-schema.ts';
 import type { TradeJson } from '../../shared/protocol-types.ts';
 import { quantityFor } from '../../shared/trade-math.ts';
 import { priceKey } from '../../shared/price-key.ts';
 import { parseWith } from '../../shared/validation.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { OwnedTrade } from '../engine/ports.ts';
-import type { NewManualTrade } from '../persistence/user-repository.ts';
+import type { ManualTradePlan, NewManualTrade } from '../persistence/user-repository.ts';
 import type { TradeRow } from '../persistence/rows.ts';
 import { tradeRowToJson } from '../persistence/trade-mapper.ts';
 import type { ListQuery } from '../queries/list-query.ts';
@@ -62,19 +62,17 @@ export class ManualTradeService {
   }
 
   private async store(userId: number, p: ManualTradePayload): Promise<TradeJson> {
-    let entry: number;
-    if (p.entry_price === 'market') {
-      const last = this.deps.lastPrice(priceKey(p.symbol, p.market_type));
-      if (!last) throw new ConflictError(`no price for ${p.symbol} yet: give entry_price as a number`, 'entry_price');
-      if (last.stale) throw new ConflictError(`the price of ${p.symbol} is stale: give entry_price as a number`, 'entry_price');
-      entry = last.price;
-      const [issue] = levelIssues(p.direction, entry, p.take_profit, p.stop_loss);
-      if (issue) {
-        throw new ValidationError({ code: 'VALIDATION_ERROR', field: issue.field, message: `${issue.field}: ${issue.message} (market price ${entry})` });
-      }
-    } else {
-      entry = p.entry_price;
+    const entry = this.entryOf(p);
+    const levels = typeof p.take_profit === 'number' ? [p.take_profit] : p.take_profit;
+    // Checked again here even for a fixed entry (the schema did): a market entry is first known now,
+    // and the shares come from the same check either way.
+    const { issues, shares } = checkLevels(p.direction, entry, levels, p.stop_loss, p.tp_allocation);
+    const [issue] = issues;
+    if (issue) {
+      const at = p.entry_price === 'market' ? ` (market price ${entry})` : '';
+      throw new ValidationError({ code: 'VALIDATION_ERROR', field: issue.field, message: `${issue.field}: ${issue.message}${at}` });
     }
+    if (!shares) throw new Error('checkLevels refused the targets without naming an issue');
     const row = await this.deps.insert({
       userId,
       symbol: p.symbol,
@@ -86,12 +84,24 @@ export class ManualTradeService {
       entryTime: new Date(this.now()),
       positionSize: p.position_size,
       quantity: quantityFor(p.position_size, p.leverage, entry),
-      takeProfit: p.take_profit,
+      takeProfit: levels[levels.length - 1] as number,
       stopLoss: p.stop_loss,
+      plan: planOf(p, levels, shares),
     });
+    // The row's JSON carries the plan (trade-mapper.ts), so the engine books it as a signal's trade
+    // with the same plan: managed when it has several targets, a moving or a trailing stop.
     const trade = tradeRowToJson(row);
     this.deps.engine.addUserTrade({ trade, userId });
     return trade;
+  }
+
+  /** The entry price: the one given, or the book's last (fresh) price for "market". */
+  private entryOf(p: ManualTradePayload): number {
+    if (p.entry_price !== 'market') return p.entry_price;
+    const last = this.deps.lastPrice(priceKey(p.symbol, p.market_type));
+    if (!last) throw new ConflictError(`no price for ${p.symbol} yet: give entry_price as a number`, 'entry_price');
+    if (last.stale) throw new ConflictError(`the price of ${p.symbol} is stale: give entry_price as a number`, 'entry_price');
+    return last.price;
   }
 
   list(userId: number, q: ListQuery): Promise<{ count: number; results: TradeJson[] }> {
@@ -128,4 +138,13 @@ function parseId(raw: string): number {
   // A malformed id names no trade of this user: the same 404 as any other.
   if (!r.success) throw new NotFoundError(`no trade ${raw}`);
   return r.data;
+}
+
+function planOf(p: ManualTradePayload, levels: readonly number[], shares: readonly number[]): ManualTradePlan {
+  const t = p.trailing_stop;
+  return {
+    targets: levels.map((level, i) => ({ level, share: shares[i] as number })),
+    slMode: p.sl_mode,
+    trailing: t ? { callbackRate: t.callback_rate, activationPrice: t.activation_price ?? null } : null,
+  };
 }
