@@ -11,7 +11,6 @@ import { ManualTradeService } from '../users/manual-trade-service.ts';
 import { UserTradeCaps } from '../users/user-trade-caps.ts';
 import { UserRequestLimit } from '../users/user-request-limit.ts';
 import { tradableSymbols } from '../users/tradable-symbols.ts';
-import { symbolOfKey } from '../../shared/price-key.ts';
 import type { HttpRouter } from '../transport/http/http-router.ts';
 import { registerAuthRoutes } from '../transport/http/auth-routes.ts';
 import { registerUserRoutes } from '../transport/http/user-routes.ts';
@@ -21,6 +20,7 @@ import { registerMeNamespace } from '../transport/socket/me-namespace.ts';
 import type { Consumer } from './engine-consumers.ts';
 import type { Step } from './lifecycle.ts';
 import type { TokenWiring } from './tokens.ts';
+import { userScope } from '../privacy/trade-scope.ts';
 
 export interface UsersWiring {
   userStreams: UserStreams;
@@ -58,7 +58,8 @@ export function wireUsers(d: {
       hasFreshPrice: (key) => staleness.hasFreshTick(key, Date.now()),
       hasPublicTrades: (key) => engine.hasPublicTrades(key),
     }),
-    caps: new UserTradeCaps(config.userLimits, (userId) => book.trades({ userId }).map((t) => symbolOfKey(t.symbol))),
+    // Every open trade of the user, plain (OpenBook) and managed (several targets, moving stops) alike.
+    caps: new UserTradeCaps(config.userLimits, (userId) => engine.openTrades(userScope(userId)).map((t) => t.symbol)),
     engine,
   });
   const me = meNamespace(d.io);

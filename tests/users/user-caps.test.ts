@@ -76,6 +76,17 @@ describe('open trades and symbols per user', () => {
     expect((await open(server.url, token, 'ETHUSDT')).status).toBe(201);
   });
 
+  it('managed trades (several targets) count against both caps like plain ones', async () => {
+    const { token } = await register(server.url, 'planner');
+    const managed = (symbol: string) =>
+      call(server.url, 'POST', '/api/paper-trades', { token, body: { symbol, direction: 'LONG', entry_price: 100, take_profit: [150, 200], stop_loss: 50 } });
+    expect((await managed('BTCUSDT')).status).toBe(201);
+    expect((await managed('ETHUSDT')).status).toBe(201);
+    expect((await managed('SOLUSDT')).body.error).toMatchObject({ code: 'CONFLICT', field: 'symbol' });
+    for (let i = 0; i < 3; i++) expect((await managed('BTCUSDT')).status).toBe(201);
+    expect((await managed('BTCUSDT')).status).toBe(409);
+  });
+
   it('concurrent opens cannot overshoot the cap', async () => {
     const { token } = await register(server.url, 'racer');
     const replies = await Promise.all(Array.from({ length: 12 }, () => open(server.url, token, 'BTCUSDT')));
