@@ -34,3 +34,33 @@ function definedOnly(t: PlainTradeJson, keys: ReadonlyArray<keyof PlanFields>): 
   for (const k of keys) if (t[k] !== undefined) out[k] = t[k];
   return out as Partial<PlanFields>;
 }
+
+/** A plain open LONG BTCUSDT trade (entry 100, quantity 3 on 300 USDT, TP 130, SL 90), fields overridable. */
+export function openTradeJson(over: Partial<TradeJson> = {}): TradeJson {
+  return withSingleTarget({
+    id: 1,
+    signal_id: null,
+    symbol: 'BTCUSDT',
+    direction: 'LONG',
+    market_type: 'SPOT',
+    timeframe: '1h',
+    confidence: 0.5,
+    leverage: 1,
+    entry_price: 100,
+    entry_time: '2026-01-01T00:00:00.000Z',
+    position_size: 300,
+    quantity: 3,
+    take_profit: 130,
+    stop_loss: 90,
+    status: 'OPEN',
+    exit_price: null,
+    exit_time: null,
+    fees: null,
+    profit_loss: null,
+    profit_loss_percentage: null,
+    price_gap: false,
+    created_at: '2026-01-01T00:00:00.000Z',
+    updated_at: '2026-01-01T00:00:00.000Z',
+    ...over,
+  });
+}

@@ -4,38 +4,11 @@ import { describe, expect, it } from 'vitest';
 import type { LegJson, TradeJson } from '../../shared/protocol-types.ts';
 import { openTradePnl, remainderPnl, unrealizedRemainder } from '../../shared/open-trade-pnl.ts';
 import { roundMoney, unrealizedPnl } from '../../shared/trade-math.ts';
-import { withSingleTarget } from '../helpers/plan-fields.ts';
+import { openTradeJson } from '../helpers/plan-fields.ts';
 
 const FEE = 0.001;
 
-function openTrade(over: Partial<TradeJson>): TradeJson {
-  return withSingleTarget({
-    id: 1,
-    signal_id: null,
-    symbol: 'BTCUSDT',
-    direction: 'LONG',
-    market_type: 'SPOT',
-    timeframe: '1h',
-    confidence: 0.5,
-    leverage: 1,
-    entry_price: 100,
-    entry_time: '2026-01-01T00:00:00.000Z',
-    position_size: 300,
-    quantity: 3,
-    take_profit: 130,
-    stop_loss: 90,
-    status: 'OPEN',
-    exit_price: null,
-    exit_time: null,
-    fees: null,
-    profit_loss: null,
-    profit_loss_percentage: null,
-    price_gap: false,
-    created_at: '2026-01-01T00:00:00.000Z',
-    updated_at: '2026-01-01T00:00:00.000Z',
-    ...over,
-  });
-}
+const openTrade = (over: Partial<TradeJson>): TradeJson => openTradeJson(over);
 
 const leg = (kind: LegJson['kind'], price: number, quantity: number, fees: number, profit_loss: number): LegJson => ({
   kind,

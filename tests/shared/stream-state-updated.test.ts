@@ -2,36 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SnapshotJson, TradeJson } from '../../shared/protocol-types.ts';
 import { emptyBatch, livePnl, StreamState, totalUnrealized } from '../../shared/stream-state.ts';
-import { withSingleTarget } from '../helpers/plan-fields.ts';
+import { openTradeJson } from '../helpers/plan-fields.ts';
 
-function trade(id: number, over: Partial<TradeJson> = {}): TradeJson {
-  return withSingleTarget({
-    id,
-    signal_id: null,
-    symbol: 'BTCUSDT',
-    direction: 'LONG',
-    market_type: 'SPOT',
-    timeframe: '1h',
-    confidence: 0.5,
-    leverage: 1,
-    entry_price: 100,
-    entry_time: '2026-01-01T00:00:00.000Z',
-    position_size: 300,
-    quantity: 3,
-    take_profit: 130,
-    stop_loss: 90,
-    status: 'OPEN',
-    exit_price: null,
-    exit_time: null,
-    fees: null,
-    profit_loss: null,
-    profit_loss_percentage: null,
-    price_gap: false,
-    created_at: '2026-01-01T00:00:00.000Z',
-    updated_at: '2026-01-01T00:00:00.000Z',
-    ...over,
-  });
-}
+const trade = (id: number, over: Partial<TradeJson> = {}): TradeJson => openTradeJson({ id, ...over });
 
 /** Trade 7 after TP1 of 110/120/130 filled and its stop moved to entry (breakeven). */
 const afterTp1 = (t: TradeJson): TradeJson => ({
