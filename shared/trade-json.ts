@@ -70,7 +70,7 @@ export interface TradePlan {
 }
 
 /** Whether a plan needs the managed book: several targets, a stop that moves, or a trailing stop. */
-export function isManagedPlan(p: Pick<TradePlan, 'targets' | 'slMode' | 'trailing'>): boolean {
+export function isManagedPlan(p: { targets: { readonly length: number }; slMode: StopMode; trailing: unknown }): boolean {
   return p.targets.length > 1 || p.slMode !== 'fixed' || p.trailing !== null;
 }
 
@@ -177,7 +177,9 @@ function planFields(r: TradeRecord, p: TradePlan): PlanFields {
 
 /** The plan a trade's wire form carries, or undefined for a plain single-target one (the inverse of tradeJson's §9 fields). */
 export function planFromJson(t: TradeJson): TradePlan | undefined {
-  const plan: TradePlan = {
+  // Decided on the wire fields first: a plain trade (the bulk) builds nothing.
+  if (!isManagedPlan({ targets: t.targets, slMode: t.sl_mode, trailing: t.trailing_stop })) return undefined;
+  return {
     targets: t.targets.map((x) => x.level),
     shares: t.targets.map((x) => x.share),
     slMode: t.sl_mode,
@@ -186,7 +188,6 @@ export function planFromJson(t: TradeJson): TradePlan | undefined {
     initialStopLoss: t.initial_stop_loss,
     legs: t.legs.map((l) => ({ kind: l.kind, price: l.price, quantity: l.quantity, time: Date.parse(l.time), fees: l.fees, profitLoss: l.profit_loss })),
   };
-  return isManagedPlan(plan) ? plan : undefined;
 }
 
 /** A TradeJson as a record (ingest, user trade, activation); times as Date.parse gives them. */
