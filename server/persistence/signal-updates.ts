@@ -11,9 +11,6 @@ import { parseTimestamp } from './rows.ts';
 import type { BatchTx, RawRow } from './sql-runner.ts';
 import { openStatusSql, systemTradeSql } from '../privacy/trade-scope.ts';
 
-export { SL_MODES };
-export type SlMode = StopMode;
-
 export interface TargetTerm {
   level: number;
   share: number;
@@ -24,7 +21,7 @@ export interface SignalTerms {
   takeProfit: number;
   stopLoss: number;
   targets: TargetTerm[] | null;
-  slMode: SlMode;
+  slMode: StopMode;
   trailingCallbackRate: number | null;
   trailingActivationPrice: number | null;
 }
@@ -84,7 +81,7 @@ function termsFromJson(j: Record<string, unknown>): SignalTerms {
     takeProfit: Number(j.take_profit),
     stopLoss: Number(j.stop_loss),
     targets: (j.targets as TargetTerm[] | null) ?? null,
-    slMode: j.sl_mode as SlMode,
+    slMode: j.sl_mode as StopMode,
     trailingCallbackRate: (j.trailing_callback_rate as number | null) ?? null,
     trailingActivationPrice: (j.trailing_activation_price as number | null) ?? null,
   };

@@ -65,5 +65,3 @@ export function planOfRow(r: TradeRow): { plan?: TradePlan } {
 export function tradeRowToJson(r: TradeRow): TradeJson {
   return tradeJson(tradeRowToRecord(r));
 }
-
-export { tradeRowToRecord };
