@@ -1,5 +1,5 @@
 // `npm start`: refuse the uWS fallback, parse config, build the page if needed, start the app (and
-// the demo bot), and shut down gracefully on SIGTERM/SIGINT/SIGHUP (exit 0 within 10 s). Once up, an
+// the demo bots), and shut down gracefully on SIGTERM/SIGINT/SIGHUP (exit 0 within 10 s). Once up, an
 // uncaught exception is logged, not fatal (crash-guards.ts); the embedded PostgreSQL ties itself
 // to this process' life (persistence/postgres-lifeline.ts).
 import { randomBytes } from 'node:crypto';
@@ -49,9 +49,13 @@ async function main(): Promise<void> {
 
   const app = config.role === 'all' ? await startApp(config, { log }) : await startRole(config, { log });
   installCrashGuards(log.child({ module: 'process' }));
-  const bot = demoBot ? startDemoBot({ url: `http://127.0.0.1:${app.port}`, token: config.botToken!, log, seed: config.seed }) : null;
+  // Two demo bots of different styles (SPEC §11), so the leaderboard has a comparison at once.
+  const demo = { url: `http://127.0.0.1:${app.port}`, token: config.botToken!, log };
+  const bots = demoBot
+    ? [startDemoBot({ ...demo, seed: config.seed, style: 'scalper' }), startDemoBot({ ...demo, seed: config.seed + 1, style: 'swing', intervalMs: 9_000 })]
+    : [];
   log.info({ url: app.url, embeddedDatabase: app.database.embedded, demoBot, priceFeed: config.priceFeed }, 'Paperbook is running');
-  console.log(`\n  Paperbook is live at ${app.url}/bot-performance\n`);
+  console.log(`\n  Paperbook is live at ${app.url}/bot-performance (every bot: ${app.url}/bots)\n`);
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -63,7 +67,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS);
     force.unref();
-    Promise.resolve(bot?.stop())
+    Promise.resolve(bots.forEach((b) => b.stop()))
       .then(() => app.close())
       .then(
         () => {

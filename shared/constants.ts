@@ -51,6 +51,9 @@ export const DEFAULTS = {
 } as const;
 
 export const SYMBOL_PATTERN = /^[A-Z0-9]{2,20}$/;
+
+/** A token's name, and so a bot's (SPEC §11: a bot is the name of the token its signals come with). */
+export const BOT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const MAX_LEVERAGE = 125;
 
 /** The kinds of a leg (SPEC §9): which level filled it, or how the trade was closed. */

@@ -11,6 +11,8 @@ export interface ApiError {
 export interface TradeJson {
   id: number;
   signal_id: number | null;
+  /** The bot (signal source) whose signal opened it (SPEC §11); null for a user's manual trade. */
+  bot: string | null;
   symbol: string;
   direction: Direction;
   market_type: MarketType;
@@ -77,6 +79,38 @@ export interface OpenPositionJson extends TradeJson {
   current_price: number | null;
   unrealized_pnl: number | null;
   unrealized_pnl_percentage: number | null;
+}
+
+/** One row of the hash-chained ledger (docs/ledger.md): `hash = sha256(prev_hash ‖ canonical {kind, trade_id, event} ‖ at)`. */
+export interface LedgerRecordJson {
+  seq: number;
+  kind: string;
+  trade_id: number;
+  event: unknown;
+  at: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** `GET /api/public/paper-trading/ID/` (SPEC §13): a system trade and its ledger rows, oldest first. */
+export type PublicTradeDetail = TradeJson & { ledger: LedgerRecordJson[] };
+
+/** A bot on `GET /api/public/bots/` (SPEC §11): its headline figures over its system trades. */
+export interface BotJson {
+  name: string;
+  /** The operator's name for it (`bot:set --display-name`), else its name. */
+  display_name: string;
+  description: string | null;
+  total_trades: number;
+  open_trades: number;
+  closed_trades: number;
+  win_rate: number;
+  /** Realised P/L of its closed trades. */
+  total_profit_loss: number;
+  first_trade_at: string;
+  last_trade_at: string;
+  /** Cumulative realised P/L at the end of each of its last (up to 60) days with a close (UTC). */
+  equity: { time: string; value: number }[];
 }
 
 export interface SummaryJson {

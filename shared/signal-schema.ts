@@ -1,6 +1,6 @@
 // Inbound signal payload (SPEC §1): validated once at the edge, for the socket event and REST alike.
 import { z } from 'zod';
-import { DEFAULTS, DIRECTIONS, SL_MODES, MARKET_TYPES, MAX_LEVERAGE, SYMBOL_PATTERN, TIMEFRAMES } from './constants.ts';
+import { DEFAULTS, DIRECTIONS, SL_MODES, MARKET_TYPES, MAX_LEVERAGE, SYMBOL_PATTERN, BOT_NAME_PATTERN, TIMEFRAMES } from './constants.ts';
 import { roundMoney } from './trade-math.ts';
 import { MAX_TARGETS, validateAllocation } from './leg-math.ts';
 
@@ -23,6 +23,13 @@ export const priceSchema = z
   .refine((v) => v < MAX_PRICE, `must be below ${MAX_PRICE}`);
 
 export const symbolSchema = z.string().max(20).regex(SYMBOL_PATTERN, 'must be 2-20 upper-case letters or digits, e.g. BTCUSDT');
+
+/** A bot's name as a query filter (SPEC §11): exact, as its token was named. */
+export const botNameSchema = z
+  .string()
+  .trim()
+  .max(64)
+  .regex(BOT_NAME_PATTERN, 'must be a bot name: 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
 
 /** Free text that PostgreSQL can store (no NUL) and a log can show (no control characters). */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses

@@ -15,6 +15,8 @@ export interface TradeRecord {
   id: number;
   userId: number | null;
   signalId: number | null;
+  /** The bot (signal source) of a system trade, null for a user's manual trade (SPEC §11). */
+  bot: string | null;
   symbol: string;
   direction: Direction;
   marketType: MarketType;
@@ -97,6 +99,7 @@ export function tradeJson(r: TradeRecord): TradeJson {
   return {
     id: r.id,
     signal_id: r.signalId,
+    bot: r.bot,
     symbol: r.symbol,
     direction: r.direction,
     market_type: r.marketType,
@@ -196,6 +199,7 @@ export function tradeRecordFromJson(t: TradeJson, userId: number | null): TradeR
     id: t.id,
     userId,
     signalId: t.signal_id,
+    bot: t.bot ?? null,
     symbol: t.symbol,
     direction: t.direction,
     marketType: t.market_type,

@@ -1,4 +1,5 @@
-// The dashboard build: multi-page (/ + /bot-performance → index.html, /embed/ticker) into web/dist.
+// The dashboard build: multi-page (/ + /bot-performance → index.html, /bots and /bots/NAME → bots.html,
+// /embed/ticker) into web/dist.
 // The widget (/widget.js) is a separate IIFE build: vite.widget.config.ts.
 import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
@@ -21,6 +22,7 @@ export default defineConfig({
       input: {
         index: `${root}index.html`,
         'embed/ticker': `${root}embed/ticker.html`,
+        bots: `${root}bots.html`,
       },
     },
   },

@@ -27,8 +27,8 @@ export async function seedSystemTrades(url: string, n: number, feeRate = 0.001):
       [T0, n],
     );
     await k.raw(`insert into paper_trades (signal_id, user_id, symbol, direction, market_type, timeframe, confidence, leverage,
-        entry_price, entry_time, position_size, quantity, take_profit, stop_loss, status, created_at, updated_at)
-      select id, null, symbol, direction, market_type, timeframe, confidence, leverage, entry, created_at, 100, 1, tp, sl, 'OPEN', created_at, created_at
+        entry_price, entry_time, position_size, quantity, take_profit, stop_loss, status, created_at, updated_at, bot)
+      select id, null, symbol, direction, market_type, timeframe, confidence, leverage, entry, created_at, 100, 1, tp, sl, 'OPEN', created_at, created_at, source
       from signals where source = 'bench' order by id`);
     await k.raw(`select setval(pg_get_serial_sequence('signals', 'id'), ?)`, [n]);
 

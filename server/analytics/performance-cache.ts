@@ -3,7 +3,7 @@
 // RSS to 2.4 GB, benchmarks/reads-bench.ts). The JSON is kept serialised, split where the live
 // unrealised P/L goes, so a cached answer costs a lookup, a sum over open trades and a concat.
 import { roundMoney } from '../../shared/trade-math.ts';
-import { computePerformance, isOpenStatus, type MetricTrade, type PerformanceQuery } from '../../shared/metrics/index.ts';
+import { computePerformance, isOpenStatus, performanceQuerySchema, type MetricTrade, type PerformanceQuery } from '../../shared/metrics/index.ts';
 import type { ReadVersion } from '../cache/read-version.ts';
 import { VersionedCache, type CacheOutcome, type VersionedCacheLimits } from '../cache/versioned-cache.ts';
 
@@ -72,11 +72,15 @@ export class PerformanceCache {
   }
 }
 
+/** Every filter of the query, so none can be left out of the unfiltered test or the cache key. */
+const FILTER_KEYS = Object.keys(performanceQuerySchema.shape) as (keyof PerformanceQuery)[];
+const COLUMN_KEYS = FILTER_KEYS.filter((k) => k !== 'days');
+
 export function isUnfiltered(f: PerformanceQuery): boolean {
-  return !f.days && !f.direction && !f.symbol && !f.market_type && !f.timeframe;
+  return FILTER_KEYS.every((k) => f[k] === undefined);
 }
 
 function keyOf(f: PerformanceQuery, now: number): string {
   const window = f.days === undefined ? '' : `${f.days}@${Math.floor(now / DAYS_WINDOW_STEP_MS)}`;
-  return [window, f.direction ?? '', f.symbol ?? '', f.market_type ?? '', f.timeframe ?? ''].join('|');
+  return [window, ...COLUMN_KEYS.map((k) => f[k] ?? '')].join('|');
 }

@@ -15,6 +15,9 @@ Usage: npm run cli -- <command> [options]
                                          create a token; prints the secret once (on stdout)
   token:revoke --id N | --name NAME      revoke a token (or every active token with that name)
   token:list                             list tokens (never their secrets)
+  bot:list                               list bots (a bot is a token name its signals came with) and their figures
+  bot:set NAME [--display-name TEXT] [--description TEXT]
+                                         what the bot pages show for NAME
   trades:export [--out FILE] [--scope system|all]
                                          trades as CSV (stdout without --out); system trades by default
   trades:import --in FILE                import system trades from such a CSV; idempotent by trade id
@@ -34,6 +37,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'token:create': async () => (await import('./token-commands.ts')).tokenCreate,
   'token:revoke': async () => (await import('./token-commands.ts')).tokenRevoke,
   'token:list': async () => (await import('./token-commands.ts')).tokenList,
+  'bot:list': async () => (await import('./bot-commands.ts')).botList,
+  'bot:set': async () => (await import('./bot-commands.ts')).botSet,
   'trades:export': async () => (await import('./trade-commands.ts')).tradesExport,
   'trades:import': async () => (await import('./trade-commands.ts')).tradesImport,
   'ledger:export': async () => (await import('./ledger-commands.ts')).ledgerExport,
@@ -63,7 +68,7 @@ async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     return usage(err);
   }
-  const { command, flags } = parsed;
+  const { command, flags, positional } = parsed;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     (command === undefined ? process.stderr : process.stdout).write(HELP + '\n');
     return command === undefined ? 2 : 0;
@@ -82,7 +87,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const log = pino({ level: config.logLevel, base: { app: 'paperbook-cli' } }, pino.destination(2));
   try {
     const [run, { createCommandContext }] = await Promise.all([load(), import('./command-context.ts')]);
-    await run(createCommandContext(config, log), new Flags(flags, command));
+    await run(createCommandContext(config, log), new Flags(flags, command, positional));
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof UsageError) return usage(err);

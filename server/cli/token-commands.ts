@@ -5,15 +5,15 @@ import { TokenRepository } from '../persistence/token-repository.ts';
 import { parseTimestamp } from '../persistence/rows.ts';
 import { UsageError, type Flags } from './cli-args.ts';
 import type { CommandContext } from './command-context.ts';
-
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+import { BOT_NAME_PATTERN } from '../../shared/constants.ts';
+import { printTable } from './table-output.ts';
 
 export async function tokenCreate(ctx: CommandContext, flags: Flags): Promise<void> {
   const kind = flags.oneOf('kind', ['bot', 'user'] as const);
   const name = flags.required('name');
   const username = flags.optional('user');
   flags.done();
-  if (!NAME.test(name)) throw new UsageError('--name must be 1-64 characters: letters, digits, ".", "_" or "-", starting with a letter or digit');
+  if (!BOT_NAME_PATTERN.test(name)) throw new UsageError('--name must be 1-64 characters: letters, digits, ".", "_" or "-", starting with a letter or digit');
   if (kind === 'user' && username === undefined) throw new UsageError('a user token needs --user USERNAME');
   if (kind === 'bot' && username !== undefined) throw new UsageError('--user is only for --kind user');
 
@@ -52,15 +52,11 @@ export async function tokenList(ctx: CommandContext, flags: Flags): Promise<void
   await ctx.withDatabase(async (orm) => {
     const tokens = await new TokenRepository(orm).list();
     const iso = (v: string | null) => (v === null ? '' : parseTimestamp(v).toISOString());
-    const table = [['ID', 'KIND', 'NAME', 'CREATED', 'REVOKED'], ...tokens.map((t) => [String(t.id), t.kind, t.name, iso(t.created_at), iso(t.revoked_at)])];
-    const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
-    for (const r of table)
-      ctx.out(
-        r
-          .map((c, i) => c.padEnd(widths[i]!))
-          .join('  ')
-          .trimEnd(),
-      );
+    printTable(
+      ctx,
+      ['ID', 'KIND', 'NAME', 'CREATED', 'REVOKED'],
+      tokens.map((t) => [String(t.id), t.kind, t.name, iso(t.created_at), iso(t.revoked_at)]),
+    );
     if (tokens.length === 0) ctx.err('(no tokens)');
   });
 }

@@ -129,6 +129,8 @@ export async function importTrades(orm: MikroORM, rows: readonly TradeCsvRow[]):
     );
     const trades = TRADE_CSV_COLUMNS.map((c) => `"${c}"`).join(', ');
     await q(`insert into paper_trades (${trades}) select ${trades} from import_rows order by id`);
+    // A system trade's bot is its signal's source (SPEC §11): 'import' for the signals made above.
+    await q(`update paper_trades t set bot = s.source from import_rows i, signals s where t.id = i.id and s.id = t.signal_id and ${systemTradeSql('t')}`);
     return { rows: rows.length, imported: fresh, skipped: rows.length - fresh, signalsCreated: signals.length };
   });
 }

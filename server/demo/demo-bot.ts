@@ -9,7 +9,7 @@ import { NAMESPACES, type PublicClientToServer, type PublicServerToClient } from
 import type { Socket } from 'socket.io-client';
 import { mulberry32 } from '../feeds/prng.ts';
 import type { Logger } from '../logger.ts';
-import { buildDemoSignal } from './demo-signals.ts';
+import { buildDemoSignal, type DemoStyle } from './demo-signals.ts';
 
 export interface DemoBotOptions {
   /** Server origin, e.g. `http://127.0.0.1:3000`. */
@@ -19,6 +19,8 @@ export interface DemoBotOptions {
   seed: number;
   /** Mean time between signals (default 4000 ms, jittered ±25 %). */
   intervalMs?: number;
+  /** Its trading style and so its bot name (demo-signals.ts; default the scalper). */
+  style?: DemoStyle;
 }
 
 export interface DemoBot {
@@ -59,7 +61,7 @@ export function startDemoBot(opts: DemoBotOptions): DemoBot {
 
   const emit = async () => {
     if (!client.connected) return;
-    const signal = buildDemoSignal({ rand, priceOf: (s) => prices.get(s) });
+    const signal = buildDemoSignal({ rand, priceOf: (s) => prices.get(s), ...(opts.style ? { style: opts.style } : {}) });
     try {
       const ack = await client.sendSignal(signal);
       if (ack.ok) {

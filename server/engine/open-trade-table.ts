@@ -1,4 +1,4 @@
-// What the engine knows of each open trade beyond the book's terms: owner, market, timeframe, status,
+// What the engine knows of each open trade beyond the book's terms: owner, bot, market, timeframe, status,
 // confidence, leverage, times and the price-gap flag, in typed arrays (~100 B a trade with its index: P6 peak RSS)
 // instead of a TradeJson object per trade. The record, and from it the TradeJson, is built on demand.
 import { MARKET_TYPES, TIMEFRAMES, TRADE_STATUSES, type MarketType, type Timeframe, type TradeStatus } from '../../shared/constants.ts';
@@ -22,7 +22,7 @@ const C_STRIDE = 5;
  */
 export type OpenTradeSide = Pick<
   TradeRecord,
-  'id' | 'userId' | 'symbol' | 'marketType' | 'timeframe' | 'status' | 'confidence' | 'leverage' | 'createdAt' | 'updatedAt' | 'priceGap'
+  'id' | 'userId' | 'bot' | 'symbol' | 'marketType' | 'timeframe' | 'status' | 'confidence' | 'leverage' | 'createdAt' | 'updatedAt' | 'priceGap'
 >;
 
 export class OpenTradeTable {
@@ -30,12 +30,14 @@ export class OpenTradeTable {
   private nums: Float64Array<ArrayBufferLike> = new Float64Array(0);
   private codes: Int8Array<ArrayBufferLike> = new Int8Array(0);
   private symbolOrds: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  /** The bot's ordinal in `bots`, -1 for none (a user's trade). */
+  private botOrds: Int32Array<ArrayBufferLike> = new Int32Array(0);
   private free: number[] = [];
   private highWater = 0;
   private capacity = 0;
   private nextSeq = 0;
-  private readonly symbolNames: string[] = [];
-  private readonly symbolOrd = new Map<string, number>();
+  private readonly symbols = new Names();
+  private readonly bots = new Names();
   /**
    * Trades whose wire form the book cannot give: PENDING ones (not in the book) and any open row
    * with exit fields set. Few; kept whole, their `price_gap` kept in step with the table's flag.
@@ -111,7 +113,8 @@ export class OpenTradeTable {
       id,
       userId: Number.isNaN(u) ? null : u,
       signalId: terms.signalId,
-      symbol: this.symbolNames[this.symbolOrds[slot] as number] as string,
+      bot: this.botAt(slot),
+      symbol: this.symbols.name(this.symbolOrds[slot] as number),
       direction: terms.direction,
       marketType: MARKET_TYPES[codes[c + C.market] as number] as MarketType,
       timeframe: TIMEFRAMES[codes[c + C.timeframe] as number] as Timeframe,
@@ -160,7 +163,7 @@ export class OpenTradeTable {
     const pair = (ord: number, market: number): number => ord * 2 + market;
     const want = keys === null ? null : new Set<number>();
     for (const k of keys ?? []) {
-      const ord = this.symbolOrd.get(symbolOfKey(k));
+      const ord = this.symbols.ordinal(symbolOfKey(k));
       if (ord !== undefined) want!.add(pair(ord, codeOf(MARKET_TYPES, marketOfKey(k))));
     }
     for (let slot = 0; slot < this.highWater; slot++) {
@@ -170,7 +173,7 @@ export class OpenTradeTable {
       const market = this.codes[c + C.market] as number;
       if (want !== null && !want.has(pair(ord, market))) continue;
       this.codes[c + C.gap] = 1;
-      marked.add(priceKey(this.symbolNames[ord] as string, MARKET_TYPES[market] as MarketType));
+      marked.add(priceKey(this.symbols.name(ord), MARKET_TYPES[market] as MarketType));
       if (this.whole.size > 0) {
         const whole = this.whole.get(this.nums[slot * N_STRIDE + N.id] as number);
         if (whole) whole.price_gap = true;
@@ -194,7 +197,8 @@ export class OpenTradeTable {
     this.codes[c + C.timeframe] = codeOf(TIMEFRAMES, f.timeframe);
     this.codes[c + C.status] = codeOf(TRADE_STATUSES, f.status);
     this.codes[c + C.gap] = f.priceGap ? 1 : 0;
-    this.symbolOrds[slot] = this.intern(f.symbol);
+    this.symbolOrds[slot] = this.symbols.intern(f.symbol);
+    this.botOrds[slot] = f.bot === null ? -1 : this.bots.intern(f.bot);
     if (whole) this.whole.set(f.id, whole);
     else this.whole.delete(f.id);
   }
@@ -208,7 +212,8 @@ export class OpenTradeTable {
     return {
       id: nums[n + N.id] as number,
       userId: Number.isNaN(u) ? null : u,
-      symbol: this.symbolNames[this.symbolOrds[slot] as number] as string,
+      bot: this.botAt(slot),
+      symbol: this.symbols.name(this.symbolOrds[slot] as number),
       marketType: MARKET_TYPES[codes[c + C.market] as number] as MarketType,
       timeframe: TIMEFRAMES[codes[c + C.timeframe] as number] as Timeframe,
       status: TRADE_STATUSES[codes[c + C.status] as number] as TradeStatus,
@@ -220,14 +225,9 @@ export class OpenTradeTable {
     };
   }
 
-  private intern(symbol: string): number {
-    let ord = this.symbolOrd.get(symbol);
-    if (ord === undefined) {
-      ord = this.symbolNames.length;
-      this.symbolNames.push(symbol);
-      this.symbolOrd.set(symbol, ord);
-    }
-    return ord;
+  private botAt(slot: number): string | null {
+    const ord = this.botOrds[slot] as number;
+    return ord < 0 ? null : this.bots.name(ord);
   }
 
   private alloc(): number {
@@ -244,9 +244,12 @@ export class OpenTradeTable {
     codes.set(this.codes);
     const ords = new Int32Array(alloc(capacity * 4), 0, capacity);
     ords.set(this.symbolOrds);
+    const botOrds = new Int32Array(alloc(capacity * 4), 0, capacity);
+    botOrds.set(this.botOrds);
     this.nums = nums;
     this.codes = codes;
     this.symbolOrds = ords;
+    this.botOrds = botOrds;
     this.capacity = capacity;
   }
 }
@@ -255,4 +258,28 @@ function codeOf<T extends string>(values: readonly T[], v: T): number {
   const i = values.indexOf(v);
   if (i < 0) throw new RangeError(`unknown value: ${v}`);
   return i;
+}
+
+/** Few distinct strings (symbols, bots) held once each, by ordinal. */
+class Names {
+  private readonly names: string[] = [];
+  private readonly ords = new Map<string, number>();
+
+  intern(name: string): number {
+    let ord = this.ords.get(name);
+    if (ord === undefined) {
+      ord = this.names.length;
+      this.names.push(name);
+      this.ords.set(name, ord);
+    }
+    return ord;
+  }
+
+  ordinal(name: string): number | undefined {
+    return this.ords.get(name);
+  }
+
+  name(ord: number): string {
+    return this.names[ord] as string;
+  }
 }

@@ -48,10 +48,10 @@ ins_trade as (
   insert into paper_trades (signal_id, user_id, symbol, direction, market_type, timeframe, confidence, leverage,
                             entry_price, entry_time, position_size, quantity, take_profit, stop_loss, status,
                             created_at, updated_at, targets, sl_mode, trailing_callback_rate, trailing_activation_price,
-                            initial_stop_loss, remaining_quantity)
+                            initial_stop_loss, remaining_quantity, bot)
   select s.id, null, n.symbol, n.direction, n.market_type, n.timeframe, n.confidence, n.leverage, n.entry,
          n.created_at, n.position_size, n.quantity, n.tp, n.sl, n.entry_status, n.created_at, n.created_at,
-         n.targets, n.sl_mode, n.trailing_callback_rate, n.trailing_activation_price, n.sl, n.quantity
+         n.targets, n.sl_mode, n.trailing_callback_rate, n.trailing_activation_price, n.sl, n.quantity, s.source
   from ins_sig s join input n on n.id = s.id order by n.i
   returning ${TRADE_COLUMNS}
 )

@@ -32,6 +32,12 @@ export async function ledgerPage(db: LedgerDb, after: number, limit: number): Pr
   return rows.map(ledgerRecordFromDb);
 }
 
+/** One trade's rows (its signal, open, legs and close), oldest first: the ledger_trade_id index. */
+export async function ledgerOfTrade(db: LedgerDb, tradeId: number): Promise<LedgerRecord[]> {
+  const rows = await db.query(`select ${COLS} from ledger where ledger.trade_id = ? order by ledger.seq`, [tradeId]);
+  return rows.map(ledgerRecordFromDb);
+}
+
 /** The last seq (0 when empty): one primary-key lookup. */
 export async function ledgerHeadSeq(db: LedgerDb): Promise<number> {
   const [row] = await db.query('select coalesce(max(seq), 0)::text as seq from ledger');

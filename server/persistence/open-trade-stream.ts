@@ -35,7 +35,11 @@ const OPEN_TRADE_COLUMNS = [
   'fees',
   'profit_loss',
   'profit_loss_percentage',
+  'bot',
 ];
+
+/** Bot names seen by this process's hydration reads (few; see internedTextOrNull). */
+const BOT_NAMES: string[] = [];
 
 /** One tuple of OPEN_TRADE_COLUMNS into `f` (overwritten for every row). */
 export function readOpenTrade(c: CopyFieldCursor, f: TradeRecord): void {
@@ -63,6 +67,7 @@ export function readOpenTrade(c: CopyFieldCursor, f: TradeRecord): void {
   f.fees = c.numericOrNull();
   f.profitLoss = c.numericOrNull();
   f.profitLossPercentage = c.numericOrNull();
+  f.bot = c.internedTextOrNull(BOT_NAMES);
 }
 
 /** A record of the final shape, for readOpenTrade to fill. */
@@ -71,6 +76,7 @@ function blankRecord(): TradeRecord {
     id: 0,
     signalId: null,
     userId: null,
+    bot: null,
     symbol: '',
     direction: 'LONG',
     marketType: 'SPOT',

@@ -16,6 +16,8 @@ export interface SignalRow extends LedgerSignal {
 export interface TradeRow extends LedgerTrade {
   /** null = system trade. */
   userId: number | null;
+  /** The bot (signal source) of a system trade, null for a user's (SPEC §11). */
+  bot: string | null;
   priceGap: boolean;
   version: number;
   createdAt: Date;
@@ -41,7 +43,7 @@ export const TRADE_COLUMNS =
   'id, signal_id, user_id, symbol, direction, market_type, timeframe, confidence, leverage, entry_price, entry_time, ' +
   'position_size, quantity, take_profit, stop_loss, status, exit_price, exit_time, fees, profit_loss, ' +
   'profit_loss_percentage, price_gap, version, created_at, updated_at, targets, sl_mode, trailing_callback_rate, ' +
-  'trailing_activation_price, trailing_best_price, initial_stop_loss, exit_reason';
+  'trailing_activation_price, trailing_best_price, initial_stop_loss, exit_reason, bot';
 
 type Raw = Record<string, unknown>;
 
@@ -112,6 +114,7 @@ export function tradeRowFromDb(r: Raw): TradeRow {
     id: num(r.id),
     signalId: numOrNull(r.signal_id),
     userId: numOrNull(r.user_id),
+    bot: (r.bot as string | null | undefined) ?? null,
     symbol: r.symbol as string,
     direction: r.direction as Direction,
     marketType: r.market_type as MarketType,

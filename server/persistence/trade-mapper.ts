@@ -9,6 +9,7 @@ function tradeRowToRecord(r: TradeRow): TradeRecord {
     id: r.id,
     userId: r.userId,
     signalId: r.signalId,
+    bot: r.bot,
     symbol: r.symbol,
     direction: r.direction,
     marketType: r.marketType,

@@ -1,7 +1,7 @@
 // Query-string schema of the public trade list (SPEC §4), DRF-compatible names.
 import { z } from 'zod';
 import { DIRECTIONS, MARKET_TYPES, TIMEFRAMES, TRADE_STATUSES } from '../../shared/constants.ts';
-import { symbolSchema } from '../../shared/signal-schema.ts';
+import { botNameSchema, symbolSchema } from '../../shared/signal-schema.ts';
 
 const blank = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const upper = (v: unknown): unknown => {
@@ -26,6 +26,7 @@ export const listQuerySchema = z.object({
   direction: z.preprocess(upper, z.enum(DIRECTIONS).optional()),
   market_type: z.preprocess(upper, z.enum(MARKET_TYPES).optional()),
   timeframe: z.preprocess(blank, z.enum(TIMEFRAMES).optional()),
+  bot: z.preprocess(blank, botNameSchema.optional()),
   ordering: z.preprocess(
     blank,
     z

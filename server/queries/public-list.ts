@@ -8,7 +8,7 @@ import { awaitedLater } from '../ops/awaited-later.ts';
 import { decodeCursor, encodeCursor, type ListCursor } from './list-cursor.ts';
 import type { ListQuery, PublicListQuery } from './list-query.ts';
 import type { ReadVersion } from '../cache/read-version.ts';
-import type { ListFilters } from './trade-queries.ts';
+import { LIST_FILTER_KEYS, type ListFilters } from './trade-queries.ts';
 import { VersionedCache, type CacheOutcome } from '../cache/versioned-cache.ts';
 
 export interface PublicListSource {
@@ -93,5 +93,5 @@ export class PublicTradeList {
 }
 
 function countKey(f: ListFilters): string {
-  return [f.status ?? '', f.symbol ?? '', f.direction ?? '', f.market_type ?? '', f.timeframe ?? ''].join('|');
+  return LIST_FILTER_KEYS.map((k) => f[k] ?? '').join('|');
 }

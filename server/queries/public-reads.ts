@@ -1,12 +1,15 @@
-// Builds the bounded public reads (list and performance/) over TradeQueries, keyed by the ledger
+// Builds the bounded public reads (list, performance/, bots) over TradeQueries, keyed by the ledger
 // head: one place, so ROLE=all and ROLE=edge get the same limits.
 import type { PublicReadLimits } from '../config.ts';
-import type { LedgerDb } from '../persistence/ledger-reads.ts';
+import { ledgerOfTrade, type LedgerDb } from '../persistence/ledger-reads.ts';
+import type { PublicTradeDetail } from '../../shared/protocol-types.ts';
 import { PerformanceCache, type PerformanceExtras } from '../analytics/performance-cache.ts';
 import { PublicTradeList } from './public-list.ts';
 import { ledgerReadVersion } from '../cache/read-version.ts';
 import type { TradeQueries } from './trade-queries.ts';
 import { PUBLIC_SCOPE } from '../privacy/trade-scope.ts';
+import { BotDirectory } from './bot-directory.ts';
+import { BotRepository } from '../persistence/bot-repository.ts';
 
 export function createPublicReads(queries: TradeQueries, ledgerDb: LedgerDb, limits: PublicReadLimits, extras?: PerformanceExtras) {
   const version = ledgerReadVersion(ledgerDb);
@@ -23,5 +26,15 @@ export function createPublicReads(queries: TradeQueries, ledgerDb: LedgerDb, lim
     { maxEntries: limits.performanceCacheEntries, maxBytes: limits.performanceCacheBytes, maxConcurrent: limits.concurrency, maxWaiting: limits.queue },
     extras,
   );
-  return { list, performance };
+  const repo = new BotRepository((sql, bindings) => ledgerDb.query(sql, bindings));
+  const bots = new BotDirectory(
+    { version, figures: () => repo.figures(), settings: () => repo.settings() },
+    { maxConcurrent: limits.concurrency, maxWaiting: limits.queue },
+  );
+  /** One system trade with its ledger rows (SPEC §13), or null when no system trade has that id. */
+  const trade = async (id: number): Promise<PublicTradeDetail | null> => {
+    const t = await queries.getTrade(PUBLIC_SCOPE, id);
+    return t && { ...t, ledger: await ledgerOfTrade(ledgerDb, id) };
+  };
+  return { list, performance, bots, trade };
 }

@@ -18,11 +18,13 @@ const ORDER_COLUMNS: Record<string, string> = {
   profit_loss: 'profit_loss',
 };
 
-export type ListFilters = Partial<Pick<ListQuery, 'status' | 'symbol' | 'direction' | 'market_type' | 'timeframe'>>;
+/** The list's column filters, each an equality on its column. */
+export const LIST_FILTER_KEYS = ['status', 'symbol', 'direction', 'market_type', 'timeframe', 'bot'] as const;
+export type ListFilters = Partial<Pick<ListQuery, (typeof LIST_FILTER_KEYS)[number]>>;
 
 function where(scope: TradeScope, f: ListFilters, params: unknown[]): string {
   const parts = [scopeCondition(scope, params)];
-  for (const key of ['status', 'symbol', 'direction', 'market_type', 'timeframe'] as const) {
+  for (const key of LIST_FILTER_KEYS) {
     const v = f[key];
     if (v !== undefined) {
       parts.push(`${key} = ?`);

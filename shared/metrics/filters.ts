@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Direction, MarketType, Timeframe } from '../constants.ts';
 import { DIRECTIONS, MARKET_TYPES, TIMEFRAMES } from '../constants.ts';
-import { symbolSchema } from '../signal-schema.ts';
+import { botNameSchema, symbolSchema } from '../signal-schema.ts';
 import type { MetricTrade } from './metric-trade.ts';
 
 const MS_PER_DAY = 86_400_000;
@@ -15,6 +15,8 @@ export interface PerformanceFilters {
   symbol?: string;
   market_type?: MarketType;
   timeframe?: Timeframe;
+  /** One bot's trades (SPEC §11). */
+  bot?: string;
 }
 
 /** An empty query value (`?symbol=`, as an empty form field sends) means "no filter". */
@@ -44,6 +46,7 @@ export const performanceQuerySchema = z.object({
   symbol: z.preprocess(upperTrimmed, symbolSchema.optional()),
   market_type: z.preprocess(upperTrimmed, z.enum(MARKET_TYPES).optional()),
   timeframe: z.preprocess(blankToUndefined, z.enum(TIMEFRAMES).optional()),
+  bot: z.preprocess(blankToUndefined, botNameSchema.optional()),
 });
 
 export type PerformanceQuery = z.output<typeof performanceQuerySchema>;
@@ -57,6 +60,7 @@ export function filterTrades(trades: readonly MetricTrade[], filters: Performanc
       (filters.direction === undefined || t.direction === filters.direction) &&
       (filters.symbol === undefined || t.symbol === filters.symbol) &&
       (filters.market_type === undefined || t.market_type === filters.market_type) &&
-      (filters.timeframe === undefined || t.timeframe === filters.timeframe),
+      (filters.timeframe === undefined || t.timeframe === filters.timeframe) &&
+      (filters.bot === undefined || t.bot === filters.bot),
   );
 }

@@ -8,6 +8,8 @@ import type { TradeJson } from '../protocol-types.ts';
  * ten-column SELECT, and epoch-ms times keep the sort and bucketing numeric. Fields are TradeJson's.
  */
 export type MetricTrade = Pick<TradeJson, 'id' | 'symbol' | 'direction' | 'timeframe' | 'market_type' | 'status' | 'profit_loss' | 'fees'> & {
+  /** The trade's bot, where the reader needs it (the `bot` filter). */
+  bot?: string | null;
   /** Epoch milliseconds. */
   entry_time: number;
   /** Epoch milliseconds; null while the trade is not closed. */

@@ -16,6 +16,7 @@ const fields = (id: number): TradeRecord => ({
   id,
   signalId: id,
   userId: null,
+  bot: 'default',
   symbol: `S${id % 3}USDT`,
   direction: id % 2 ? 'LONG' : 'SHORT',
   marketType: 'SPOT',

@@ -6,6 +6,7 @@ import { OpenTradeTable, type OpenTradeSide } from '../../server/engine/open-tra
 const side = (id: number): OpenTradeSide => ({
   id,
   userId: id % 3 === 0 ? id : null,
+  bot: id % 3 === 0 ? null : `bot-${id % 2}`,
   symbol: `S${id % 7}USDT`,
   marketType: id % 2 === 0 ? 'SPOT' : 'FUTURES',
   timeframe: '1h',

@@ -10,6 +10,7 @@ import { withSingleTarget } from '../helpers/plan-fields.ts';
 const side = (id: number, over: Partial<OpenTradeSide> = {}): OpenTradeSide => ({
   id,
   userId: null,
+  bot: 'default',
   symbol: 'BTCUSDT',
   marketType: 'SPOT',
   timeframe: '1h',

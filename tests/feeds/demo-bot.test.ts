@@ -9,16 +9,16 @@ import { describe, expect, it, vi } from 'vitest';
 import { signalSchema, type SignalInput } from '../../shared/signal-schema.ts';
 import type { SignalAck, SnapshotJson } from '../../shared/protocol-types.ts';
 import { startDemoBot } from '../../server/demo/demo-bot.ts';
-import { buildDemoSignal } from '../../server/demo/demo-signals.ts';
+import { DEMO_STYLES, buildDemoSignal } from '../../server/demo/demo-signals.ts';
 import { mulberry32 } from '../../server/feeds/prng.ts';
 import { SimulatedMarket } from '../../server/feeds/simulated-feed.ts';
 
 describe('buildDemoSignal', () => {
-  it('always builds a signal the server accepts', () => {
+  it('always builds a signal the server accepts, in either style', () => {
     fc.assert(
-      fc.property(fc.integer(), fc.boolean(), (seed, live) => {
+      fc.property(fc.integer(), fc.boolean(), fc.constantFrom(...DEMO_STYLES), (seed, live, style) => {
         const rand = mulberry32(seed);
-        const s = buildDemoSignal({ rand, priceOf: (sym) => (live && sym === 'ETHUSDT' ? 3123.45 : undefined) });
+        const s = buildDemoSignal({ rand, style, priceOf: (sym) => (live && sym === 'ETHUSDT' ? 3123.45 : undefined) });
         const parsed = signalSchema.safeParse(s);
         expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
         expect(s.confidence).toBeGreaterThanOrEqual(0.5);
@@ -29,6 +29,19 @@ describe('buildDemoSignal', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('the two styles are two bots: one target and short timeframes, or three targets with a breakeven stop', () => {
+    const rand = mulberry32(3);
+    const scalps = Array.from({ length: 200 }, () => buildDemoSignal({ rand, priceOf: () => undefined }));
+    const swings = Array.from({ length: 200 }, () => buildDemoSignal({ rand, style: 'swing', priceOf: () => undefined }));
+    expect(new Set(scalps.map((s) => s.source))).toEqual(new Set(['demo-scalper']));
+    expect(new Set(swings.map((s) => s.source))).toEqual(new Set(['demo-swing']));
+    expect(scalps.every((s) => typeof s.tp === 'number' && s.sl_mode === undefined)).toBe(true);
+    const multi = swings.filter((s) => Array.isArray(s.tp));
+    expect(multi.length / swings.length).toBeGreaterThan(0.9);
+    for (const s of multi) expect(s).toMatchObject({ sl_mode: 'breakeven', tp: expect.any(Array) });
+    expect(new Set(swings.map((s) => s.timeframe))).toEqual(new Set(['1h', '4h', '1d']));
   });
 
   it('mixes directions and markets, mostly SPOT', () => {

@@ -7,8 +7,8 @@ type PlanFields = Pick<
   'targets' | 'legs' | 'remaining_quantity' | 'realized_profit_loss' | 'initial_stop_loss' | 'exit_reason' | 'sl_mode' | 'trailing_stop'
 >;
 
-/** A TradeJson written by hand, §9 fields optional. */
-export type PlainTradeJson = Omit<TradeJson, keyof PlanFields> & Partial<PlanFields>;
+/** A TradeJson written by hand, §9 fields and `bot` (null: a user's trade) optional. */
+export type PlainTradeJson = Omit<TradeJson, keyof PlanFields | 'bot'> & Partial<PlanFields> & { bot?: string | null };
 
 export function singleTargetFields(t: Pick<TradeJson, 'take_profit' | 'stop_loss' | 'quantity'>): PlanFields {
   return {
@@ -26,7 +26,8 @@ export function singleTargetFields(t: Pick<TradeJson, 'take_profit' | 'stop_loss
 /** A hand-written trade completed with the single-target §9 fields (kept where given), in the wire's key order. */
 export function withSingleTarget(t: PlainTradeJson): TradeJson {
   const fields = singleTargetFields(t);
-  return { ...t, ...fields, ...definedOnly(t, Object.keys(fields) as Array<keyof PlanFields>) } as TradeJson;
+  const { id, signal_id, bot = null, ...rest } = t;
+  return { id, signal_id, bot, ...rest, ...fields, ...definedOnly(t, Object.keys(fields) as Array<keyof PlanFields>) } as TradeJson;
 }
 
 function definedOnly(t: PlainTradeJson, keys: ReadonlyArray<keyof PlanFields>): Partial<PlanFields> {

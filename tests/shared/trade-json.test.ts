@@ -5,8 +5,9 @@ import { jsonRoundTrips, tradeJson, tradeRecordFromJson, type TradeRecord } from
 
 const record: TradeRecord = {
   id: 9,
-  userId: 4,
+  userId: null,
   signalId: null,
+  bot: 'trend-bot',
   symbol: 'SOLUSDT',
   direction: 'SHORT',
   marketType: 'FUTURES',
@@ -35,6 +36,7 @@ describe('tradeJson', () => {
     expect(Object.keys(tradeJson(record))).toEqual([
       'id',
       'signal_id',
+      'bot',
       'symbol',
       'direction',
       'market_type',
@@ -70,12 +72,12 @@ describe('tradeJson', () => {
 
   it('round-trips through tradeRecordFromJson, and tells non-canonical times apart', () => {
     const wire = tradeJson(record);
-    expect(tradeRecordFromJson(wire, 4)).toStrictEqual(record);
+    expect(tradeRecordFromJson(wire, null)).toStrictEqual(record);
     expect(jsonRoundTrips(wire, record)).toBe(true);
     const open = tradeJson({ ...record, exitTime: null });
-    expect(jsonRoundTrips(open, tradeRecordFromJson(open, 4))).toBe(true);
+    expect(jsonRoundTrips(open, tradeRecordFromJson(open, null))).toBe(true);
     const short = { ...wire, created_at: '2026-01-02T00:00:00Z' };
-    expect(jsonRoundTrips(short, tradeRecordFromJson(short, 4))).toBe(false);
+    expect(jsonRoundTrips(short, tradeRecordFromJson(short, null))).toBe(false);
     const bad = { ...wire, updated_at: 'not a date' };
     expect(jsonRoundTrips(bad, tradeRecordFromJson(bad, 4))).toBe(false);
   });

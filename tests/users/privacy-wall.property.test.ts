@@ -230,7 +230,14 @@ async function checkPublic(): Promise<void> {
     `${base}/?direction=SHORT&ordering=-profit_loss&page_size=100`,
   ];
   const filteredPerf = [...SYMBOLS.map((s) => `symbol=${s}`), 'direction=LONG', 'direction=SHORT'];
-  const paths = [...lists, `${base}/summary/`, `${base}/open-positions/`, `${base}/performance/`, ...filteredPerf.map((f) => `${base}/performance/?${f}`)];
+  const paths = [
+    ...lists,
+    `${base}/summary/`,
+    `${base}/open-positions/`,
+    `${base}/performance/`,
+    ...filteredPerf.map((f) => `${base}/performance/?${f}`),
+    '/api/public/bots/',
+  ];
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON response bodies are read loosely here: their shape is what the assertions check
   const bodies: Record<string, any> = {};
   await Promise.all(paths.map(async (p) => (bodies[p] = await (await fetch(`${server.url}${p}`)).json())));
@@ -268,6 +275,13 @@ async function checkPublic(): Promise<void> {
   SYMBOLS.forEach((s, i) => match(lists[5 + i]!, (t) => t.symbol === s));
   match(lists[5 + SYMBOLS.length]!, (t) => t.direction === 'LONG');
   match(lists[6 + SYMBOLS.length]!, (t) => t.direction === 'SHORT');
+
+  // A trade's own page (SPEC §13) answers for system trades only: a user's id is "not found".
+  for (const id of [...userTradeIds].slice(-10)) expect((await fetch(`${server.url}${base}/${id}/`)).status, `user trade ${id} page`).toBe(404);
+  for (const t of system.slice(-3)) expect((await fetch(`${server.url}${base}/${t.id}/`)).status, `system trade ${t.id} page`).toBe(200);
+  // The bots' directory counts system trades alone.
+  const bots = bodies['/api/public/bots/'] as Array<{ total_trades: number }>;
+  expect(bots.reduce((n, b) => n + b.total_trades, 0)).toBe(system.length);
 
   // Statistics are those of system trades alone, on REST, the stream, the ticker and /metrics.
   const summary = bodies[`${base}/summary/`];

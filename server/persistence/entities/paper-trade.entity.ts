@@ -12,6 +12,8 @@ export const PaperTradeSchema = defineEntity({
     id: p.bigint('number').columnType('bigint').primary().autoincrement().generated('by default as identity'),
     signal: () => p.manyToOne(SignalSchema).fieldName('signal_id').nullable().deleteRule('set null'),
     user: () => p.manyToOne(UserSchema).fieldName('user_id').nullable().deleteRule('cascade').index('paper_trades_user_id_index'),
+    // The signal's source for a system trade (SPEC §11), null for a user's trade.
+    bot: p.string().length(64).nullable(),
     symbol: p.string().length(20).index('paper_trades_symbol_index'),
     direction: p.enum([...DIRECTIONS]),
     marketType: p.enum([...MARKET_TYPES]).fieldName('market_type'),
@@ -57,6 +59,12 @@ export const PaperTradeSchema = defineEntity({
       .onCreate(() => new Date())
       .onUpdate(() => new Date()),
   }),
+  indexes: [
+    {
+      name: 'paper_trades_bot_index',
+      expression: 'create index "paper_trades_bot_index" on "paper_trades" ("bot", "entry_time") where "user_id" is null',
+    },
+  ],
   uniques: [
     {
       // One system trade per signal; user trades may share a signal.

@@ -1,20 +1,25 @@
 // Public REST (SPEC §4): system trades only; trailing slashes optional (the router ignores them). Every read goes through PublicReads, whose queries are
 // scoped to system trades in one place (server/privacy/trade-scope.ts).
-import type { ApiError, OpenPositionJson, SummaryJson, TradeJson } from '../../../shared/protocol-types.ts';
+import type { ApiError, OpenPositionJson, PublicTradeDetail, SummaryJson, TradeJson } from '../../../shared/protocol-types.ts';
 import { parseWith } from '../../../shared/validation.ts';
 import { performanceQuerySchema } from '../../../shared/metrics/index.ts';
-import { ValidationError } from '../../errors.ts';
+import { NotFoundError, ValidationError } from '../../errors.ts';
 import { publicListQuerySchema, queryObject } from '../../queries/list-query.ts';
 import type { PublicTradeList } from '../../queries/public-list.ts';
+import type { BotDirectory } from '../../queries/bot-directory.ts';
+import { botNameSchema } from '../../../shared/signal-schema.ts';
+import { z } from 'zod';
 import { BusyError, type CacheOutcome } from '../../cache/versioned-cache.ts';
 import { isUnfiltered, type PerformanceCache } from '../../analytics/performance-cache.ts';
 import type { Exchange } from './http-io.ts';
 import type { HttpRouter } from './http-router.ts';
 
-/** The bounded reads behind the list and `performance/` (server/queries/public-list.ts, server/analytics/performance-cache.ts). */
+/** The bounded reads behind the list, `performance/` and the bots (server/queries/public-list.ts, server/analytics/performance-cache.ts, server/queries/bot-directory.ts). */
 export interface PublicReads {
   list: PublicTradeList;
   performance: PerformanceCache;
+  bots: BotDirectory;
+  trade(id: number): Promise<PublicTradeDetail | null>;
 }
 
 export interface PublicLive {
@@ -25,6 +30,9 @@ export interface PublicLive {
 }
 
 const CACHE_PUBLIC = 'public, max-age=1';
+
+/** `?bot=` alone (SPEC §11), for the reads that take no other filter. */
+const botQuerySchema = z.object({ bot: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), botNameSchema.optional()) });
 
 function cors(ex: Exchange): Exchange {
   return ex.header('access-control-allow-origin', '*').header('cache-control', CACHE_PUBLIC);
@@ -96,7 +104,15 @@ export function registerPublicRoutes(router: HttpRouter, reads: PublicReads, liv
   });
 
   router.get(`${base}/open-positions/`, (ex) => {
-    cors(ex).json(200, live.openPositions());
+    const { bot } = parsed(parseWith(botQuerySchema, queryObject(ex.query)));
+    const open = live.openPositions();
+    cors(ex).json(200, bot === undefined ? open : open.filter((p) => p.bot === bot));
+  });
+
+  router.get('/api/public/bots/', async (ex) => {
+    const r = await budgeted(ex, () => reads.bots.list());
+    if (!r) return;
+    cors(ex).header('x-cache', r.outcome).json(200, r.bots);
   });
 
   router.get(`${base}/performance/`, async (ex) => {
@@ -110,6 +126,23 @@ export function registerPublicRoutes(router: HttpRouter, reads: PublicReads, liv
       .header('x-cache', r.outcome satisfies CacheOutcome)
       .send(200, r.json, 'application/json; charset=utf-8');
   });
+
+  // Registered after the named routes above: `:id` would otherwise take `summary`.
+  router.get(`${base}/:id/`, async (ex) => {
+    const id = tradeIdParam(ex.params.id);
+    const trade = await reads.trade(id);
+    // A user's trade is "not found", exactly like an id that does not exist.
+    if (!trade) throw new NotFoundError(`no public trade ${id}`);
+    cors(ex).json(200, trade);
+  });
+}
+
+/** A trade id in a path: a positive whole number, else a 400 naming `id`. */
+function tradeIdParam(text: string | undefined): number {
+  const id = /^\d{1,16}$/.test(text ?? '') ? Number(text) : NaN;
+  if (!Number.isSafeInteger(id) || id < 1)
+    throw new ValidationError({ code: 'VALIDATION_ERROR', message: 'must be a trade id (a positive whole number)', field: 'id' });
+  return id;
 }
 
 function filteredUnrealized(open: OpenPositionJson[], ids: ReadonlySet<number>): number {

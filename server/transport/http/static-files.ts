@@ -29,6 +29,8 @@ interface StaticFile {
   immutable: boolean;
 }
 
+const BOT_PAGE = /^\/bots\/[^/]+\/?$/;
+
 /** Page routes served by index.html (SPEC §8). */
 const PAGE_ROUTES = new Set(['/', '/bot-performance', '/bot-performance/']);
 
@@ -90,6 +92,8 @@ export class StaticFiles {
 
   private resolve(path: string): StaticFile | undefined {
     if (PAGE_ROUTES.has(path)) return this.files.get('/index.html');
+    // A bot's page (/bots/NAME, SPEC §11) is the bots page, which reads the name from the path.
+    if (BOT_PAGE.test(path)) return this.files.get('/bots.html');
     // Linear (url-path.ts): the regex this replaced was quadratic in the run of slashes.
     const clean = trimTrailingSlashes(path);
     return this.files.get(clean) ?? this.files.get(`${clean}.html`) ?? this.files.get(`${clean}/index.html`);

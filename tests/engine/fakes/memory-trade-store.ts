@@ -91,6 +91,7 @@ export class MemoryTradeStore implements TradeStorePort {
         id: this.nextTradeId++,
         userId: null,
         signalId: signal.id,
+        bot: p.source,
         symbol: p.symbol,
         direction: p.direction,
         marketType: p.market_type,

@@ -1,0 +1,91 @@
+// The bots pages in Chromium against the real server (SPEC §11): two bots on the leaderboard, sorted
+// by a click, each bot's page showing only its own trades, and a phone width without sideways scroll.
+import type { Browser, Page } from 'playwright-core';
+import type { Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { connectBot, connected } from '../helpers/sockets.ts';
+import { runCli } from '../cli/run-cli.ts';
+import { ensureBuilt, hasChromium, launchChromium, screenshotPath } from './browser.ts';
+
+describe.skipIf(!hasChromium)('bots pages', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let bot: Socket;
+  let scalper: string;
+  const errors: string[] = [];
+  let ts = Date.now();
+  const tick = (symbol: string, price: number) => bot.timeout(5000).emitWithAck('prices', { ticks: [{ symbol, price, ts: ++ts }] });
+
+  async function open(path: string, width = 1280, height = 900): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width, height } });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await page.goto(server.url + path);
+    return page;
+  }
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    server = await startTestServer();
+    const made = await runCli(['token:create', '--kind', 'bot', '--name', 'scalper'], { DATABASE_URL: server.db.url });
+    if (made.code !== 0) throw new Error(made.stderr);
+    scalper = made.stdout.trim();
+    bot = connectBot(server.url, server.botToken);
+    await connected(bot);
+    browser = await launchChromium();
+  }, 180_000);
+
+  afterAll(async () => {
+    bot?.close();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('lists both bots, sorts on a click, and each bot page shows only its trades', async () => {
+    await tick('BTCUSDT', 100);
+    await tick('ETHUSDT', 50);
+    const ack = await bot.timeout(5000).emitWithAck('signal', { external_id: 'b-1', symbol: 'BTCUSDT', direction: 'LONG', entry: 100, tp: 110, sl: 90 });
+    expect(ack.ok).toBe(true);
+    const posted = await fetch(`${server.url}/api/signals`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${scalper}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ external_id: 's-1', symbol: 'ETHUSDT', direction: 'SHORT', entry: 50, tp: 45, sl: 60 }),
+    });
+    expect(posted.status).toBe(201);
+    await tick('ETHUSDT', 44); // the scalper's trade hits its target: it leads by P/L
+    expect((await runCli(['bot:set', 'scalper', '--display-name', 'Scalper 5m'], { DATABASE_URL: server.db.url })).code).toBe(0);
+    await expect.poll(async () => (await (await fetch(`${server.url}/api/public/bots/`)).json()).length, { timeout: 10_000 }).toBe(2);
+    await expect
+      .poll(async () => (await (await fetch(`${server.url}/api/public/paper-trading/?bot=scalper&status=CLOSED_TP`)).json()).count, { timeout: 10_000 })
+      .toBe(1);
+
+    const page = await open('/bots');
+    const rows = () => page.locator('[data-testid^="bot-row-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+    await expect.poll(rows, { timeout: 10_000 }).toEqual(['bot-row-scalper', 'bot-row-default']);
+    expect(await page.getByTestId('bot-row-scalper').textContent()).toContain('Scalper 5m');
+    expect(await page.locator('[data-testid="bot-row-scalper"] svg[role="img"]').count()).toBe(1);
+    await page.getByTestId('sort-total_profit_loss').click(); // now ascending
+    await expect.poll(rows).toEqual(['bot-row-default', 'bot-row-scalper']);
+    expect(await page.locator('th[aria-sort="ascending"]').count()).toBe(1);
+    await page.screenshot({ path: screenshotPath('bots-leaderboard.png'), fullPage: true });
+
+    await page.getByRole('link', { name: 'Scalper 5m' }).click();
+    await page.waitForURL(/\/bots\/scalper$/);
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Scalper 5m');
+    await expect.poll(() => page.locator('[data-testid^="bot-closed-"]').count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.locator('[data-testid^="bot-open-"]').count()).toBe(0);
+    expect(await page.getByTestId('bot-closed').textContent()).toContain('ETHUSDT');
+    expect(await page.getByTestId('bot-cards').textContent()).toContain('Trades1');
+
+    const other = await open('/bots/default', 390, 800);
+    await expect.poll(() => other.locator('[data-testid^="bot-open-"]').count(), { timeout: 10_000 }).toBe(1);
+    expect(await other.getByTestId('bot-open').textContent()).toContain('BTCUSDT');
+    expect(await other.locator('body').textContent()).not.toContain('ETHUSDT');
+    expect(await other.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await other.screenshot({ path: screenshotPath('bot-page-phone.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  }, 90_000);
+});
