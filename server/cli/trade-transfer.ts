@@ -3,7 +3,7 @@
 // values it is a conflict. Everything is checked before anything is written, in one transaction.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { SqlRunner, valuesList, type Query, type RawRow } from '../persistence/sql-runner.ts';
-import { csvRecord, parseCsv, CsvSyntaxError } from './csv.ts';
+import { csvRecord, parseCsv, CsvSyntaxError } from '../../shared/csv.ts';
 import { TRADE_CSV_COLUMNS, TRADE_CSV_SELECT, readHeader, validateTradeRecord, type RowError, type TradeCsvRow } from './trade-csv.ts';
 import { SYSTEM_TRADE_ID_MAX } from '../persistence/trade-id-ranges.ts';
 import { systemTradeSql } from '../privacy/trade-scope.ts';

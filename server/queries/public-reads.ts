@@ -4,7 +4,9 @@ import type { PublicReadLimits } from '../config.ts';
 import { ledgerOfTrade, type LedgerDb } from '../persistence/ledger-reads.ts';
 import type { PublicTradeDetail } from '../../shared/protocol-types.ts';
 import { PerformanceCache, type PerformanceExtras } from '../analytics/performance-cache.ts';
-import { PublicTradeList } from './public-list.ts';
+import { PublicTradeList, type PublicListSource } from './public-list.ts';
+import { exportCsv } from './public-export.ts';
+import type { PublicListQuery } from './list-query.ts';
 import { ledgerReadVersion } from '../cache/read-version.ts';
 import type { TradeQueries } from './trade-queries.ts';
 import { PUBLIC_SCOPE } from '../privacy/trade-scope.ts';
@@ -13,14 +15,12 @@ import { BotRepository } from '../persistence/bot-repository.ts';
 
 export function createPublicReads(queries: TradeQueries, ledgerDb: LedgerDb, limits: PublicReadLimits, extras?: PerformanceExtras) {
   const version = ledgerReadVersion(ledgerDb);
-  const list = new PublicTradeList(
-    {
-      version,
-      countTrades: (f) => queries.countTrades(PUBLIC_SCOPE, f),
-      tradePage: (q, from, limit) => queries.tradePage(PUBLIC_SCOPE, q, from, limit),
-    },
-    { maxOffset: limits.listMaxOffset },
-  );
+  const listSource: PublicListSource = {
+    version,
+    countTrades: (f) => queries.countTrades(PUBLIC_SCOPE, f),
+    tradePage: (q, from, limit) => queries.tradePage(PUBLIC_SCOPE, q, from, limit),
+  };
+  const list = new PublicTradeList(listSource, { maxOffset: limits.listMaxOffset });
   const performance = new PerformanceCache(
     { version, metricTrades: (f, now) => queries.metricTrades(PUBLIC_SCOPE, f, now) },
     { maxEntries: limits.performanceCacheEntries, maxBytes: limits.performanceCacheBytes, maxConcurrent: limits.concurrency, maxWaiting: limits.queue },
@@ -36,5 +36,5 @@ export function createPublicReads(queries: TradeQueries, ledgerDb: LedgerDb, lim
     const t = await queries.getTrade(PUBLIC_SCOPE, id);
     return t && { ...t, ledger: await ledgerOfTrade(ledgerDb, id) };
   };
-  return { list, performance, bots, trade };
+  return { list, performance, bots, trade, exportCsv: (q: PublicListQuery) => exportCsv(listSource, q) };
 }

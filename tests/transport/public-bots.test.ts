@@ -119,6 +119,30 @@ describe('bots', { timeout: 120_000 }, () => {
     const badId = await get<{ error: { field: string } }>('/api/public/paper-trading/12abc/');
     expect([badId.status, badId.body.error.field]).toEqual([400, 'id']);
 
+    // Sharing (SPEC §13): the list as CSV with the same filters, and a badge per bot.
+    const csv = await fetch(`${server.url}/api/public/paper-trading/export.csv?bot=scalper`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(csv.headers.get('content-disposition')).toBe('attachment; filename="paperbook-trades-scalper.csv"');
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]!.startsWith('id,bot,signal_id,symbol')).toBe(true);
+    expect(lines[1]).toContain(',scalper,');
+    const badge = await fetch(`${server.url}/badge.svg?bot=default`);
+    expect([badge.status, badge.headers.get('content-type'), badge.headers.get('cache-control')]).toEqual([
+      200,
+      'image/svg+xml; charset=utf-8',
+      'public, max-age=300',
+    ]);
+    const svg = await badge.text();
+    expect(svg).toMatch(/^<svg [^>]*role="img"/);
+    expect(svg).toContain('win 100.0% · +');
+    expect(await (await fetch(`${server.url}/badge.svg?bot=scalper`)).text()).toContain('no closed trades');
+    const unknown = await fetch(`${server.url}/badge.svg?bot=nobody`);
+    expect([unknown.status, (await unknown.text()).includes('no such bot')]).toEqual([404, true]);
+    expect((await fetch(`${server.url}/badge.svg?bot=%3Cscript%3E`)).status).toBe(400);
+    expect(await (await fetch(`${server.url}/badge.svg`)).text()).toContain('paperbook');
+
     const set = await runCli(['bot:set', 'scalper', '--display-name', 'Scalper 5m', '--description', 'Fades 5-minute breakouts'], env);
     expect(set.code, set.stderr).toBe(0);
     const bots = await get<BotJson[]>('/api/public/bots/');

@@ -4,7 +4,7 @@ import type { ApiError, OpenPositionJson, PublicTradeDetail, SummaryJson, TradeJ
 import { parseWith } from '../../../shared/validation.ts';
 import { performanceQuerySchema } from '../../../shared/metrics/index.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
-import { publicListQuerySchema, queryObject } from '../../queries/list-query.ts';
+import { publicListQuerySchema, queryObject, type PublicListQuery } from '../../queries/list-query.ts';
 import type { PublicTradeList } from '../../queries/public-list.ts';
 import type { BotDirectory } from '../../queries/bot-directory.ts';
 import { botNameSchema } from '../../../shared/signal-schema.ts';
@@ -13,6 +13,7 @@ import { BusyError, type CacheOutcome } from '../../cache/versioned-cache.ts';
 import { isUnfiltered, type PerformanceCache } from '../../analytics/performance-cache.ts';
 import type { Exchange } from './http-io.ts';
 import type { HttpRouter } from './http-router.ts';
+import { badgeSvg } from './badge-svg.ts';
 
 /** The bounded reads behind the list, `performance/` and the bots (server/queries/public-list.ts, server/analytics/performance-cache.ts, server/queries/bot-directory.ts). */
 export interface PublicReads {
@@ -20,6 +21,7 @@ export interface PublicReads {
   performance: PerformanceCache;
   bots: BotDirectory;
   trade(id: number): Promise<PublicTradeDetail | null>;
+  exportCsv(q: PublicListQuery): Promise<{ csv: string; rows: number; next: string | null }>;
 }
 
 export interface PublicLive {
@@ -127,6 +129,45 @@ export function registerPublicRoutes(router: HttpRouter, reads: PublicReads, liv
       .send(200, r.json, 'application/json; charset=utf-8');
   });
 
+  router.get(`${base}/export.csv`, async (ex) => {
+    const q = parsed(parseWith(publicListQuerySchema, queryObject(ex.query)));
+    const r = await budgeted(ex, () => reads.exportCsv(q));
+    if (!r) return;
+    const name = `paperbook-trades${q.bot ? `-${q.bot}` : ''}.csv`;
+    cors(ex)
+      .header('content-disposition', `attachment; filename="${name}"`)
+      .header('x-rows', String(r.rows))
+      .header('access-control-expose-headers', 'link, x-rows');
+    if (r.next !== null) ex.header('link', `<${cursorUrl(ex, r.next)}>; rel="next"`);
+    ex.send(200, r.csv, 'text/csv; charset=utf-8');
+  });
+
+  // SPEC §13: win rate and realised P/L of one bot (`?bot=`) or of all of them, cacheable for READMEs.
+  router.get('/badge.svg', async (ex) => {
+    const { bot } = parsed(parseWith(botQuerySchema, queryObject(ex.query)));
+    let figures: { winRate: number; pl: number; closed: number } | null;
+    if (bot === undefined) {
+      const s = live.summary();
+      figures = { winRate: s.win_rate, pl: s.total_profit_loss, closed: s.closed_trades };
+    } else {
+      const r = await budgeted(ex, () => reads.bots.list());
+      if (!r) return;
+      const b = r.bots.find((x) => x.name === bot);
+      figures = b ? { winRate: b.win_rate, pl: b.total_profit_loss, closed: b.closed_trades } : null;
+    }
+    const label = bot ?? 'paperbook';
+    const svg = figures
+      ? badgeSvg(
+          label,
+          figures.closed === 0 ? 'no closed trades' : `win ${figures.winRate.toFixed(1)}% · ${signedUsdt(figures.pl)}`,
+          figures.pl > 0 ? 'up' : figures.pl < 0 ? 'down' : 'flat',
+        )
+      : badgeSvg(label, 'no such bot', 'flat');
+    ex.header('access-control-allow-origin', '*')
+      .header('cache-control', 'public, max-age=300')
+      .send(figures ? 200 : 404, svg, 'image/svg+xml; charset=utf-8');
+  });
+
   // Registered after the named routes above: `:id` would otherwise take `summary`.
   router.get(`${base}/:id/`, async (ex) => {
     const id = tradeIdParam(ex.params.id);
@@ -136,6 +177,8 @@ export function registerPublicRoutes(router: HttpRouter, reads: PublicReads, liv
     cors(ex).json(200, trade);
   });
 }
+
+const signedUsdt = (v: number): string => `${v > 0 ? '+' : v < 0 ? '\u2212' : ''}${Math.abs(v).toFixed(2)} USDT`;
 
 /** A trade id in a path: a positive whole number, else a 400 naming `id`. */
 function tradeIdParam(text: string | undefined): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, csvRecord, parseCsv, CsvSyntaxError } from '../../server/cli/csv.ts';
+import { csvField, csvRecord, parseCsv, CsvSyntaxError } from '../../shared/csv.ts';
 
 describe('RFC 4180 CSV', () => {
   it('quotes only fields that need it, doubling quotes, and ends records with CRLF', () => {
