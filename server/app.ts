@@ -1,5 +1,6 @@
 // The composition root: config → engine core (database, ORM, store, book, engine) → feed →
 // transport, wired concern by concern (server/wiring/). `startApp` is what `npm start` and the tests run.
+import { PUBLIC_SCOPE } from './privacy/trade-scope.ts';
 import uWS from 'uWebSockets.js';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.ts';
@@ -88,7 +89,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
     feedHealthRows: pub.feedHealthRows,
     log,
   });
-  mountWithPage(app, router, config, opts.webRoot ?? WEB_ROOT);
+  mountWithPage(app, router, config, opts.webRoot ?? WEB_ROOT, (id) => core.queries.getTrade(PUBLIC_SCOPE, id));
 
   // Every consumer of engine events, in the order each event reaches them.
   subscribeConsumers(

@@ -23,6 +23,7 @@ export default defineConfig({
         index: `${root}index.html`,
         'embed/ticker': `${root}embed/ticker.html`,
         bots: `${root}bots.html`,
+        trade: `${root}trade.html`,
       },
     },
   },

@@ -2,6 +2,7 @@
 // engine through Redis (SnapshotMirror + relayed deltas, one mirror per /me user connected here);
 // list and performance query PostgreSQL, as does /me's token check. A second composition root:
 // it reuses the wiring modules (server/wiring/) for what it shares with ROLE=all.
+import { PUBLIC_SCOPE } from '../privacy/trade-scope.ts';
 import uWS from 'uWebSockets.js';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -103,7 +104,7 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
     // Not /me: how many users are connected is nothing the public may watch (privacy wall).
     () => metrics.viewers.set({ namespace: NAMESPACES.public }, publicNsp.sockets.size),
   );
-  mountWithPage(app, router, config, opts.webRoot ?? WEB_ROOT);
+  mountWithPage(app, router, config, opts.webRoot ?? WEB_ROOT, (id) => queries.getTrade(PUBLIC_SCOPE, id));
 
   const listening = await listen(app, config.host, config.port);
   const close = shutdownSequence(

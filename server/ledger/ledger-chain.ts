@@ -1,7 +1,8 @@
 // The ledger's row shape and chain rule: hash = sha256(prev_hash ‖ canonical event ‖ time), where
 // the canonical event covers kind, trade_id and the event body, so no column can change unseen.
 import { createHash } from 'node:crypto';
-import { canonicalJson, type Json } from './canonical-json.ts';
+import type { Json } from '../../shared/canonical-json.ts';
+import { ledgerPreimage } from '../../shared/ledger-preimage.ts';
 
 // trade_leg and signal_updated (issue 19) only add kinds: rows of the first four hash as before.
 export const LEDGER_KINDS = ['signal_received', 'trade_opened', 'trade_activated', 'trade_closed', 'trade_leg', 'signal_updated'] as const;
@@ -30,8 +31,9 @@ export interface LedgerRecord {
 }
 
 export function ledgerHash(prevHash: string, kind: string, tradeId: number, event: Json, atIso: string): string {
-  const body = canonicalJson({ kind, trade_id: tradeId, event });
-  return createHash('sha256').update(`${prevHash}\n${body}\n${atIso}`).digest('hex');
+  return createHash('sha256')
+    .update(ledgerPreimage(prevHash, kind, tradeId, event, atIso))
+    .digest('hex');
 }
 
 /** Chains drafts after `head`; returns the rows' prev_hash/hash in order. */

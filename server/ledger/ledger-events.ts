@@ -1,6 +1,6 @@
 // What each public event records. Built from exactly what the batch writers stored.
 import type { LedgerClose, LedgerLeg, LedgerLegState, LedgerTrade, LedgerUpdate, ReceivedSignal } from './ledger-inputs.ts';
-import { toJson, type Json } from './canonical-json.ts';
+import { toJson, type Json } from '../../shared/canonical-json.ts';
 import type { LedgerEventDraft } from './ledger-chain.ts';
 
 type Obj = { [key: string]: Json };

@@ -2,7 +2,7 @@
 // views that the store's rows satisfy as they are, so the ledger imports nothing from persistence.
 import type { Direction, MarketType, Timeframe, TradeStatus } from '../../shared/constants.ts';
 import type { StoredSignal } from '../../shared/signal-schema.ts';
-import type { Json } from './canonical-json.ts';
+import type { Json } from '../../shared/canonical-json.ts';
 
 /** A stored trade's terms and outcome (outcome null while open). */
 export interface LedgerTrade {

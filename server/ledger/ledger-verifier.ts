@@ -5,7 +5,7 @@
 import { profitLossAt } from '../../shared/trade-math.ts';
 import type { Direction } from '../../shared/constants.ts';
 import type { LedgerLeg, LedgerSignal, LedgerTrade } from './ledger-inputs.ts';
-import type { Json } from './canonical-json.ts';
+import type { Json } from '../../shared/canonical-json.ts';
 import { GENESIS_HASH, LEDGER_KINDS, ledgerHash, type LedgerRecord } from './ledger-chain.ts';
 import { Inconsistent } from './inconsistent.ts';
 import { checkLeg, checkLeggedClose, compareLegRows, compareLegTotals, type RecordedLeg } from './leg-verifier.ts';

@@ -3,7 +3,7 @@
 // of a legged trade as the sum of its legs, and the stored leg rows against the ledger.
 import { legMoney, sumMoney, tradeTotals } from '../../shared/leg-math.ts';
 import type { Direction } from '../../shared/constants.ts';
-import type { Json } from './canonical-json.ts';
+import type { Json } from '../../shared/canonical-json.ts';
 import { Inconsistent } from './inconsistent.ts';
 import type { LedgerLeg } from './ledger-inputs.ts';
 

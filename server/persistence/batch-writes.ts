@@ -3,7 +3,7 @@
 import { quantityFor, roundMoney } from '../../shared/trade-math.ts';
 import { SIGNAL_COLUMNS, TRADE_COLUMNS, signalRowFromDb, tradeRowFromDb, type SignalRow, type TradeRow } from './rows.ts';
 import { sqlLiteral, valuesList, type BatchTx, type Query, type RawRow } from './sql-runner.ts';
-import { storable } from '../ledger/canonical-json.ts';
+import { storable } from '../../shared/canonical-json.ts';
 import type { LedgerAppend } from './ledger-append.ts';
 import { signalReceived, tradeClosed, tradeOpened } from '../ledger/ledger-events.ts';
 import type { LedgerEventDraft } from '../ledger/ledger-chain.ts';

@@ -5,7 +5,7 @@ import { MAX_TARGETS, validateAllocation } from '../../shared/leg-math.ts';
 import { ERROR_CODES, SL_MODES, type StopMode } from '../../shared/constants.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { signalUpdated } from '../ledger/ledger-events.ts';
-import { toJson, type Json } from '../ledger/canonical-json.ts';
+import { toJson, type Json } from '../../shared/canonical-json.ts';
 import type { LedgerAppend } from './ledger-append.ts';
 import { parseTimestamp } from './rows.ts';
 import type { BatchTx, RawRow } from './sql-runner.ts';

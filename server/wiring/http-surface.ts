@@ -4,10 +4,19 @@ import uWS from 'uWebSockets.js';
 import type { Config } from '../config.ts';
 import type { HttpRouter } from '../transport/http/http-router.ts';
 import { publicStatics } from '../transport/http/http-front.ts';
+import { registerTradePage } from '../transport/http/trade-page.ts';
+import type { TradeJson } from '../../shared/protocol-types.ts';
 
-/** Serves the built page for GETs no route matched, then mounts the router. */
-export function mountWithPage(app: uWS.TemplatedApp, router: HttpRouter, config: Config, webRoot: string): void {
+/** Serves the built page for GETs no route matched (a trade's page with its preview tags), then mounts the router. */
+export function mountWithPage(
+  app: uWS.TemplatedApp,
+  router: HttpRouter,
+  config: Config,
+  webRoot: string,
+  tradeOf: (id: number) => Promise<TradeJson | null>,
+): void {
   const statics = publicStatics(config, webRoot);
+  registerTradePage(router, statics, tradeOf, config.publicUrl);
   router.otherwise((ex) => statics.serve(ex));
   router.mount(app);
 }

@@ -2,7 +2,7 @@
 // equal the plain definition (parse with the reviver on every string) for any value.
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { canonicalJson, toJson, type Json } from '../../server/ledger/canonical-json.ts';
+import { canonicalJson, toJson, type Json } from '../../shared/canonical-json.ts';
 
 const LONE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const reference = (v: unknown): Json =>

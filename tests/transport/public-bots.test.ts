@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import type { BotJson, OpenPositionJson, PublicTradeDetail, TradeJson } from '../../shared/protocol-types.ts';
 import { ledgerHash } from '../../server/ledger/ledger-chain.ts';
-import type { Json } from '../../server/ledger/canonical-json.ts';
+import type { Json } from '../../shared/canonical-json.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { connectBot, connected } from '../helpers/sockets.ts';

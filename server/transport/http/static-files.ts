@@ -30,6 +30,8 @@ interface StaticFile {
 }
 
 const BOT_PAGE = /^\/bots\/[^/]+\/?$/;
+/** A trade's page (SPEC §13); its route adds the trade's Open Graph tags (trade-page.ts). */
+export const TRADE_PAGE = /^\/trades\/\d{1,16}\/?$/;
 
 /** Page routes served by index.html (SPEC §8). */
 const PAGE_ROUTES = new Set(['/', '/bot-performance', '/bot-performance/']);
@@ -62,19 +64,23 @@ export class StaticFiles {
     return this.files.has('/index.html');
   }
 
-  serve(ex: Exchange): void {
-    const file = this.resolve(ex.path);
-    if (!file) {
+  /**
+   * The file for the request's path. `page` rewrites an HTML page for this request (a trade's Open
+   * Graph tags): then it is sent uncompressed, uncached and with `page.status`.
+   */
+  serve(ex: Exchange, page?: { status: number; rewrite: (html: string) => string }): void {
+    const stored = this.resolve(ex.path);
+    if (!stored) {
       ex.error(404, { code: 'NOT_FOUND', message: this.built ? `no such page: ${ex.path}` : 'the page is not built: run npm run build' });
       return;
     }
-    if (ex.headers['if-none-match'] === file.etag) {
+    const file = page && stored.type.startsWith('text/html') ? rewritten(stored, page.rewrite) : stored;
+    if (!page && ex.headers['if-none-match'] === file.etag) {
       ex.send(304, '', file.type);
       return;
     }
-    ex.header('etag', file.etag)
-      .header('cache-control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
-      .header('vary', 'accept-encoding');
+    if (file.etag) ex.header('etag', file.etag);
+    ex.header('cache-control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache').header('vary', 'accept-encoding');
     if (file.type.startsWith('text/html')) {
       // /embed/ticker is made to sit in other sites' iframes; the dashboard is not.
       if (!ex.path.startsWith('/embed/')) ex.header('x-frame-options', 'SAMEORIGIN');
@@ -83,10 +89,11 @@ export class StaticFiles {
       ex.header('access-control-allow-origin', '*');
     }
     const acceptsGzip = (ex.headers['accept-encoding'] ?? '').includes('gzip');
+    const status = page?.status ?? 200;
     if (file.gzip && acceptsGzip) {
-      ex.header('content-encoding', 'gzip').send(200, ex.method === 'HEAD' ? '' : file.gzip, file.type);
+      ex.header('content-encoding', 'gzip').send(status, ex.method === 'HEAD' ? '' : file.gzip, file.type);
     } else {
-      ex.send(200, ex.method === 'HEAD' ? '' : file.body, file.type);
+      ex.send(status, ex.method === 'HEAD' ? '' : file.body, file.type);
     }
   }
 
@@ -94,6 +101,7 @@ export class StaticFiles {
     if (PAGE_ROUTES.has(path)) return this.files.get('/index.html');
     // A bot's page (/bots/NAME, SPEC §11) is the bots page, which reads the name from the path.
     if (BOT_PAGE.test(path)) return this.files.get('/bots.html');
+    if (TRADE_PAGE.test(path)) return this.files.get('/trade.html');
     // Linear (url-path.ts): the regex this replaced was quadratic in the run of slashes.
     const clean = trimTrailingSlashes(path);
     return this.files.get(clean) ?? this.files.get(`${clean}.html`) ?? this.files.get(`${clean}/index.html`);
@@ -119,4 +127,9 @@ export class StaticFiles {
       });
     }
   }
+}
+
+/** A page rewritten for one request: no etag, no stored gzip, never cached by the browser as the file. */
+function rewritten(file: StaticFile, rewrite: (html: string) => string): StaticFile {
+  return { ...file, body: Buffer.from(rewrite(file.body.toString('utf8'))), gzip: null, etag: '', immutable: false };
 }
