@@ -19,7 +19,7 @@ export const COLORS = {
   up: '#22c55e',
   /** A target already filled: the same green, faded. */
   upFilled: 'rgba(34, 197, 94, 0.4)',
-  down: '#f43f5e',
+  down: '#f75a74',
   line: '#60a5fa',
   entry: '#9aa4b2',
 } as const;
