@@ -1,50 +1,25 @@
 // The bots pages in Chromium against the real server (SPEC §11): two bots on the leaderboard, sorted
 // by a click, each bot's page showing only its own trades, and a phone width without sideways scroll.
-import type { Browser, Page } from 'playwright-core';
-import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { connectBot, connected } from '../helpers/sockets.ts';
 import { runCli } from '../cli/run-cli.ts';
-import { ensureBuilt, hasChromium, launchChromium, screenshotPath } from './browser.ts';
+import { hasChromium, screenshotPath } from './browser.ts';
+import { startLivePage, type LivePage } from './live-page.ts';
 
 describe.skipIf(!hasChromium)('bots pages', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let bot: Socket;
+  let live: LivePage | undefined;
   let scalper: string;
-  const errors: string[] = [];
-  let ts = Date.now();
-  const tick = (symbol: string, price: number) => bot.timeout(5000).emitWithAck('prices', { ticks: [{ symbol, price, ts: ++ts }] });
-
-  async function open(path: string, width = 1280, height = 900): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width, height } });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    await page.goto(server.url + path);
-    return page;
-  }
+  const tick = (symbol: string, price: number) => live!.tick(symbol, price);
 
   beforeAll(async () => {
-    await ensureBuilt();
-    server = await startTestServer();
-    const made = await runCli(['token:create', '--kind', 'bot', '--name', 'scalper'], { DATABASE_URL: server.db.url });
+    live = await startLivePage();
+    const made = await runCli(['token:create', '--kind', 'bot', '--name', 'scalper'], { DATABASE_URL: live.server.db.url });
     if (made.code !== 0) throw new Error(made.stderr);
     scalper = made.stdout.trim();
-    bot = connectBot(server.url, server.botToken);
-    await connected(bot);
-    browser = await launchChromium();
   }, 180_000);
-
-  afterAll(async () => {
-    bot?.close();
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(async () => live?.stop());
 
   it('lists both bots, sorts on a click, and each bot page shows only its trades', async () => {
+    const { server, bot, open, errors } = live!;
     await tick('BTCUSDT', 100);
     await tick('ETHUSDT', 50);
     const ack = await bot.timeout(5000).emitWithAck('signal', { external_id: 'b-1', symbol: 'BTCUSDT', direction: 'LONG', entry: 100, tp: 110, sl: 90 });

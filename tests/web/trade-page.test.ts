@@ -1,45 +1,22 @@
 // A page per trade in Chromium against the real server (SPEC §13): a two-target trade that fills
 // TP1 and then its breakeven stop shows both fills and its ledger rows, each hash recomputed in the
 // browser; the served HTML carries the trade's Open Graph tags; an unknown id says so with a 404.
-import type { Browser, Page } from 'playwright-core';
-import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { connectBot, connected } from '../helpers/sockets.ts';
-import { ensureBuilt, hasChromium, launchChromium, screenshotPath } from './browser.ts';
+import { hasChromium, screenshotPath } from './browser.ts';
+import { startLivePage, type LivePage } from './live-page.ts';
 
 describe.skipIf(!hasChromium)('trade page', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let bot: Socket;
-  const errors: string[] = [];
-  let ts = Date.now();
-  const tick = (symbol: string, price: number) => bot.timeout(5000).emitWithAck('prices', { ticks: [{ symbol, price, ts: ++ts }] });
-
-  async function open(path: string, width = 1280, height = 900): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width, height } });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().includes('404')) errors.push(m.text());
-    });
-    await page.goto(server.url + path);
-    return page;
-  }
+  let live: LivePage | undefined;
+  const tick = (symbol: string, price: number) => live!.tick(symbol, price);
 
   beforeAll(async () => {
-    await ensureBuilt();
-    server = await startTestServer();
-    bot = connectBot(server.url, server.botToken);
-    await connected(bot);
-    browser = await launchChromium();
+    // The unknown id's page logs its 404 on purpose.
+    live = await startLivePage({ ignore: /404/ });
   }, 180_000);
-  afterAll(async () => {
-    bot?.close();
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(async () => live?.stop());
 
   it('shows the fills and a ledger that verifies in the browser, and previews when shared', async () => {
+    const { server, bot, open, errors } = live!;
     await tick('SOLUSDT', 100);
     const ack = await bot
       .timeout(5000)
