@@ -16,6 +16,8 @@ export interface PublicClientToServer {
 /** Handshake auth on /public: `{channels: ['ticker']}` = ticker frames only (the widget). */
 export interface PublicAuth {
   channels?: Array<'stream' | 'ticker'>;
+  /** With `channels: ['ticker']`: that bot's figures only (SPEC §11). */
+  bot?: string;
 }
 
 export interface PriceTickInput {

@@ -9,7 +9,7 @@ import type { Logger } from '../logger.ts';
 import { openDatabase } from '../persistence/database.ts';
 import { initOrm } from '../persistence/orm.ts';
 import { TradeQueries } from '../queries/trade-queries.ts';
-import { createPublicReads } from '../queries/public-reads.ts';
+import { botTickerOf, createPublicReads } from '../queries/public-reads.ts';
 import { SqlRunner } from '../persistence/sql-runner.ts';
 import { AppMetrics } from '../ops/metrics-registry.ts';
 import { publicRouter } from '../transport/http/http-front.ts';
@@ -65,7 +65,8 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
   // A user token revoked (logout on the engine, the CLI) disconnects its /me sockets here too.
   const tokens = wireTokens(orm, { botToken: undefined, log });
   registerMeNamespace(io, { auth: tokens.auth, streams: userStreams, log, tokens: tokens.watch });
-  const publicSnapshots = registerPublicNamespace(io, mirror, { budget: config.snapshotBudget, log });
+  const reads = createPublicReads(queries, new SqlRunner(orm), config.publicReads);
+  const publicSnapshots = registerPublicNamespace(io, mirror, { budget: config.snapshotBudget, log, botTicker: botTickerOf(reads, mirror) });
   // A new engine: every viewer here gets its fresh snapshot at once (one local room publish),
   // without waiting for its first delta to reveal the new epoch.
   mirror.onRebuilt = () => {
@@ -84,7 +85,7 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
   });
 
   const router = publicRouter(config, log.child({ module: 'http' }));
-  registerPublicRoutes(router, createPublicReads(queries, new SqlRunner(orm), config.publicReads), mirror);
+  registerPublicRoutes(router, reads, mirror);
   // Bots talk to the engine; a misrouted one gets a retryable answer that says where to go.
   router.post('/api/signals', (ex) => {
     ex.json(503, { error: { code: 'UNAVAILABLE', message: 'this is an edge node (ROLE=edge): send signals to the engine; nothing was stored' } });
@@ -112,6 +113,7 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
       { name: 'not ready', run: () => serving.close() },
       { name: 'stop listening', run: () => uWS.us_listen_socket_close(listening.listenSocket) },
       { name: 'public mirror', run: () => mirror.stop() },
+      { name: 'bot tickers', run: () => publicSnapshots.botTickers?.stop() },
       { name: 'user mirrors', run: () => userStreams.stop() },
       tokens.stop,
       { name: 'sockets', run: () => void io.close() },

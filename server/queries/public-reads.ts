@@ -2,11 +2,13 @@
 // head: one place, so ROLE=all and ROLE=edge get the same limits.
 import type { PublicReadLimits } from '../config.ts';
 import { ledgerOfTrade, type LedgerDb } from '../persistence/ledger-reads.ts';
-import type { PublicTradeDetail } from '../../shared/protocol-types.ts';
+import type { OpenPositionJson, PublicTradeDetail, TradeJson } from '../../shared/protocol-types.ts';
+import { botTicker } from './bot-ticker.ts';
 import { PerformanceCache, type PerformanceExtras } from '../analytics/performance-cache.ts';
 import { PublicTradeList, type PublicListSource } from './public-list.ts';
 import { exportCsv } from './public-export.ts';
-import type { PublicListQuery } from './list-query.ts';
+import { publicListQuerySchema, type PublicListQuery } from './list-query.ts';
+import { isClosedStatus } from '../../shared/constants.ts';
 import { ledgerReadVersion } from '../cache/read-version.ts';
 import type { TradeQueries } from './trade-queries.ts';
 import { PUBLIC_SCOPE } from '../privacy/trade-scope.ts';
@@ -36,5 +38,17 @@ export function createPublicReads(queries: TradeQueries, ledgerDb: LedgerDb, lim
     const t = await queries.getTrade(PUBLIC_SCOPE, id);
     return t && { ...t, ledger: await ledgerOfTrade(ledgerDb, id) };
   };
-  return { list, performance, bots, trade, exportCsv: (q: PublicListQuery) => exportCsv(listSource, q) };
+  /** A bot's latest close: the list by exit time, whose NULLs (open trades) sort last. */
+  const lastClosed = async (bot: string): Promise<TradeJson | null> => {
+    const q = publicListQuerySchema.parse({ bot, ordering: '-exit_time', page_size: '1' });
+    const [t] = (await listSource.tradePage(q, { offset: 0 }, 1)).results;
+    return t && isClosedStatus(t.status) ? t : null;
+  };
+  return { list, performance, bots, trade, lastClosed, exportCsv: (q: PublicListQuery) => exportCsv(listSource, q) };
+}
+
+/** A bot's ticker frames over these reads and the live open positions (server/queries/bot-ticker.ts). */
+export function botTickerOf(reads: ReturnType<typeof createPublicReads>, live: { openPositions(): OpenPositionJson[] }) {
+  return (bot: string) =>
+    botTicker({ bots: async () => (await reads.bots.list()).bots, lastClosed: (b) => reads.lastClosed(b), openPositions: () => live.openPositions() }, bot);
 }

@@ -5,7 +5,7 @@ import type { Logger } from '../logger.ts';
 import type { EngineCore } from './engine-core.ts';
 import { hasHealthReport, publicFeedHealth, type PriceFeed } from '../feeds/price-feed.ts';
 import { SqlRunner } from '../persistence/sql-runner.ts';
-import { createPublicReads } from '../queries/public-reads.ts';
+import { botTickerOf, createPublicReads } from '../queries/public-reads.ts';
 import { ledgerHeadSeq, ledgerPage, verifyLedger } from '../persistence/ledger-reads.ts';
 import { LedgerVerifySchedule } from '../ledger/verify-schedule.ts';
 import { FeedHealth, type FeedHealthRow } from '../analytics/feed-health.ts';
@@ -45,10 +45,10 @@ export function wirePublicSurfaces(d: {
   const { config, log, core, router } = d;
   const { live, staleness } = core;
   const stream = new PublicStream(live, namespaceSink(publicNamespace(d.io)), { broadcastIntervalMs: config.broadcastIntervalMs });
-  registerPublicNamespace(d.io, stream, { budget: config.snapshotBudget, log });
-
   const ledgerDb = new SqlRunner(core.orm);
-  registerPublicRoutes(router, createPublicReads(core.queries, ledgerDb, config.publicReads, d.analytics), live);
+  const reads = createPublicReads(core.queries, ledgerDb, config.publicReads, d.analytics);
+  const { botTickers } = registerPublicNamespace(d.io, stream, { budget: config.snapshotBudget, log, botTicker: botTickerOf(reads, live) });
+  registerPublicRoutes(router, reads, live);
   const verifySchedule = new LedgerVerifySchedule({
     verify: () => verifyLedger(ledgerDb),
     head: () => ledgerHeadSeq(ledgerDb),
@@ -83,6 +83,7 @@ export function wirePublicSurfaces(d: {
     stop: [
       { name: 'ledger verification', run: () => verifySchedule.stop() },
       { name: 'public stream', run: () => stream.stop() },
+      { name: 'bot tickers', run: () => botTickers?.stop() },
     ],
   };
 }

@@ -3,12 +3,12 @@
 // open positions to one bot; GET /api/public/bots/ gives each bot's figures, and bot:set names it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import type { BotJson, OpenPositionJson, PublicTradeDetail, TradeJson } from '../../shared/protocol-types.ts';
+import type { BotJson, OpenPositionJson, PublicTradeDetail, TickerJson, TradeJson } from '../../shared/protocol-types.ts';
 import { ledgerHash } from '../../server/ledger/ledger-chain.ts';
 import type { Json } from '../../shared/canonical-json.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { connectBot, connected } from '../helpers/sockets.ts';
+import { connectBot, connected, connectPublic, once } from '../helpers/sockets.ts';
 import { runCli } from '../cli/run-cli.ts';
 
 describe('bots', { timeout: 120_000 }, () => {
@@ -82,8 +82,11 @@ describe('bots', { timeout: 120_000 }, () => {
     expect(onlyScalper.body.count).toBe(1);
     expect(onlyScalper.body.results[0]).toMatchObject({ bot: 'scalper', symbol: 'ETHUSDT', direction: 'SHORT' });
 
-    const perf = await get<{ total_trades: number; closed_trades: number; open_trades: number }>('/api/public/paper-trading/performance/?bot=default');
+    const perf = await get<{ total_trades: number; closed_trades: number; open_trades: number; total_profit_loss: number }>(
+      '/api/public/paper-trading/performance/?bot=default',
+    );
     expect(perf.body).toMatchObject({ total_trades: 2, closed_trades: 1, open_trades: 1 });
+    const perfTotal = perf.body.total_profit_loss;
     const perfScalper = await get<{ total_trades: number }>('/api/public/paper-trading/performance/?bot=scalper');
     expect(perfScalper.body.total_trades).toBe(1);
 
@@ -142,6 +145,26 @@ describe('bots', { timeout: 120_000 }, () => {
     expect([unknown.status, (await unknown.text()).includes('no such bot')]).toEqual([404, true]);
     expect((await fetch(`${server.url}/badge.svg?bot=%3Cscript%3E`)).status).toBe(400);
     expect(await (await fetch(`${server.url}/badge.svg`)).text()).toContain('paperbook');
+
+    // The ticker of one bot (the widget's bot="…"): its own figures, at once and every second.
+    const defaultTicker = connectPublic(server.url, { channels: ['ticker'], bot: 'default' });
+    const frame = await once<TickerJson>(defaultTicker, 'ticker');
+    expect(frame).toMatchObject({ open_trades: 1, closed_trades: 1, win_rate: 100 });
+    expect(frame.last_closed).toMatchObject({ bot: 'default', status: 'CLOSED_TP' });
+    expect(frame.total_profit_loss).toBe(perfTotal);
+    expect(await once<TickerJson>(defaultTicker, 'ticker', 3000)).toMatchObject({ closed_trades: 1 });
+    defaultTicker.close();
+    const scalperTicker = connectPublic(server.url, { channels: ['ticker'], bot: 'scalper' });
+    expect(await once<TickerJson>(scalperTicker, 'ticker')).toMatchObject({ open_trades: 1, closed_trades: 0, last_closed: null });
+    scalperTicker.close();
+    for (const [auth, message] of [
+      [{ channels: ['ticker'], bot: 'no spaces' }, 'auth.bot must be a bot name'],
+      [{ bot: 'default' }, "auth.bot is for channels: ['ticker'] (the stream is every bot's)"],
+    ] as const) {
+      const refused = connectPublic(server.url, auth);
+      expect(await new Promise<string>((r) => refused.once('connect_error', (e) => r(e.message)))).toBe(message);
+      refused.close();
+    }
 
     const set = await runCli(['bot:set', 'scalper', '--display-name', 'Scalper 5m', '--description', 'Fades 5-minute breakouts'], env);
     expect(set.code, set.stderr).toBe(0);

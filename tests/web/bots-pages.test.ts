@@ -61,6 +61,11 @@ describe.skipIf(!hasChromium)('bots pages', () => {
     expect(await other.locator('body').textContent()).not.toContain('ETHUSDT');
     expect(await other.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await other.screenshot({ path: screenshotPath('bot-page-phone.png'), fullPage: true });
+    // The embeddable ticker of one bot (/embed/ticker?bot=, the widget's bot attribute).
+    const embed = await open('/embed/ticker?bot=scalper', 420, 160);
+    await expect.poll(() => embed.getByTestId('ticker-status').textContent(), { timeout: 10_000 }).toBe('live');
+    expect(await embed.getByTestId('ticker-brand').textContent()).toBe('Paperbook · scalper');
+    await expect.poll(() => embed.getByTestId('ticker-win-rate').textContent()).toBe('100.0%');
     expect(errors).toEqual([]);
   }, 90_000);
 });

@@ -21,6 +21,7 @@ export interface PublicReads {
   performance: PerformanceCache;
   bots: BotDirectory;
   trade(id: number): Promise<PublicTradeDetail | null>;
+  lastClosed(bot: string): Promise<TradeJson | null>;
   exportCsv(q: PublicListQuery): Promise<{ csv: string; rows: number; next: string | null }>;
 }
 

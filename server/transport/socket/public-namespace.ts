@@ -9,6 +9,8 @@ import { STREAM_ROOM, TICKER_ROOM, type PublicStream, type StreamFrames, type St
 import { SnapshotCache, type SnapshotHeadSource } from './snapshot-cache.ts';
 import { SnapshotBudget, type SnapshotBudgetConfig } from './snapshot-budget.ts';
 import type { Logger } from '../../logger.ts';
+import { BotTickers, type BotTickerSource } from './bot-tickers.ts';
+import { BOT_NAME_PATTERN } from '../../../shared/constants.ts';
 
 /** What a connecting viewer is served from: the local stream, or (ROLE=edge) a mirror of the engine's. */
 export type SnapshotSource = Pick<PublicStream, 'snapshot' | 'snapshotTicker'> & SnapshotHeadSource;
@@ -21,8 +23,8 @@ export interface PublicSnapshots {
 export function registerPublicNamespace(
   io: IoServer,
   stream: SnapshotSource,
-  opts: { budget?: SnapshotBudgetConfig; log?: Logger } = {},
-): PublicSnapshots & { nsp: PublicNamespace } {
+  opts: { budget?: SnapshotBudgetConfig; log?: Logger; botTicker?: BotTickerSource } = {},
+): PublicSnapshots & { nsp: PublicNamespace; botTickers: BotTickers | null } {
   const nsp = publicNamespace(io);
   const cache = new SnapshotCache(stream, NAMESPACES.public);
   const log = opts.log?.child({ module: 'public-namespace' });
@@ -40,9 +42,24 @@ export function registerPublicNamespace(
       done();
       return built + packet.length;
     });
+  const botTickers = opts.botTicker ? new BotTickers(nsp, opts.botTicker, log) : null;
+  // `auth.bot` is only for the ticker, and must be a bot's name: refused at the handshake otherwise.
+  nsp.use((socket, next) => {
+    const { bot, channels } = (socket.handshake.auth ?? {}) as { bot?: unknown; channels?: unknown };
+    if (bot === undefined) return next();
+    if (typeof bot !== 'string' || !BOT_NAME_PATTERN.test(bot)) return next(new Error('auth.bot must be a bot name'));
+    if (!(Array.isArray(channels) && channels.includes('ticker') && !channels.includes('stream')))
+      return next(new Error("auth.bot is for channels: ['ticker'] (the stream is every bot's)"));
+    if (!botTickers) return next(new Error('this node serves no per-bot ticker'));
+    next();
+  });
   nsp.on('connection', (socket) => {
-    const channels = (socket.handshake.auth as { channels?: unknown } | undefined)?.channels;
+    const { channels, bot } = (socket.handshake.auth ?? {}) as { channels?: unknown; bot?: string };
     const tickerOnly = Array.isArray(channels) && channels.includes('ticker') && !channels.includes('stream');
+    if (tickerOnly && bot !== undefined && botTickers) {
+      void botTickers.join(socket, bot);
+      return;
+    }
     if (tickerOnly) {
       void socket.join(TICKER_ROOM);
       socket.emit('ticker', stream.snapshotTicker());
@@ -51,7 +68,8 @@ export function registerPublicNamespace(
     sendSnapshot(socket, true);
     answerResyncsWith(socket, (done) => sendSnapshot(socket, false, done));
   });
-  return { nsp, cache, budget };
+  botTickers?.start();
+  return { nsp, cache, budget, botTickers };
 }
 
 /** Room-wide emits: a single room keeps Socket.IO on its uWS publish fast path. */

@@ -14,7 +14,7 @@ export interface TickerHandlers {
 }
 
 const NS: string = NAMESPACES.public;
-const AUTH: PublicAuth = { channels: ['ticker'] };
+
 const MAX_BACKOFF_MS = 10_000;
 
 /** The websocket URL socket.io-client would use for `io(server + '/public', {transports: ['websocket']})`. */
@@ -38,8 +38,9 @@ export function parseEvent(frame: string): [string, unknown] | null {
   return Array.isArray(arr) && typeof arr[0] === 'string' ? [arr[0], arr[1]] : null;
 }
 
-/** Connects and keeps reconnecting (with backoff) until the returned function is called. */
-export function connectTicker(server: string, on: TickerHandlers): () => void {
+/** Connects and keeps reconnecting (with backoff) until the returned function is called; `bot` narrows the figures to one bot. */
+export function connectTicker(server: string, on: TickerHandlers, bot?: string): () => void {
+  const AUTH: PublicAuth = bot ? { channels: ['ticker'], bot } : { channels: ['ticker'] };
   let ws: WebSocket | null = null;
   let closed = false;
   let everLive = false;
