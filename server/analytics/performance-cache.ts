@@ -3,7 +3,18 @@
 // RSS to 2.4 GB, benchmarks/reads-bench.ts). The JSON is kept serialised, split where the live
 // unrealised P/L goes, so a cached answer costs a lookup, a sum over open trades and a concat.
 import { roundMoney } from '../../shared/trade-math.ts';
-import { computePerformance, isOpenStatus, type MetricTrade, type PerformanceQuery } from '../../shared/metrics/index.ts';
+import {
+  computePerformance,
+  computeRiskMetrics,
+  DEFAULT_ACCOUNT_SIZE,
+  DEFAULT_TIME_ZONE,
+  isOpenStatus,
+  isUnfiltered,
+  PERFORMANCE_QUERY_KEYS,
+  type MetricTrade,
+  type PerformanceQuery,
+} from '../../shared/metrics/index.ts';
+import { closedInExitOrder } from '../../shared/metrics/metric-trade.ts';
 import type { ReadVersion } from '../cache/read-version.ts';
 import { VersionedCache, type CacheOutcome, type VersionedCacheLimits } from '../cache/versioned-cache.ts';
 
@@ -44,6 +55,7 @@ export class PerformanceCache {
     private readonly source: PerformanceSource,
     limits: VersionedCacheLimits,
     private readonly extras?: PerformanceExtras,
+    private readonly accountSize = DEFAULT_ACCOUNT_SIZE,
   ) {
     this.cache = new VersionedCache(limits, (v) => v.before.length + v.after.length + (v.openIds?.size ?? 0) * 16);
   }
@@ -63,7 +75,8 @@ export class PerformanceCache {
   private async compute(filters: PerformanceQuery, now: number): Promise<CachedPerformance> {
     const trades = await this.source.metricTrades(filters, now);
     const performance = computePerformance(trades, { unrealizedProfitLoss: 0 });
-    const body: Record<string, unknown> = this.extras ? { ...performance, ...this.extras.compute(trades.map((t) => t.id)) } : { ...performance };
+    const risk = computeRiskMetrics(closedInExitOrder(trades), filters.tz ?? DEFAULT_TIME_ZONE, this.accountSize);
+    const body: Record<string, unknown> = { ...performance, ...risk, ...(this.extras ? this.extras.compute(trades.map((t) => t.id)) : {}) };
     body.unrealized_profit_loss = MARKER;
     const json = JSON.stringify(body);
     const at = json.indexOf(MARKER_JSON);
@@ -72,11 +85,13 @@ export class PerformanceCache {
   }
 }
 
-export function isUnfiltered(f: PerformanceQuery): boolean {
-  return !f.days && !f.direction && !f.symbol && !f.market_type && !f.timeframe;
-}
+export { isUnfiltered };
 
+/** Every query key, from the schema (a new filter cannot be left out of the key); `days` moves with time. */
 function keyOf(f: PerformanceQuery, now: number): string {
-  const window = f.days === undefined ? '' : `${f.days}@${Math.floor(now / DAYS_WINDOW_STEP_MS)}`;
-  return [window, f.direction ?? '', f.symbol ?? '', f.market_type ?? '', f.timeframe ?? ''].join('|');
+  return PERFORMANCE_QUERY_KEYS.map((k) => {
+    const v = f[k];
+    if (k === 'days') return v === undefined ? '' : `${String(v)}@${Math.floor(now / DAYS_WINDOW_STEP_MS)}`;
+    return v === undefined ? '' : String(v);
+  }).join('|');
 }

@@ -41,6 +41,7 @@ export function wirePublicSurfaces(d: {
   router: HttpRouter;
   feed: PriceFeed;
   analytics: AnalyticsWiring['extras'];
+  performanceSource?: AnalyticsWiring['performanceSource'];
 }): PublicSurfaces {
   const { config, log, core, router } = d;
   const { live, staleness } = core;
@@ -48,7 +49,7 @@ export function wirePublicSurfaces(d: {
   registerPublicNamespace(d.io, stream, { budget: config.snapshotBudget, log });
 
   const ledgerDb = new SqlRunner(core.orm);
-  registerPublicRoutes(router, createPublicReads(core.queries, ledgerDb, config.publicReads, d.analytics), live);
+  registerPublicRoutes(router, createPublicReads(core.queries, ledgerDb, config.publicReads, d.analytics, d.performanceSource), live);
   const verifySchedule = new LedgerVerifySchedule({
     verify: () => verifyLedger(ledgerDb),
     head: () => ledgerHeadSeq(ledgerDb),

@@ -1,0 +1,35 @@
+// The database row → MetricTrade mapper, with the SPEC §12 initial risk: one select list and one
+// mapping for performance/'s SQL read and the in-memory record's start-up read.
+import { initialRisk, type MetricTrade } from '../../shared/metrics/index.ts';
+
+export const METRIC_TRADE_COLUMNS =
+  'id, symbol, direction, timeframe, market_type, status, entry_time, exit_time, profit_loss, fees, entry_price, initial_stop_loss, quantity';
+
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+export function metricTradeFromRow(r: Record<string, unknown>): MetricTrade {
+  const fees = numOrNull(r.fees);
+  return {
+    id: Number(r.id),
+    symbol: r.symbol as string,
+    direction: r.direction as MetricTrade['direction'],
+    timeframe: r.timeframe as MetricTrade['timeframe'],
+    market_type: r.market_type as MetricTrade['market_type'],
+    status: r.status as MetricTrade['status'],
+    entry_time: toMs(r.entry_time) as number,
+    exit_time: toMs(r.exit_time),
+    profit_loss: numOrNull(r.profit_loss),
+    fees,
+    initial_risk: initialRisk(Number(r.entry_price), numOrNull(r.initial_stop_loss), Number(r.quantity), fees),
+  };
+}
+
+function toMs(v: unknown): number | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v.getTime();
+  return Date.parse(
+    String(v)
+      .replace(' ', 'T')
+      .replace(/([+-]\d\d)$/, '$1:00'),
+  );
+}
