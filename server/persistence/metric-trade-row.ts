@@ -1,9 +1,10 @@
 // The database row → MetricTrade mapper, with the SPEC §12 initial risk: one select list and one
-// mapping for performance/'s SQL read and the in-memory record's start-up read.
+// mapping for performance/'s SQL read and the in-memory record's start-up read. A row without an
+// initial stop (older rows, imports) has the stop it was written with, as its TradeJson says.
 import { initialRisk, type MetricTrade } from '../../shared/metrics/index.ts';
 
 export const METRIC_TRADE_COLUMNS =
-  'id, symbol, direction, timeframe, market_type, status, entry_time, exit_time, profit_loss, fees, entry_price, initial_stop_loss, quantity';
+  'id, symbol, direction, timeframe, market_type, status, entry_time, exit_time, profit_loss, fees, entry_price, coalesce(initial_stop_loss, stop_loss) as initial_stop_loss, quantity';
 
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
