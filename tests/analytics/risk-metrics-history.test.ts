@@ -159,7 +159,7 @@ function expected(trades: ListedTrade[], tz: string) {
 
 let server: TestServer;
 let dir: string;
-let listed: ListedTrade[] = [];
+const listed: ListedTrade[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'paperbook-risk-'));

@@ -2,21 +2,7 @@
 // the browser's), refetched when the zone changes or trades close. The server caches per zone.
 import type { RiskMetricsJson } from '../../../shared/protocol-types.ts';
 import { PERFORMANCE_URL } from './equity.svelte.ts';
-
-/** The browser's zone, or UTC where the runtime does not say. */
-export function browserTimeZone(): string {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-  } catch {
-    return 'UTC';
-  }
-}
-
-/** The zones the selector offers: the runtime's list when it has one, with the viewer's own and UTC first. */
-export function timeZoneChoices(own: string): string[] {
-  const all = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
-  return [...new Set([own, 'UTC', ...all])];
-}
+import { browserTimeZone } from '../lib/time-zones.ts';
 
 export class RiskState {
   timeZone = $state(browserTimeZone());
