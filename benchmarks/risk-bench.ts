@@ -3,7 +3,8 @@
 // (filters, tz, version) asked, four such in turn), (b) the first request after each new close
 // (a full recompute from the in-memory record, server/analytics/public-trade-record.ts), against
 // (c) the SQL recompute it replaces (every close bumped the version, and each read loaded every
-// system trade from PostgreSQL before folding it). Money and rounding as the server serves them.
+// system trade from PostgreSQL before folding it). Both with the server's signal-quality and
+// benchmark extras. Money and rounding as the server serves them.
 import { initOrm } from '../server/persistence/orm.ts';
 import { withAdmin } from '../server/persistence/database.ts';
 import { SqlRunner } from '../server/persistence/sql-runner.ts';
@@ -13,7 +14,10 @@ import { TradeQueries } from '../server/queries/trade-queries.ts';
 import { PUBLIC_SCOPE } from '../server/privacy/trade-scope.ts';
 import { PerformanceCache } from '../server/analytics/performance-cache.ts';
 import { PublicTradeRecord } from '../server/analytics/public-trade-record.ts';
-import { settledSystemMetricTrades } from '../server/analytics/closed-trade-source.ts';
+import { recentClosedSystemTrades, settledSystemMetricTrades } from '../server/analytics/closed-trade-source.ts';
+import { SignalQualityService } from '../server/analytics/signal-quality-service.ts';
+import { BenchmarkService } from '../server/analytics/benchmark-service.ts';
+import { PriceExtremes } from '../server/analytics/price-extremes.ts';
 import { performanceQuerySchema, type PerformanceQuery } from '../shared/metrics/index.ts';
 import type { TradeJson } from '../shared/protocol-types.ts';
 import { rowId, type BenchResult } from './row-ids.ts';
@@ -54,9 +58,18 @@ export async function riskBench(o: RiskOptions = {}): Promise<BenchResult> {
     const record = new PublicTradeRecord(() => open);
     const settled = await settledSystemMetricTrades(db);
     record.hydrate(settled);
-    const memory = new PerformanceCache(record.source(), LIMITS);
+    // The extras the server adds (signal quality, benchmark), on both sides, as wireAnalytics builds them.
+    const quality = new SignalQualityService(new PriceExtremes());
+    quality.hydrate(await recentClosedSystemTrades(db));
+    const benchmark = new BenchmarkService(0.001);
+    const extras = { compute: (ids: number[]) => ({ analytics: quality.compute(ids), benchmark: benchmark.compute(ids) }), version: () => 0 };
+    const memory = new PerformanceCache(record.source(), LIMITS, extras);
     let sqlVersion = 0;
-    const sql = new PerformanceCache({ version: async () => ++sqlVersion, metricTrades: (f, now) => queries.metricTrades(PUBLIC_SCOPE, f, now) }, LIMITS);
+    const sql = new PerformanceCache(
+      { version: async () => ++sqlVersion, metricTrades: (f, now) => queries.metricTrades(PUBLIC_SCOPE, f, now) },
+      LIMITS,
+      extras,
+    );
     const q = (s: Record<string, string>): PerformanceQuery => performanceQuerySchema.parse(s);
     const asks = [q({}), q({ tz: 'Asia/Tokyo' }), q({ tz: 'America/New_York', direction: 'LONG' }), q({ symbol: 'S007USDT' })];
     const unrealized = () => 0;

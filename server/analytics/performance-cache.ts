@@ -74,8 +74,9 @@ export class PerformanceCache {
 
   private async compute(filters: PerformanceQuery, now: number): Promise<CachedPerformance> {
     const trades = await this.source.metricTrades(filters, now);
-    const performance = computePerformance(trades, { unrealizedProfitLoss: 0 });
-    const risk = computeRiskMetrics(closedInExitOrder(trades), filters.tz ?? DEFAULT_TIME_ZONE, this.accountSize);
+    const closed = closedInExitOrder(trades);
+    const performance = computePerformance(trades, { unrealizedProfitLoss: 0, closedInExitOrder: closed });
+    const risk = computeRiskMetrics(closed, filters.tz ?? DEFAULT_TIME_ZONE, this.accountSize);
     const body: Record<string, unknown> = { ...performance, ...risk, ...(this.extras ? this.extras.compute(trades.map((t) => t.id)) : {}) };
     body.unrealized_profit_loss = MARKER;
     const json = JSON.stringify(body);
