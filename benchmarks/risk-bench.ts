@@ -20,6 +20,9 @@ import { BenchmarkService } from '../server/analytics/benchmark-service.ts';
 import { PriceExtremes } from '../server/analytics/price-extremes.ts';
 import { performanceQuerySchema, type PerformanceQuery } from '../shared/metrics/index.ts';
 import type { TradeJson } from '../shared/protocol-types.ts';
+import { startApp } from '../server/app.ts';
+import { loadConfig } from '../server/config.ts';
+import { createLogger } from '../server/logger.ts';
 import { rowId, type BenchResult } from './row-ids.ts';
 import { benchDatabases } from './support/bench-db.ts';
 import { percentile } from './support/fleet.ts';
@@ -105,6 +108,7 @@ export async function riskBench(o: RiskOptions = {}): Promise<BenchResult> {
     await sql.body(asks[0]!, unrealized);
     for (let i = 0; i < 12; i++) fromSql.push(await timedMs(() => sql.body(asks[i % 2]!, unrealized)));
     const { json } = await memory.body(asks[1]!, unrealized);
+    const http = await httpWarm(url, ['', '?tz=Asia/Tokyo', '?tz=America/New_York&direction=LONG', '?symbol=S007USDT']);
     const body = JSON.parse(json) as { closed_trades: number; daily: unknown[]; monthly: unknown[]; sharpe: number | null };
 
     // percentile() takes a percentage (95, not 0.95).
@@ -122,6 +126,7 @@ export async function riskBench(o: RiskOptions = {}): Promise<BenchResult> {
       notes: [
         `warm: ${warm.length} requests over ${asks.length} (filters, tz) in turn: p50 ${at(warm, 50).toFixed(3)} ms, p95 ${warmP95.toFixed(3)} ms, max ${at(warm, 100).toFixed(3)} ms, mean ${meanUs(warm)} µs/request`,
         `after each close (${afterClose.length}): p50 ${at(afterClose, 50).toFixed(1)} ms, p95 ${closeP95.toFixed(1)} ms, mean ${meanUs(afterClose)} µs/request`,
+        `over HTTP (the real app on the same database, ${http.length} warm requests, 2 MB bodies read in full): p50 ${at(http, 50).toFixed(1)} ms, p95 ${at(http, 95).toFixed(1)} ms, mean ${meanUs(http)} µs/request`,
         `SQL recompute (${fromSql.length}): p50 ${at(fromSql, 50).toFixed(1)} ms, p95 ${sqlP95.toFixed(1)} ms, mean ${meanUs(fromSql)} µs/request; body ${(json.length / 1e6).toFixed(2)} MB, ${body.monthly.length} months, sharpe ${String(body.sharpe)}`,
       ],
       rows: [
@@ -133,6 +138,15 @@ export async function riskBench(o: RiskOptions = {}): Promise<BenchResult> {
           ratio: sqlP95 / warmP95,
           goal: '≤ 50 ms and ≥ 20×',
           ok: warmP95 <= 50 && sqlP95 / warmP95 >= 20,
+        },
+        {
+          id: rowId('risk', 'P9.http'),
+          measure: 'p95 ms, warm performance/ over HTTP from the real app, body read (vs SQL recompute in-process)',
+          ours: at(http, 95),
+          baseline: sqlP95,
+          ratio: sqlP95 / at(http, 95),
+          goal: '≤ 50 ms and ≥ 20×',
+          ok: at(http, 95) <= 50 && sqlP95 / at(http, 95) >= 20,
         },
         {
           id: rowId('risk', 'P9.after-close'),
@@ -147,5 +161,32 @@ export async function riskBench(o: RiskOptions = {}): Promise<BenchResult> {
     };
   } finally {
     await orm.close(true);
+  }
+}
+
+/** The real app on `url` (PRICE_FEED=bot: no ticks, nothing closes): warm performance/ requests, queries in turn. */
+async function httpWarm(url: string, queries: string[]): Promise<number[]> {
+  const config = loadConfig({
+    DATABASE_URL: url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    PRICE_FEED: 'bot',
+    LOG_LEVEL: 'silent',
+    BOT_TOKEN: 'bench-risk-token',
+    HTTP_RATE_LIMIT: '0',
+  });
+  const app = await startApp(config, { log: createLogger('silent') });
+  try {
+    const base = `http://127.0.0.1:${app.port}/api/public/paper-trading/performance/`;
+    for (const q of queries) await (await fetch(base + q)).text();
+    const out: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const t = performance.now();
+      await (await fetch(base + queries[i % queries.length]!)).text();
+      out.push(performance.now() - t);
+    }
+    return out;
+  } finally {
+    await app.close();
   }
 }
