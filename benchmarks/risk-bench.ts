@@ -59,9 +59,14 @@ export async function riskBench(o: RiskOptions = {}): Promise<BenchResult> {
     const queries = new TradeQueries(orm);
     const openRows = await db.query(`select ${TRADE_COLUMNS} from paper_trades where user_id is null and status in ('OPEN', 'PENDING')`);
     const open: TradeJson[] = openRows.map((r) => tradeRowToJson(tradeRowFromDb(r)));
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const heapBefore = process.memoryUsage().heapUsed;
     const record = new PublicTradeRecord(() => open);
     const settled = await settledSystemMetricTrades(db);
     record.hydrate(settled);
+    gc?.();
+    const recordBytes = process.memoryUsage().heapUsed - heapBefore;
     // The extras the server adds (signal quality, benchmark), on both sides, as wireAnalytics builds them.
     const quality = new SignalQualityService(new PriceExtremes());
     quality.hydrate(await recentClosedSystemTrades(db));
@@ -124,6 +129,9 @@ export async function riskBench(o: RiskOptions = {}): Promise<BenchResult> {
     return {
       name: `P9 performance/ risk metrics, ${body.closed_trades.toLocaleString('en')} closed system trades, ${SOURCES} sources, ${body.daily.length} days`,
       notes: [
+        gc
+          ? `in-memory record: ${(recordBytes / 1e6).toFixed(1)} MB heap for ${settled.length.toLocaleString('en')} settled trades (${Math.round(recordBytes / settled.length)} B each)`
+          : 'no --expose-gc: record memory not measured',
         `warm: ${warm.length} requests over ${asks.length} (filters, tz) in turn: p50 ${at(warm, 50).toFixed(3)} ms, p95 ${warmP95.toFixed(3)} ms, max ${at(warm, 100).toFixed(3)} ms, mean ${meanUs(warm)} µs/request`,
         `after each close (${afterClose.length}): p50 ${at(afterClose, 50).toFixed(1)} ms, p95 ${closeP95.toFixed(1)} ms, mean ${meanUs(afterClose)} µs/request`,
         `over HTTP (the real app on the same database, ${http.length} warm requests, 2 MB bodies read in full): p50 ${at(http, 50).toFixed(1)} ms, p95 ${at(http, 95).toFixed(1)} ms, mean ${meanUs(http)} µs/request`,

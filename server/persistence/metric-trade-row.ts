@@ -8,15 +8,28 @@ export const METRIC_TRADE_COLUMNS =
 
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
+// The driver makes a new string per row and column: the in-memory record (one object per system
+// trade, kept for the process's life) shares one per value instead (~100 B a trade less, P9).
+const interned = new Map<string, string>();
+const MAX_INTERNED = 50_000;
+function intern(v: unknown): string {
+  const s = String(v);
+  const known = interned.get(s);
+  if (known !== undefined) return known;
+  if (interned.size >= MAX_INTERNED) interned.clear();
+  interned.set(s, s);
+  return s;
+}
+
 export function metricTradeFromRow(r: Record<string, unknown>): MetricTrade {
   const fees = numOrNull(r.fees);
   return {
     id: Number(r.id),
-    symbol: r.symbol as string,
-    direction: r.direction as MetricTrade['direction'],
-    timeframe: r.timeframe as MetricTrade['timeframe'],
-    market_type: r.market_type as MetricTrade['market_type'],
-    status: r.status as MetricTrade['status'],
+    symbol: intern(r.symbol),
+    direction: intern(r.direction) as MetricTrade['direction'],
+    timeframe: intern(r.timeframe) as MetricTrade['timeframe'],
+    market_type: intern(r.market_type) as MetricTrade['market_type'],
+    status: intern(r.status) as MetricTrade['status'],
     entry_time: toMs(r.entry_time) as number,
     exit_time: toMs(r.exit_time),
     profit_loss: numOrNull(r.profit_loss),
