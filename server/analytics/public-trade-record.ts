@@ -1,12 +1,18 @@
 // Every system trade as a MetricTrade, in memory, so `performance/` (SPEC §3 and §12) is computed
 // without SQL: settled trades (closed, cancelled) are read once at start, in canonical close order,
 // open ones are taken from the book at the first read (not at start: 1M open trades would add
-// seconds to start-up for a page nobody has asked for yet), and engine events keep both. A close written by
-// another process is not announced here (its writer announces it) and is missed until a restart,
-// as the live summary's foreign closes are when their read fails.
-import { initialRisk, isOpenStatus, metricTradeFromJson, type MetricTrade, type PerformanceQuery } from '../../shared/metrics/index.ts';
-import { compareByExit } from '../../shared/metrics/index.ts';
-import { filterTrades } from '../../shared/metrics/index.ts';
+// seconds to start-up for a page nobody has asked for yet), and engine events keep both. A close
+// written by another process is not announced here (its writer announces it) and is missed until
+// a restart, as the live summary's foreign closes are when their read fails.
+import {
+  compareByExit,
+  filterTrades,
+  initialRisk,
+  isOpenStatus,
+  metricTradeFromJson,
+  type MetricTrade,
+  type PerformanceQuery,
+} from '../../shared/metrics/index.ts';
 import type { TradeJson } from '../../shared/protocol-types.ts';
 import type { PerformanceSource } from './performance-cache.ts';
 
