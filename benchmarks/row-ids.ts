@@ -16,6 +16,7 @@ export const BENCH_ROWS = {
   ingest: ['P5'],
   page: ['P8', 'P8.raf'],
   cluster: ['C1'],
+  risk: ['P9', 'P9.http', 'P9.after-close'],
 } as const;
 
 export type BenchName = keyof typeof BENCH_ROWS;

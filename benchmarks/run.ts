@@ -9,12 +9,13 @@ import { ingestBench } from './ingest-bench.ts';
 import { startupBench } from './startup-bench.ts';
 import { pageBench } from './page-bench.ts';
 import { clusterBench } from './cluster-bench.ts';
+import { riskBench } from './risk-bench.ts';
 import { benchDatabasesIfOpen } from './support/bench-db.ts';
 import { BENCH_ROWS, measuresOf, type BenchResult } from './row-ids.ts';
 
 // Flags: --json, --only P3,P5, and sizes: --trades N --symbols N (P1/P2/P7), --viewers N
 // --viewer-procs N (P3/P4/P7), --signals N (P4), --in-flight N (P5), --hydrate N (P6), --page-trades N (P8),
-// --seconds N (measure window of P3/P5), --interval-ms N --burst N --viewer-kind net|ws (P3).
+// --risk-closed N (P9), --seconds N (measure window of P3/P5), --interval-ms N --burst N --viewer-kind net|ws (P3).
 const argv = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
   const i = argv.indexOf(`--${name}`);
@@ -59,6 +60,7 @@ const BENCHES: Array<{ ids: string[]; run: () => Promise<BenchResult> }> = [
     ids: measuresOf(BENCH_ROWS.cluster),
     run: () => clusterBench({ viewers: num('viewers'), viewerProcs: num('viewer-procs'), measureMs: seconds && seconds * 1000 }),
   },
+  { ids: measuresOf(BENCH_ROWS.risk), run: () => riskBench({ closed: num('risk-closed') }) },
 ];
 
 const json = argv.includes('--json');

@@ -74,8 +74,14 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   if (opts.adapter) io.adapter(opts.adapter);
   const router = publicRouter(config, log.child({ module: 'http' }));
   const tokens = wireTokens(orm, { botToken: config.botToken, log, recheckMs: opts.tokenRecheckMs });
-  const analytics = wireAnalytics({ book, engine, feeRate: config.feeRate, closedForAnalytics: core.closedForAnalytics });
-  const pub = wirePublicSurfaces({ config, log, core, io, router, feed, analytics: analytics.extras });
+  const analytics = wireAnalytics({
+    book,
+    engine,
+    feeRate: config.feeRate,
+    closedForAnalytics: core.closedForAnalytics,
+    settledForPerformance: core.settledForPerformance,
+  });
+  const pub = wirePublicSurfaces({ config, log, core, io, router, feed, analytics: analytics.extras, performanceSource: analytics.performanceSource });
   wireBotIngest({ io, router, port: botPort(engine, feed, metrics, intake), tokens, signalsPerSecond: opts.signalsPerSecond ?? 2_000, log });
   const users = wireUsers({ config, log, core, io, router, feed, tokens, authLimits: opts.authLimits, scrypt: opts.scrypt });
   wireEngineOps({
@@ -94,7 +100,15 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   // Every consumer of engine events, in the order each event reaches them.
   subscribeConsumers(
     events,
-    [pub.consumer, closesCounter(metrics), analytics.consumers.quality, analytics.consumers.benchmark, users.consumer, analytics.consumers.closesCounted],
+    [
+      pub.consumer,
+      closesCounter(metrics),
+      analytics.consumers.quality,
+      analytics.consumers.benchmark,
+      analytics.consumers.record,
+      users.consumer,
+      analytics.consumers.closesCounted,
+    ],
     log,
   );
 

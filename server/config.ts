@@ -56,6 +56,7 @@ export const configSchema = z.object({
   BOT_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
   POSITION_SIZE: num(100, 0.01, 1e9),
   FEE_RATE: num(0.001, 0, 0.1),
+  ACCOUNT_SIZE: num(1000, 0.01, 1e12),
   ENTRY_MODE: z.enum(ENTRY_MODES).default('signal'),
   BROADCAST_INTERVAL_MS: int(100, 10, 60_000),
   PRICE_STALE_MS: int(30_000, 100, 86_400_000),
@@ -178,6 +179,8 @@ export interface PublicReadLimits {
   queue: number;
   performanceCacheEntries: number;
   performanceCacheBytes: number;
+  /** SPEC §12 ACCOUNT_SIZE (USDT): the equity `performance/` risk ratios are measured on. */
+  accountSize: number;
 }
 
 export class ConfigError extends Error {}
@@ -249,6 +252,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       queue: c.PUBLIC_READ_QUEUE,
       performanceCacheEntries: c.PERFORMANCE_CACHE_ENTRIES,
       performanceCacheBytes: c.PERFORMANCE_CACHE_MB * 1024 * 1024,
+      accountSize: c.ACCOUNT_SIZE,
     },
     ledgerVerifyIntervalMs: c.LEDGER_VERIFY_INTERVAL_MS,
   };

@@ -18,8 +18,11 @@ export type TradeStatus = (typeof TRADE_STATUSES)[number];
 export const CLOSED_STATUSES = ['CLOSED_TP', 'CLOSED_SL', 'CLOSED_MANUAL', 'CLOSED_EXPIRED'] as const;
 export type ClosedStatus = (typeof CLOSED_STATUSES)[number];
 
+// A Set: `includes` on every status check was 8 % of performance/'s recompute profile (benchmarks P9).
+const CLOSED_STATUS_SET: ReadonlySet<string> = new Set(CLOSED_STATUSES);
+
 export function isClosedStatus(s: string): s is ClosedStatus {
-  return (CLOSED_STATUSES as readonly string[]).includes(s);
+  return CLOSED_STATUS_SET.has(s);
 }
 
 export const ENTRY_MODES = ['signal', 'touch'] as const;

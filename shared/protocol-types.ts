@@ -131,6 +131,40 @@ export interface SummaryJson {
   open_realized_profit_loss?: number;
 }
 
+/** One local day of `performance/` `daily` (SPEC §12): closed P/L and closes that day. */
+export interface DailyPlJson {
+  /** `YYYY-MM-DD` in the requested time zone. */
+  date: string;
+  profit_loss: number;
+  trades: number;
+}
+
+/** One month of `performance/` `monthly`: closed P/L and its % of the equity the month began with (null: equity ≤ 0). */
+export interface MonthlyReturnJson {
+  /** `YYYY-MM` in the requested time zone. */
+  month: string;
+  profit_loss: number;
+  return_pct: number | null;
+}
+
+/** SPEC §12 risk and calendar fields of `performance/` (docs/protocol.md has each definition). */
+export interface RiskMetricsJson {
+  /** ACCOUNT_SIZE, the equity the returns are measured on. */
+  account_size: number;
+  /** The IANA zone `daily`, `monthly` and the daily returns are in (`tz`, default UTC). */
+  time_zone: string;
+  sharpe: number | null;
+  sortino: number | null;
+  max_drawdown_pct: number | null;
+  cagr: number | null;
+  calmar: number | null;
+  max_consecutive_wins: number;
+  max_consecutive_losses: number;
+  avg_r_multiple: number | null;
+  daily: DailyPlJson[];
+  monthly: MonthlyReturnJson[];
+}
+
 export interface PriceJson {
   price: number;
   ts: number;

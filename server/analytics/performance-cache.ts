@@ -3,7 +3,18 @@
 // RSS to 2.4 GB, benchmarks/reads-bench.ts). The JSON is kept serialised, split where the live
 // unrealised P/L goes, so a cached answer costs a lookup, a sum over open trades and a concat.
 import { roundMoney } from '../../shared/trade-math.ts';
-import { computePerformance, isOpenStatus, performanceQuerySchema, type MetricTrade, type PerformanceQuery } from '../../shared/metrics/index.ts';
+import {
+  computePerformance,
+  computeRiskMetrics,
+  DEFAULT_ACCOUNT_SIZE,
+  DEFAULT_TIME_ZONE,
+  isOpenStatus,
+  isUnfiltered,
+  PERFORMANCE_QUERY_KEYS,
+  type MetricTrade,
+  type PerformanceQuery,
+} from '../../shared/metrics/index.ts';
+import { closedInExitOrder } from '../../shared/metrics/metric-trade.ts';
 import type { ReadVersion } from '../cache/read-version.ts';
 import { VersionedCache, type CacheOutcome, type VersionedCacheLimits } from '../cache/versioned-cache.ts';
 
@@ -44,6 +55,7 @@ export class PerformanceCache {
     private readonly source: PerformanceSource,
     limits: VersionedCacheLimits,
     private readonly extras?: PerformanceExtras,
+    private readonly accountSize = DEFAULT_ACCOUNT_SIZE,
   ) {
     this.cache = new VersionedCache(limits, (v) => v.before.length + v.after.length + (v.openIds?.size ?? 0) * 16);
   }
@@ -62,8 +74,10 @@ export class PerformanceCache {
 
   private async compute(filters: PerformanceQuery, now: number): Promise<CachedPerformance> {
     const trades = await this.source.metricTrades(filters, now);
-    const performance = computePerformance(trades, { unrealizedProfitLoss: 0 });
-    const body: Record<string, unknown> = this.extras ? { ...performance, ...this.extras.compute(trades.map((t) => t.id)) } : { ...performance };
+    const closed = closedInExitOrder(trades);
+    const performance = computePerformance(trades, { unrealizedProfitLoss: 0, closedInExitOrder: closed });
+    const risk = computeRiskMetrics(closed, filters.tz ?? DEFAULT_TIME_ZONE, this.accountSize);
+    const body: Record<string, unknown> = { ...performance, ...risk, ...(this.extras ? this.extras.compute(trades.map((t) => t.id)) : {}) };
     body.unrealized_profit_loss = MARKER;
     const json = JSON.stringify(body);
     const at = json.indexOf(MARKER_JSON);
@@ -72,15 +86,13 @@ export class PerformanceCache {
   }
 }
 
-/** Every filter of the query, so none can be left out of the unfiltered test or the cache key. */
-const FILTER_KEYS = Object.keys(performanceQuerySchema.shape) as (keyof PerformanceQuery)[];
-const COLUMN_KEYS = FILTER_KEYS.filter((k) => k !== 'days');
+export { isUnfiltered };
 
-export function isUnfiltered(f: PerformanceQuery): boolean {
-  return FILTER_KEYS.every((k) => f[k] === undefined);
-}
-
+/** Every query key, from the schema (a new filter cannot be left out of the key); `days` moves with time. */
 function keyOf(f: PerformanceQuery, now: number): string {
-  const window = f.days === undefined ? '' : `${f.days}@${Math.floor(now / DAYS_WINDOW_STEP_MS)}`;
-  return [window, ...COLUMN_KEYS.map((k) => f[k] ?? '')].join('|');
+  return PERFORMANCE_QUERY_KEYS.map((k) => {
+    const v = f[k];
+    if (k === 'days') return v === undefined ? '' : `${String(v)}@${Math.floor(now / DAYS_WINDOW_STEP_MS)}`;
+    return v === undefined ? '' : String(v);
+  }).join('|');
 }

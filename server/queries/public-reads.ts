@@ -4,7 +4,7 @@ import type { PublicReadLimits } from '../config.ts';
 import { ledgerOfTrade, type LedgerDb } from '../persistence/ledger-reads.ts';
 import type { OpenPositionJson, PublicTradeDetail, TradeJson } from '../../shared/protocol-types.ts';
 import { botTicker } from './bot-ticker.ts';
-import { PerformanceCache, type PerformanceExtras } from '../analytics/performance-cache.ts';
+import { PerformanceCache, type PerformanceExtras, type PerformanceSource } from '../analytics/performance-cache.ts';
 import { PublicTradeList, type PublicListSource } from './public-list.ts';
 import { exportCsv } from './public-export.ts';
 import { publicListQuerySchema, type PublicListQuery } from './list-query.ts';
@@ -15,7 +15,11 @@ import { PUBLIC_SCOPE } from '../privacy/trade-scope.ts';
 import { BotDirectory } from './bot-directory.ts';
 import { BotRepository } from '../persistence/bot-repository.ts';
 
-export function createPublicReads(queries: TradeQueries, ledgerDb: LedgerDb, limits: PublicReadLimits, extras?: PerformanceExtras) {
+/**
+ * `memory`: performance/'s trades from the engine's in-memory record (ROLE=all and engine);
+ * without it (ROLE=edge, no engine events) they are read from SQL at each new ledger version.
+ */
+export function createPublicReads(queries: TradeQueries, ledgerDb: LedgerDb, limits: PublicReadLimits, extras?: PerformanceExtras, memory?: PerformanceSource) {
   const version = ledgerReadVersion(ledgerDb);
   const listSource: PublicListSource = {
     version,
@@ -24,9 +28,10 @@ export function createPublicReads(queries: TradeQueries, ledgerDb: LedgerDb, lim
   };
   const list = new PublicTradeList(listSource, { maxOffset: limits.listMaxOffset });
   const performance = new PerformanceCache(
-    { version, metricTrades: (f, now) => queries.metricTrades(PUBLIC_SCOPE, f, now) },
+    memory ?? { version, metricTrades: (f, now) => queries.metricTrades(PUBLIC_SCOPE, f, now) },
     { maxEntries: limits.performanceCacheEntries, maxBytes: limits.performanceCacheBytes, maxConcurrent: limits.concurrency, maxWaiting: limits.queue },
     extras,
+    limits.accountSize,
   );
   const repo = new BotRepository((sql, bindings) => ledgerDb.query(sql, bindings));
   const bots = new BotDirectory(

@@ -11,6 +11,7 @@ import type { ListCursor } from './list-cursor.ts';
 import { closedStatusSql, scopeCondition, type TradeScope } from '../privacy/trade-scope.ts';
 import { attachLegs } from '../persistence/trade-legs.ts';
 import type { TradeRow } from '../persistence/rows.ts';
+import { METRIC_TRADE_COLUMNS, metricTradeFromRow } from '../persistence/metric-trade-row.ts';
 
 const ORDER_COLUMNS: Record<string, string> = {
   entry_time: 'entry_time',
@@ -113,23 +114,8 @@ export class TradeQueries {
       cond += ' AND entry_time >= ?';
       params.push(new Date(now - f.days * 86_400_000));
     }
-    const rows = await this.rows(
-      `SELECT id, symbol, direction, timeframe, market_type, status, entry_time, exit_time, profit_loss, fees
-         FROM paper_trades WHERE ${cond}`,
-      params,
-    );
-    return rows.map((r) => ({
-      id: Number(r.id),
-      symbol: r.symbol as string,
-      direction: r.direction as MetricTrade['direction'],
-      timeframe: r.timeframe as MetricTrade['timeframe'],
-      market_type: r.market_type as MetricTrade['market_type'],
-      status: r.status as MetricTrade['status'],
-      entry_time: toMs(r.entry_time) as number,
-      exit_time: toMs(r.exit_time),
-      profit_loss: r.profit_loss === null ? null : Number(r.profit_loss),
-      fees: r.fees === null ? null : Number(r.fees),
-    }));
+    const rows = await this.rows(`SELECT ${METRIC_TRADE_COLUMNS} FROM paper_trades WHERE ${cond}`, params);
+    return rows.map(metricTradeFromRow);
   }
 
   /** One trade by id, or null when it does not exist in the scope (another user's trade is "not found"). */
@@ -149,14 +135,4 @@ export class TradeQueries {
     ]);
     return (await this.withLegs(rows.map(tradeRowFromDb))).map(tradeRowToJson);
   }
-}
-
-function toMs(v: unknown): number | null {
-  if (v === null || v === undefined) return null;
-  if (v instanceof Date) return v.getTime();
-  return Date.parse(
-    String(v)
-      .replace(' ', 'T')
-      .replace(/([+-]\d\d)$/, '$1:00'),
-  );
 }

@@ -7,6 +7,10 @@ import type { TradeRow } from '../persistence/rows.ts';
 import { PriceExtremes } from '../analytics/price-extremes.ts';
 import { SignalQualityService } from '../analytics/signal-quality-service.ts';
 import { BenchmarkService } from '../analytics/benchmark-service.ts';
+import { PublicTradeRecord } from '../analytics/public-trade-record.ts';
+import type { PerformanceSource } from '../analytics/performance-cache.ts';
+import type { MetricTrade } from '../../shared/metrics/index.ts';
+import { PUBLIC_SCOPE } from '../privacy/trade-scope.ts';
 import { tradePriceKey } from '../../shared/price-key.ts';
 import type { Consumer } from './engine-consumers.ts';
 import { publicOnly } from './engine-consumers.ts';
@@ -15,7 +19,7 @@ import type { TickArgs } from './tick-fanout.ts';
 
 export interface AnalyticsWiring {
   /** Engine-event consumers, all public-only; `closes counted` must follow quality and benchmark. */
-  consumers: { quality: Consumer; benchmark: Consumer; closesCounted: Consumer };
+  consumers: { quality: Consumer; benchmark: Consumer; record: Consumer; closesCounted: Consumer };
   /** Per-key tick jobs: extremes (keys with open system trades only) and the benchmark's prices. */
   tickJobs: { extremes: Job<TickArgs>; benchmark: Job<TickArgs> };
   /** Sweep job: extremes are kept only for keys with open system trades. */
@@ -25,10 +29,20 @@ export interface AnalyticsWiring {
     compute(ids: number[]): { analytics: ReturnType<SignalQualityService['compute']>; benchmark: ReturnType<BenchmarkService['compute']> };
     version(): number;
   };
+  /** performance/'s trades from memory (SPEC §12: no SQL recompute after each close). */
+  performanceSource: PerformanceSource;
 }
 
-export function wireAnalytics(deps: { book: OpenBook; engine: TradeEngine; feeRate: number; closedForAnalytics: TradeRow[] }): AnalyticsWiring {
+export function wireAnalytics(deps: {
+  book: OpenBook;
+  engine: TradeEngine;
+  feeRate: number;
+  closedForAnalytics: TradeRow[];
+  settledForPerformance: MetricTrade[];
+}): AnalyticsWiring {
   const { book, engine } = deps;
+  const record = new PublicTradeRecord(() => engine.openTrades(PUBLIC_SCOPE));
+  record.hydrate(deps.settledForPerformance);
   const extremes = new PriceExtremes();
   const quality = new SignalQualityService(extremes);
   quality.hydrate(deps.closedForAnalytics);
@@ -49,6 +63,10 @@ export function wireAnalytics(deps: { book: OpenBook; engine: TradeEngine; feeRa
         }),
       },
       benchmark: { name: 'benchmark', listener: publicOnly({ opened: (t) => benchmark.opened(t), closed: (t) => benchmark.closedTrade(t) }) },
+      record: {
+        name: 'performance-record',
+        listener: publicOnly({ opened: (t) => record.opened(t), updated: (t) => record.updated(t), closed: (t) => record.closed(t) }),
+      },
       // Counted after quality and benchmark have seen the close: a read at the new version sees it in both.
       closesCounted: { name: 'public-closes-version', listener: publicOnly({ closed: () => void publicCloses++ }) },
     },
@@ -62,5 +80,6 @@ export function wireAnalytics(deps: { book: OpenBook; engine: TradeEngine; feeRa
       compute: (ids) => ({ analytics: quality.compute(ids), benchmark: benchmark.compute(ids) }),
       version: () => publicCloses,
     },
+    performanceSource: record.source(),
   };
 }

@@ -17,7 +17,8 @@ import { StalenessMonitor } from '../engine/staleness-monitor.ts';
 import { PublicLiveView } from '../engine/public-live-view.ts';
 import { TradeQueries } from '../queries/trade-queries.ts';
 import { PUBLIC_SCOPE } from '../privacy/trade-scope.ts';
-import { recentClosedSystemTrades } from '../analytics/closed-trade-source.ts';
+import { recentClosedSystemTrades, settledSystemMetricTrades } from '../analytics/closed-trade-source.ts';
+import type { MetricTrade } from '../../shared/metrics/index.ts';
 import { PhaseTimer } from '../ops/phase-timer.ts';
 
 export interface EngineCore {
@@ -33,6 +34,8 @@ export interface EngineCore {
   live: PublicLiveView;
   /** Recent closed system trades, for the signal-quality analytics to start from. */
   closedForAnalytics: TradeRow[];
+  /** Every settled system trade, for the in-memory performance record (server/analytics/public-trade-record.ts). */
+  settledForPerformance: MetricTrade[];
   phases: PhaseTimer;
 }
 
@@ -67,11 +70,16 @@ export async function startEngineCore(config: Config, log: Logger): Promise<Engi
   // from when the book is sized: started sooner, they delay the count it is sized by. Nothing writes
   // during start-up: the feed and transport start after hydration.
   const reads = new StartupReads(() =>
-    Promise.all([store.systemTradeTotals(), queries.recentClosed(PUBLIC_SCOPE, RECENT_CLOSED_LIMIT), recentClosedSystemTrades(new SqlRunner(orm))] as const),
+    Promise.all([
+      store.systemTradeTotals(),
+      queries.recentClosed(PUBLIC_SCOPE, RECENT_CLOSED_LIMIT),
+      recentClosedSystemTrades(new SqlRunner(orm)),
+      settledSystemMetricTrades(new SqlRunner(orm)),
+    ] as const),
   );
   const hydrated = await engine.hydrate({ sized: () => reads.start() });
   phases.lap('hydrate');
-  const [totals, recentClosed, closedForAnalytics] = await reads.start();
+  const [totals, recentClosed, closedForAnalytics, settledForPerformance] = await reads.start();
   publicState.load(totals, recentClosed);
   phases.lap('startupReads');
   // Trades open across a restart saw no prices while we were down: record the gap (SPEC §2).
@@ -81,7 +89,7 @@ export async function startEngineCore(config: Config, log: Logger): Promise<Engi
 
   const staleness = new StalenessMonitor(config.priceStaleMs);
   const live = new PublicLiveView(engine, book, publicState, staleness, config.feeRate);
-  return { database, orm, store, queries, events, book, engine, publicState, staleness, live, closedForAnalytics, phases };
+  return { database, orm, store, queries, events, book, engine, publicState, staleness, live, closedForAnalytics, settledForPerformance, phases };
 }
 
 /** Reads started once (by whichever asks first) and awaited after hydration. */

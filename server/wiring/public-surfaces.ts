@@ -41,12 +41,13 @@ export function wirePublicSurfaces(d: {
   router: HttpRouter;
   feed: PriceFeed;
   analytics: AnalyticsWiring['extras'];
+  performanceSource?: AnalyticsWiring['performanceSource'];
 }): PublicSurfaces {
   const { config, log, core, router } = d;
   const { live, staleness } = core;
   const stream = new PublicStream(live, namespaceSink(publicNamespace(d.io)), { broadcastIntervalMs: config.broadcastIntervalMs });
   const ledgerDb = new SqlRunner(core.orm);
-  const reads = createPublicReads(core.queries, ledgerDb, config.publicReads, d.analytics);
+  const reads = createPublicReads(core.queries, ledgerDb, config.publicReads, d.analytics, d.performanceSource);
   const { botTickers } = registerPublicNamespace(d.io, stream, { budget: config.snapshotBudget, log, botTicker: botTickerOf(reads, live) });
   registerPublicRoutes(router, reads, live);
   const verifySchedule = new LedgerVerifySchedule({

@@ -4,6 +4,7 @@ import type { Direction, MarketType, Timeframe } from '../constants.ts';
 import { DIRECTIONS, MARKET_TYPES, TIMEFRAMES } from '../constants.ts';
 import { botNameSchema, symbolSchema } from '../signal-schema.ts';
 import type { MetricTrade } from './metric-trade.ts';
+import { canonicalTimeZone, isTimeZone } from './time-zone.ts';
 
 const MS_PER_DAY = 86_400_000;
 const MAX_DAYS = 36_500;
@@ -47,20 +48,32 @@ export const performanceQuerySchema = z.object({
   market_type: z.preprocess(upperTrimmed, z.enum(MARKET_TYPES).optional()),
   timeframe: z.preprocess(blankToUndefined, z.enum(TIMEFRAMES).optional()),
   bot: z.preprocess(blankToUndefined, botNameSchema.optional()),
+  /** Not a filter: the zone `daily`/`monthly` are in (SPEC §12). Canonical spelling, so equal zones share a cache entry. */
+  tz: z.preprocess(
+    blankToUndefined,
+    z.string().trim().max(64).refine(isTimeZone, 'must be an IANA time zone name such as Europe/Paris').transform(canonicalTimeZone).optional(),
+  ),
 });
 
 export type PerformanceQuery = z.output<typeof performanceQuerySchema>;
 
+/** Every query key, read from the schema so a new one (e.g. `bot`) reaches cache keys without another list. */
+export const PERFORMANCE_QUERY_KEYS = Object.keys(performanceQuerySchema.shape).sort() as (keyof PerformanceQuery)[];
+
+/** Keys that change how the chosen trades are shown, not which trades are chosen. */
+const PRESENTATION_KEYS: ReadonlySet<string> = new Set(['tz']);
+
+/** Filters matched by equality against the MetricTrade field of the same name. */
+const EQUALITY_KEYS = PERFORMANCE_QUERY_KEYS.filter((k) => k !== 'days' && !PRESENTATION_KEYS.has(k)) as (keyof PerformanceFilters & keyof MetricTrade)[];
+
+/** True when no key picks trades (a `tz` alone still covers every trade). */
+export function isUnfiltered(f: PerformanceQuery): boolean {
+  return PERFORMANCE_QUERY_KEYS.every((k) => PRESENTATION_KEYS.has(k) || f[k] === undefined);
+}
+
 /** Returns the trades matching every given filter; `now` in epoch ms (passed in, not read). */
-export function filterTrades(trades: readonly MetricTrade[], filters: PerformanceFilters, now: number): MetricTrade[] {
+export function filterTrades<T extends MetricTrade>(trades: readonly T[], filters: PerformanceFilters, now: number): T[] {
   const since = filters.days === undefined ? undefined : now - filters.days * MS_PER_DAY;
-  return trades.filter(
-    (t) =>
-      (since === undefined || t.entry_time >= since) &&
-      (filters.direction === undefined || t.direction === filters.direction) &&
-      (filters.symbol === undefined || t.symbol === filters.symbol) &&
-      (filters.market_type === undefined || t.market_type === filters.market_type) &&
-      (filters.timeframe === undefined || t.timeframe === filters.timeframe) &&
-      (filters.bot === undefined || t.bot === filters.bot),
-  );
+  const eq = EQUALITY_KEYS.filter((k) => filters[k] !== undefined);
+  return trades.filter((t) => (since === undefined || t.entry_time >= since) && eq.every((k) => t[k] === filters[k]));
 }

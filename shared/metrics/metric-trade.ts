@@ -14,6 +14,8 @@ export type MetricTrade = Pick<TradeJson, 'id' | 'symbol' | 'direction' | 'timef
   entry_time: number;
   /** Epoch milliseconds; null while the trade is not closed. */
   exit_time: number | null;
+  /** SPEC §12 `|entry − initial stop| × quantity + fees`; absent or null where a reader does not load it. */
+  initial_risk?: number | null;
 };
 
 /** OPEN and PENDING both count as open (SPEC §3). */
@@ -26,7 +28,7 @@ export function isClosedTrade(t: MetricTrade): boolean {
 }
 
 /** A closed trade without an exit_time (should not happen) is placed at its entry_time. */
-export function exitTimeOf(t: MetricTrade): number {
+export function exitTimeOf(t: Pick<MetricTrade, 'entry_time' | 'exit_time'>): number {
   return t.exit_time ?? t.entry_time;
 }
 
@@ -45,6 +47,7 @@ export function metricTradeFromJson(t: TradeJson): MetricTrade {
   return {
     id: t.id,
     symbol: t.symbol,
+    bot: t.bot,
     direction: t.direction,
     timeframe: t.timeframe,
     market_type: t.market_type,

@@ -31,6 +31,8 @@ export interface PerformanceJson extends SummaryJson {
 export interface PerformanceOptions {
   /** Live unrealised P/L over the open trades, computed by the caller from current prices. */
   unrealizedProfitLoss: number;
+  /** `closedInExitOrder(trades)` when the caller has it already (it needs it too: one sort, not two). */
+  closedInExitOrder?: readonly MetricTrade[];
 }
 
 /**
@@ -39,7 +41,7 @@ export interface PerformanceOptions {
  * null P/L counts as breakeven; null fees count as 0. CANCELLED trades count in total_trades only.
  */
 export function computePerformance(trades: readonly MetricTrade[], opts: PerformanceOptions): PerformanceJson {
-  const closed = closedInExitOrder(trades);
+  const closed = opts.closedInExitOrder ?? closedInExitOrder(trades);
   const equity = initialEquity();
   let profitable = 0;
   let losing = 0;

@@ -12,6 +12,7 @@ const SOURCES: Record<BenchName, string> = {
   ingest: 'benchmarks/ingest-bench.ts',
   page: 'benchmarks/page-bench.ts',
   cluster: 'benchmarks/cluster-bench.ts',
+  risk: 'benchmarks/risk-bench.ts',
 };
 
 describe('bench row ids', () => {

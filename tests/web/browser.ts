@@ -66,7 +66,9 @@ export async function ensureBuilt(): Promise<void> {
     }
   }
   try {
-    if (!fresh()) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe' });
+    // The shipped (production) bundle: under Vitest NODE_ENV is `test`, and Vite then builds Svelte's
+    // dev-mode output (~20 KB gzip more), which the bundle budget was never meant for.
+    if (!fresh()) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } });
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }

@@ -6,6 +6,8 @@ import { extname, join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Server, type Socket } from 'socket.io';
 import type { DeltaJson, SnapshotJson, TickerJson } from '../../shared/protocol-types.ts';
+import { computeRiskMetrics, type MetricTrade } from '../../shared/metrics/index.ts';
+import { closedInExitOrder } from '../../shared/metrics/metric-trade.ts';
 import { DIST } from './browser.ts';
 
 const TYPES: Record<string, string> = {
@@ -36,6 +38,10 @@ export interface FakeBackend {
   performanceRequests: number;
   /** How many `performance/` requests to answer 503 + Retry-After: 1 first (the server's busy answer). */
   performanceBusy: number;
+  /** Closed trades the SPEC §12 fields of `performance/` are computed from, in the `tz` asked. */
+  riskTrades: MetricTrade[];
+  /** The `tz` of each `performance/` request (null: none given). */
+  performanceTimeZones: (string | null)[];
   streamSockets(): Socket[];
   emitDelta(d: DeltaJson): void;
   emitTicker(t: TickerJson): void;
@@ -59,6 +65,8 @@ export async function startFakeBackend(): Promise<FakeBackend> {
     resyncRequests: 0,
     performanceRequests: 0,
     performanceBusy: 0,
+    riskTrades: [],
+    performanceTimeZones: [],
     pages: new Map(),
     streamSockets: () => [...streams],
     emitDelta: (d) => streams.forEach((s) => s.emit('delta', d)),
@@ -111,8 +119,10 @@ export async function startFakeBackend(): Promise<FakeBackend> {
         res.end(JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'busy: retry' } }));
         return;
       }
+      const tz = new URL(req.url ?? '/', 'http://x').searchParams.get('tz');
+      backend.performanceTimeZones.push(tz);
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ equity_curve: backend.equityCurve }));
+      res.end(JSON.stringify({ equity_curve: backend.equityCurve, ...computeRiskMetrics(closedInExitOrder(backend.riskTrades), tz ?? 'UTC', 1000) }));
       return;
     }
     const page = backend.pages.get(path);

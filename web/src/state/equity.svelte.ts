@@ -1,5 +1,9 @@
-// Equity curve from REST (`equity_curve` of the performance endpoint), refetched after closes.
+// Equity curve from REST (`equity_curve` of the performance endpoint), refetched after closes; the
+// same answer carries the SPEC §12 risk and calendar fields, in the viewer's chosen zone (one
+// request for both: at 100k closes the body is ~2 MB).
 import { toEpochSeconds } from '../lib/format.ts';
+import { browserTimeZone } from '../lib/time-zones.ts';
+import type { RiskMetricsJson } from '../../../shared/protocol-types.ts';
 import type { SignalQuality } from '../../../shared/analytics/signal-quality.ts';
 import type { Benchmark } from '../../../shared/analytics/benchmark.ts';
 
@@ -16,10 +20,20 @@ export class EquityState {
   analytics = $state.raw<SignalQuality | null>(null);
   /** Live benchmark (bot vs holding), same response. */
   benchmark = $state.raw<Benchmark | null>(null);
+  /** The zone `risk` is asked in: the browser's until the viewer picks another. */
+  timeZone = $state(browserTimeZone());
+  /** Risk and calendar figures from the same response (null until loaded or when absent). */
+  risk = $state.raw<RiskMetricsJson | null>(null);
   loaded = $state(false);
   error = $state<string | null>(null);
   private timer: ReturnType<typeof setTimeout> | null = null;
   private inFlight: AbortController | null = null;
+
+  setTimeZone(tz: string): void {
+    if (tz === this.timeZone) return;
+    this.timeZone = tz;
+    this.refresh(0);
+  }
 
   /** Coalesces bursts of closes into one request. */
   refresh(delayMs = 500): void {
@@ -31,7 +45,7 @@ export class EquityState {
     this.inFlight?.abort();
     const ctrl = (this.inFlight = new AbortController());
     try {
-      const res = await fetch(PERFORMANCE_URL, { signal: ctrl.signal, headers: { accept: 'application/json' } });
+      const res = await fetch(`${PERFORMANCE_URL}?tz=${encodeURIComponent(this.timeZone)}`, { signal: ctrl.signal, headers: { accept: 'application/json' } });
       if (res.status === 503) {
         // The server's budget of uncached computations was full (docs/security.md): come back as told.
         const after = Number(res.headers.get('retry-after'));
@@ -39,10 +53,11 @@ export class EquityState {
         return;
       }
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      const body = (await res.json()) as { equity_curve?: EquityPoint[]; analytics?: SignalQuality; benchmark?: Benchmark };
+      const body = (await res.json()) as { equity_curve?: EquityPoint[]; analytics?: SignalQuality; benchmark?: Benchmark } & Partial<RiskMetricsJson>;
       this.points = normalise(body.equity_curve ?? []);
       this.analytics = body.analytics ?? null;
       this.benchmark = body.benchmark ?? null;
+      this.risk = Array.isArray(body.daily) ? (body as RiskMetricsJson) : null;
       this.error = null;
       this.loaded = true;
     } catch (e) {
