@@ -81,11 +81,10 @@ export class CandleBuilder {
   /**
    * Every closed candle, oldest first per key: minutes a later minute has replaced, and current
    * minutes that ended at least `graceMs` before `now` (a key that stopped ticking). Taken minutes
-   * leave memory; candles handed back with `requeue` come first.
+   * leave memory (candles handed back with `requeue` are taken by `takeRequeued`).
    */
   takeClosed(now: number): Candle[] {
-    const out = this.requeued;
-    this.requeued = [];
+    const out: Candle[] = [];
     // Bounded like shared/price-key.ts's cache: a feed of ever-new keys only forgets old ones.
     if (this.takenThrough.size > TAKEN_LIMIT) this.takenThrough.clear();
     for (const [key, k] of this.byKey) {
@@ -107,6 +106,13 @@ export class CandleBuilder {
     this.requeued = [];
     for (const k of this.byKey.values()) out.push(...k.closed, k.current);
     this.byKey.clear();
+    return out;
+  }
+
+  /** What failed flushes handed back, oldest first. */
+  takeRequeued(): Candle[] {
+    const out = this.requeued;
+    this.requeued = [];
     return out;
   }
 

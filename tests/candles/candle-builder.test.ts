@@ -84,6 +84,8 @@ describe('CandleBuilder', () => {
     b.requeue(all);
     b.requeue([{ ...all[0]!, start: T0 - 60_000 }]);
     expect(b.overflowDropped).toBe(1);
-    expect(b.takeClosed(s(2)).map((c) => c.key)).toEqual(['A', 'B']);
+    expect(b.takeClosed(s(2))).toEqual([]);
+    expect(b.takeRequeued().map((c) => c.key)).toEqual(['A', 'B']);
+    expect(b.takeRequeued()).toEqual([]);
   });
 });
