@@ -106,6 +106,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
         analytics.tickJobs.benchmark,
         { name: 'staleness', run: (key, _p, _ts, now) => staleness.seen(key, now) && events.staleness(key, false) },
         { name: 'engine', run: (key, price, ts) => engine.tick(key, price, ts) },
+        pub.candles.tickJob,
       ],
       () => metrics.ticks.inc(),
       log,
@@ -136,6 +137,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
           },
         },
         analytics.prune,
+        pub.candles.sweepJob,
       ],
       log.child({ module: 'sweep' }),
       'sweep',
@@ -158,6 +160,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
       users.stop,
       tokens.stop,
       { name: 'price feed', run: () => feed.stop() },
+      pub.candles.stop,
       {
         name: 'flush closes',
         run: async () => {

@@ -26,7 +26,8 @@ export interface PublicLive {
 
 const CACHE_PUBLIC = 'public, max-age=1';
 
-function cors(ex: Exchange): Exchange {
+/** The public answers' headers: any origin may read them, caches may keep them a second. */
+export function cors(ex: Exchange): Exchange {
   return ex.header('access-control-allow-origin', '*').header('cache-control', CACHE_PUBLIC);
 }
 
