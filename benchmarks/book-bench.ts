@@ -3,7 +3,7 @@
 import { OpenBook } from '../server/book/open-book.ts';
 import type { BookTrade } from '../server/book/types.ts';
 import { mulberry32 } from '../server/feeds/prng.ts';
-import { priceKey } from '../shared/price-key.ts';
+import { priceKey, tickKeySlots } from '../shared/price-key.ts';
 import { CandleBuilder } from '../server/candles/candle-builder.ts';
 import { rowId, type BenchResult, type BenchRow, type RowId } from './row-ids.ts';
 
@@ -53,20 +53,24 @@ export async function bookBench(options: BookBenchOptions = {}): Promise<BenchRe
   // SPEC §13 (issue: candle building ≤ 10 % of P1): the same book and ticks with the candle builder
   // as one more per-key job, its flush taken every 100,000 ticks (the sweep's batch, ~100 s of ticks
   // at 1 ms apart); and the builder alone, for µs per tick. `now` is the tick's ts, as a live feed's.
+  // The key's slot comes with its key from the fanout's one lookup per tick (shared/price-key.ts).
+  const slots = u.symbols.map((s) => tickKeySlots(s, 'SPOT').slots[0] as number);
   const candles = new CandleBuilder();
   const withCandles = () =>
     timeTicks(2_000_000, (i) => {
-      const s = u.symbols[ticks.sym[i % ticks.length] as number] as string;
+      const sym = ticks.sym[i % ticks.length] as number;
+      const s = u.symbols[sym] as string;
       const p = ticks.price[i % ticks.length] as number;
       const closed = book.tick(s, p, ts + i);
-      candles.tick(s, p, ts + i, ts + i);
+      candles.tick(s, p, ts + i, ts + i, slots[sym] as number);
       if (i % 100_000 === 0) candles.takeClosed(ts + i);
       return closed;
     });
   const candlesAlone = () =>
     timeTicks(2_000_000, (i) => {
       const t = ts + i;
-      candles.tick(u.symbols[ticks.sym[i % ticks.length] as number] as string, ticks.price[i % ticks.length] as number, t, t);
+      const sym = ticks.sym[i % ticks.length] as number;
+      candles.tick(u.symbols[sym] as string, ticks.price[i % ticks.length] as number, t, t, slots[sym] as number);
       if (i % 100_000 === 0) candles.takeClosed(t);
       return 0;
     });

@@ -36,8 +36,8 @@ export class CandleService {
   }
 
   /** The per-key tick job (server/wiring/tick-fanout.ts). */
-  tick(key: string, price: number, ts: number, now: number): void {
-    this.builder.tick(key, price, ts, now);
+  tick(key: string, price: number, ts: number, now: number, slot = -1): void {
+    this.builder.tick(key, price, ts, now, slot);
   }
 
   /** The sweep: closed minutes to the store, one batch; a flush still running is not doubled. */

@@ -34,7 +34,7 @@ export function wireCandles(d: { config: Config; log: Logger; core: Pick<EngineC
   const warn = (what: string) => (err: unknown) => log.warn({ err: String(err) }, `${what} (retried next sweep)`);
   return {
     service,
-    tickJob: { name: 'candles', run: (key, price, ts, now) => service.tick(key, price, ts, now) },
+    tickJob: { name: 'candles', run: (key, price, ts, now, slot) => service.tick(key, price, ts, now, slot) },
     sweepJob: {
       name: 'candles',
       run: () => {

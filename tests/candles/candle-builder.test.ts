@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CandleBuilder } from '../../server/candles/candle-builder.ts';
 import { candleJson } from '../../server/candles/candle.ts';
+import { tickKeySlots } from '../../shared/price-key.ts';
 
 const T0 = Date.UTC(2026, 11, 3, 10, 0, 0);
 const s = (sec: number) => T0 + sec * 1000;
@@ -87,5 +88,48 @@ describe('CandleBuilder', () => {
     expect(b.takeClosed(s(2))).toEqual([]);
     expect(b.takeRequeued().map((c) => c.key)).toEqual(['A', 'B']);
     expect(b.takeRequeued()).toEqual([]);
+  });
+});
+
+describe('CandleBuilder with fanout slots', () => {
+  it('slots (shared/price-key.ts) name one key each, even after the key cache starts afresh', () => {
+    const a = tickKeySlots('SLOTAUSDT', undefined);
+    expect(tickKeySlots('SLOTAUSDT', 'FUTURES').slots).toEqual([a.slots[1]]);
+    expect(new Set(a.slots).size).toBe(2);
+    // 10,000 other symbols fill the cache; SLOTAUSDT cached afresh gets new slots.
+    for (let i = 0; i < 10_001; i++) tickKeySlots(`F${i}USDT`, 'SPOT');
+    const again = tickKeySlots('SLOTAUSDT', undefined);
+    expect(again.keys).toEqual(['SLOTAUSDT', 'SLOTAUSDT.P']);
+    expect(again.slots.some((s) => a.slots.includes(s))).toBe(false);
+  });
+
+  it('builds the same candles with and without slots, and across new slots for a key', () => {
+    const withSlots = new CandleBuilder();
+    const without = new CandleBuilder();
+    const ticks: [string, number, number, number][] = [
+      ['AAAUSDT', 10, s(1), 0],
+      ['BBBUSDT', 50, s(2), 1],
+      ['AAAUSDT', 12, s(3), 0],
+      ['AAAUSDT', 9, s(2.5), 0], // late within the minute: not hot, still folded
+      ['AAAUSDT', 11, s(61), 7], // a new slot for the same key
+      ['BBBUSDT', 49, s(62), 1],
+    ];
+    for (const [k, p, ts, slot] of ticks) {
+      withSlots.tick(k, p, ts, ts, slot);
+      without.tick(k, p, ts, ts);
+    }
+    const a = withSlots.takeAll().map(candleJson);
+    const b = without.takeAll().map(candleJson);
+    expect(a).toEqual(b);
+    expect(a).toContainEqual({ start: T0, open: 10, high: 12, low: 9, close: 12, ticks: 3 });
+  });
+
+  it('a slot of a minute the clock took does not reach the taken candle', () => {
+    const b = new CandleBuilder();
+    b.tick('AAAUSDT', 10, s(1), s(1), 3);
+    const [taken] = b.takeClosed(s(63));
+    b.tick('AAAUSDT', 20, s(70), s(70), 3);
+    expect(taken!.close).toBe(10);
+    expect(b.inMemory('AAAUSDT').map((c) => c.open)).toEqual([20]);
   });
 });
