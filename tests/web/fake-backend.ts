@@ -6,6 +6,7 @@ import { extname, join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Server, type Socket } from 'socket.io';
 import type { DeltaJson, SnapshotJson, TickerJson } from '../../shared/protocol-types.ts';
+import type { CandleJson, StreamCandleJson } from '../../shared/candles.ts';
 import { DIST } from './browser.ts';
 
 const TYPES: Record<string, string> = {
@@ -36,8 +37,13 @@ export interface FakeBackend {
   performanceRequests: number;
   /** How many `performance/` requests to answer 503 + Retry-After: 1 first (the server's busy answer). */
   performanceBusy: number;
+  /** 1m candles GET /api/public/candles/ answers, by price key (`BTCUSDT`, `BTCUSDT.P`); none = `[]`. */
+  candles: Map<string, CandleJson[]>;
+  candleRequests: string[];
   streamSockets(): Socket[];
   emitDelta(d: DeltaJson): void;
+  /** The server's `candles` event: closed 1m candles. */
+  emitCandles(candles: StreamCandleJson[]): void;
   emitTicker(t: TickerJson): void;
   /** Extra static routes (e.g. a third-party host page). */
   pages: Map<string, string>;
@@ -60,8 +66,11 @@ export async function startFakeBackend(): Promise<FakeBackend> {
     performanceRequests: 0,
     performanceBusy: 0,
     pages: new Map(),
+    candles: new Map(),
+    candleRequests: [],
     streamSockets: () => [...streams],
     emitDelta: (d) => streams.forEach((s) => s.emit('delta', d)),
+    emitCandles: (candles) => streams.forEach((s) => s.emit('candles', { candles })),
     emitTicker: (t) => {
       backend.ticker = t;
       tickers.forEach((s) => s.emit('ticker', t));
@@ -96,6 +105,16 @@ export async function startFakeBackend(): Promise<FakeBackend> {
     if (path === '/api/public/feed-health/') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"symbols":[]}');
+      return;
+    }
+    if (path === '/api/public/candles/') {
+      const q = new URL(req.url ?? '/', 'http://x').searchParams;
+      backend.candleRequests.push(q.toString());
+      const symbol = q.get('symbol') ?? '';
+      const market = q.get('market_type') === 'FUTURES' ? 'FUTURES' : 'SPOT';
+      const key = market === 'FUTURES' ? `${symbol}.P` : symbol;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ symbol, market_type: market, interval: q.get('interval') ?? '1m', candles: backend.candles.get(key) ?? [] }));
       return;
     }
     if (path === '/api/public/ledger/verify') {
