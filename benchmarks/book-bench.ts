@@ -108,6 +108,10 @@ export async function bookBench(options: BookBenchOptions = {}): Promise<BenchRe
     candleOnly.push(alone.rate);
   }
   const best = (xs: number[]): number => Math.max(...xs);
+  // P1.candles: each pair ran back to back, so its ratio is what a noisy machine disturbs least;
+  // the pair with the median ratio is reported (best-of-each compared two different moments).
+  const pairRatios = candled.map((c, i) => c / (plain[i] as number));
+  const medianPair = pairRatios.indexOf([...pairRatios].sort((x, y) => x - y)[Math.floor(pairRatios.length / 2)] as number);
 
   const closes = sweep(book, u, ts + 1);
 
@@ -131,13 +135,13 @@ export async function bookBench(options: BookBenchOptions = {}): Promise<BenchRe
     ),
     row(
       'P1.candles',
-      'ticks/s with the candle builder vs without (same book, 9 alternating pairs, best of each)',
-      best(candled),
-      best(plain),
+      'ticks/s with the candle builder vs without (same book; median of 9 back-to-back pairs)',
+      candled[medianPair] as number,
+      plain[medianPair] as number,
       '≥ 0.9× (candles ≤ 10 % of P1)',
-      best(candled) / best(plain) >= 0.9,
+      (candled[medianPair] as number) / (plain[medianPair] as number) >= 0.9,
     ),
-    row('P1.candles-us', 'µs per tick of candle work (builder alone)', 1e6 / best(candleOnly), null, 'informative', null),
+    row('P1.candles-us', 'µs per tick of candle work (builder alone, best of 3)', 1e6 / best(candleOnly), null, 'informative', null),
     row('P2', 'closes/s, sweeping price', closes.rate, null, '≥ 1,000,000', closes.rate >= 1e6),
     row('P7.book', 'bytes per open trade', bytesPerTrade, null, '≤ 300', Number.isFinite(bytesPerTrade) ? bytesPerTrade <= 300 : null),
   ];
@@ -146,7 +150,7 @@ export async function bookBench(options: BookBenchOptions = {}): Promise<BenchRe
     notes: [
       `${nTrades.toLocaleString('en')} open trades over ${nSymbols.toLocaleString('en')} symbols; ticks best of 3 rounds: ours ${ours.map(fmtRate).join(', ')}; per-symbol scan ${scanA.map(fmtRate).join(', ')}`,
       `keyed per market (half the symbols FUTURES, SYMBOL.P): ${perMarket.map(fmtRate).join(', ')}`,
-      `candles: book ${plain.map(fmtRate).join(', ')}; book + candle builder ${candled.map(fmtRate).join(', ')}; builder alone ${candleOnly.map(fmtRate).join(', ')} (dropped late ${candles.lateDropped})`,
+      `candles: book ${plain.map(fmtRate).join(', ')}; book + candle builder ${candled.map(fmtRate).join(', ')}; builder alone ${candleOnly.map(fmtRate).join(', ')} (dropped late ${candles.lateDropped}); pair ratios ${pairRatios.map((r) => r.toFixed(2)).join(', ')}; added per tick in the median pair ${(1e9 / (candled[medianPair] as number) - 1e9 / (plain[medianPair] as number)).toFixed(1)} ns`,
       `sweep: ${closes.closed.toLocaleString('en')} closed in ${closes.ticks.toLocaleString('en')} ticks, ${GROUPS} symbol groups at ${closes.rates.map(fmtRate).join(', ')} closes/s (median reported)`,
     ],
     rows,
