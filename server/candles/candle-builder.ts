@@ -10,9 +10,12 @@
 // Layout (benchmarks/book-bench.ts P1.candles: candles may cost ≤ 10 % of a book tick, which is
 // itself about one Map lookup): each key's open minute is one 64-byte record in a Float64Array, found
 // by the key's slot from the tick fanout (shared/price-key.ts `tickKeySlots`) through a dense Int32Array,
-// so an in-order tick touches two small arrays and one cache line, and hashes nothing.
+// so an in-order tick touches two small arrays and one cache line, and hashes nothing. A minute that
+// closes is copied into a growable typed-array list (no object per minute on the tick path: objects
+// kept until the flush survived scavenges and cost more than the ticks themselves); candles become
+// objects in `takeClosed`, once a sweep.
 import { MINUTE_MS } from '../../shared/candles.ts';
-import { addTick, type Candle } from './candle.ts';
+import type { Candle } from './candle.ts';
 
 export interface CandleBuilderOptions {
   /** A minute closes this long after it ends, so slightly late ticks still fold in (default 2 s). */
@@ -26,6 +29,9 @@ export interface CandleBuilderOptions {
 /** Offsets in an open-minute record. An empty record (no open minute) has end −∞ and closeTs +∞, so no tick is hot. */
 const R = { end: 0, closeTs: 1, high: 2, low: 3, close: 4, ticks: 5, open: 6, openTs: 7 } as const;
 const STRIDE = 8;
+/** Closed minutes: the record's fields, then the key's ordinal and the index of its previous closed minute (−1). */
+const C = { ord: 8, prev: 9 } as const;
+const C_STRIDE = 10;
 
 /** Distinct keys held at most (every Binance market is ~5,000); past it new keys are refused and counted. */
 const MAX_KEYS = 200_000;
@@ -35,8 +41,11 @@ export class CandleBuilder {
   /** Key → ordinal (record index); kept for the builder's life, like the keys themselves. */
   private readonly ordOf = new Map<string, number>();
   private readonly keys: string[] = [];
-  /** Per ordinal: closed minutes (a later minute has ticked) waiting for `takeClosed`, oldest first. */
-  private readonly closed: Candle[][] = [];
+  /** Closed minutes (a later minute has ticked) waiting for `takeClosed`, in closing order. */
+  private closedBuf = new Float64Array(256 * C_STRIDE);
+  private closedLen = 0;
+  /** Per ordinal: its newest entry in `closedBuf`, −1 = none (entries chain back through `C.prev`). */
+  private readonly lastClosed: number[] = [];
   /** Per ordinal: the end of the minute the clock took last (ticks before it are late). */
   private readonly takenEnd: number[] = [];
   /** Fanout slot → ordinal, −1 = not seen yet. */
@@ -87,7 +96,8 @@ export class CandleBuilder {
       this.aheadDropped++;
       return;
     }
-    const start = ts - (ts % MINUTE_MS);
+    // Division and floor, not `%`: a double modulo is a libm call.
+    const start = Math.floor(ts / MINUTE_MS) * MINUTE_MS;
     const h = ord * STRIDE;
     const end = this.hot[h + R.end] as number;
     if (end === -Infinity) {
@@ -96,18 +106,44 @@ export class CandleBuilder {
       return this.open(ord, start, price, ts);
     }
     const curStart = end - MINUTE_MS;
-    if (start === curStart) return this.foldIntoRecord(h, price, ts);
+    if (start === curStart) return fold(this.hot, h, price, ts);
     if (start > curStart) {
-      (this.closed[ord] as Candle[]).push(this.candleOf(ord));
+      this.pushClosed(ord);
       return this.open(ord, start, price, ts);
     }
-    const closed = this.closed[ord] as Candle[];
-    for (let i = closed.length - 1; i >= 0; i--) {
-      const c = closed[i]!;
-      if (c.start === start) return addTick(c, price, ts);
-      if (c.start < start) break;
+    const buf = this.closedBuf;
+    for (let i = this.lastClosed[ord] as number; i >= 0; i = buf[i * C_STRIDE + C.prev] as number) {
+      const cStart = (buf[i * C_STRIDE + R.end] as number) - MINUTE_MS;
+      if (cStart === start) return fold(buf, i * C_STRIDE, price, ts);
+      if (cStart < start) break;
     }
     this.lateDropped++;
+  }
+
+  /** Copies the open minute of `ord` into the closed list. */
+  private pushClosed(ord: number): void {
+    if ((this.closedLen + 1) * C_STRIDE > this.closedBuf.length) {
+      const grown = new Float64Array(this.closedBuf.length * 2);
+      grown.set(this.closedBuf);
+      this.closedBuf = grown;
+    }
+    const i = this.closedLen++;
+    const c = i * C_STRIDE;
+    this.closedBuf.set(this.hot.subarray(ord * STRIDE, ord * STRIDE + STRIDE), c);
+    this.closedBuf[c + C.ord] = ord;
+    this.closedBuf[c + C.prev] = this.lastClosed[ord] as number;
+    this.lastClosed[ord] = i;
+  }
+
+  /** Every closed minute as candles, in closing order (oldest first per key); empties the list. */
+  private drainClosed(out: Candle[]): void {
+    const buf = this.closedBuf;
+    for (let i = 0; i < this.closedLen; i++) {
+      const ord = buf[i * C_STRIDE + C.ord] as number;
+      out.push(candleAt(buf, i * C_STRIDE, this.keys[ord] as string));
+      this.lastClosed[ord] = -1;
+    }
+    this.closedLen = 0;
   }
 
   /** The key's ordinal, made on first sight; remembers the slot. −1 past MAX_KEYS. */
@@ -118,7 +154,7 @@ export class CandleBuilder {
       ord = this.keys.length;
       this.ordOf.set(key, ord);
       this.keys.push(key);
-      this.closed.push([]);
+      this.lastClosed.push(-1);
       this.takenEnd.push(-Infinity);
       if ((ord + 1) * STRIDE > this.hot.length) {
         const grown = new Float64Array(this.hot.length * 2);
@@ -153,37 +189,9 @@ export class CandleBuilder {
     this.hot[h + R.closeTs] = Infinity;
   }
 
-  /** A late tick of the open minute (older than its last tick): candle.ts `addTick` on the record. */
-  private foldIntoRecord(h: number, price: number, ts: number): void {
-    const hot = this.hot;
-    if (price > (hot[h + R.high] as number)) hot[h + R.high] = price;
-    if (price < (hot[h + R.low] as number)) hot[h + R.low] = price;
-    if (ts >= (hot[h + R.closeTs] as number)) {
-      hot[h + R.close] = price;
-      hot[h + R.closeTs] = ts;
-    }
-    if (ts < (hot[h + R.openTs] as number)) {
-      hot[h + R.open] = price;
-      hot[h + R.openTs] = ts;
-    }
-    hot[h + R.ticks]!++;
-  }
-
   /** The open minute of `ord` as a candle (a copy). */
   private candleOf(ord: number): Candle {
-    const hot = this.hot;
-    const h = ord * STRIDE;
-    return {
-      key: this.keys[ord] as string,
-      start: (hot[h + R.end] as number) - MINUTE_MS,
-      open: hot[h + R.open] as number,
-      high: hot[h + R.high] as number,
-      low: hot[h + R.low] as number,
-      close: hot[h + R.close] as number,
-      ticks: hot[h + R.ticks] as number,
-      openTs: hot[h + R.openTs] as number,
-      closeTs: hot[h + R.closeTs] as number,
-    };
+    return candleAt(this.hot, ord * STRIDE, this.keys[ord] as string);
   }
 
   /**
@@ -193,12 +201,8 @@ export class CandleBuilder {
    */
   takeClosed(now: number): Candle[] {
     const out: Candle[] = [];
+    this.drainClosed(out);
     for (let ord = 0; ord < this.keys.length; ord++) {
-      const closed = this.closed[ord] as Candle[];
-      if (closed.length > 0) {
-        for (const c of closed) out.push(c);
-        this.closed[ord] = [];
-      }
       const end = this.hot[ord * STRIDE + R.end] as number;
       if (end !== -Infinity && end + this.graceMs <= now) {
         out.push(this.candleOf(ord));
@@ -213,9 +217,8 @@ export class CandleBuilder {
   takeAll(): Candle[] {
     const out = this.requeued;
     this.requeued = [];
+    this.drainClosed(out);
     for (let ord = 0; ord < this.keys.length; ord++) {
-      out.push(...(this.closed[ord] as Candle[]));
-      this.closed[ord] = [];
       const end = this.hot[ord * STRIDE + R.end] as number;
       if (end === -Infinity) continue;
       out.push(this.candleOf(ord));
@@ -247,8 +250,40 @@ export class CandleBuilder {
     const held = this.requeued.filter((c) => c.key === key);
     const ord = this.ordOf.get(key);
     if (ord === undefined) return held;
-    const out = [...held, ...(this.closed[ord] as Candle[])];
+    const closed: Candle[] = [];
+    const buf = this.closedBuf;
+    for (let i = this.lastClosed[ord] as number; i >= 0; i = buf[i * C_STRIDE + C.prev] as number) closed.push(candleAt(buf, i * C_STRIDE, key));
+    const out = [...held, ...closed.reverse()];
     if (this.hot[ord * STRIDE + R.end] !== -Infinity) out.push(this.candleOf(ord));
     return out;
   }
+}
+
+/** A tick into the record at `base` of `buf` (either layout): candle.ts `addTick` on typed arrays. */
+function fold(buf: Float64Array, base: number, price: number, ts: number): void {
+  if (price > (buf[base + R.high] as number)) buf[base + R.high] = price;
+  if (price < (buf[base + R.low] as number)) buf[base + R.low] = price;
+  if (ts >= (buf[base + R.closeTs] as number)) {
+    buf[base + R.close] = price;
+    buf[base + R.closeTs] = ts;
+  }
+  if (ts < (buf[base + R.openTs] as number)) {
+    buf[base + R.open] = price;
+    buf[base + R.openTs] = ts;
+  }
+  buf[base + R.ticks]!++;
+}
+
+function candleAt(buf: Float64Array, base: number, key: string): Candle {
+  return {
+    key,
+    start: (buf[base + R.end] as number) - MINUTE_MS,
+    open: buf[base + R.open] as number,
+    high: buf[base + R.high] as number,
+    low: buf[base + R.low] as number,
+    close: buf[base + R.close] as number,
+    ticks: buf[base + R.ticks] as number,
+    openTs: buf[base + R.openTs] as number,
+    closeTs: buf[base + R.closeTs] as number,
+  };
 }
