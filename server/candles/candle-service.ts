@@ -8,6 +8,7 @@ import type { Candle } from './candle.ts';
 import { CandleBuilder } from './candle-builder.ts';
 import type { CandleStore } from './candle-ports.ts';
 import { aggregate, mergeSeries } from './derived-candles.ts';
+import { ReadGate } from './read-gate.ts';
 
 const DAY_MS = 86_400_000;
 /** Retention deletes at most this often (the sweep runs every second). */
@@ -20,6 +21,8 @@ export interface CandleServiceOptions {
   /** Closed minutes as they leave the builder (the public stream filters them by the wall). */
   onClosed?: (candles: readonly Candle[]) => void;
   builder?: CandleBuilder;
+  /** Reads at once and waiting (PUBLIC_READ_CONCURRENCY, PUBLIC_READ_QUEUE); default 2 and 32. */
+  reads?: { concurrency: number; queue: number };
 }
 
 export class CandleService {
@@ -27,12 +30,14 @@ export class CandleService {
   private flushing: Promise<void> | null = null;
   private lastPrune = -Infinity;
   private readonly publicKeys = new Set<string>();
+  private readonly gate: ReadGate;
 
   constructor(
     private readonly store: CandleStore,
     private readonly opts: CandleServiceOptions,
   ) {
     this.builder = opts.builder ?? new CandleBuilder();
+    this.gate = new ReadGate(opts.reads?.concurrency ?? 2, opts.reads?.queue ?? 32);
   }
 
   /** The per-key tick job (server/wiring/tick-fanout.ts). */
@@ -68,7 +73,8 @@ export class CandleService {
 
   /** Candles of `intervalMs` in [from, to): stored rows, and the minutes not yet flushed. */
   async read(symbol: string, market: MarketType, intervalMs: number, from: number, to: number): Promise<Candle[]> {
-    const stored = await this.store.range(symbol, market, intervalMs, from, to);
+    // A 1d answer aggregates up to 35 days of 1m rows (~80 ms of PostgreSQL): bounded like the other public reads.
+    const stored = await this.gate.run(() => this.store.range(symbol, market, intervalMs, from, to));
     const held = this.builder.inMemory(priceKey(symbol, market)).filter((c) => c.start >= from && c.start < to);
     return mergeSeries(stored, aggregate(held, intervalMs));
   }

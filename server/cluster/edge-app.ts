@@ -88,7 +88,14 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
   const router = publicRouter(config, log.child({ module: 'http' }));
   registerPublicRoutes(router, createPublicReads(queries, new SqlRunner(orm), config.publicReads), mirror);
   // Candles from the database only: the open minute lives in the engine's memory until its flush.
-  registerCandleRoutes(router, new CandleService(new PgCandleStore(new SqlRunner(orm)), { retentionDays: config.candleRetentionDays, log }));
+  registerCandleRoutes(
+    router,
+    new CandleService(new PgCandleStore(new SqlRunner(orm)), {
+      retentionDays: config.candleRetentionDays,
+      reads: { concurrency: config.publicReads.concurrency, queue: config.publicReads.queue },
+      log,
+    }),
+  );
   // Bots talk to the engine; a misrouted one gets a retryable answer that says where to go.
   router.post('/api/signals', (ex) => {
     ex.json(503, { error: { code: 'UNAVAILABLE', message: 'this is an edge node (ROLE=edge): send signals to the engine; nothing was stored' } });

@@ -27,6 +27,7 @@ export function wireCandles(d: { config: Config; log: Logger; core: Pick<EngineC
   const log = d.log.child({ module: 'candles' });
   const service = new CandleService(new PgCandleStore(new SqlRunner(d.core.orm)), {
     retentionDays: d.config.candleRetentionDays,
+    reads: { concurrency: d.config.publicReads.concurrency, queue: d.config.publicReads.queue },
     log,
     onClosed: (candles) => d.stream.candles(candles.map((c) => ({ key: c.key, ...candleJson(c) }))),
   });

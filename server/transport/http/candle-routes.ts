@@ -9,6 +9,7 @@ import { parseWith } from '../../../shared/validation.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import { queryObject } from '../../queries/list-query.ts';
 import { candleJson, type Candle } from '../../candles/candle.ts';
+import { ReadsBusyError } from '../../candles/read-gate.ts';
 import type { HttpRouter } from './http-router.ts';
 import { cors } from './public-routes.ts';
 
@@ -25,7 +26,18 @@ export function registerCandleRoutes(router: HttpRouter, reads: CandleReads, now
     const q = r.value;
     if (!(await reads.isPublic(q.symbol, q.market_type))) throw new NotFoundError(`no public prices for ${q.symbol} (${q.market_type})`);
     const { from, to } = candleWindow(q, now());
-    const candles = await reads.read(q.symbol, q.market_type, INTERVAL_MS[q.interval], from, to);
+    let candles: Candle[];
+    try {
+      candles = await reads.read(q.symbol, q.market_type, INTERVAL_MS[q.interval], from, to);
+    } catch (err) {
+      if (!(err instanceof ReadsBusyError)) throw err;
+      // Past the read budget: nothing was read; retry (as public-routes.ts answers a busy performance/).
+      ex.header('access-control-allow-origin', '*')
+        .header('retry-after', '1')
+        .header('cache-control', 'no-store')
+        .error(503, { code: 'UNAVAILABLE', message: err.message });
+      return;
+    }
     const body: CandlesAnswerJson = { symbol: q.symbol, market_type: q.market_type, interval: q.interval, candles: candles.map(candleJson) };
     cors(ex).json(200, body);
   });
