@@ -21,16 +21,17 @@ beforeAll(async () => {
   ({ server, bot } = harness);
   const ack = await bot.timeout(5000).emitWithAck('signal', { external_id: 'btc-1', symbol: 'BTCUSDT', direction: 'LONG', entry: 100, tp: 200, sl: 50 });
   expect(ack.ok).toBe(true);
-  // Minute 1: 100 → 104 → 98 → 101; minute 2: 102 → 103.
-  for (const [p, sec] of [
+  // Minute 1: 100 → 104 → 98 → 101; minute 2: 102 → 103. One batch: these minutes ended minutes
+  // ago, so a sweep between two ticks would take a minute by the clock and drop the rest as late.
+  const batch = [
     [100, 1],
     [104, 10],
     [98, 20],
     [101, 50],
     [102, 61],
     [103, 70],
-  ] as const)
-    await tick('BTCUSDT', p, base + sec * 1000);
+  ].map(([price, sec]) => ({ symbol: 'BTCUSDT', price: price!, ts: base + sec! * 1000 }));
+  expect((await bot.timeout(5000).emitWithAck('prices', { ticks: batch })).ok).toBe(true);
 });
 afterAll(async () => harness?.stop());
 

@@ -42,13 +42,17 @@ describe('candles on /public', () => {
     expect(made.status).toBe(201);
 
     // Last minute's ticks, then one in this minute: last minute is closed, the next sweep sends it.
+    // One batch, so no sweep falls between them and takes last minute by the clock.
     const last = Math.floor(now / MIN) * MIN - MIN;
-    await tick('ETHUSDT', 10, last + 1_000);
-    await tick('ETHUSDT', 12, last + 2_000);
-    await tick('ETHUSDT', 11, last + 3_000);
-    await tick('ZECUSDT', 31, last + 1_000);
-    await tick('ETHUSDT', 11.5, Date.now());
-    await tick('ZECUSDT', 32, Date.now());
+    const ticks = [
+      { symbol: 'ETHUSDT', price: 10, ts: last + 1_000 },
+      { symbol: 'ETHUSDT', price: 12, ts: last + 2_000 },
+      { symbol: 'ETHUSDT', price: 11, ts: last + 3_000 },
+      { symbol: 'ZECUSDT', price: 31, ts: last + 1_000 },
+      { symbol: 'ETHUSDT', price: 11.5, ts: Date.now() },
+      { symbol: 'ZECUSDT', price: 32, ts: Date.now() },
+    ];
+    expect((await bot.timeout(5000).emitWithAck('prices', { ticks })).ok).toBe(true);
     await waitFor(() => got.some((c) => c.key === 'ETHUSDT'), 5000, 'the closed ETHUSDT minute');
     expect(got.find((c) => c.key === 'ETHUSDT')).toEqual({ key: 'ETHUSDT', start: last, open: 10, high: 12, low: 10, close: 11, ticks: 3 });
     await new Promise((r) => setTimeout(r, 1_200)); // another sweep
