@@ -8,7 +8,7 @@ export const ROW_ID_PATTERN = /^(P[1-9]|C[1-9])(\.[a-z0-9]+(-[a-z0-9]+)*)*$/;
 
 /** Every row each bench emits, in its order (bundle rows aside: one per built file, see bundleRowId). */
 export const BENCH_ROWS = {
-  book: ['P1', 'P1.scan', 'P1.keyed', 'P2', 'P7.book'],
+  book: ['P1', 'P1.scan', 'P1.keyed', 'P1.candles', 'P1.candles-us', 'P2', 'P7.book'],
   managed: ['P1.managed', 'P2.legs', 'P7.managed'],
   fanout: ['P3', 'P3.uws', 'P3.uws-burst', 'P7.viewer'],
   latency: ['P4.p50', 'P4'],

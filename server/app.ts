@@ -121,6 +121,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
         analytics.tickJobs.benchmark,
         { name: 'staleness', run: (key, _p, _ts, now) => staleness.seen(key, now) && events.staleness(key, false) },
         { name: 'engine', run: (key, price, ts) => engine.tick(key, price, ts) },
+        pub.candles.tickJob,
       ],
       () => metrics.ticks.inc(),
       log,
@@ -151,6 +152,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
           },
         },
         analytics.prune,
+        pub.candles.sweepJob,
       ],
       log.child({ module: 'sweep' }),
       'sweep',
@@ -173,6 +175,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
       users.stop,
       tokens.stop,
       { name: 'price feed', run: () => feed.stop() },
+      pub.candles.stop,
       {
         name: 'flush closes',
         run: async () => {

@@ -113,6 +113,8 @@ export const configSchema = z.object({
   PERFORMANCE_CACHE_ENTRIES: int(64, 1, 100_000),
   PERFORMANCE_CACHE_MB: int(64, 1, 65_536),
   LEDGER_VERIFY_INTERVAL_MS: int(300_000, 100, 86_400_000),
+  // SPEC §13: 1m candles are kept at least 30 days (larger intervals are derived from them).
+  CANDLE_RETENTION_DAYS: int(35, 30, 36_500),
 });
 
 export interface Config {
@@ -170,6 +172,8 @@ export interface Config {
   publicReads: PublicReadLimits;
   /** Least time between two background ledger verifications. */
   ledgerVerifyIntervalMs: number;
+  /** 1m candles older than this many days are deleted (≥ 30). */
+  candleRetentionDays: number;
 }
 
 export interface PublicReadLimits {
@@ -255,5 +259,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       accountSize: c.ACCOUNT_SIZE,
     },
     ledgerVerifyIntervalMs: c.LEDGER_VERIFY_INTERVAL_MS,
+    candleRetentionDays: c.CANDLE_RETENTION_DAYS,
   };
 }

@@ -27,28 +27,49 @@ export function symbolOfKey(key: string): string {
  * simulated: one price for the symbol, as before markets were told apart).
  */
 export function tickKeys(symbol: string, market: MarketType | undefined): readonly string[] {
+  return tickKeySlots(symbol, market).keys;
+}
+
+/**
+ * The same keys with their slots: one small number per key, never reused (a symbol cached afresh
+ * gets new ones), that a per-key consumer may index an array by instead of hashing the key again on
+ * every tick (the candle builder, server/candles/: benchmarks P1.candles).
+ */
+export interface KeySlots {
+  readonly keys: readonly string[];
+  readonly slots: readonly number[];
+}
+
+export function tickKeySlots(symbol: string, market: MarketType | undefined): KeySlots {
   const keys = keysOf(symbol);
   return market === undefined ? keys.both : market === 'FUTURES' ? keys.futures : keys.spot;
 }
 
 interface SymbolKeys {
-  both: readonly string[];
-  spot: readonly string[];
-  futures: readonly string[];
+  both: KeySlots;
+  spot: KeySlots;
+  futures: KeySlots;
 }
 
 /**
  * The per-tick path: a symbol's key lists are made once, not an array (and a string) per tick.
- * Bounded: a feed of ever-new symbols only starts the cache afresh.
+ * Bounded: a feed of ever-new symbols only starts the cache (and the slot numbers) afresh.
  */
 const KEYS_CACHE_LIMIT = 10_000;
 const cache = new Map<string, SymbolKeys>();
+let nextSlot = 0;
 function keysOf(symbol: string): SymbolKeys {
   let keys = cache.get(symbol);
   if (!keys) {
     if (cache.size >= KEYS_CACHE_LIMIT) cache.clear();
     const futures = symbol + FUTURES_SUFFIX;
-    keys = { both: [symbol, futures], spot: [symbol], futures: [futures] };
+    const spotSlot = nextSlot++;
+    const futuresSlot = nextSlot++;
+    keys = {
+      both: { keys: [symbol, futures], slots: [spotSlot, futuresSlot] },
+      spot: { keys: [symbol], slots: [spotSlot] },
+      futures: { keys: [futures], slots: [futuresSlot] },
+    };
     cache.set(symbol, keys);
   }
   return keys;

@@ -2,6 +2,7 @@
 // widget and bots. The server's own `SocketData` lives beside it in server/transport/socket/io-server.ts.
 import type { SignalInput } from './signal-schema.ts';
 import type { DeltaJson, SignalAck, SimpleAck, SnapshotJson, TickerJson } from './protocol-types.ts';
+import type { StreamCandleJson } from './candles.ts';
 
 export const NAMESPACES = { public: '/public', bot: '/bot', me: '/me' } as const;
 
@@ -9,6 +10,11 @@ export interface PublicServerToClient {
   snapshot: (s: SnapshotJson) => void;
   delta: (d: DeltaJson) => void;
   ticker: (t: TickerJson) => void;
+  /**
+   * 1m candles as they close (SPEC §13), public price keys only; outside the seq'd deltas: a viewer
+   * that missed some (a reconnect) reads them from GET /api/public/candles/.
+   */
+  candles: (c: { candles: StreamCandleJson[] }) => void;
 }
 export interface PublicClientToServer {
   resync: () => void;

@@ -14,6 +14,9 @@ import { SqlRunner } from '../persistence/sql-runner.ts';
 import { AppMetrics } from '../ops/metrics-registry.ts';
 import { publicRouter } from '../transport/http/http-front.ts';
 import { registerPublicRoutes } from '../transport/http/public-routes.ts';
+import { registerCandleRoutes } from '../transport/http/candle-routes.ts';
+import { CandleService } from '../candles/candle-service.ts';
+import { PgCandleStore } from '../persistence/candle-store.ts';
 import { reachable } from '../transport/http/ops-routes.ts';
 import { createIoServer, meNamespace, publicNamespace } from '../transport/socket/io-server.ts';
 import { registerPublicNamespace } from '../transport/socket/public-namespace.ts';
@@ -86,6 +89,15 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
 
   const router = publicRouter(config, log.child({ module: 'http' }));
   registerPublicRoutes(router, reads, mirror);
+  // Candles from the database only: the open minute lives in the engine's memory until its flush.
+  registerCandleRoutes(
+    router,
+    new CandleService(new PgCandleStore(new SqlRunner(orm)), {
+      retentionDays: config.candleRetentionDays,
+      reads: { concurrency: config.publicReads.concurrency, queue: config.publicReads.queue },
+      log,
+    }),
+  );
   // Bots talk to the engine; a misrouted one gets a retryable answer that says where to go.
   router.post('/api/signals', (ex) => {
     ex.json(503, { error: { code: 'UNAVAILABLE', message: 'this is an edge node (ROLE=edge): send signals to the engine; nothing was stored' } });

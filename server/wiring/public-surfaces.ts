@@ -17,6 +17,7 @@ import { publicNamespace, type IoServer } from '../transport/socket/io-server.ts
 import { PublicStream } from '../transport/socket/public-stream.ts';
 import { namespaceSink, registerPublicNamespace } from '../transport/socket/public-namespace.ts';
 import type { AnalyticsWiring } from './analytics.ts';
+import { wireCandles, type CandlesWiring } from './candles.ts';
 import type { Consumer } from './engine-consumers.ts';
 import type { Job, Step } from './lifecycle.ts';
 import type { TickArgs } from './tick-fanout.ts';
@@ -29,6 +30,8 @@ export interface PublicSurfaces {
   feedHealthJob: Job<TickArgs>;
   feedHealthRows(): FeedHealthRow[];
   upstream: UpstreamHealth;
+  /** Candles (SPEC §13): tick job, sweep job and shutdown flush for the composition root. */
+  candles: CandlesWiring;
   start: Step[];
   stop: Step[];
 }
@@ -70,6 +73,7 @@ export function wirePublicSurfaces(d: {
   const feed = d.feed;
   const upstream: UpstreamHealth = () => (hasHealthReport(feed) ? publicFeedHealth(feed.health(), (s) => live.isPublicSymbol(s)) : { fault: null, refused: 0 });
   registerFeedHealthRoutes(router, feedHealthRows, upstream);
+  const candles = wireCandles({ config, log, core, router, stream });
 
   return {
     stream,
@@ -77,6 +81,7 @@ export function wirePublicSurfaces(d: {
     feedHealthJob: { name: 'feed-health', run: (key, _price, _ts, now) => feedHealth.record(key, now) },
     feedHealthRows,
     upstream,
+    candles,
     start: [
       { name: 'ledger verification', run: () => verifySchedule.start() },
       { name: 'public stream', run: () => stream.start() },

@@ -2,12 +2,15 @@
 // naming a market prices that market's key, one naming none prices both keys of its symbol), done
 // by a declared list of jobs in order, each failing alone.
 import type { Logger } from '../logger.ts';
-import { tickKeys } from '../../shared/price-key.ts';
+import { tickKeySlots } from '../../shared/price-key.ts';
 import type { PriceSink } from '../feeds/price-feed.ts';
 import { isolatedJobs, type Job } from './lifecycle.ts';
 
-/** What each per-key job is given: the price key, the price, its timestamp and the time it arrived. */
-export type TickArgs = [key: string, price: number, ts: number, now: number];
+/**
+ * What each per-key job is given: the price key, the price, its timestamp, the time it arrived, and
+ * the key's slot (shared/price-key.ts `tickKeySlots`: an array index hint, checked by whoever uses it).
+ */
+export type TickArgs = [key: string, price: number, ts: number, now: number, slot: number];
 
 export type FeedTick = PriceSink['tick'];
 
@@ -17,6 +20,7 @@ export function tickFanout(jobs: readonly Job<TickArgs>[], onTick: () => void, l
   return (symbol, price, ts, market) => {
     onTick();
     const now = Date.now();
-    for (const key of tickKeys(symbol, market)) perKey(key, price, ts, now);
+    const { keys, slots } = tickKeySlots(symbol, market);
+    for (let i = 0; i < keys.length; i++) perKey(keys[i]!, price, ts, now, slots[i]!);
   };
 }

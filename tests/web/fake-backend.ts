@@ -8,6 +8,7 @@ import { Server, type Socket } from 'socket.io';
 import type { DeltaJson, SnapshotJson, TickerJson } from '../../shared/protocol-types.ts';
 import { computeRiskMetrics, type MetricTrade } from '../../shared/metrics/index.ts';
 import { closedInExitOrder } from '../../shared/metrics/metric-trade.ts';
+import type { CandleJson, StreamCandleJson } from '../../shared/candles.ts';
 import { DIST } from './browser.ts';
 
 const TYPES: Record<string, string> = {
@@ -42,8 +43,13 @@ export interface FakeBackend {
   riskTrades: MetricTrade[];
   /** The `tz` of each `performance/` request (null: none given). */
   performanceTimeZones: (string | null)[];
+  /** 1m candles GET /api/public/candles/ answers, by price key (`BTCUSDT`, `BTCUSDT.P`); none = `[]`. */
+  candles: Map<string, CandleJson[]>;
+  candleRequests: string[];
   streamSockets(): Socket[];
   emitDelta(d: DeltaJson): void;
+  /** The server's `candles` event: closed 1m candles. */
+  emitCandles(candles: StreamCandleJson[]): void;
   emitTicker(t: TickerJson): void;
   /** Extra static routes (e.g. a third-party host page). */
   pages: Map<string, string>;
@@ -68,8 +74,11 @@ export async function startFakeBackend(): Promise<FakeBackend> {
     riskTrades: [],
     performanceTimeZones: [],
     pages: new Map(),
+    candles: new Map(),
+    candleRequests: [],
     streamSockets: () => [...streams],
     emitDelta: (d) => streams.forEach((s) => s.emit('delta', d)),
+    emitCandles: (candles) => streams.forEach((s) => s.emit('candles', { candles })),
     emitTicker: (t) => {
       backend.ticker = t;
       tickers.forEach((s) => s.emit('ticker', t));
@@ -104,6 +113,16 @@ export async function startFakeBackend(): Promise<FakeBackend> {
     if (path === '/api/public/feed-health/') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"symbols":[]}');
+      return;
+    }
+    if (path === '/api/public/candles/') {
+      const q = new URL(req.url ?? '/', 'http://x').searchParams;
+      backend.candleRequests.push(q.toString());
+      const symbol = q.get('symbol') ?? '';
+      const market = q.get('market_type') === 'FUTURES' ? 'FUTURES' : 'SPOT';
+      const key = market === 'FUTURES' ? `${symbol}.P` : symbol;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ symbol, market_type: market, interval: q.get('interval') ?? '1m', candles: backend.candles.get(key) ?? [] }));
       return;
     }
     if (path === '/api/public/ledger/verify') {

@@ -1,6 +1,7 @@
 // All entity schemas, in dependency order, for the ORM config.
 import { ApiTokenSchema } from './api-token.entity.ts';
 import { BotSchema } from './bot.entity.ts';
+import { CandleSchema } from './candle.entity.ts';
 import { LedgerEntrySchema } from './ledger-entry.entity.ts';
 import { PaperTradeSchema } from './paper-trade.entity.ts';
 import { SignalSchema } from './signal.entity.ts';
@@ -8,5 +9,15 @@ import { SignalUpdateSchema } from './signal-update.entity.ts';
 import { TradeLegSchema } from './trade-leg.entity.ts';
 import { UserSchema } from './user.entity.ts';
 
-export { ApiTokenSchema, BotSchema, LedgerEntrySchema, PaperTradeSchema, SignalSchema, SignalUpdateSchema, TradeLegSchema, UserSchema };
-export const ENTITIES = [UserSchema, ApiTokenSchema, SignalSchema, PaperTradeSchema, LedgerEntrySchema, TradeLegSchema, SignalUpdateSchema, BotSchema];
+export { ApiTokenSchema, BotSchema, CandleSchema, LedgerEntrySchema, PaperTradeSchema, SignalSchema, SignalUpdateSchema, TradeLegSchema, UserSchema };
+export const ENTITIES = [
+  UserSchema,
+  ApiTokenSchema,
+  SignalSchema,
+  PaperTradeSchema,
+  LedgerEntrySchema,
+  TradeLegSchema,
+  SignalUpdateSchema,
+  CandleSchema,
+  BotSchema,
+];

@@ -5,6 +5,7 @@ import { Migration20261123000000Ledger } from './Migration20261123000000Ledger.t
 import { Migration20261124000000ExpiringSignals } from './Migration20261124000000ExpiringSignals.ts';
 import { Migration20261201000000UserTradeIds } from './Migration20261201000000UserTradeIds.ts';
 import { Migration20261202000000TradeLegs } from './Migration20261202000000TradeLegs.ts';
+import { Migration20261203000000Candles } from './Migration20261203000000Candles.ts';
 import { Migration20261203000100Bots } from './Migration20261203000100Bots.ts';
 
 export const MIGRATIONS: MigrationObject[] = [
@@ -13,5 +14,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124000000ExpiringSignals', class: Migration20261124000000ExpiringSignals },
   { name: 'Migration20261201000000UserTradeIds', class: Migration20261201000000UserTradeIds },
   { name: 'Migration20261202000000TradeLegs', class: Migration20261202000000TradeLegs },
+  { name: 'Migration20261203000000Candles', class: Migration20261203000000Candles },
   { name: 'Migration20261203000100Bots', class: Migration20261203000100Bots },
 ];

@@ -37,7 +37,8 @@ const CACHE_PUBLIC = 'public, max-age=1';
 /** `?bot=` alone (SPEC §11), for the reads that take no other filter. */
 const botQuerySchema = z.object({ bot: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), botNameSchema.optional()) });
 
-function cors(ex: Exchange): Exchange {
+/** The public answers' headers: any origin may read them, caches may keep them a second. */
+export function cors(ex: Exchange): Exchange {
   return ex.header('access-control-allow-origin', '*').header('cache-control', CACHE_PUBLIC);
 }
 

@@ -77,6 +77,7 @@ export function namespaceSink(nsp: PublicNamespace): StreamSink {
   const emitters: { [E in keyof StreamFrames]: (room: string, payload: StreamFrames[E]) => void } = {
     delta: (room, d) => nsp.to(room).emit('delta', d),
     ticker: (room, t) => nsp.to(room).emit('ticker', t),
+    candles: (room, c) => nsp.to(room).emit('candles', c),
   };
   return {
     emitToRoom(room, event, payload) {

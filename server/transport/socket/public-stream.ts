@@ -7,6 +7,7 @@
 // most half the loop, the rest goes to commits, acks and opened deltas (SPEC: "at most every" interval).
 import type { SnapshotJson, SummaryJson, TickerJson, TradeJson } from '../../../shared/protocol-types.ts';
 import type { PublicServerToClient } from '../../../shared/socket-events.ts';
+import type { StreamCandleJson } from '../../../shared/candles.ts';
 import type { EngineListener } from '../../engine/engine-events.ts';
 import { DeltaBatcher } from './delta-batcher.ts';
 import { inScope, PUBLIC_SCOPE } from '../../privacy/trade-scope.ts';
@@ -30,7 +31,7 @@ export interface PublicStateSource {
 }
 
 /** The payload of each room-wide frame the stream emits, from the /public event map. */
-export type StreamFrames = { [E in 'delta' | 'ticker']: Parameters<PublicServerToClient[E]>[0] };
+export type StreamFrames = { [E in 'delta' | 'ticker' | 'candles']: Parameters<PublicServerToClient[E]>[0] };
 
 /** Where frames go: a room-wide emit (fast path), typed by the /public event map. */
 export interface StreamSink {
@@ -130,6 +131,13 @@ export class PublicStream implements EngineListener {
     if (!stale) return;
     this.deltas.stale(symbol);
     this.schedulePrices();
+  }
+
+  /** Closed 1m candles, of public price keys only (the same wall as `price`), as one frame. */
+  candles(candles: readonly StreamCandleJson[]): void {
+    if (this.stopped) return;
+    const shown = this.state.isPublicSymbol ? candles.filter((c) => this.state.isPublicSymbol!(c.key)) : [...candles];
+    if (shown.length > 0) this.sink.emitToRoom(STREAM_ROOM, 'candles', { candles: shown });
   }
 
   /** Emits pending coalesced prices, if any, as one delta. */

@@ -1,33 +1,76 @@
-// Per-symbol price history built client-side from streamed prices (the server sends no candles).
-// Points are one per second (the chart's resolution); a later tick in the same second replaces it.
-import { toEpochSeconds } from './format.ts';
+// Per price key 1m candles for the chart (SPEC §13): seeded from GET /api/public/candles/, closed
+// minutes replaced by the server's own (the `candles` stream event), the open minute built here from
+// streamed prices. Times are the minute's start in epoch seconds (lightweight-charts' UTCTimestamp).
+import type { CandleJson } from '../../../shared/candles.ts';
+import { MINUTE_MS } from '../../../shared/candles.ts';
 
-export interface PricePoint {
+export interface Bar {
   time: number;
-  value: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
 }
 
-const MAX_POINTS = 5000;
+const MAX_BARS = 5000;
+
+const barOf = (c: CandleJson): Bar => ({ time: c.start / 1000, open: c.open, high: c.high, low: c.low, close: c.close });
 
 export class PriceHistory {
-  private readonly bySymbol = new Map<string, PricePoint[]>();
+  private readonly byKey = new Map<string, Bar[]>();
 
-  /** Returns the point to hand to `series.update`, or null when the tick is older than the last. */
-  add(symbol: string, price: number, ts: number): PricePoint | null {
-    if (!Number.isFinite(price)) return null;
-    const time = toEpochSeconds(ts);
-    let points = this.bySymbol.get(symbol);
-    if (!points) this.bySymbol.set(symbol, (points = []));
-    const last = points.at(-1);
+  /** Folds a streamed price into its minute; returns the bar to hand to `series.update`, or null when older than the last bar. */
+  add(key: string, price: number, ts: number): Bar | null {
+    if (!Number.isFinite(price) || !Number.isFinite(ts)) return null;
+    const time = Math.floor(ts / MINUTE_MS) * 60;
+    const bars = this.barsOf(key);
+    const last = bars.at(-1);
     if (last && time < last.time) return null;
-    const point = { time, value: price };
-    if (last && last.time === time) points[points.length - 1] = point;
-    else points.push(point);
-    if (points.length > MAX_POINTS) points.splice(0, points.length - MAX_POINTS);
-    return point;
+    if (last && last.time === time) {
+      const bar = { ...last, high: Math.max(last.high, price), low: Math.min(last.low, price), close: price };
+      bars[bars.length - 1] = bar;
+      return bar;
+    }
+    const bar = { time, open: price, high: price, low: price, close: price };
+    this.push(bars, bar);
+    return bar;
   }
 
-  points(symbol: string): readonly PricePoint[] {
-    return this.bySymbol.get(symbol) ?? [];
+  /** Server candles (REST or stream) replace the bars of their minutes; bars built here after them stay. */
+  merge(key: string, candles: readonly CandleJson[]): void {
+    if (candles.length === 0) return;
+    const byTime = new Map(this.barsOf(key).map((b) => [b.time, b]));
+    for (const c of candles) byTime.set(c.start / 1000, barOf(c));
+    const bars = [...byTime.values()].sort((a, b) => a.time - b.time);
+    if (bars.length > MAX_BARS) bars.splice(0, bars.length - MAX_BARS);
+    this.byKey.set(key, bars);
+  }
+
+  bars(key: string): readonly Bar[] {
+    return this.byKey.get(key) ?? [];
+  }
+
+  /** The bar of the minute `ts` falls in, if any. */
+  barAt(key: string, ts: number): Bar | undefined {
+    const time = Math.floor(ts / MINUTE_MS) * 60;
+    const bars = this.byKey.get(key);
+    if (!bars) return undefined;
+    for (let i = bars.length - 1; i >= 0; i--) {
+      const b = bars[i]!;
+      if (b.time === time) return b;
+      if (b.time < time) return undefined;
+    }
+    return undefined;
+  }
+
+  private barsOf(key: string): Bar[] {
+    let bars = this.byKey.get(key);
+    if (!bars) this.byKey.set(key, (bars = []));
+    return bars;
+  }
+
+  private push(bars: Bar[], bar: Bar): void {
+    bars.push(bar);
+    if (bars.length > MAX_BARS) bars.splice(0, bars.length - MAX_BARS);
   }
 }

@@ -7,6 +7,7 @@ import type { ProfitLoss } from '../../../shared/trade-math.ts';
 import { openTradePnl } from '../../../shared/open-trade-pnl.ts';
 import { tradePriceKey } from '../../../shared/price-key.ts';
 import { PriceHistory } from '../lib/price-history.ts';
+import type { StreamCandleJson } from '../../../shared/candles.ts';
 import { LivePrices } from './live-prices.svelte.ts';
 
 export type DirectionFilter = 'ALL' | Direction;
@@ -41,6 +42,8 @@ export class DashboardState {
   private readonly client: StreamClient;
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- listeners, not state: nothing renders from this set
   private readonly batchListeners = new Set<(b: StreamBatch) => void>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- listeners, not state: nothing renders from this set
+  private readonly candleListeners = new Set<(byKey: ReadonlyMap<string, readonly StreamCandleJson[]>) => void>();
   private unsubscribe: (() => void) | null = null;
 
   /** Σ over open remainders (SPEC §9: filled legs are realised, not in this figure). */
@@ -60,19 +63,39 @@ export class DashboardState {
   closedRows = $derived(this.closed.filter((t) => this.matches(t)));
   selected = $derived(this.open.find((t) => t.id === this.selectedId) ?? this.open[0] ?? null);
 
-  constructor(socket: PublicSocket, schedule: (flush: () => void) => void = (f) => requestAnimationFrame(f)) {
+  constructor(
+    private readonly socket: PublicSocket,
+    schedule: (flush: () => void) => void = (f) => requestAnimationFrame(f),
+  ) {
     this.client = new StreamClient(socket, { schedule });
   }
 
   start(): void {
     this.unsubscribe = this.client.subscribe((b) => this.apply(b));
+    this.socket.on('candles', this.applyCandles);
     this.client.start();
   }
 
   stop(): void {
     this.unsubscribe?.();
+    this.socket.off('candles', this.applyCandles);
     this.client.stop();
   }
+
+  /** Closed 1m candles from the server by price key, after `history` has them. */
+  onCandles(fn: (byKey: ReadonlyMap<string, readonly StreamCandleJson[]>) => void): () => void {
+    this.candleListeners.add(fn);
+    return () => this.candleListeners.delete(fn);
+  }
+
+  /** A few per minute (one per public key): applied as they come, not batched per frame. */
+  private readonly applyCandles = (c: { candles: StreamCandleJson[] }): void => {
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a throwaway grouping, not state
+    const byKey = new Map<string, StreamCandleJson[]>();
+    for (const candle of c.candles ?? []) byKey.set(candle.key, [...(byKey.get(candle.key) ?? []), candle]);
+    for (const [key, list] of byKey) this.history.merge(key, list);
+    for (const fn of this.candleListeners) fn(byKey);
+  };
 
   /** Raw batches after state is updated: charts use them to `update` series per tick. */
   onBatch(fn: (b: StreamBatch) => void): () => void {
