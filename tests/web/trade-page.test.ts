@@ -37,6 +37,9 @@ describe.skipIf(!hasChromium)('trade page', () => {
     const page = await open(`/trades/${id}`);
     await expect.poll(() => page.getByTestId('ledger-check').textContent(), { timeout: 10_000 }).toContain('✓ Every row');
     expect(await page.locator('[data-testid="trade-legs"] tbody tr').count()).toBe(2);
+    // The chart around entry → exit: the candles the server built from these ticks, on a canvas.
+    await expect.poll(() => page.getByTestId('trade-chart-status').textContent(), { timeout: 10_000 }).toMatch(/^\s*\d+ candles?, with the entry/);
+    expect(await page.locator('section[aria-label="Price chart"] canvas').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('trade-targets').textContent()).toContain('✓');
     const rows = await page.locator('[data-testid^="ledger-row-"]').count();
     expect(rows).toBeGreaterThanOrEqual(4); // signal, open, two legs (and the close)
