@@ -14,3 +14,38 @@ export function tradeWindow(entryMs: number, endMs: number): { interval: CandleI
   }
   throw new Error('unreachable');
 }
+
+/** A ledger row as the stop's history needs it. */
+interface StopEvent {
+  kind: string;
+  at: string;
+  event: unknown;
+}
+
+/**
+ * The stop in force over the trade's life, as steps (epoch seconds, strictly increasing): the
+ * signal's stop at entry, then the stop each fill or update left (their ledger rows carry it), then
+ * the stop now in force until the end (a trailing stop moves between rows; its last level is the
+ * trade's `stop_loss`). Rows in the same second keep the last.
+ */
+export function stopSteps(
+  t: { entry_time: string; initial_stop_loss: number; stop_loss: number },
+  ledger: readonly StopEvent[],
+  endMs: number,
+): { time: number; value: number }[] {
+  const points: { time: number; value: number }[] = [];
+  const push = (ms: number, value: number) => {
+    const time = Math.floor(ms / 1000);
+    const last = points.at(-1);
+    if (last && time <= last.time) last.value = value;
+    else points.push({ time, value });
+  };
+  push(Date.parse(t.entry_time), t.initial_stop_loss);
+  for (const r of ledger) {
+    if (r.kind !== 'trade_leg' && r.kind !== 'signal_updated') continue;
+    const stop = (r.event as { stop_loss?: unknown }).stop_loss;
+    if (typeof stop === 'number') push(Date.parse(r.at), stop);
+  }
+  push(Math.max(endMs, Date.parse(t.entry_time) + 1000), t.stop_loss);
+  return points;
+}
