@@ -43,13 +43,13 @@ export function createPublicReads(queries: TradeQueries, ledgerDb: LedgerDb, lim
     const t = await queries.getTrade(PUBLIC_SCOPE, id);
     return t && { ...t, ledger: await ledgerOfTrade(ledgerDb, id) };
   };
-  /** A bot's latest close: the list by exit time, whose NULLs (open trades) sort last. */
-  const lastClosed = async (bot: string): Promise<TradeJson | null> => {
-    const q = publicListQuerySchema.parse({ bot, ordering: '-exit_time', page_size: '1' });
-    const [t] = (await listSource.tradePage(q, { offset: 0 }, 1)).results;
-    return t && isClosedStatus(t.status) ? t : null;
+  /** A bot's latest closes, newest first: the list by exit time, whose NULLs (open trades) sort last. */
+  const recentClosed = async (bot: string, n: number): Promise<TradeJson[]> => {
+    const q = publicListQuerySchema.parse({ bot, ordering: '-exit_time', page_size: String(n) });
+    return (await listSource.tradePage(q, { offset: 0 }, n)).results.filter((t) => isClosedStatus(t.status));
   };
-  return { list, performance, bots, trade, lastClosed, exportCsv: (q: PublicListQuery) => exportCsv(listSource, q) };
+  const lastClosed = async (bot: string): Promise<TradeJson | null> => (await recentClosed(bot, 1))[0] ?? null;
+  return { list, performance, bots, trade, lastClosed, recentClosed, exportCsv: (q: PublicListQuery) => exportCsv(listSource, q) };
 }
 
 /** A bot's ticker frames over these reads and the live open positions (server/queries/bot-ticker.ts). */

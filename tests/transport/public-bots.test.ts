@@ -90,6 +90,23 @@ describe('bots', { timeout: 120_000 }, () => {
     const perfScalper = await get<{ total_trades: number }>('/api/public/paper-trading/performance/?bot=scalper');
     expect(perfScalper.body.total_trades).toBe(1);
 
+    // One bot's summary: its figures, not every bot's, with its own latest closes.
+    const sumDefault = await get<{
+      performance: { total_trades: number; closed_trades: number; win_rate: number };
+      open_trades_count: number;
+      recent_closed_trades: TradeJson[];
+    }>('/api/public/paper-trading/summary/?bot=default');
+    expect(sumDefault.body.performance).toMatchObject({ total_trades: 2, closed_trades: 1, win_rate: 100 });
+    expect(sumDefault.body.open_trades_count).toBe(1);
+    expect(sumDefault.body.recent_closed_trades.map((t) => [t.bot, t.status])).toEqual([['default', 'CLOSED_TP']]);
+    const sumScalper = await get<{ performance: { total_trades: number; closed_trades: number }; recent_closed_trades: TradeJson[] }>(
+      '/api/public/paper-trading/summary/?bot=scalper',
+    );
+    expect(sumScalper.body.performance).toMatchObject({ total_trades: 1, closed_trades: 0 });
+    expect(sumScalper.body.recent_closed_trades).toEqual([]);
+    const sumAll = await get<{ performance: { total_trades: number } }>('/api/public/paper-trading/summary/');
+    expect(sumAll.body.performance.total_trades).toBe(3);
+
     const open = await get<OpenPositionJson[]>('/api/public/paper-trading/open-positions/?bot=scalper');
     expect(open.body.map((p) => p.bot)).toEqual(['scalper']);
     expect((await get<OpenPositionJson[]>('/api/public/paper-trading/open-positions/')).body).toHaveLength(2);
@@ -98,6 +115,7 @@ describe('bots', { timeout: 120_000 }, () => {
       '/api/public/paper-trading/?bot=no%20spaces',
       '/api/public/paper-trading/performance/?bot=-x',
       '/api/public/paper-trading/open-positions/?bot=a/b',
+      '/api/public/paper-trading/summary/?bot=%2A',
     ]) {
       const bad = await get<{ error: { code: string; field: string } }>(path);
       expect(bad.status, path).toBe(400);

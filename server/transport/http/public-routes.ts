@@ -14,6 +14,7 @@ import { isUnfiltered, type PerformanceCache } from '../../analytics/performance
 import type { Exchange } from './http-io.ts';
 import type { HttpRouter } from './http-router.ts';
 import { badgeSvg } from './badge-svg.ts';
+import { roundMoney } from '../../../shared/trade-math.ts';
 
 /** The bounded reads behind the list, `performance/` and the bots (server/queries/public-list.ts, server/analytics/performance-cache.ts, server/queries/bot-directory.ts). */
 export interface PublicReads {
@@ -22,6 +23,7 @@ export interface PublicReads {
   bots: BotDirectory;
   trade(id: number): Promise<PublicTradeDetail | null>;
   lastClosed(bot: string): Promise<TradeJson | null>;
+  recentClosed(bot: string, n: number): Promise<TradeJson[]>;
   exportCsv(q: PublicListQuery): Promise<{ csv: string; rows: number; next: string | null }>;
 }
 
@@ -98,7 +100,9 @@ export function registerPublicRoutes(router: HttpRouter, reads: PublicReads, liv
       });
   });
 
-  router.get(`${base}/summary/`, (ex) => {
+  router.get(`${base}/summary/`, async (ex) => {
+    const { bot } = parsed(parseWith(botQuerySchema, queryObject(ex.query)));
+    if (bot !== undefined) return botSummary(ex, bot);
     const summary = live.summary();
     cors(ex).json(200, {
       performance: summary,
@@ -118,6 +122,17 @@ export function registerPublicRoutes(router: HttpRouter, reads: PublicReads, liv
     if (!r) return;
     cors(ex).header('x-cache', r.outcome).json(200, r.bots);
   });
+
+  /** One bot's summary (SPEC §11): the summary's fields of its `performance/`, its live figures and latest closes. */
+  async function botSummary(ex: Exchange, bot: string): Promise<void> {
+    const open = live.openPositions().filter((p) => p.bot === bot);
+    const r = await budgeted(ex, () => reads.performance.body({ bot }, () => open.reduce((s, p) => s + (p.unrealized_pnl ?? 0), 0)));
+    if (!r) return;
+    const perf = JSON.parse(r.json) as Record<string, unknown>;
+    const performance = Object.fromEntries(SUMMARY_KEYS.map((k) => [k, perf[k]])) as unknown as SummaryJson;
+    performance.open_realized_profit_loss = roundMoney(open.reduce((s, p) => s + p.realized_profit_loss, 0));
+    cors(ex).json(200, { performance, open_trades_count: performance.open_trades, recent_closed_trades: await reads.recentClosed(bot, RECENT_CLOSED) });
+  }
 
   router.get(`${base}/performance/`, async (ex) => {
     const filters = parsed(parseWith(performanceQuerySchema, queryObject(ex.query)));
@@ -179,6 +194,24 @@ export function registerPublicRoutes(router: HttpRouter, reads: PublicReads, liv
     cors(ex).json(200, trade);
   });
 }
+
+/** The summary's figures (SPEC §4), in its order: a subset of `performance/`'s. */
+const SUMMARY_KEYS = [
+  'total_trades',
+  'open_trades',
+  'closed_trades',
+  'profitable_trades',
+  'losing_trades',
+  'breakeven_trades',
+  'win_rate',
+  'total_profit_loss',
+  'avg_profit_loss',
+  'unrealized_profit_loss',
+  'profit_factor',
+  'max_drawdown',
+  'total_fees',
+] as const satisfies readonly (keyof SummaryJson)[];
+const RECENT_CLOSED = 10;
 
 const signedUsdt = (v: number): string => `${v > 0 ? '+' : v < 0 ? '\u2212' : ''}${Math.abs(v).toFixed(2)} USDT`;
 

@@ -1,24 +1,14 @@
 // State of the bots pages: the directory (GET /api/public/bots/) and, on a bot's page, its
 // performance, open positions and latest trades (the public reads with `?bot=`), refreshed every
 // REFRESH_MS while the tab is visible. The answers are cached server-side per ledger head.
-import type { BotJson, OpenPositionJson, TradeJson } from '../../../shared/protocol-types.ts';
+import type { BotJson, OpenPositionJson, SummaryJson, TradeJson } from '../../../shared/protocol-types.ts';
 
 export const REFRESH_MS = 5_000;
 
 export type SortKey = 'total_profit_loss' | 'win_rate' | 'closed_trades' | 'open_trades' | 'last_trade_at' | 'name';
 
-export interface BotPerformance {
-  total_trades: number;
-  open_trades: number;
-  closed_trades: number;
-  win_rate: number;
-  total_profit_loss: number;
-  unrealized_profit_loss: number;
-  max_drawdown: number;
-  profit_factor: number | null;
-  avg_duration_hours: number;
-  equity_curve: { time: string; value: number }[];
-}
+/** The bot's figures: `summary/?bot=` (the summary's subset of its `performance/`, without the curve). */
+export type BotPerformance = SummaryJson;
 
 /** The bot a path names (`/bots/NAME`), or null for the leaderboard. */
 export function botOfPath(path: string): string | null {
@@ -83,12 +73,12 @@ export class BotsState {
         const q = `bot=${encodeURIComponent(this.name)}`;
         const [bots, performance, open, recent] = await Promise.all([
           getJson<BotJson[]>('/api/public/bots/'),
-          getJson<BotPerformance>(`/api/public/paper-trading/performance/?${q}`),
+          getJson<{ performance: SummaryJson }>(`/api/public/paper-trading/summary/?${q}`),
           getJson<OpenPositionJson[]>(`/api/public/paper-trading/open-positions/?${q}`),
           getJson<{ results: TradeJson[] }>(`/api/public/paper-trading/?${q}&status=&ordering=-exit_time&page_size=20`),
         ]);
         this.bots = bots;
-        this.performance = performance;
+        this.performance = performance.performance;
         this.open = open;
         this.recent = recent.results.filter((t) => t.exit_time !== null);
       }
