@@ -128,9 +128,11 @@ export function registerPublicRoutes(router: HttpRouter, reads: PublicReads, liv
     const open = live.openPositions().filter((p) => p.bot === bot);
     const r = await budgeted(ex, () => reads.performance.body({ bot }, () => open.reduce((s, p) => s + (p.unrealized_pnl ?? 0), 0)));
     if (!r) return;
-    const perf = JSON.parse(r.json) as Record<string, unknown>;
-    const performance = Object.fromEntries(SUMMARY_KEYS.map((k) => [k, perf[k]])) as unknown as SummaryJson;
-    performance.open_realized_profit_loss = roundMoney(open.reduce((s, p) => s + p.realized_profit_loss, 0));
+    const perf = JSON.parse(r.json) as SummaryJson;
+    const performance: SummaryJson = {
+      ...pick(perf, SUMMARY_KEYS),
+      open_realized_profit_loss: roundMoney(open.reduce((s, p) => s + p.realized_profit_loss, 0)),
+    };
     cors(ex).json(200, { performance, open_trades_count: performance.open_trades, recent_closed_trades: await reads.recentClosed(bot, RECENT_CLOSED) });
   }
 
@@ -212,6 +214,12 @@ const SUMMARY_KEYS = [
   'total_fees',
 ] as const satisfies readonly (keyof SummaryJson)[];
 const RECENT_CLOSED = 10;
+
+function pick<T, K extends keyof T>(v: T, keys: readonly K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const k of keys) out[k] = v[k];
+  return out;
+}
 
 const signedUsdt = (v: number): string => `${v > 0 ? '+' : v < 0 ? '\u2212' : ''}${Math.abs(v).toFixed(2)} USDT`;
 
