@@ -26,10 +26,27 @@ export function ledgerRecordFromDb(r: RawRow): LedgerRecord {
   };
 }
 
-/** Rows with seq > after, oldest first. */
-export async function ledgerPage(db: LedgerDb, after: number, limit: number): Promise<LedgerRecord[]> {
-  const rows = await db.query(`select ${COLS} from ledger where ledger.seq > ? order by ledger.seq limit ?`, [after, limit]);
+/** Rows with seq > after, oldest first; with `bot`, only the rows of that bot's trades (SPEC §11). */
+export async function ledgerPage(db: LedgerDb, after: number, limit: number, bot?: string): Promise<LedgerRecord[]> {
+  const rows =
+    bot === undefined
+      ? await db.query(`select ${COLS} from ledger where ledger.seq > ? order by ledger.seq limit ?`, [after, limit])
+      : await db.query(
+          `select ${COLS} from ledger join paper_trades t on t.id = ledger.trade_id
+            where t.bot = ? and ${systemTradeSql('t')} and ledger.seq > ? order by ledger.seq limit ?`,
+          [bot, after, limit],
+        );
   return rows.map(ledgerRecordFromDb);
+}
+
+/** How much of the chain is one bot's: its rows, its trades and its newest row's seq. */
+export async function ledgerBotShare(db: LedgerDb, bot: string): Promise<{ rows: number; trades: number; last_seq: number | null }> {
+  const [r] = await db.query(
+    `select count(*)::int as n, count(distinct ledger.trade_id)::int as trades, max(ledger.seq)::text as last_seq
+       from ledger join paper_trades t on t.id = ledger.trade_id where t.bot = ? and ${systemTradeSql('t')}`,
+    [bot],
+  );
+  return { rows: Number(r?.n ?? 0), trades: Number(r?.trades ?? 0), last_seq: r?.last_seq == null ? null : Number(r.last_seq) };
 }
 
 /** One trade's rows (its signal, open, legs and close), oldest first: the ledger_trade_id index. */

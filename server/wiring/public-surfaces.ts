@@ -6,7 +6,7 @@ import type { EngineCore } from './engine-core.ts';
 import { hasHealthReport, publicFeedHealth, type PriceFeed } from '../feeds/price-feed.ts';
 import { SqlRunner } from '../persistence/sql-runner.ts';
 import { botTickerOf, createPublicReads } from '../queries/public-reads.ts';
-import { ledgerHeadSeq, ledgerPage, verifyLedger } from '../persistence/ledger-reads.ts';
+import { ledgerBotShare, ledgerHeadSeq, ledgerPage, verifyLedger } from '../persistence/ledger-reads.ts';
 import { LedgerVerifySchedule } from '../ledger/verify-schedule.ts';
 import { FeedHealth, type FeedHealthRow } from '../analytics/feed-health.ts';
 import type { HttpRouter } from '../transport/http/http-router.ts';
@@ -59,7 +59,11 @@ export function wirePublicSurfaces(d: {
     intervalMs: config.ledgerVerifyIntervalMs,
     log: log.child({ module: 'ledger-verify' }),
   });
-  registerLedgerRoutes(router, { page: (after, limit) => ledgerPage(ledgerDb, after, limit), verified: () => verifySchedule.current() });
+  registerLedgerRoutes(router, {
+    page: (after, limit, bot) => ledgerPage(ledgerDb, after, limit, bot),
+    botShare: (bot) => ledgerBotShare(ledgerDb, bot),
+    verified: () => verifySchedule.current(),
+  });
 
   const feedHealth = new FeedHealth();
   // Public and /metrics: symbols with open system trades only (privacy wall).

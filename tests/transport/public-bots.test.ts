@@ -140,6 +140,19 @@ describe('bots', { timeout: 120_000 }, () => {
     const badId = await get<{ error: { field: string } }>('/api/public/paper-trading/12abc/');
     expect([badId.status, badId.body.error.field]).toEqual([400, 'id']);
 
+    // The ledger of one bot: the rows of its trades only; verify says how much of the chain is its.
+    const scalperRows = await get<{ results: Array<{ trade_id: number; kind: string }> }>('/api/public/ledger/?bot=scalper');
+    expect(new Set(scalperRows.body.results.map((r) => r.trade_id))).toEqual(new Set([onlyScalper.body.results[0]!.id]));
+    expect(scalperRows.body.results.map((r) => r.kind)).toEqual(['signal_received', 'trade_opened']);
+    expect((await get('/api/public/ledger/?bot=a%20b')).status).toBe(400);
+    let verified: { status: number; body: { ok: boolean; bot: { name: string; rows: number; trades: number } } } | undefined;
+    for (let i = 0; i < 100 && verified?.status !== 200; i++) {
+      verified = await get('/api/public/ledger/verify?bot=default');
+      if (verified.status !== 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(verified!.body.bot).toMatchObject({ name: 'default', trades: 2 });
+    expect(verified!.body.bot.rows).toBeGreaterThanOrEqual(5); // 2 × (signal, open) + the close
+
     // Sharing (SPEC §13): the list as CSV with the same filters, and a badge per bot.
     const csv = await fetch(`${server.url}/api/public/paper-trading/export.csv?bot=scalper`);
     expect(csv.status).toBe(200);

@@ -5,32 +5,41 @@ import { UnavailableError, ValidationError } from '../../errors.ts';
 import type { LedgerRecord } from '../../ledger/ledger-chain.ts';
 import type { VerifyReport } from '../../ledger/verify-schedule.ts';
 import { queryObject } from '../../queries/list-query.ts';
+import { botNameSchema } from '../../../shared/signal-schema.ts';
 import type { HttpRouter } from './http-router.ts';
 
 export interface LedgerReads {
-  page(after: number, limit: number): Promise<LedgerRecord[]>;
+  page(after: number, limit: number, bot?: string): Promise<LedgerRecord[]>;
+  botShare(bot: string): Promise<{ rows: number; trades: number; last_seq: number | null }>;
   /** The last background verification (server/ledger/verify-schedule.ts); null if none could run yet. */
   verified(): Promise<VerifyReport | null>;
 }
 
+const botParam = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), botNameSchema.optional());
 const pageSchema = z.object({
   after: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+  bot: botParam,
 });
 
 export function registerLedgerRoutes(router: HttpRouter, reads: LedgerReads): void {
   router.get('/api/public/ledger/', async (ex) => {
     const r = parseWith(pageSchema, queryObject(ex.query));
     if (!r.ok) throw new ValidationError(r.error);
-    const results = await reads.page(r.value.after, r.value.limit);
+    const results = await reads.page(r.value.after, r.value.limit, r.value.bot);
     const nextAfter = results.length === r.value.limit ? results[results.length - 1]!.seq : null;
     ex.header('access-control-allow-origin', '*').header('cache-control', 'public, max-age=1').json(200, { next_after: nextAfter, results });
   });
 
   // A verification reads the whole ledger: it runs in the background and requests get its last result.
+  // With `bot`: the chain is one, so its verification is the whole chain's, plus how much of it is
+  // that bot's (its rows are checked with every other row; they cannot be checked apart).
   router.get('/api/public/ledger/verify', async (ex) => {
+    const q = parseWith(z.object({ bot: botParam }), queryObject(ex.query));
+    if (!q.ok) throw new ValidationError(q.error);
     const report = await reads.verified();
     if (!report) throw new UnavailableError('ledger verification has not completed yet; retry');
-    ex.header('access-control-allow-origin', '*').header('cache-control', 'no-store').json(200, report);
+    const body = q.value.bot === undefined ? report : { ...report, bot: { name: q.value.bot, ...(await reads.botShare(q.value.bot)) } };
+    ex.header('access-control-allow-origin', '*').header('cache-control', 'no-store').json(200, body);
   });
 }
