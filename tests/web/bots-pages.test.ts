@@ -54,6 +54,9 @@ describe.skipIf(!hasChromium)('bots pages', () => {
     expect(await page.locator('[data-testid^="bot-open-"]').count()).toBe(0);
     expect(await page.getByTestId('bot-closed').textContent()).toContain('ETHUSDT');
     expect(await page.getByTestId('bot-cards').textContent()).toContain('Trades1');
+    await expect
+      .poll(async () => (await page.getByTestId('bot-ledger').textContent())?.replace(/\s+/g, ' '), { timeout: 15_000 })
+      .toMatch(/✓ Its 3 ledger rows \(1 trade\) are in the hash-chained public ledger, verified through row #\d+/);
 
     const other = await open('/bots/default', 390, 800);
     await expect.poll(() => other.locator('[data-testid^="bot-open-"]').count(), { timeout: 10_000 }).toBe(1);

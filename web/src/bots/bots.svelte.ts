@@ -11,6 +11,13 @@ export type SortKey = 'total_profit_loss' | 'win_rate' | 'closed_trades' | 'open
 export type BotPerformance = SummaryJson;
 
 /** The bot a path names (`/bots/NAME`), or null for the leaderboard. */
+export interface BotLedger {
+  ok: boolean;
+  verified_at: string;
+  verified_through_seq: number;
+  bot: { name: string; rows: number; trades: number; last_seq: number | null };
+}
+
 export function botOfPath(path: string): string | null {
   const m = /^\/bots\/([^/]+)\/?$/.exec(path);
   return m ? decodeURIComponent(m[1]!) : null;
@@ -41,6 +48,8 @@ export class BotsState {
   open = $state<OpenPositionJson[]>([]);
   recent = $state<TradeJson[]>([]);
   error = $state<string | null>(null);
+  /** The chain's last verification and this bot's share of it (null until one has run). */
+  ledger = $state<BotLedger | null>(null);
   bot = $derived(this.bots?.find((b) => b.name === this.name) ?? null);
   private timer: ReturnType<typeof setInterval> | null = null;
 
@@ -81,6 +90,9 @@ export class BotsState {
         this.performance = performance.performance;
         this.open = open;
         this.recent = recent.results.filter((t) => t.exit_time !== null);
+        // 503 until the server's first verification has run: the line waits for it.
+        const v = await fetch(`/api/public/ledger/verify?${q}`, { headers: { accept: 'application/json' } });
+        if (v.ok) this.ledger = (await v.json()) as BotLedger;
       }
       this.error = null;
     } catch (err) {
