@@ -17,6 +17,7 @@ export const BENCH_ROWS = {
   page: ['P8', 'P8.raf'],
   cluster: ['C1'],
   risk: ['P9', 'P9.http', 'P9.after-close'],
+  tradePage: ['P8.trade-page'],
 } as const;
 
 export type BenchName = keyof typeof BENCH_ROWS;

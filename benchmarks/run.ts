@@ -10,6 +10,7 @@ import { startupBench } from './startup-bench.ts';
 import { pageBench } from './page-bench.ts';
 import { clusterBench } from './cluster-bench.ts';
 import { riskBench } from './risk-bench.ts';
+import { tradePageBench } from './trade-page-bench.ts';
 import { benchDatabasesIfOpen } from './support/bench-db.ts';
 import { BENCH_ROWS, measuresOf, type BenchResult } from './row-ids.ts';
 
@@ -61,6 +62,7 @@ const BENCHES: Array<{ ids: string[]; run: () => Promise<BenchResult> }> = [
     run: () => clusterBench({ viewers: num('viewers'), viewerProcs: num('viewer-procs'), measureMs: seconds && seconds * 1000 }),
   },
   { ids: measuresOf(BENCH_ROWS.risk), run: () => riskBench({ closed: num('risk-closed') }) },
+  { ids: measuresOf(BENCH_ROWS.tradePage), run: () => tradePageBench() },
 ];
 
 const json = argv.includes('--json');

@@ -13,6 +13,7 @@ const SOURCES: Record<BenchName, string> = {
   page: 'benchmarks/page-bench.ts',
   cluster: 'benchmarks/cluster-bench.ts',
   risk: 'benchmarks/risk-bench.ts',
+  tradePage: 'benchmarks/trade-page-bench.ts',
 };
 
 describe('bench row ids', () => {
