@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { WEB_ROOT } from '../server/app.ts';
-import { bundleRowId, rowId, type BenchResult, type BenchRow } from './row-ids.ts';
+import { bundleRowId, rowId, withoutContentHash, type BenchResult, type BenchRow } from './row-ids.ts';
 import { benchDatabases } from './support/bench-db.ts';
 import { sleep } from './support/child.ts';
 import { percentile, startBot, startServerProc } from './support/fleet.ts';
@@ -132,7 +132,7 @@ function bundleRows(webRoot: string): BenchRow[] {
   return files.map((f) => {
     const full = path.join(webRoot, f);
     const gz = gzipSync(readFileSync(full)).length;
-    const file = f.replace(/-[A-Za-z0-9_]{8}\./, '.');
+    const file = withoutContentHash(f);
     return {
       id: bundleRowId(file),
       measure: `bundle ${file} KB gzip (raw ${(statSync(full).size / 1024).toFixed(0)} KB)`,

@@ -46,6 +46,11 @@ export function rowId<B extends BenchName>(_bench: B, id: RowId<B>): RowId<B> {
   return id;
 }
 
+/** `assets/trade-C-lVlu5X.css` → `assets/trade.css`: Vite's 8-character base64url hash (it may hold `-` or `_`) before the extension. */
+export function withoutContentHash(file: string): string {
+  return file.replace(/-[A-Za-z0-9_-]{8}(?=\.[a-z0-9]+$)/, '');
+}
+
 /** `assets/index.js` → `P8.bundle.index-js` (the content hash is already stripped from the file name). */
 export function bundleRowId(file: string): string {
   const name = file.split('/').pop() ?? file;

@@ -1,7 +1,7 @@
 // Bench rows carry stable ids (benchmarks/row-ids.ts) for `npm run bench -- --json`; checked here without running a bench.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BENCH_ROWS, bundleRowId, measuresOf, ROW_ID_PATTERN, type BenchName } from '../../benchmarks/row-ids.ts';
+import { BENCH_ROWS, bundleRowId, measuresOf, ROW_ID_PATTERN, withoutContentHash, type BenchName } from '../../benchmarks/row-ids.ts';
 
 const SOURCES: Record<BenchName, string> = {
   book: 'benchmarks/book-bench.ts',
@@ -52,5 +52,14 @@ describe('bench row ids', () => {
 
   it('reject ids outside the scheme', () => {
     for (const bad of ['p1', 'P1.', 'P1.Keyed', 'X1', 'P1..a', 'P1.a_b']) expect(bad).not.toMatch(ROW_ID_PATTERN);
+  });
+
+  it('strips a content hash that holds - or _ as well as one that does not', () => {
+    expect(['assets/trade-C-lVlu5X.css', 'assets/index-CqAGw5MG.js', 'assets/socket-events-9IkZAhpK.js', 'widget.js'].map(withoutContentHash)).toEqual([
+      'assets/trade.css',
+      'assets/index.js',
+      'assets/socket-events.js',
+      'widget.js',
+    ]);
   });
 });
