@@ -266,7 +266,10 @@ describe('hostile input', () => {
         });
         if (!res) return;
         const json = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-        if (res.status === 400) clearRejection(`query ${q.slice(0, 80)}`, json?.error);
+        // A target past HTTP_MAX_URL_BYTES (8192 by default; a 2,000-character value percent-encoded
+        // can pass it) is a 414 with the same clear error, and only then.
+        const tooLong = Buffer.byteLength(`${path}?${q}`) > 8192;
+        if (res.status === 400 || (res.status === 414 && tooLong)) clearRejection(`query ${q.slice(0, 80)}`, json?.error);
         else if (res.status !== 200) problems.push(`query answered ${res.status}: ${q.slice(0, 120)}`);
       });
 
