@@ -45,17 +45,16 @@ export function registerPublicNamespace(
   const botTickers = opts.botTicker ? new BotTickers(nsp, opts.botTicker, log) : null;
   // `auth.bot` is only for the ticker, and must be a bot's name: refused at the handshake otherwise.
   nsp.use((socket, next) => {
-    const { bot, channels } = (socket.handshake.auth ?? {}) as { bot?: unknown; channels?: unknown };
+    const { bot } = (socket.handshake.auth ?? {}) as { bot?: unknown };
     if (bot === undefined) return next();
     if (typeof bot !== 'string' || !BOT_NAME_PATTERN.test(bot)) return next(new Error('auth.bot must be a bot name'));
-    if (!(Array.isArray(channels) && channels.includes('ticker') && !channels.includes('stream')))
-      return next(new Error("auth.bot is for channels: ['ticker'] (the stream is every bot's)"));
+    if (!isTickerOnly(socket.handshake.auth)) return next(new Error("auth.bot is for channels: ['ticker'] (the stream is every bot's)"));
     if (!botTickers) return next(new Error('this node serves no per-bot ticker'));
     next();
   });
   nsp.on('connection', (socket) => {
-    const { channels, bot } = (socket.handshake.auth ?? {}) as { channels?: unknown; bot?: string };
-    const tickerOnly = Array.isArray(channels) && channels.includes('ticker') && !channels.includes('stream');
+    const { bot } = (socket.handshake.auth ?? {}) as { bot?: string };
+    const tickerOnly = isTickerOnly(socket.handshake.auth);
     if (tickerOnly && bot !== undefined && botTickers) {
       void botTickers.join(socket, bot);
       return;
@@ -70,6 +69,12 @@ export function registerPublicNamespace(
   });
   botTickers?.start();
   return { nsp, cache, budget, botTickers };
+}
+
+/** `channels: ['ticker']` without the stream: ticker frames only (the widget). */
+function isTickerOnly(auth: unknown): boolean {
+  const channels = (auth as { channels?: unknown } | undefined)?.channels;
+  return Array.isArray(channels) && channels.includes('ticker') && !channels.includes('stream');
 }
 
 /** Room-wide emits: a single room keeps Socket.IO on its uWS publish fast path. */
