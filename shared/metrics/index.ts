@@ -10,4 +10,4 @@ export { filterTrades, isUnfiltered, PERFORMANCE_QUERY_KEYS, performanceQuerySch
 export { computeRiskMetrics, DEFAULT_ACCOUNT_SIZE, DEFAULT_TIME_ZONE } from './risk-report.ts';
 export { initialRisk } from './risk.ts';
 export type { ClosedPl, TradeTotals } from './summary-accumulator.ts';
-export { SummaryAccumulator, closedPlInExitOrder, totalsOf } from './summary-accumulator.ts';
+export { SUMMARY_KEYS, SummaryAccumulator, closedPlInExitOrder, totalsOf } from './summary-accumulator.ts';

@@ -5,6 +5,23 @@ import { applyClose, initialEquity, mean, profitFactor, winRate } from './defini
 import type { MetricTrade } from './metric-trade.ts';
 import { exitTimeOf, isClosedTrade } from './metric-trade.ts';
 
+/** The summary's figures (SPEC §4), in its order: a subset of `performance/`'s. */
+export const SUMMARY_KEYS = [
+  'total_trades',
+  'open_trades',
+  'closed_trades',
+  'profitable_trades',
+  'losing_trades',
+  'breakeven_trades',
+  'win_rate',
+  'total_profit_loss',
+  'avg_profit_loss',
+  'unrealized_profit_loss',
+  'profit_factor',
+  'max_drawdown',
+  'total_fees',
+] as const satisfies readonly (keyof SummaryJson)[];
+
 /** A closed trade as the summary needs it: exit time (epoch ms; entry time if none was stored) and P/L. */
 export interface ClosedPl {
   id: number;

@@ -2,7 +2,7 @@
 // scoped to system trades in one place (server/privacy/trade-scope.ts).
 import type { ApiError, OpenPositionJson, PublicTradeDetail, SummaryJson, TradeJson } from '../../../shared/protocol-types.ts';
 import { parseWith } from '../../../shared/validation.ts';
-import { performanceQuerySchema } from '../../../shared/metrics/index.ts';
+import { performanceQuerySchema, SUMMARY_KEYS } from '../../../shared/metrics/index.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import { publicListQuerySchema, queryObject, type PublicListQuery } from '../../queries/list-query.ts';
 import type { PublicTradeList } from '../../queries/public-list.ts';
@@ -197,22 +197,6 @@ export function registerPublicRoutes(router: HttpRouter, reads: PublicReads, liv
   });
 }
 
-/** The summary's figures (SPEC §4), in its order: a subset of `performance/`'s. */
-const SUMMARY_KEYS = [
-  'total_trades',
-  'open_trades',
-  'closed_trades',
-  'profitable_trades',
-  'losing_trades',
-  'breakeven_trades',
-  'win_rate',
-  'total_profit_loss',
-  'avg_profit_loss',
-  'unrealized_profit_loss',
-  'profit_factor',
-  'max_drawdown',
-  'total_fees',
-] as const satisfies readonly (keyof SummaryJson)[];
 const RECENT_CLOSED = 10;
 
 function pick<T, K extends keyof T>(v: T, keys: readonly K[]): Pick<T, K> {

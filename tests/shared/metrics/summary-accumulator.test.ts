@@ -4,25 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { TRADE_STATUSES } from '../../../shared/constants.ts';
 import type { MetricTrade } from '../../../shared/metrics/metric-trade.ts';
 import { computePerformance } from '../../../shared/metrics/performance.ts';
-import { SummaryAccumulator } from '../../../shared/metrics/summary-accumulator.ts';
+import { SUMMARY_KEYS, SummaryAccumulator } from '../../../shared/metrics/summary-accumulator.ts';
 import type { SummaryJson } from '../../../shared/protocol-types.ts';
 import { closed, T0, trade } from './trade-factory.ts';
-
-const SUMMARY_KEYS = [
-  'total_trades',
-  'open_trades',
-  'closed_trades',
-  'profitable_trades',
-  'losing_trades',
-  'breakeven_trades',
-  'win_rate',
-  'total_profit_loss',
-  'avg_profit_loss',
-  'unrealized_profit_loss',
-  'profit_factor',
-  'max_drawdown',
-  'total_fees',
-] as const satisfies readonly (keyof SummaryJson)[];
 
 function summaryOf(trades: MetricTrade[], unrealized: number): SummaryJson {
   const p = computePerformance(trades, { unrealizedProfitLoss: unrealized });
