@@ -57,6 +57,14 @@ export const SYMBOL_PATTERN = /^[A-Z0-9]{2,20}$/;
 
 /** A token's name, and so a bot's (SPEC §11: a bot is the name of the token its signals come with). */
 export const BOT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * A bot's visibility (SPEC §11): `public` (listed, in the all-bots record), `unlisted` (its own
+ * record by its name, not listed, not in the all-bots record) or `private` (its signals' trades
+ * stand behind the wall with users' trades, from the moment it is set).
+ */
+export const BOT_VISIBILITIES = ['public', 'unlisted', 'private'] as const;
+export type BotVisibility = (typeof BOT_VISIBILITIES)[number];
 export const MAX_LEVERAGE = 125;
 
 /** The kinds of a leg (SPEC §9): which level filled it, or how the trade was closed. */

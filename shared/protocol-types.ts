@@ -1,5 +1,5 @@
 // Wire shapes (SPEC §4–5): JSON a trade takes on REST and sockets, snapshot/delta, ticker, acks.
-import type { Direction, ErrorCode, LegKind, MarketType, StopMode, Timeframe, TradeStatus } from './constants.ts';
+import type { BotVisibility, Direction, ErrorCode, LegKind, MarketType, StopMode, Timeframe, TradeStatus } from './constants.ts';
 
 export interface ApiError {
   code: ErrorCode;
@@ -101,6 +101,8 @@ export interface BotJson {
   /** The operator's name for it (`bot:set --display-name`), else its name. */
   display_name: string;
   description: string | null;
+  /** SPEC §11: `public` bots are listed; an `unlisted` one (or a `private` one's public past) is reached by name. */
+  visibility: BotVisibility;
   total_trades: number;
   open_trades: number;
   closed_trades: number;

@@ -16,8 +16,8 @@ Usage: npm run cli -- <command> [options]
   token:revoke --id N | --name NAME      revoke a token (or every active token with that name)
   token:list                             list tokens (never their secrets)
   bot:list                               list bots (a bot is a token name its signals came with) and their figures
-  bot:set NAME [--display-name TEXT] [--description TEXT]
-                                         what the bot pages show for NAME
+  bot:set NAME [--display-name TEXT] [--description TEXT] [--visibility public|unlisted|private]
+                                         what the bot pages show for NAME, and who sees its new signals
   trades:export [--out FILE] [--scope system|all]
                                          trades as CSV (stdout without --out); system trades by default
   trades:import --in FILE                import system trades from such a CSV; idempotent by trade id

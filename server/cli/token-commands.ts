@@ -7,6 +7,7 @@ import { UsageError, type Flags } from './cli-args.ts';
 import type { CommandContext } from './command-context.ts';
 import { BOT_NAME_PATTERN } from '../../shared/constants.ts';
 import { printTable } from './table-output.ts';
+import { PRIVATE_BOTS_ACCOUNT } from '../privacy/trade-scope.ts';
 
 export async function tokenCreate(ctx: CommandContext, flags: Flags): Promise<void> {
   const kind = flags.oneOf('kind', ['bot', 'user'] as const);
@@ -23,6 +24,8 @@ export async function tokenCreate(ctx: CommandContext, flags: Flags): Promise<vo
       const [user] = await new SqlRunner(orm).query('select id from users where username = ?', [username]);
       if (!user) throw new Error(`no user named "${username}"`);
       userId = Number(user.id);
+      // The private bots' account (server/privacy/trade-scope.ts) is nobody's: no token reaches it.
+      if (userId === PRIVATE_BOTS_ACCOUNT) throw new UsageError(`"${username}" is the private bots' account; no token can be made for it`);
     }
     const issued = await new TokenRepository(orm).issue(kind, name, userId);
     ctx.err(`Created ${kind} token #${issued.id} "${name}"${username ? ` for user ${username}` : ''}.`);

@@ -30,6 +30,8 @@ export interface OpenTradeSink {
 export interface IngestResult {
   signalId: number;
   trade: TradeJson | null;
+  /** The trade's owner: null for a system trade, the private bots' account for a private bot's. */
+  userId: number | null;
   /** True when the signal had been stored before (a resend): nothing new was written. */
   duplicate: boolean;
 }

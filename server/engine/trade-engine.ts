@@ -22,7 +22,7 @@ import { LegAnnouncer } from './leg-announcer.ts';
 import { SignalUpdater } from './signal-updater.ts';
 import type { TradeFills } from './managed-open-trades.ts';
 import type { ProfitLoss } from '../../shared/trade-math.ts';
-import type { TradeScope } from '../privacy/trade-scope.ts';
+import { PUBLIC_SCOPE, inScope, type TradeScope } from '../privacy/trade-scope.ts';
 
 export interface EngineOptions {
   positionSize: number;
@@ -166,10 +166,11 @@ export class TradeEngine {
       this.ingesting--;
     }
     if (!r.duplicate && r.trade && !this.open.has(r.trade.id)) {
-      this.open.addOwned({ trade: r.trade, userId: null });
+      // A private bot's trade (SPEC §11) is owned by the private bots' account: the wall keeps it.
+      this.open.addOwned({ trade: r.trade, userId: r.userId });
       if (parsed.value.expires_at) this.expiries.add(r.trade.id, parsed.value.expires_at.getTime());
-      this.publicState.opened();
-      this.events.opened(r.trade, null);
+      if (inScope(PUBLIC_SCOPE, r.userId)) this.publicState.opened();
+      this.events.opened(r.trade, r.userId);
     }
     return { ok: true, signal_id: r.signalId, trade_id: r.trade?.id ?? null, duplicate: r.duplicate };
   }

@@ -9,7 +9,7 @@ import { signalReceived, tradeClosed, tradeOpened } from '../ledger/ledger-event
 import type { LedgerEventDraft } from '../ledger/ledger-chain.ts';
 import type { CloseRecord } from '../engine/ports.ts';
 import type { IngestOptions, IngestPayload, IngestedRows } from './store-types.ts';
-import { openStatusSql, systemTradeSql } from '../privacy/trade-scope.ts';
+import { PUBLIC_SCOPE, inScope, openStatusSql, signalTradeOwnerSql, signalTradeSql, systemTradeSql } from '../privacy/trade-scope.ts';
 
 export interface IngestItem {
   p: IngestPayload;
@@ -26,8 +26,9 @@ const INPUT_COLUMNS =
   'trailing_activation_price numeric';
 
 /**
- * One statement: ids drawn in input order, signals inserted ON CONFLICT DO NOTHING, system trades
- * for the rows actually inserted, and the rows a resend hit (as of the statement's snapshot).
+ * One statement: ids drawn in input order, signals inserted ON CONFLICT DO NOTHING, their trades for
+ * the rows actually inserted (a system trade, or the private bots' account's when the bot is private
+ * as the statement runs), and the rows a resend hit (as of the statement's snapshot).
  */
 const ingestSql = (INPUT: string): string => `
 with input as materialized (
@@ -49,10 +50,10 @@ ins_trade as (
                             entry_price, entry_time, position_size, quantity, take_profit, stop_loss, status,
                             created_at, updated_at, targets, sl_mode, trailing_callback_rate, trailing_activation_price,
                             initial_stop_loss, remaining_quantity, bot)
-  select s.id, null, n.symbol, n.direction, n.market_type, n.timeframe, n.confidence, n.leverage, n.entry,
+  select s.id, ${signalTradeOwnerSql('b.visibility')}, n.symbol, n.direction, n.market_type, n.timeframe, n.confidence, n.leverage, n.entry,
          n.created_at, n.position_size, n.quantity, n.tp, n.sl, n.entry_status, n.created_at, n.created_at,
          n.targets, n.sl_mode, n.trailing_callback_rate, n.trailing_activation_price, n.sl, n.quantity, s.source
-  from ins_sig s join input n on n.id = s.id order by n.i
+  from ins_sig s join input n on n.id = s.id left join bots b on b.name = s.source order by n.i
   returning ${TRADE_COLUMNS}
 )
 select n.i, to_json(s) as signal, to_json(t) as trade, to_json(e) as old_signal, to_json(et) as old_trade
@@ -63,7 +64,7 @@ left join lateral (
   select * from signals e where s.id is null and e.source = n.source and e.external_id = n.external_id limit 1
 ) e on true
 left join lateral (
-  select * from paper_trades et where s.id is null and et.signal_id = e.id and ${systemTradeSql('et')} limit 1
+  select * from paper_trades et where s.id is null and et.signal_id = e.id and ${signalTradeSql('et')} limit 1
 ) et on true`;
 
 /**
@@ -108,7 +109,8 @@ export async function ingestBatch(tx: BatchTx, items: readonly IngestItem[], fee
   const drafts: LedgerEventDraft[] = [];
   for (const w of writers) {
     const f = fresh.get(w);
-    if (!f?.trade) continue;
+    // A private bot's trade (owned by the private bots' account) writes nothing public.
+    if (!f?.trade || !inScope(PUBLIC_SCOPE, f.trade.userId)) continue;
     drafts.push(signalReceived(f.signal.id, f.trade.id, items[w]!.p, items[w]!.opts.now), tradeOpened(f.trade, feeRate));
   }
   await appendLedger(drafts);
@@ -138,7 +140,7 @@ async function loadExisting(
   const signals = sigRows.map(signalRowFromDb);
   if (signals.length === 0) return out;
   const tradeRows = await q(
-    `select ${TRADE_COLUMNS} from paper_trades where ${systemTradeSql()} and signal_id in (${signals.map(() => '?').join(', ')})`,
+    `select ${TRADE_COLUMNS} from paper_trades where ${signalTradeSql()} and signal_id in (${signals.map(() => '?').join(', ')})`,
     signals.map((s) => s.id),
   );
   const tradeBySignal = new Map(tradeRows.map((r) => [Number(r.signal_id), tradeRowFromDb(r)]));

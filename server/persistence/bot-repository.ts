@@ -1,12 +1,25 @@
 // Bots (SPEC §11): a bot is the source of its signals; `bots` rows hold what the operator says about
 // one. Figures are over system trades only, through the wall's predicate.
-import { closedStatusSql, openStatusSql, systemTradeSql } from '../privacy/trade-scope.ts';
+import type { BotVisibility } from '../../shared/constants.ts';
+import { closedStatusSql, openStatusSql, privateBotTradeSql, systemTradeSql } from '../privacy/trade-scope.ts';
 import type { Query } from './sql-runner.ts';
 
 export interface BotSettings {
   name: string;
   displayName: string | null;
   description: string | null;
+  visibility: BotVisibility;
+}
+
+const SETTINGS_COLUMNS = 'name, display_name, description, visibility';
+
+function settingsOf(r: Record<string, unknown>): BotSettings {
+  return {
+    name: r.name as string,
+    displayName: (r.display_name as string | null) ?? null,
+    description: (r.description as string | null) ?? null,
+    visibility: r.visibility as BotVisibility,
+  };
 }
 
 /** One bot's record in numbers: counts, realised P/L, and its realised P/L per UTC day. */
@@ -31,27 +44,35 @@ export class BotRepository {
 
   /** Every bot with a row, by name. */
   async settings(): Promise<BotSettings[]> {
-    const rows = await this.q(`select name, display_name, description from bots order by name`);
-    return rows.map((r) => ({
-      name: r.name as string,
-      displayName: (r.display_name as string | null) ?? null,
-      description: (r.description as string | null) ?? null,
-    }));
+    return (await this.q(`select ${SETTINGS_COLUMNS} from bots order by name`)).map(settingsOf);
   }
 
-  /** Writes the given fields of a bot's row (made if absent); null clears a field, undefined keeps it. */
-  async set(name: string, fields: { displayName?: string | null; description?: string | null }): Promise<BotSettings> {
+  /**
+   * Writes the given fields of a bot's row (made if absent); null clears a field, undefined keeps it.
+   * A visibility applies to the signals that arrive from then on (the ingest statement reads it).
+   */
+  async set(name: string, fields: { displayName?: string | null; description?: string | null; visibility?: BotVisibility }): Promise<BotSettings> {
     const has = (v: unknown) => (v === undefined ? 'false' : 'true');
     const [r] = await this.q(
-      `insert into bots (name, display_name, description) values (?, ?, ?)
+      `insert into bots (name, display_name, description, visibility) values (?, ?, ?, ?)
        on conflict (name) do update set
          display_name = case when ${has(fields.displayName)} then excluded.display_name else bots.display_name end,
          description = case when ${has(fields.description)} then excluded.description else bots.description end,
+         visibility = case when ${has(fields.visibility)} then excluded.visibility else bots.visibility end,
          updated_at = now()
-       returning name, display_name, description`,
-      [name, fields.displayName ?? null, fields.description ?? null],
+       returning ${SETTINGS_COLUMNS}`,
+      [name, fields.displayName ?? null, fields.description ?? null, fields.visibility ?? 'public'],
     );
-    return { name: r!.name as string, displayName: (r!.display_name as string | null) ?? null, description: (r!.description as string | null) ?? null };
+    return settingsOf(r!);
+  }
+
+  /** Trades held in the private bots' account per bot (the operator's view; never public). */
+  async privateTradeCounts(): Promise<Map<string, { total: number; open: number }>> {
+    const rows = await this.q(
+      `select bot, count(*)::int as total, count(*) filter (where ${openStatusSql()})::int as open
+         from paper_trades where ${privateBotTradeSql()} and bot is not null group by bot`,
+    );
+    return new Map(rows.map((r) => [r.bot as string, { total: num(r.total), open: num(r.open) }]));
   }
 
   /** Names of bots that have system trades. */

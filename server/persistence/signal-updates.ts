@@ -9,7 +9,7 @@ import { toJson, type Json } from '../../shared/canonical-json.ts';
 import type { LedgerAppend } from './ledger-append.ts';
 import { parseTimestamp } from './rows.ts';
 import type { BatchTx, RawRow } from './sql-runner.ts';
-import { openStatusSql, systemTradeSql } from '../privacy/trade-scope.ts';
+import { openStatusSql, signalTradeSql, systemTradeSql } from '../privacy/trade-scope.ts';
 
 export interface TargetTerm {
   level: number;
@@ -107,7 +107,10 @@ export async function recordSignalUpdate(
   now: Date,
 ): Promise<SignalUpdateResult> {
   validateTerms(updateId, terms);
-  const trades = await tx.q(`select id, ${openStatusSql()} as open from paper_trades where signal_id = ? and ${systemTradeSql()} for update`, [signalId]);
+  const trades = await tx.q(
+    `select id, ${openStatusSql()} as open, ${systemTradeSql()} as system from paper_trades where signal_id = ? and ${signalTradeSql()} for update`,
+    [signalId],
+  );
   const trade = trades[0];
   if (!trade) throw new NotFoundError(`signal ${signalId} not found or without a system trade`);
   const tradeId = Number(trade.id);
@@ -138,9 +141,12 @@ export async function recordSignalUpdate(
     ],
   );
   const at = parseTimestamp(row.created_at);
-  await appendLedger([
-    signalUpdated({ signalId, tradeId, updateId, payload: storedPayload, terms: storedTerms, takeProfit: terms.takeProfit, stopLoss: terms.stopLoss, at }),
-  ]);
+  // A private bot's trade (SPEC §11) writes nothing to the public ledger.
+  if (trade.system === true) {
+    await appendLedger([
+      signalUpdated({ signalId, tradeId, updateId, payload: storedPayload, terms: storedTerms, takeProfit: terms.takeProfit, stopLoss: terms.stopLoss, at }),
+    ]);
+  }
   return { signalId, tradeId, updateId, duplicate: false, terms, at };
 }
 

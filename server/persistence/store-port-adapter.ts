@@ -22,7 +22,7 @@ export class StorePortAdapter implements TradeStorePort {
 
   async ingestSignal(p: StoredSignal & { source: string }, opts: { positionSize: number; now: Date; entryStatus?: 'OPEN' | 'PENDING' }): Promise<IngestResult> {
     const r = await this.store.ingestSignal(p, opts);
-    return { signalId: r.signal.id, trade: r.trade ? tradeRowToJson(r.trade) : null, duplicate: r.duplicate };
+    return { signalId: r.signal.id, trade: r.trade ? tradeRowToJson(r.trade) : null, userId: r.trade?.userId ?? null, duplicate: r.duplicate };
   }
 
   appendLegs(tradeId: number, legs: readonly LegWrite[], state: LegWriteState): Promise<LegWriteResult> {

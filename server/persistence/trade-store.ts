@@ -3,7 +3,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { UnavailableError, isUnavailableError, toStoreError } from './errors.ts';
-import { cancellableSignalSql, openStatusSql, systemTradeSql } from '../privacy/trade-scope.ts';
+import { cancellableSignalSql, openStatusSql, signalTradeSql, systemTradeSql } from '../privacy/trade-scope.ts';
 import { attachLegs, TradeLegWriter, type AppendLegsResult, type LegInput, type LegTradeState } from './trade-legs.ts';
 import { planOfRow } from './trade-mapper.ts';
 import { hasSignalUpdate, type SignalTerms } from './signal-updates.ts';
@@ -191,7 +191,7 @@ export class PgTradeStore {
     const rows = await this.db.query(`select ${SIGNAL_COLUMNS} from signals where ${where.join(' and ')} order by id limit 1`, bindings);
     if (!rows[0]) return null;
     const signal = signalRowFromDb(rows[0]);
-    const trades = await this.db.query(`select ${TRADE_COLUMNS} from paper_trades where signal_id = ? and ${systemTradeSql()}`, [signal.id]);
+    const trades = await this.db.query(`select ${TRADE_COLUMNS} from paper_trades where signal_id = ? and ${signalTradeSql()}`, [signal.id]);
     return { signal, trade: trades[0] ? tradeRowFromDb(trades[0]) : null };
   }
 

@@ -11,6 +11,14 @@ export function userScope(userId: number): TradeScope {
   return Object.freeze({ kind: 'user', userId });
 }
 
+/**
+ * The private bots' account (SPEC §11). A `private` bot's trades are owned by this reserved user
+ * (made by Migration20261203000200BotVisibility), so they stand behind the same wall as users'
+ * trades on every surface, in SQL and in memory, and never write to the public ledger. No scope or
+ * token reaches it: `userScope` refuses ids below 1, and token:create refuses the account.
+ */
+export const PRIVATE_BOTS_ACCOUNT = -1;
+
 /** In-memory form of the same rule, for the book's events and snapshots. */
 export function inScope(scope: TradeScope, userId: number | null): boolean {
   return scope.kind === 'public' ? userId === null : userId === scope.userId;
@@ -36,6 +44,25 @@ export function scopeCondition(scope: TradeScope, params: unknown[], alias?: str
 /** The public record's condition: system trades only. Also a boolean column (`… as system`). */
 export function systemTradeSql(alias?: string): string {
   return scopeCondition(PUBLIC_SCOPE, [], alias);
+}
+
+/**
+ * The trade a signal opened: a system trade or a private bot's, never a user's own trade. For the
+ * signal's own paths (resends, cancels, updates), not for any public read.
+ */
+export function signalTradeSql(alias?: string): string {
+  const c = column('user_id', alias);
+  return `(${c} IS NULL OR ${c} = ${PRIVATE_BOTS_ACCOUNT})`;
+}
+
+/** A private bot's trade (held by the private bots' account): for the operator's CLI, never public. */
+export function privateBotTradeSql(alias?: string): string {
+  return `${column('user_id', alias)} = ${PRIVATE_BOTS_ACCOUNT}`;
+}
+
+/** The owner of the trade a new signal opens, from a SQL expression holding its bot's visibility. */
+export function signalTradeOwnerSql(visibility: string): string {
+  return `(case when ${visibility} = 'private' then ${PRIVATE_BOTS_ACCOUNT} else null end)::bigint`;
 }
 
 /** Statuses of a trade still in the book (hydration, guarded closes, the expiry schedule). */

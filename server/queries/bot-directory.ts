@@ -1,4 +1,4 @@
-// `GET /api/public/bots/` (SPEC §11): every bot with system trades, its headline figures and a small
+// `GET /api/public/bots/` (SPEC §11): every public bot with system trades, its headline figures and a small
 // equity line. The figures (two grouped scans) are cached per read version like the other public
 // reads; the operator's names and descriptions are read per request (a few rows), so `bot:set`
 // shows at once.
@@ -28,7 +28,19 @@ export class BotDirectory {
     this.cache = new VersionedCache({ maxEntries: 1, maxBytes: Infinity, ...limits });
   }
 
+  /** The listed bots: public ones. An unlisted bot, or a private one's public past, is reached by name (`find`). */
   async list(): Promise<{ bots: BotJson[]; outcome: CacheOutcome }> {
+    const { bots, outcome } = await this.every();
+    return { bots: bots.filter((b) => b.visibility === 'public'), outcome };
+  }
+
+  /** One bot by name, listed or not, when it has public trades. */
+  async find(name: string): Promise<{ bot: BotJson | null; outcome: CacheOutcome }> {
+    const { bots, outcome } = await this.every();
+    return { bot: bots.find((b) => b.name === name) ?? null, outcome };
+  }
+
+  private async every(): Promise<{ bots: BotJson[]; outcome: CacheOutcome }> {
     const version = await this.source.version();
     const [{ value, outcome }, settings] = await Promise.all([this.cache.get('', version, () => this.source.figures()), this.source.settings()]);
     const byName = new Map(settings.map((s) => [s.name, s]));
@@ -43,6 +55,7 @@ function botJson(f: BotFigures, s: BotSettings | undefined): BotJson {
     name: f.name,
     display_name: s?.displayName ?? f.name,
     description: s?.description ?? null,
+    visibility: s?.visibility ?? 'public',
     total_trades: f.totalTrades,
     open_trades: f.openTrades,
     closed_trades: f.closedTrades,

@@ -5,15 +5,15 @@ import type { BotJson, OpenPositionJson, TickerJson, TradeJson } from '../../sha
 import { roundMoney } from '../../shared/trade-math.ts';
 
 export interface BotTickerReads {
-  bots(): Promise<BotJson[]>;
+  /** A bot's figures by name (listed or not), null without public trades. */
+  bot(name: string): Promise<BotJson | null>;
   lastClosed(bot: string): Promise<TradeJson | null>;
   openPositions(): OpenPositionJson[];
 }
 
 /** The frame, or null for a name no bot has traded under. */
 export async function botTicker(reads: BotTickerReads, bot: string): Promise<TickerJson | null> {
-  const [bots, lastClosed] = await Promise.all([reads.bots(), reads.lastClosed(bot)]);
-  const b = bots.find((x) => x.name === bot);
+  const [b, lastClosed] = await Promise.all([reads.bot(bot), reads.lastClosed(bot)]);
   if (!b) return null;
   let unrealized = 0;
   for (const p of reads.openPositions()) if (p.bot === bot && p.unrealized_pnl !== null) unrealized += p.unrealized_pnl;

@@ -55,5 +55,8 @@ export function createPublicReads(queries: TradeQueries, ledgerDb: LedgerDb, lim
 /** A bot's ticker frames over these reads and the live open positions (server/queries/bot-ticker.ts). */
 export function botTickerOf(reads: ReturnType<typeof createPublicReads>, live: { openPositions(): OpenPositionJson[] }) {
   return (bot: string) =>
-    botTicker({ bots: async () => (await reads.bots.list()).bots, lastClosed: (b) => reads.lastClosed(b), openPositions: () => live.openPositions() }, bot);
+    botTicker(
+      { bot: async (name) => (await reads.bots.find(name)).bot, lastClosed: (b) => reads.lastClosed(b), openPositions: () => live.openPositions() },
+      bot,
+    );
 }

@@ -224,15 +224,15 @@ describe('bots', { timeout: 120_000 }, () => {
 
     const listed = await runCli(['bot:list'], env);
     expect(listed.code, listed.stderr).toBe(0);
-    expect(listed.stdout).toMatch(/^default\s+2\s+1\s+1\s/m);
-    expect(listed.stdout).toMatch(/^scalper\s+Scalper 5m\s+1\s+1\s+0\s+0$/m);
+    expect(listed.stdout).toMatch(/^default\s+public\s+2\s+1\s+1\s/m);
+    expect(listed.stdout).toMatch(/^scalper\s+Scalper 5m\s+public\s+1\s+1\s+0\s+0\s+0$/m);
   });
 
   it('bot:set refuses what it cannot store, naming the flag', async () => {
     for (const [args, message] of [
       [['bot:set'], /needs a bot NAME/],
       [['bot:set', 'x y', '--display-name', 'n'], /NAME must be a token name/],
-      [['bot:set', 'scalper'], /needs --display-name and\/or --description/],
+      [['bot:set', 'scalper'], /needs --display-name, --description and\/or --visibility/],
       [['bot:set', 'scalper', '--display-name', 'n'.repeat(81)], /--display-name must be at most 80/],
       [['bot:set', 'scalper', 'extra', '--display-name', 'n'], /unexpected argument "extra"/],
     ] as const) {

@@ -1,8 +1,9 @@
-// The wall, end to end: interleaved system signals (/bot), registrations, manual trades and closes
-// (REST) and price ticks (bot `prices`). After every step:
+// The wall, end to end: interleaved system signals (/bot), a private bot's signals (SPEC §11),
+// registrations, manual trades and closes (REST) and price ticks (bot `prices`). After every step:
 // (a) no public surface — REST lists (with filters), summary, open positions, performance (with
 //     filters), the /public snapshot/delta stream, the ticker, /metrics — contains, counts or is
-//     influenced by a user trade: public figures equal those computed from `user_id IS NULL` rows alone;
+//     influenced by a user trade or a private bot's: public figures equal those computed from
+//     `user_id IS NULL` rows alone, and the ledger holds no row of a private bot's trade;
 // (b) every user sees exactly their own trades on GET /api/paper-trades and on /me, with their own figures.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -15,8 +16,11 @@ import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { connectBot, connected, connectPublic, once, Recorder, waitFor } from '../helpers/sockets.ts';
 import { call, connectMe, register, TEST_APP_OPTIONS } from './user-client.ts';
 import { warnIfFails } from '../helpers/best-effort.ts';
+import { runCli } from '../cli/run-cli.ts';
 
 const SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'] as const;
+/** Traded by the private bot alone: no public price may name it. */
+const PRIVATE_SYMBOL = 'XRPUSDT';
 const MAX_USERS = 5;
 const TIME_BUDGET_MS = 55_000;
 
@@ -29,19 +33,22 @@ interface UserModel {
 
 let server: TestServer;
 let bot: Socket;
+let privateBot: Socket;
 let db: ReturnType<typeof knex>;
 let viewer: Recorder;
 let ticker: Recorder;
 const users: UserModel[] = [];
 const userTradeIds = new Set<number>();
+const privateTradeIds = new Set<number>();
 let ts = Date.now();
 let userSeq = 0;
 const scanned = { viewer: 0, ticker: 0, me: new Map<UserModel, number>() };
 const timing = { publicMs: 0, usersMs: 0 };
-const stats = { runs: 0, steps: 0, signals: 0, registrations: 0, userTrades: 0, closes: 0, foreignCloses: 0, ticks: 0 };
+const stats = { runs: 0, steps: 0, signals: 0, privateSignals: 0, registrations: 0, userTrades: 0, closes: 0, foreignCloses: 0, ticks: 0 };
 
 type Step =
   | { kind: 'signal'; symbol: number; long: boolean }
+  | { kind: 'private'; symbol: number; long: boolean }
   | { kind: 'register' }
   | { kind: 'user'; user: number; symbol: number; long: boolean; size: number; market: boolean; width: number }
   | { kind: 'close'; user: number; pick: number; foreign: boolean }
@@ -50,6 +57,7 @@ type Step =
 const symbol = fc.nat(SYMBOLS.length - 1);
 const step: fc.Arbitrary<Step> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('signal' as const), symbol, long: fc.boolean() }), weight: 3 },
+  { arbitrary: fc.record({ kind: fc.constant('private' as const), symbol: fc.nat(SYMBOLS.length), long: fc.boolean() }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('register' as const) }), weight: 1 },
   {
     arbitrary: fc.record({
@@ -64,7 +72,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     weight: 4,
   },
   { arbitrary: fc.record({ kind: fc.constant('close' as const), user: fc.nat(MAX_USERS - 1), pick: fc.nat(50), foreign: fc.boolean() }), weight: 2 },
-  { arbitrary: fc.record({ kind: fc.constant('tick' as const), symbol, move: fc.integer({ min: -12, max: 12 }) }), weight: 4 },
+  { arbitrary: fc.record({ kind: fc.constant('tick' as const), symbol: fc.nat(SYMBOLS.length), move: fc.integer({ min: -12, max: 12 }) }), weight: 4 },
 );
 
 const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
@@ -92,6 +100,20 @@ async function apply(s: Step): Promise<void> {
     });
     expect(ack.ok).toBe(true);
     stats.signals++;
+  } else if (s.kind === 'private') {
+    // The private bot also trades the public symbols, and one symbol of its own (index SYMBOLS.length).
+    const sym = SYMBOLS[s.symbol] ?? PRIVATE_SYMBOL;
+    const ack: SignalAck = await privateBot.timeout(5000).emitWithAck('signal', {
+      external_id: `wall-private-${Math.random()}`,
+      symbol: sym,
+      direction: s.long ? 'LONG' : 'SHORT',
+      entry: 100,
+      tp: s.long ? 105 : 95,
+      sl: s.long ? 95 : 105,
+    });
+    expect(ack.ok).toBe(true);
+    if (ack.ok && ack.trade_id !== null) privateTradeIds.add(ack.trade_id);
+    stats.privateSignals++;
   } else if (s.kind === 'register') {
     if (users.length < MAX_USERS) await addUser();
   } else if (s.kind === 'user') {
@@ -145,9 +167,20 @@ async function apply(s: Step): Promise<void> {
       expect(r.status).toBe(409); // closed already (TP/SL)
     }
   } else {
-    await bot.timeout(5000).emitWithAck('prices', { ticks: [{ symbol: SYMBOLS[s.symbol]!, price: 100 + s.move, ts: ++ts }] });
+    await bot.timeout(5000).emitWithAck('prices', { ticks: [{ symbol: SYMBOLS[s.symbol] ?? PRIVATE_SYMBOL, price: 100 + s.move, ts: ++ts }] });
     stats.ticks++;
   }
+}
+
+/** The keys of every `prices` map inside a payload (snapshots, deltas). */
+function priceKeys(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) value.forEach((v) => priceKeys(v, out));
+  else if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    if (o.prices && typeof o.prices === 'object' && !Array.isArray(o.prices)) out.push(...Object.keys(o.prices));
+    Object.values(o).forEach((v) => priceKeys(v, out));
+  }
+  return out;
 }
 
 /** Every trade-shaped object inside a payload. */
@@ -237,6 +270,7 @@ async function checkPublic(): Promise<void> {
     `${base}/performance/`,
     ...filteredPerf.map((f) => `${base}/performance/?${f}`),
     '/api/public/bots/',
+    '/api/public/ledger/?page_size=500',
   ];
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON response bodies are read loosely here: their shape is what the assertions check
   const bodies: Record<string, any> = {};
@@ -252,8 +286,18 @@ async function checkPublic(): Promise<void> {
   scanned.viewer = viewer.raw.length;
   scanned.ticker = ticker.raw.length;
   for (const payload of [...Object.values(bodies), ...frames, tick]) {
-    for (const id of tradeIds(payload)) expect(userTradeIds.has(id), `user trade ${id} leaked`).toBe(false);
+    for (const id of tradeIds(payload)) {
+      expect(userTradeIds.has(id), `user trade ${id} leaked`).toBe(false);
+      expect(privateTradeIds.has(id), `private bot's trade ${id} leaked`).toBe(false);
+    }
+    for (const p of priceKeys(payload)) expect(p, 'a price of the private bot’s own symbol').not.toBe(PRIVATE_SYMBOL);
   }
+  // Nothing of a private bot's trades is in the ledger (rows or the public page of it).
+  if (privateTradeIds.size > 0) {
+    const held = (await db.raw('SELECT count(*)::int AS n FROM ledger WHERE trade_id = ANY(?::bigint[])', [[...privateTradeIds]])).rows[0].n;
+    expect(held, 'ledger rows of private trades').toBe(0);
+  }
+  for (const id of [...privateTradeIds].slice(-5)) expect((await fetch(`${server.url}${base}/${id}/`)).status, `private trade ${id} page`).toBe(404);
   // Lists hold exactly the system trades that match.
   const match = (p: string, pred: (t: TradeRow) => boolean) => {
     const want = system
@@ -380,14 +424,20 @@ async function checkUsers(): Promise<void> {
 beforeAll(async () => {
   server = await startTestServer({ BROADCAST_INTERVAL_MS: '20' }, { app: TEST_APP_OPTIONS });
   db = knex({ client: 'pg', connection: server.db.url, pool: { min: 0, max: 2 } });
+  // A second bot, private before its first signal (SPEC §11).
+  const created = await runCli(['token:create', '--kind', 'bot', '--name', 'wall-private'], { DATABASE_URL: server.db.url });
+  expect(created.code, created.stderr).toBe(0);
+  await db.raw(`INSERT INTO bots (name, visibility) VALUES ('wall-private', 'private')`);
   bot = connectBot(server.url, server.botToken);
-  await connected(bot);
+  privateBot = connectBot(server.url, created.stdout.trim());
+  await Promise.all([connected(bot), connected(privateBot)]);
   viewer = new Recorder(connectPublic(server.url));
   ticker = new Recorder(connectPublic(server.url, { channels: ['ticker'] }));
   await viewer.until(() => viewer.snapshots.length === 1);
 });
 afterAll(async () => {
   bot?.close();
+  privateBot?.close();
   viewer?.socket.close();
   ticker?.socket.close();
   for (const u of users) u.me.socket.close();
@@ -423,9 +473,10 @@ describe('the privacy wall (property)', () => {
     expect(stats.runs).toBeGreaterThan(3);
     expect(userTradeIds.size).toBeGreaterThan(0);
     expect(stats.signals).toBeGreaterThan(0);
+    expect(privateTradeIds.size).toBeGreaterThan(0);
     const late = new Recorder(connectPublic(server.url));
     await late.until(() => late.snapshots.length === 1);
-    for (const id of tradeIds(late.snapshots[0])) expect(userTradeIds.has(id)).toBe(false);
+    for (const id of tradeIds(late.snapshots[0])) expect(userTradeIds.has(id) || privateTradeIds.has(id)).toBe(false);
     late.socket.close();
   }, 120_000);
 });

@@ -71,6 +71,11 @@ export const PaperTradeSchema = defineEntity({
       name: 'paper_trades_system_signal_unique',
       expression: 'create unique index "paper_trades_system_signal_unique" on "paper_trades" ("signal_id") where "user_id" is null',
     },
+    {
+      // Likewise one private bot's trade per signal (held by the private bots' account, SPEC §11).
+      name: 'paper_trades_private_signal_unique',
+      expression: 'create unique index "paper_trades_private_signal_unique" on "paper_trades" ("signal_id") where "user_id" = -1',
+    },
   ],
 });
 export type PaperTrade = InferEntity<typeof PaperTradeSchema>;

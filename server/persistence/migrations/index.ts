@@ -7,6 +7,7 @@ import { Migration20261201000000UserTradeIds } from './Migration20261201000000Us
 import { Migration20261202000000TradeLegs } from './Migration20261202000000TradeLegs.ts';
 import { Migration20261203000000Candles } from './Migration20261203000000Candles.ts';
 import { Migration20261203000100Bots } from './Migration20261203000100Bots.ts';
+import { Migration20261203000200BotVisibility } from './Migration20261203000200BotVisibility.ts';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20250101000000Initial', class: Migration20250101000000Initial },
@@ -16,4 +17,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202000000TradeLegs', class: Migration20261202000000TradeLegs },
   { name: 'Migration20261203000000Candles', class: Migration20261203000000Candles },
   { name: 'Migration20261203000100Bots', class: Migration20261203000100Bots },
+  { name: 'Migration20261203000200BotVisibility', class: Migration20261203000200BotVisibility },
 ];

@@ -123,6 +123,16 @@ export function registerPublicRoutes(router: HttpRouter, reads: PublicReads, liv
     cors(ex).header('x-cache', r.outcome).json(200, r.bots);
   });
 
+  // One bot by name, listed or not (an unlisted bot's page reaches it here): 404 without public trades.
+  router.get('/api/public/bots/:name/', async (ex) => {
+    const name = ex.params.name ?? '';
+    if (!botNameSchema.safeParse(name).success) throw new NotFoundError(`no public bot "${name}"`);
+    const r = await budgeted(ex, () => reads.bots.find(name));
+    if (!r) return;
+    if (!r.bot) throw new NotFoundError(`no public bot "${name}"`);
+    cors(ex).header('x-cache', r.outcome).json(200, r.bot);
+  });
+
   /** One bot's summary (SPEC §11): the summary's fields of its `performance/`, its live figures and latest closes. */
   async function botSummary(ex: Exchange, bot: string): Promise<void> {
     const open = live.openPositions().filter((p) => p.bot === bot);
@@ -169,9 +179,9 @@ export function registerPublicRoutes(router: HttpRouter, reads: PublicReads, liv
       const s = live.summary();
       figures = { winRate: s.win_rate, pl: s.total_profit_loss, closed: s.closed_trades };
     } else {
-      const r = await budgeted(ex, () => reads.bots.list());
+      const r = await budgeted(ex, () => reads.bots.find(bot));
       if (!r) return;
-      const b = r.bots.find((x) => x.name === bot);
+      const b = r.bot;
       figures = b ? { winRate: b.win_rate, pl: b.total_profit_loss, closed: b.closed_trades } : null;
     }
     const label = bot ?? 'paperbook';

@@ -75,7 +75,7 @@ export class MemoryTradeStore implements TradeStorePort {
       const existing = p.external_id === undefined ? undefined : this.signals.find((s) => s.source === p.source && s.externalId === p.external_id);
       if (existing) {
         const t = existing.tradeId === null ? undefined : this.trades.get(existing.tradeId);
-        return { signalId: existing.id, trade: t ? tradeJson(t) : null, duplicate: true };
+        return { signalId: existing.id, trade: t ? tradeJson(t) : null, userId: null, duplicate: true };
       }
       const signal: StoredSignal = {
         id: this.nextSignalId++,
@@ -118,7 +118,7 @@ export class MemoryTradeStore implements TradeStorePort {
       this.signals.push(signal);
       this.trades.set(trade.id, trade);
       this.journal.push(`ingest:${trade.id}`);
-      return { signalId: signal.id, trade: tradeJson(trade), duplicate: false };
+      return { signalId: signal.id, trade: tradeJson(trade), userId: null, duplicate: false };
     });
   }
 

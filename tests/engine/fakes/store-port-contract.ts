@@ -62,7 +62,7 @@ export function storePortContract(name: string, open: () => Promise<ContractSubj
         expect(a.duplicate).toBe(false);
         expect(a.trade).toMatchObject({ status: 'OPEN', entry_price: 100, quantity: 1, position_size: 100, entry_time: NOW.toISOString() });
         const again = await port.ingestSignal(payload({ entry: 101, tp: 111 }), opts);
-        expect(again).toEqual({ signalId: a.signalId, trade: a.trade, duplicate: true });
+        expect(again).toEqual({ signalId: a.signalId, trade: a.trade, userId: a.userId, duplicate: true });
         const otherSource = await port.ingestSignal(payload({ source: 'beta' }), opts);
         expect(otherSource.duplicate).toBe(false);
         expect(otherSource.trade!.id).not.toBe(a.trade!.id);

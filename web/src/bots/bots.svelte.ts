@@ -1,5 +1,5 @@
-// State of the bots pages: the directory (GET /api/public/bots/) and, on a bot's page, its
-// performance, open positions and latest trades (the public reads with `?bot=`), refreshed every
+// State of the bots pages: the directory (GET /api/public/bots/, public bots) and, on a bot's page,
+// the bot by name (GET /api/public/bots/NAME/, listed or not) and its performance, open positions and latest trades (the public reads with `?bot=`), refreshed every
 // REFRESH_MS while the tab is visible. The answers are cached server-side per ledger head.
 import type { BotJson, OpenPositionJson, SummaryJson, TradeJson } from '../../../shared/protocol-types.ts';
 
@@ -37,6 +37,15 @@ async function getJson<T>(path: string): Promise<T> {
   const r = await fetch(path, { headers: { accept: 'application/json' } });
   if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
   return (await r.json()) as T;
+}
+
+/** One bot by name, listed or not (an unlisted bot is reached only so); null without public trades. */
+async function botByName(name: string): Promise<BotJson | null> {
+  const path = `/api/public/bots/${encodeURIComponent(name)}/`;
+  const r = await fetch(path, { headers: { accept: 'application/json' } });
+  if (r.status === 404) return null;
+  if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
+  return (await r.json()) as BotJson;
 }
 
 export class BotsState {
@@ -80,13 +89,13 @@ export class BotsState {
         this.bots = await getJson<BotJson[]>('/api/public/bots/');
       } else {
         const q = `bot=${encodeURIComponent(this.name)}`;
-        const [bots, performance, open, recent] = await Promise.all([
-          getJson<BotJson[]>('/api/public/bots/'),
+        const [bot, performance, open, recent] = await Promise.all([
+          botByName(this.name),
           getJson<{ performance: SummaryJson }>(`/api/public/paper-trading/summary/?${q}`),
           getJson<OpenPositionJson[]>(`/api/public/paper-trading/open-positions/?${q}`),
           getJson<{ results: TradeJson[] }>(`/api/public/paper-trading/?${q}&status=&ordering=-exit_time&page_size=20`),
         ]);
-        this.bots = bots;
+        this.bots = bot ? [bot] : [];
         this.performance = performance.performance;
         this.open = open;
         this.recent = recent.results.filter((t) => t.exit_time !== null);
