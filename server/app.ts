@@ -107,6 +107,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
       analytics.consumers.benchmark,
       analytics.consumers.record,
       users.consumer,
+      pub.botStreamsConsumer,
       analytics.consumers.closesCounted,
     ],
     log,

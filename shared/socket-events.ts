@@ -22,7 +22,10 @@ export interface PublicClientToServer {
 /** Handshake auth on /public: `{channels: ['ticker']}` = ticker frames only (the widget). */
 export interface PublicAuth {
   channels?: Array<'stream' | 'ticker'>;
-  /** With `channels: ['ticker']`: that bot's figures only (SPEC §11). */
+  /**
+   * One bot only (SPEC §11): with `channels: ['ticker']` its ticker frames; otherwise its own
+   * snapshot/delta stream (its own epoch, seq and summary). A name with no public trades is refused.
+   */
   bot?: string;
 }
 

@@ -16,6 +16,8 @@ import { registerFeedHealthRoutes, type UpstreamHealth } from '../transport/http
 import { publicNamespace, type IoServer } from '../transport/socket/io-server.ts';
 import { PublicStream } from '../transport/socket/public-stream.ts';
 import { namespaceSink, registerPublicNamespace } from '../transport/socket/public-namespace.ts';
+import { BotStreams } from '../transport/socket/bot-streams.ts';
+import { PUBLIC_SCOPE } from '../privacy/trade-scope.ts';
 import type { AnalyticsWiring } from './analytics.ts';
 import { wireCandles, type CandlesWiring } from './candles.ts';
 import type { Consumer } from './engine-consumers.ts';
@@ -26,6 +28,8 @@ export interface PublicSurfaces {
   stream: PublicStream;
   /** The stream's consumer (it checks the wall itself where events land). */
   consumer: Consumer;
+  /** Per-bot streams' consumer (SPEC §11 `auth: {bot}`; bot-streams.ts routes system trades only). */
+  botStreamsConsumer: Consumer;
   /** Per-key tick job: feed health counts every key's ticks. */
   feedHealthJob: Job<TickArgs>;
   feedHealthRows(): FeedHealthRow[];
@@ -39,7 +43,7 @@ export interface PublicSurfaces {
 export function wirePublicSurfaces(d: {
   config: Config;
   log: Logger;
-  core: Pick<EngineCore, 'orm' | 'queries' | 'live' | 'staleness'>;
+  core: Pick<EngineCore, 'orm' | 'queries' | 'live' | 'staleness' | 'engine' | 'book'>;
   io: IoServer;
   router: HttpRouter;
   feed: PriceFeed;
@@ -48,10 +52,34 @@ export function wirePublicSurfaces(d: {
 }): PublicSurfaces {
   const { config, log, core, router } = d;
   const { live, staleness } = core;
-  const stream = new PublicStream(live, namespaceSink(publicNamespace(d.io)), { broadcastIntervalMs: config.broadcastIntervalMs });
+  const publicNsp = publicNamespace(d.io);
+  const stream = new PublicStream(live, namespaceSink(publicNsp), { broadcastIntervalMs: config.broadcastIntervalMs });
   const ledgerDb = new SqlRunner(core.orm);
   const reads = createPublicReads(core.queries, ledgerDb, config.publicReads, d.analytics, d.performanceSource);
-  const { botTickers } = registerPublicNamespace(d.io, stream, { budget: config.snapshotBudget, log, botTicker: botTickerOf(reads, live) });
+  const botStreams = new BotStreams(
+    {
+      metricTrades: (bot) => core.queries.metricTrades(PUBLIC_SCOPE, { bot }, Date.now()),
+      recentClosed: (bot, n) => reads.recentClosed(bot, n),
+      openSystemTrades: () => core.engine.openTrades(PUBLIC_SCOPE),
+      lastPrice: (key) => core.book.lastPrice(key),
+      unrealizedOf: (id) => core.engine.unrealizedOf(id),
+      isStale: (key) => staleness.isStale(key),
+      feeRate: config.feeRate,
+      // This node's viewers only: an edge serves no bot stream, so nothing is relayed to one.
+      emitToRoom: (room, event, payload) => publicNsp.local.to(room).emit(event, payload),
+    },
+    { broadcastIntervalMs: config.broadcastIntervalMs },
+  );
+  const { botTickers } = registerPublicNamespace(d.io, stream, {
+    budget: config.snapshotBudget,
+    log,
+    botTicker: botTickerOf(reads, live),
+    botStreams: {
+      exists: async (bot) => (await reads.bots.find(bot)).bot !== null,
+      acquire: (bot) => botStreams.acquire(bot),
+      release: (bot) => botStreams.release(bot),
+    },
+  });
   registerPublicRoutes(router, reads, live);
   const verifySchedule = new LedgerVerifySchedule({
     verify: () => verifyLedger(ledgerDb),
@@ -82,6 +110,7 @@ export function wirePublicSurfaces(d: {
   return {
     stream,
     consumer: { name: 'public-stream', listener: stream },
+    botStreamsConsumer: { name: 'bot-streams', listener: botStreams },
     feedHealthJob: { name: 'feed-health', run: (key, _price, _ts, now) => feedHealth.record(key, now) },
     feedHealthRows,
     upstream,
@@ -89,11 +118,13 @@ export function wirePublicSurfaces(d: {
     start: [
       { name: 'ledger verification', run: () => verifySchedule.start() },
       { name: 'public stream', run: () => stream.start() },
+      { name: 'bot streams', run: () => botStreams.start() },
     ],
     stop: [
       { name: 'ledger verification', run: () => verifySchedule.stop() },
       { name: 'public stream', run: () => stream.stop() },
       { name: 'bot tickers', run: () => botTickers?.stop() },
+      { name: 'bot streams', run: () => botStreams.stop() },
     ],
   };
 }

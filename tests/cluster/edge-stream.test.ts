@@ -119,4 +119,12 @@ describe.skipIf(unavailable !== null)('edges relay the engine stream', () => {
     bot.close();
     t.socket.close();
   });
+
+  it('a bot stream (SPEC §11 auth {bot}) is the engine’s: an edge refuses it with a clear reason', async () => {
+    const s = connectPublic(edgeB, { bot: 'default' });
+    expect(await new Promise<string>((r) => s.once('connect_error', (e) => r(e.message)))).toBe(
+      'this node serves no per-bot stream (an edge: read the bot from REST, or its ticker)',
+    );
+    s.close();
+  });
 });

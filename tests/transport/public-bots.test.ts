@@ -190,7 +190,7 @@ describe('bots', { timeout: 120_000 }, () => {
     scalperTicker.close();
     for (const [auth, message] of [
       [{ channels: ['ticker'], bot: 'no spaces' }, 'auth.bot must be a bot name'],
-      [{ bot: 'default' }, "auth.bot is for channels: ['ticker'] (the stream is every bot's)"],
+      [{ bot: 'nobody' }, 'no bot named nobody has public trades'],
     ] as const) {
       const refused = connectPublic(server.url, auth);
       expect(await new Promise<string>((r) => refused.once('connect_error', (e) => r(e.message)))).toBe(message);

@@ -37,12 +37,14 @@ let privateBot: Socket;
 let db: ReturnType<typeof knex>;
 let viewer: Recorder;
 let ticker: Recorder;
+/** The public bot's own stream (SPEC §11 `auth: {bot}`), opened once it has a public trade. */
+let botViewer: Recorder | null = null;
 const users: UserModel[] = [];
 const userTradeIds = new Set<number>();
 const privateTradeIds = new Set<number>();
 let ts = Date.now();
 let userSeq = 0;
-const scanned = { viewer: 0, ticker: 0, me: new Map<UserModel, number>() };
+const scanned = { viewer: 0, ticker: 0, botViewer: 0, me: new Map<UserModel, number>() };
 const timing = { publicMs: 0, usersMs: 0 };
 const stats = { runs: 0, steps: 0, signals: 0, privateSignals: 0, registrations: 0, userTrades: 0, closes: 0, foreignCloses: 0, ticks: 0 };
 
@@ -281,10 +283,16 @@ async function checkPublic(): Promise<void> {
   freshTicker.close();
 
   // Nothing public names a user trade.
+  if (!botViewer && stats.signals > 0) {
+    botViewer = new Recorder(connectPublic(server.url, { bot: 'default' }));
+    await botViewer.until(() => botViewer!.snapshots.length === 1, 5000, "the public bot's stream");
+  }
   // Frames are scanned once each, as they arrive.
-  const frames = [...viewer.raw.slice(scanned.viewer), ...ticker.raw.slice(scanned.ticker)].map((f) => JSON.parse(f));
+  const botFrames = botViewer ? botViewer.raw.slice(scanned.botViewer) : [];
+  const frames = [...viewer.raw.slice(scanned.viewer), ...ticker.raw.slice(scanned.ticker), ...botFrames].map((f) => JSON.parse(f));
   scanned.viewer = viewer.raw.length;
   scanned.ticker = ticker.raw.length;
+  scanned.botViewer += botFrames.length;
   for (const payload of [...Object.values(bodies), ...frames, tick]) {
     for (const id of tradeIds(payload)) {
       expect(userTradeIds.has(id), `user trade ${id} leaked`).toBe(false);
@@ -440,6 +448,7 @@ afterAll(async () => {
   privateBot?.close();
   viewer?.socket.close();
   ticker?.socket.close();
+  botViewer?.socket.close();
   for (const u of users) u.me.socket.close();
   await db?.destroy();
   await server?.stop();
@@ -478,5 +487,10 @@ describe('the privacy wall (property)', () => {
     await late.until(() => late.snapshots.length === 1);
     for (const id of tradeIds(late.snapshots[0])) expect(userTradeIds.has(id) || privateTradeIds.has(id)).toBe(false);
     late.socket.close();
+    // The public bot's stream was watched, and the private bot (no public trade) has none.
+    expect(botViewer?.snapshots.length).toBeGreaterThan(0);
+    const refused = connectPublic(server.url, { bot: 'wall-private' });
+    expect(await new Promise<string>((r) => refused.once('connect_error', (e) => r(e.message)))).toBe('no bot named wall-private has public trades');
+    refused.close();
   }, 120_000);
 });

@@ -1,7 +1,8 @@
-// /public: no auth. Stream viewers get a snapshot then deltas; `channels: ['ticker']` gets ticker frames only.
+// /public: no auth. Stream viewers get a snapshot then deltas; `channels: ['ticker']` gets ticker frames only;
+// `bot` narrows either to one bot (SPEC §11: its ticker room, or its own stream in bot-streams.ts).
 // Snapshots (a viewer's first and every resync) come from one cache per stream head and go out
 // within a process-wide byte budget (snapshot-cache.ts, snapshot-budget.ts).
-import { answerResyncsWith } from './resync-throttle.ts';
+import { answerResyncs, answerResyncsWith } from './resync-throttle.ts';
 import { NAMESPACES } from '../../../shared/socket-events.ts';
 import { publicNamespace, type IoServer, type PublicNamespace, type PublicSocket } from './io-server.ts';
 import { writePreEncoded } from './socket-io-internals.ts';
@@ -11,9 +12,19 @@ import { SnapshotBudget, type SnapshotBudgetConfig } from './snapshot-budget.ts'
 import type { Logger } from '../../logger.ts';
 import { BotTickers, type BotTickerSource } from './bot-tickers.ts';
 import { BOT_NAME_PATTERN } from '../../../shared/constants.ts';
+import type { StreamHandle } from './subset-streams.ts';
 
 /** What a connecting viewer is served from: the local stream, or (ROLE=edge) a mirror of the engine's. */
 export type SnapshotSource = Pick<PublicStream, 'snapshot' | 'snapshotTicker'> & SnapshotHeadSource;
+
+/** One bot's stream (SPEC §11, `auth: {bot}`): bot-streams.ts on a node that runs the engine. */
+export interface BotStreamSource {
+  /** Whether a bot of that name has public trades (a stream is opened only for one). */
+  exists(bot: string): Promise<boolean>;
+  /** Opens (or shares) the bot's stream; pair every call with release(). */
+  acquire(bot: string): Promise<StreamHandle>;
+  release(bot: string): void;
+}
 
 export interface PublicSnapshots {
   cache: SnapshotCache;
@@ -23,7 +34,7 @@ export interface PublicSnapshots {
 export function registerPublicNamespace(
   io: IoServer,
   stream: SnapshotSource,
-  opts: { budget?: SnapshotBudgetConfig; log?: Logger; botTicker?: BotTickerSource } = {},
+  opts: { budget?: SnapshotBudgetConfig; log?: Logger; botTicker?: BotTickerSource; botStreams?: BotStreamSource } = {},
 ): PublicSnapshots & { nsp: PublicNamespace; botTickers: BotTickers | null } {
   const nsp = publicNamespace(io);
   const cache = new SnapshotCache(stream, NAMESPACES.public);
@@ -43,14 +54,21 @@ export function registerPublicNamespace(
       return built + packet.length;
     });
   const botTickers = opts.botTicker ? new BotTickers(nsp, opts.botTicker, log) : null;
-  // `auth.bot` is only for the ticker, and must be a bot's name: refused at the handshake otherwise.
+  // `auth.bot` must be a bot's name; with the stream, one that has public trades. Refused at the handshake otherwise.
   nsp.use((socket, next) => {
     const { bot } = (socket.handshake.auth ?? {}) as { bot?: unknown };
     if (bot === undefined) return next();
     if (typeof bot !== 'string' || !BOT_NAME_PATTERN.test(bot)) return next(new Error('auth.bot must be a bot name'));
-    if (!isTickerOnly(socket.handshake.auth)) return next(new Error("auth.bot is for channels: ['ticker'] (the stream is every bot's)"));
-    if (!botTickers) return next(new Error('this node serves no per-bot ticker'));
-    next();
+    if (isTickerOnly(socket.handshake.auth)) return next(botTickers ? undefined : new Error('this node serves no per-bot ticker'));
+    const streams = opts.botStreams;
+    if (!streams) return next(new Error('this node serves no per-bot stream (an edge: read the bot from REST, or its ticker)'));
+    streams.exists(bot).then(
+      (known) => next(known ? undefined : new Error(`no bot named ${bot} has public trades`)),
+      (err: unknown) => {
+        log?.warn({ err: String(err), bot }, 'bot lookup failed');
+        next(new Error('bot stream unavailable, retry'));
+      },
+    );
   });
   nsp.on('connection', (socket) => {
     const { bot } = (socket.handshake.auth ?? {}) as { bot?: string };
@@ -64,11 +82,38 @@ export function registerPublicNamespace(
       socket.emit('ticker', stream.snapshotTicker());
       return;
     }
+    if (bot !== undefined && opts.botStreams) return joinBotStream(socket, bot, opts.botStreams, log);
     sendSnapshot(socket, true);
     answerResyncsWith(socket, (done) => sendSnapshot(socket, false, done));
   });
   botTickers?.start();
   return { nsp, cache, budget, botTickers };
+}
+
+/** A bot's stream: its snapshot, then its room's deltas, resyncs answered from the same stream. */
+function joinBotStream(socket: PublicSocket, bot: string, streams: BotStreamSource, log: Logger | undefined): void {
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    streams.release(bot);
+  };
+  socket.on('disconnect', release);
+  streams.acquire(bot).then(
+    (s) => {
+      if (!socket.connected) return release();
+      // Snapshot first (it flushes queued deltas to the room), then join: no delta falls between.
+      const first = s.snapshot();
+      void socket.join(s.room);
+      socket.emit('snapshot', first);
+      answerResyncs(socket, () => s.snapshot());
+    },
+    (err: unknown) => {
+      log?.warn({ err: String(err), bot }, 'could not open the bot stream');
+      release();
+      socket.disconnect(true);
+    },
+  );
 }
 
 /** `channels: ['ticker']` without the stream: ticker frames only (the widget). */
