@@ -29,6 +29,9 @@ import { subscribeConsumers } from './wiring/engine-consumers.ts';
 import { tickFanout } from './wiring/tick-fanout.ts';
 import { isolatedJobs, shutdownSequence, startSteps } from './wiring/lifecycle.ts';
 import { listen, mountWithPage } from './wiring/http-surface.ts';
+import { rebuildOnListingChange, watchBotListing } from './wiring/bot-listing.ts';
+import { BotRepository } from './persistence/bot-repository.ts';
+import { SqlRunner } from './persistence/sql-runner.ts';
 
 export const WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta.url));
 
@@ -59,6 +62,8 @@ export interface AppOptions {
   adapter?: Parameters<IoServer['adapter']>[0];
   /** How often open sockets' tokens are checked for revocation (default 5 s). */
   tokenRecheckMs?: number;
+  /** How often the bots' listing (SPEC §11 unlisted) is read (default 2 s). */
+  botListingRecheckMs?: number;
 }
 
 export async function startApp(config: Config, opts: AppOptions): Promise<AppHandle> {
@@ -97,10 +102,27 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   });
   mountWithPage(app, router, config, opts.webRoot ?? WEB_ROOT, (id) => core.queries.getTrade(PUBLIC_SCOPE, id));
 
+  // SPEC §11: the all-bots record without unlisted bots, rebuilt in memory when the listing changes.
+  const botRepo = new BotRepository((sql, b) => new SqlRunner(orm).query(sql, b));
+  const listing = watchBotListing(core.listed, () => botRepo.unlistedNames(), log, opts.botListingRecheckMs);
+  rebuildOnListingChange({
+    listed: core.listed,
+    live: core.live,
+    publicState: core.publicState,
+    openSystemTrades: () => engine.openTrades(PUBLIC_SCOPE),
+    recordTrades: () => analytics.recordTrades(),
+    recentClosed: (n) => core.queries.recentClosed(PUBLIC_SCOPE, n),
+    restartStream: () => pub.stream.restart(),
+    log,
+  });
+  await listing.refresh();
+
   // Every consumer of engine events, in the order each event reaches them.
   subscribeConsumers(
     events,
     [
+      // First: the live figures the stream's deltas carry leave the unlisted bots' open trades out.
+      { name: 'unlisted-open-trades', listener: core.live.unlistedOpen },
       pub.consumer,
       closesCounter(metrics),
       analytics.consumers.quality,
@@ -161,7 +183,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
     Math.min(1000, config.priceStaleMs),
   );
   watch();
-  await startSteps([...pub.start, users.start, tokens.start]);
+  await startSteps([...pub.start, users.start, tokens.start, listing.start]);
 
   const listening = await listen(app, config.host, config.port);
   core.phases.lap('transport');
@@ -173,6 +195,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
       { name: 'stop listening', run: () => uWS.us_listen_socket_close(listening.listenSocket) },
       { name: 'sweep', run: () => clearInterval(sweep) },
       ...pub.stop,
+      listing.stop,
       users.stop,
       tokens.stop,
       { name: 'price feed', run: () => feed.stop() },

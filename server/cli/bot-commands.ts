@@ -54,8 +54,8 @@ function visibilityNote(to: BotVisibility, pub: BotFigures | undefined, priv: { 
   }
   const kept = priv ? ` Its ${priv.total} private trades stay private.` : '';
   return to === 'unlisted'
-    ? `It leaves the bots list at once; its page stays reachable by name. Its trades still count in the all-bots record (docs/decisions.md).${kept}`
-    : `${applies}${kept}`;
+    ? `It leaves the bots list and the all-bots record (past and new trades) within seconds; its page stays reachable by name.${kept}`
+    : `${applies}${kept}${pub ? ' Its public trades count in the all-bots record again.' : ''}`;
 }
 
 export async function botList(ctx: CommandContext, flags: Flags): Promise<void> {

@@ -3,6 +3,9 @@
 // list and performance query PostgreSQL, as does /me's token check. A second composition root:
 // it reuses the wiring modules (server/wiring/) for what it shares with ROLE=all.
 import { PUBLIC_SCOPE } from '../privacy/trade-scope.ts';
+import { ListedBots } from '../engine/listed-bots.ts';
+import { BotRepository } from '../persistence/bot-repository.ts';
+import { watchBotListing } from '../wiring/bot-listing.ts';
 import uWS from 'uWebSockets.js';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -49,7 +52,13 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger: log });
   // The engine owns the schema: edges never migrate (two processes racing migrations is a hazard).
   const orm = await initOrm(database.url, { logger: log, migrate: false });
-  const queries = new TradeQueries(orm);
+  // SPEC §11: unlisted bots out of the all-bots record's SQL reads, as on the engine (wiring/bot-listing.ts).
+  const listed = new ListedBots();
+  const botRepo = new BotRepository((sql, b) => new SqlRunner(orm).query(sql, b));
+  const listing = watchBotListing(listed, () => botRepo.unlistedNames(), log);
+  await listing.refresh();
+  listing.start.run();
+  const queries = new TradeQueries(orm, () => listed.excluded());
   const bus = await connectRedisBus({ url: config.redisUrl, clusterName: config.clusterName, log });
   const metrics = new AppMetrics();
   // Edges take no signals: "accepting" here only says whether the edge is shutting down.
@@ -68,7 +77,7 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
   // A user token revoked (logout on the engine, the CLI) disconnects its /me sockets here too.
   const tokens = wireTokens(orm, { botToken: undefined, log });
   registerMeNamespace(io, { auth: tokens.auth, streams: userStreams, log, tokens: tokens.watch });
-  const reads = createPublicReads(queries, new SqlRunner(orm), config.publicReads);
+  const reads = createPublicReads(queries, new SqlRunner(orm), config.publicReads, listed);
   const publicSnapshots = registerPublicNamespace(io, mirror, { budget: config.snapshotBudget, log, botTicker: botTickerOf(reads, mirror) });
   // A new engine: every viewer here gets its fresh snapshot at once (one local room publish),
   // without waiting for its first delta to reveal the new epoch.
@@ -125,6 +134,7 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
       { name: 'not ready', run: () => serving.close() },
       { name: 'stop listening', run: () => uWS.us_listen_socket_close(listening.listenSocket) },
       { name: 'public mirror', run: () => mirror.stop() },
+      listing.stop,
       { name: 'bot tickers', run: () => publicSnapshots.botTickers?.stop() },
       { name: 'user mirrors', run: () => userStreams.stop() },
       tokens.stop,

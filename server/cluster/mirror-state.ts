@@ -51,6 +51,12 @@ export class MirrorState {
     return totalUnrealized(this.filled(), this.prices, this.feeRate).total;
   }
 
+  /** The engine's stream carries the all-bots record only: every trade mirrored is in it. */
+  inRecord(): boolean {
+    return true;
+  }
+
+  /** The engine stream's open trades (so an unlisted bot's are not here: `?bot=` of one is empty on an edge). */
   openPositions(): OpenPositionJson[] {
     return this.openTrades().map((t) => {
       const p = this.prices.get(tradePriceKey(t));

@@ -32,7 +32,7 @@ export class CloseAnnouncer {
     }
     const closed = closedTradeJson(o.trade, rec);
     if (inScope(PUBLIC_SCOPE, o.userId)) {
-      if (rec.status === 'CANCELLED') this.publicState.cancelled();
+      if (rec.status === 'CANCELLED') this.publicState.cancelled(closed);
       else this.publicState.closed(closed);
     }
     this.events.closed(closed, o.userId);
@@ -54,7 +54,7 @@ export class CloseAnnouncer {
       return null;
     });
     if (!t) return;
-    if (t.trade.status === 'CANCELLED') this.publicState.cancelled();
+    if (t.trade.status === 'CANCELLED') this.publicState.cancelled(t.trade);
     else if (t.trade.status.startsWith('CLOSED_')) this.publicState.closed(t.trade);
   }
 }

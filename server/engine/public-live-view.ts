@@ -8,25 +8,53 @@ import type { StalenessMonitor } from './staleness-monitor.ts';
 import type { TradeEngine } from './trade-engine.ts';
 import { PUBLIC_SCOPE } from '../privacy/trade-scope.ts';
 import { tradePriceKey } from '../../shared/price-key.ts';
+import type { ListedBots } from './listed-bots.ts';
+import { UnlistedOpenTrades } from './unlisted-open-trades.ts';
 
 export class PublicLiveView {
+  /** Open trades of unlisted bots: out of every figure here (an engine-event consumer, wired first). */
+  readonly unlistedOpen: UnlistedOpenTrades;
+
   constructor(
     private engine: TradeEngine,
     private book: OpenBook,
     private state: PublicState,
     private staleness: StalenessMonitor,
     private feeRate: number,
-  ) {}
+    /** SPEC §11: whose trades the all-bots record counts. */
+    readonly listed: ListedBots,
+  ) {
+    this.unlistedOpen = new UnlistedOpenTrades(listed);
+  }
 
-  /** Over open system trades whose symbol has a price; a trade with no price yet has no P/L to show. */
+  /** Whether a system trade belongs to the all-bots record (its bot is not unlisted). */
+  inRecord(t: Pick<TradeJson, 'bot'>): boolean {
+    return this.listed.includes(t.bot);
+  }
+
+  /**
+   * Over open system trades whose symbol has a price (a trade with no price yet has no P/L to show):
+   * the book's per-key aggregates, less the open trades of unlisted bots.
+   */
   unrealized(): number {
     let sum = 0;
     for (const [symbol] of this.book.prices()) sum += this.engine.unrealizedPnlOf(symbol);
+    for (const [id, key] of this.unlistedOpen.entries()) {
+      if (this.book.lastPrice(key) !== undefined) sum -= this.engine.unrealizedOf(id)?.profitLoss ?? 0;
+    }
     return roundMoney(sum);
   }
 
   summary(): SummaryJson {
-    return { ...this.state.summary(this.unrealized()), open_realized_profit_loss: roundMoney(this.engine.openRealizedProfitLoss()) };
+    let openRealized = this.engine.openRealizedProfitLoss();
+    for (const [id] of this.unlistedOpen.entries()) openRealized -= this.engine.openTrade(id)?.trade.realized_profit_loss ?? 0;
+    return { ...this.state.summary(this.unrealized()), open_realized_profit_loss: roundMoney(openRealized) };
+  }
+
+  /** The all-bots record's open trades: every open system trade but unlisted bots'. */
+  recordOpenTrades(): TradeJson[] {
+    const open = this.engine.openTrades(PUBLIC_SCOPE);
+    return this.unlistedOpen.size === 0 ? open : open.filter((t) => this.inRecord(t));
   }
 
   recentClosed(): TradeJson[] {
@@ -37,6 +65,7 @@ export class PublicLiveView {
     return this.state.ticker(this.unrealized());
   }
 
+  /** Every open system trade with its live P/L (`?bot=` narrows it; unfiltered readers take `inRecord`). */
   openPositions(): OpenPositionJson[] {
     return this.engine.openTrades(PUBLIC_SCOPE).map((t) => {
       const u = this.engine.unrealizedOf(t.id);
@@ -73,7 +102,7 @@ export class PublicLiveView {
     return {
       fee_rate: this.feeRate,
       summary: this.summary(),
-      open_positions: this.engine.openTrades(PUBLIC_SCOPE),
+      open_positions: this.recordOpenTrades(),
       recent_closed: this.recentClosed(),
       prices: this.prices(),
     };

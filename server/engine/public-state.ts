@@ -31,6 +31,8 @@ export class PublicState {
   private acc: SummaryAccumulator | null = null;
   private recent: TradeJson[] = [];
   private log = new CloseLog();
+  /** SPEC §11: whose trades this state counts (the all-bots record leaves unlisted bots out); every bot's unless told. */
+  private counts: (bot: string | null) => boolean = () => true;
 
   /**
    * From stored totals (counts and closed trades from SQL, no record per open trade). Without them,
@@ -50,7 +52,19 @@ export class PublicState {
     const closed = closedPlInExitOrder(totals.closed);
     this.acc = SummaryAccumulator.fromTotals(totals, closed);
     for (const c of closed) this.log.insert(c.exit_time, c.id, c.profit_loss ?? 0);
-    this.recent = recentClosed.slice(0, RECENT_CLOSED_LIMIT);
+    this.recent = recentClosed.filter((t) => this.counts(t.bot)).slice(0, RECENT_CLOSED_LIMIT);
+  }
+
+  /** Counts only trades whose bot passes `pred`, from now on; `reload` gives the totals that match. */
+  countOnly(pred: (bot: string | null) => boolean): void {
+    this.counts = pred;
+  }
+
+  /** New totals in place of the loaded ones (which bots count changed): the next summary is over them. */
+  reload(totals: TradeTotals, recentClosed: TradeJson[]): void {
+    this.acc = null;
+    this.log = new CloseLog();
+    this.load(totals, recentClosed);
   }
 
   private get loaded(): SummaryAccumulator {
@@ -58,15 +72,19 @@ export class PublicState {
     return this.acc;
   }
 
-  opened(): void {
+  /** `t`: the trade, when this state counts some bots only (without it, it counts). */
+  opened(t?: Pick<TradeJson, 'bot'>): void {
+    if (t && !this.counts(t.bot)) return;
     this.loaded.opened();
   }
 
-  cancelled(): void {
+  cancelled(t?: Pick<TradeJson, 'bot'>): void {
+    if (t && !this.counts(t.bot)) return;
     this.loaded.cancelled();
   }
 
   closed(t: TradeJson): void {
+    if (!this.counts(t.bot)) return;
     const time = t.exit_time ? Date.parse(t.exit_time) : Date.now();
     const acc = this.loaded;
     acc.closed(t.profit_loss, t.fees, time);
@@ -79,6 +97,16 @@ export class PublicState {
 
   summary(unrealized: number): SummaryJson {
     return this.loaded.summary(unrealized);
+  }
+
+  /** Older closes (read after a `reload`) merged into the latest ones: by exit time then id, newest first, deduplicated. */
+  mergeRecent(closes: readonly TradeJson[]): void {
+    const byId = new Map([...this.recent, ...closes].map((t) => [t.id, t]));
+    const at = (t: TradeJson) => (t.exit_time ? Date.parse(t.exit_time) : 0);
+    this.recent = [...byId.values()]
+      .filter((t) => this.counts(t.bot))
+      .sort((a, b) => at(b) - at(a) || b.id - a.id)
+      .slice(0, RECENT_CLOSED_LIMIT);
   }
 
   recentClosed(): TradeJson[] {

@@ -169,7 +169,7 @@ export class TradeEngine {
       // A private bot's trade (SPEC §11) is owned by the private bots' account: the wall keeps it.
       this.open.addOwned({ trade: r.trade, userId: r.userId });
       if (parsed.value.expires_at) this.expiries.add(r.trade.id, parsed.value.expires_at.getTime());
-      if (inScope(PUBLIC_SCOPE, r.userId)) this.publicState.opened();
+      if (inScope(PUBLIC_SCOPE, r.userId)) this.publicState.opened(r.trade);
       this.events.opened(r.trade, r.userId);
     }
     return { ok: true, signal_id: r.signalId, trade_id: r.trade?.id ?? null, duplicate: r.duplicate };

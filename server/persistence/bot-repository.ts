@@ -42,6 +42,11 @@ const num = (v: unknown): number => Number(v ?? 0);
 export class BotRepository {
   constructor(private readonly q: Query) {}
 
+  /** Names of the bots set `unlisted` (SPEC §11: out of the all-bots record), for the listing watch. */
+  async unlistedNames(): Promise<string[]> {
+    return (await this.q(`select name from bots where visibility = 'unlisted' order by name`)).map((r) => String(r.name));
+  }
+
   /** Every bot with a row, by name. */
   async settings(): Promise<BotSettings[]> {
     return (await this.q(`select ${SETTINGS_COLUMNS} from bots order by name`)).map(settingsOf);

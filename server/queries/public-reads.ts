@@ -9,18 +9,31 @@ import { PublicTradeList, type PublicListSource } from './public-list.ts';
 import { exportCsv } from './public-export.ts';
 import { publicListQuerySchema, type PublicListQuery } from './list-query.ts';
 import { isClosedStatus } from '../../shared/constants.ts';
-import { ledgerReadVersion } from '../cache/read-version.ts';
+import { ledgerReadVersion, type ReadVersion } from '../cache/read-version.ts';
+import type { ListedBots } from '../engine/listed-bots.ts';
 import type { TradeQueries } from './trade-queries.ts';
 import { PUBLIC_SCOPE } from '../privacy/trade-scope.ts';
 import { BotDirectory } from './bot-directory.ts';
 import { BotRepository } from '../persistence/bot-repository.ts';
 
+/** Which bots the all-bots record counts (server/engine/listed-bots.ts): what its reads filter and are versioned by. */
+export type RecordListing = Pick<ListedBots, 'version' | 'everyone' | 'includes'>;
+
 /**
  * `memory`: performance/'s trades from the engine's in-memory record (ROLE=all and engine);
  * without it (ROLE=edge, no engine events) they are read from SQL at each new ledger version.
+ * `listing`: unlisted bots are out of every read that names no bot (SPEC §11); the SQL reads
+ * filter in TradeQueries, the in-memory record here; both are cached by (ledger, listing) version.
  */
-export function createPublicReads(queries: TradeQueries, ledgerDb: LedgerDb, limits: PublicReadLimits, extras?: PerformanceExtras, memory?: PerformanceSource) {
-  const version = ledgerReadVersion(ledgerDb);
+export function createPublicReads(
+  queries: TradeQueries,
+  ledgerDb: LedgerDb,
+  limits: PublicReadLimits,
+  listing: RecordListing,
+  extras?: PerformanceExtras,
+  memory?: PerformanceSource,
+) {
+  const version = withListing(ledgerReadVersion(ledgerDb), listing);
   const listSource: PublicListSource = {
     version,
     countTrades: (f) => queries.countTrades(PUBLIC_SCOPE, f),
@@ -28,7 +41,15 @@ export function createPublicReads(queries: TradeQueries, ledgerDb: LedgerDb, lim
   };
   const list = new PublicTradeList(listSource, { maxOffset: limits.listMaxOffset });
   const performance = new PerformanceCache(
-    memory ?? { version, metricTrades: (f, now) => queries.metricTrades(PUBLIC_SCOPE, f, now) },
+    memory
+      ? {
+          version: withListing(memory.version, listing),
+          metricTrades: async (f, now) => {
+            const trades = await memory.metricTrades(f, now);
+            return f.bot !== undefined || listing.everyone ? trades : trades.filter((t) => listing.includes(t.bot ?? null));
+          },
+        }
+      : { version, metricTrades: (f, now) => queries.metricTrades(PUBLIC_SCOPE, f, now) },
     { maxEntries: limits.performanceCacheEntries, maxBytes: limits.performanceCacheBytes, maxConcurrent: limits.concurrency, maxWaiting: limits.queue },
     extras,
     limits.accountSize,
@@ -50,6 +71,11 @@ export function createPublicReads(queries: TradeQueries, ledgerDb: LedgerDb, lim
   };
   const lastClosed = async (bot: string): Promise<TradeJson | null> => (await recentClosed(bot, 1))[0] ?? null;
   return { list, performance, bots, trade, lastClosed, recentClosed, exportCsv: (q: PublicListQuery) => exportCsv(listSource, q) };
+}
+
+/** A read version that also moves when the listing changes (a ledger seq stays far below 2^40). */
+function withListing(v: ReadVersion, listing: RecordListing): ReadVersion {
+  return async () => (await v()) + listing.version * 2 ** 40;
 }
 
 /** A bot's ticker frames over these reads and the live open positions (server/queries/bot-ticker.ts). */

@@ -23,7 +23,11 @@ const ORDER_COLUMNS: Record<string, string> = {
 export const LIST_FILTER_KEYS = ['status', 'symbol', 'direction', 'market_type', 'timeframe', 'bot'] as const;
 export type ListFilters = Partial<Pick<ListQuery, (typeof LIST_FILTER_KEYS)[number]>>;
 
-function where(scope: TradeScope, f: ListFilters, params: unknown[]): string {
+/**
+ * `unlisted`: bots out of the all-bots record (SPEC §11, server/engine/listed-bots.ts), left out
+ * of a public read that names no bot; a read of one bot (`?bot=`) has its trades whatever its listing.
+ */
+function where(scope: TradeScope, f: ListFilters, params: unknown[], unlisted: readonly string[] = []): string {
   const parts = [scopeCondition(scope, params)];
   for (const key of LIST_FILTER_KEYS) {
     const v = f[key];
@@ -32,11 +36,19 @@ function where(scope: TradeScope, f: ListFilters, params: unknown[]): string {
       params.push(v);
     }
   }
+  if (scope.kind === 'public' && f.bot === undefined && unlisted.length > 0) {
+    parts.push(`(bot IS NULL OR bot NOT IN (${unlisted.map(() => '?').join(', ')}))`);
+    params.push(...unlisted);
+  }
   return parts.join(' AND ');
 }
 
 export class TradeQueries {
-  constructor(private orm: MikroORM) {}
+  /** `unlisted`: the bots the all-bots record leaves out now (none without it). */
+  constructor(
+    private orm: MikroORM,
+    private readonly unlisted: () => readonly string[] = () => [],
+  ) {}
 
   /** Managed trades' legs, read for the rows that carry them (SPEC §9). */
   private withLegs(rows: TradeRow[]): Promise<TradeRow[]> {
@@ -59,7 +71,7 @@ export class TradeQueries {
 
   async countTrades(scope: TradeScope, f: ListFilters): Promise<number> {
     const params: unknown[] = [];
-    const [row] = await this.rows(`SELECT count(*)::int AS n FROM paper_trades WHERE ${where(scope, f, params)}`, params);
+    const [row] = await this.rows(`SELECT count(*)::int AS n FROM paper_trades WHERE ${where(scope, f, params, this.unlisted())}`, params);
     return Number(row?.n ?? 0);
   }
 
@@ -74,7 +86,7 @@ export class TradeQueries {
     limit: number,
   ): Promise<{ results: TradeJson[]; cursors: ListCursor[] }> {
     const params: unknown[] = [];
-    let cond = where(scope, q, params);
+    let cond = where(scope, q, params, this.unlisted());
     const desc = q.ordering.startsWith('-');
     const col = ORDER_COLUMNS[q.ordering.replace(/^-/, '')] ?? 'entry_time';
     // entry_time is NOT NULL: without NULLS LAST its index serves the order (1.3 ms instead of a
@@ -109,7 +121,7 @@ export class TradeQueries {
 
   async metricTrades(scope: TradeScope, f: PerformanceQuery, now: number): Promise<MetricTrade[]> {
     const params: unknown[] = [];
-    let cond = where(scope, f, params);
+    let cond = where(scope, f, params, this.unlisted());
     if (f.days !== undefined) {
       cond += ' AND entry_time >= ?';
       params.push(new Date(now - f.days * 86_400_000));
@@ -126,9 +138,10 @@ export class TradeQueries {
     return row ? tradeRowToJson((await this.withLegs([tradeRowFromDb(row)]))[0]!) : null;
   }
 
+  /** The scope's latest closes (the public scope's: of the all-bots record). */
   async recentClosed(scope: TradeScope, limit: number): Promise<TradeJson[]> {
     const params: unknown[] = [];
-    const cond = scopeCondition(scope, params);
+    const cond = where(scope, {}, params, this.unlisted());
     const rows = await this.rows(`SELECT ${TRADE_COLUMNS} FROM paper_trades WHERE ${cond} AND ${closedStatusSql()} ORDER BY exit_time DESC, id DESC LIMIT ?`, [
       ...params,
       limit,

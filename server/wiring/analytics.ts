@@ -31,6 +31,8 @@ export interface AnalyticsWiring {
   };
   /** performance/'s trades from memory (SPEC §12: no SQL recompute after each close). */
   performanceSource: PerformanceSource;
+  /** Every system trade the record holds, settled and open (the all-bots record's rebuild, wiring/bot-listing.ts). */
+  recordTrades(): MetricTrade[];
 }
 
 export function wireAnalytics(deps: {
@@ -81,5 +83,6 @@ export function wireAnalytics(deps: {
       version: () => publicCloses,
     },
     performanceSource: record.source(),
+    recordTrades: () => record.trades({}, Date.now()),
   };
 }

@@ -17,6 +17,7 @@ import { StalenessMonitor } from '../engine/staleness-monitor.ts';
 import { PublicLiveView } from '../engine/public-live-view.ts';
 import { TradeQueries } from '../queries/trade-queries.ts';
 import { PUBLIC_SCOPE } from '../privacy/trade-scope.ts';
+import { ListedBots } from '../engine/listed-bots.ts';
 import { recentClosedSystemTrades, settledSystemMetricTrades } from '../analytics/closed-trade-source.ts';
 import type { MetricTrade } from '../../shared/metrics/index.ts';
 import { PhaseTimer } from '../ops/phase-timer.ts';
@@ -30,6 +31,8 @@ export interface EngineCore {
   book: OpenBook;
   engine: TradeEngine;
   publicState: PublicState;
+  /** SPEC §11: which bots the all-bots record counts (unlisted ones out). */
+  listed: ListedBots;
   staleness: StalenessMonitor;
   live: PublicLiveView;
   /** Recent closed system trades, for the signal-quality analytics to start from. */
@@ -46,7 +49,9 @@ export async function startEngineCore(config: Config, log: Logger): Promise<Engi
   const orm = await initOrm(database.url, { logger: log });
   phases.lap('orm');
   const store = new StorePortAdapter(new PgTradeStore(orm, { logger: log, feeRate: config.feeRate }), orm);
-  const queries = new TradeQueries(orm);
+  // SPEC §11: the all-bots record's bots (unlisted ones out), kept by the listing watch (wiring/bot-listing.ts).
+  const listed = new ListedBots();
+  const queries = new TradeQueries(orm, () => listed.excluded());
   const events = new EngineEvents(log.child({ module: 'events' }));
   const publicState = new PublicState();
   // The book reports its closes to the engine that owns it: the listener refers to `engine`, made
@@ -88,8 +93,8 @@ export async function startEngineCore(config: Config, log: Logger): Promise<Engi
   log.info({ hydrated }, 'book hydrated');
 
   const staleness = new StalenessMonitor(config.priceStaleMs);
-  const live = new PublicLiveView(engine, book, publicState, staleness, config.feeRate);
-  return { database, orm, store, queries, events, book, engine, publicState, staleness, live, closedForAnalytics, settledForPerformance, phases };
+  const live = new PublicLiveView(engine, book, publicState, staleness, config.feeRate, listed);
+  return { database, orm, store, queries, events, book, engine, publicState, staleness, live, listed, closedForAnalytics, settledForPerformance, phases };
 }
 
 /** Reads started once (by whichever asks first) and awaited after hydration. */

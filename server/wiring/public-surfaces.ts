@@ -43,7 +43,7 @@ export interface PublicSurfaces {
 export function wirePublicSurfaces(d: {
   config: Config;
   log: Logger;
-  core: Pick<EngineCore, 'orm' | 'queries' | 'live' | 'staleness' | 'engine' | 'book'>;
+  core: Pick<EngineCore, 'orm' | 'queries' | 'live' | 'staleness' | 'engine' | 'book' | 'listed'>;
   io: IoServer;
   router: HttpRouter;
   feed: PriceFeed;
@@ -55,7 +55,7 @@ export function wirePublicSurfaces(d: {
   const publicNsp = publicNamespace(d.io);
   const stream = new PublicStream(live, namespaceSink(publicNsp), { broadcastIntervalMs: config.broadcastIntervalMs });
   const ledgerDb = new SqlRunner(core.orm);
-  const reads = createPublicReads(core.queries, ledgerDb, config.publicReads, d.analytics, d.performanceSource);
+  const reads = createPublicReads(core.queries, ledgerDb, config.publicReads, core.listed, d.analytics, d.performanceSource);
   const botStreams = new BotStreams(
     {
       metricTrades: (bot) => core.queries.metricTrades(PUBLIC_SCOPE, { bot }, Date.now()),

@@ -18,7 +18,12 @@ export interface TestServer {
 
 export async function startTestServer(
   env: Record<string, string> = {},
-  opts: { db?: TestDatabase; signalsPerSecond?: number; keepDatabase?: boolean; app?: Pick<AppOptions, 'authLimits' | 'scrypt' | 'tokenRecheckMs'> } = {},
+  opts: {
+    db?: TestDatabase;
+    signalsPerSecond?: number;
+    keepDatabase?: boolean;
+    app?: Pick<AppOptions, 'authLimits' | 'scrypt' | 'tokenRecheckMs' | 'botListingRecheckMs'>;
+  } = {},
 ): Promise<TestServer> {
   const db = opts.db ?? (await createTestDatabase());
   const botToken = env.BOT_TOKEN ?? `test-${randomBytes(12).toString('hex')}`;

@@ -29,7 +29,9 @@ export interface PublicReads {
 
 export interface PublicLive {
   summary(): SummaryJson;
+  /** Every open system trade; the unfiltered read keeps those `inRecord` (SPEC §11: unlisted bots are out). */
   openPositions(): OpenPositionJson[];
+  inRecord(t: Pick<TradeJson, 'bot'>): boolean;
   recentClosed(): TradeJson[];
   unrealized(): number;
 }
@@ -114,7 +116,10 @@ export function registerPublicRoutes(router: HttpRouter, reads: PublicReads, liv
   router.get(`${base}/open-positions/`, (ex) => {
     const { bot } = parsed(parseWith(botQuerySchema, queryObject(ex.query)));
     const open = live.openPositions();
-    cors(ex).json(200, bot === undefined ? open : open.filter((p) => p.bot === bot));
+    cors(ex).json(
+      200,
+      open.filter((p) => (bot === undefined ? live.inRecord(p) : p.bot === bot)),
+    );
   });
 
   router.get('/api/public/bots/', async (ex) => {

@@ -8,7 +8,7 @@ import type { DeltaEvent, DeltaJson, SummaryJson } from '../../../shared/protoco
 const MAX_EVENTS_PER_DELTA = 500;
 
 export class DeltaBatcher {
-  readonly epoch = randomUUID();
+  private epochId = randomUUID();
   private seqNo = 0;
   private pendingPrices = new Map<string, [number, number]>();
   private pendingStale: string[] = [];
@@ -21,8 +21,23 @@ export class DeltaBatcher {
     private summary: () => SummaryJson,
   ) {}
 
+  get epoch(): string {
+    return this.epochId;
+  }
+
   get seq(): number {
     return this.seqNo;
+  }
+
+  /**
+   * A new epoch, announced by a delta (seq 1) carrying the summary: every viewer resyncs, as after a
+   * restart. For a change no delta can describe (SPEC §11: which bots the record counts changed).
+   */
+  renew(): void {
+    this.flushEvents();
+    this.epochId = randomUUID();
+    this.seqNo = 0;
+    this.emitDelta([{ type: 'summary', summary: this.summary() }]);
   }
 
   /** Whether price or staleness changes wait for a flush. */

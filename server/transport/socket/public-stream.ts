@@ -28,6 +28,8 @@ export interface PublicStateSource {
   isPublicSymbol?(symbol: string): boolean;
   /** Work price-only fan-outs should yield to: signals being ingested. */
   busy?(): boolean;
+  /** Whether a system trade is in the all-bots record (SPEC §11: an unlisted bot's is not); all are without it. */
+  inRecord?(trade: TradeJson): boolean;
 }
 
 /** The payload of each room-wide frame the stream emits, from the /public event map. */
@@ -106,18 +108,28 @@ export class PublicStream implements EngineListener {
   }
 
   opened(trade: TradeJson, userId: number | null): void {
-    if (!inScope(PUBLIC_SCOPE, userId)) return; // the wall: user trades never reach the public stream
+    if (!this.carries(trade, userId)) return;
     this.deltas.event({ type: 'opened', trade });
   }
 
   closed(trade: TradeJson, userId: number | null): void {
-    if (!inScope(PUBLIC_SCOPE, userId)) return;
+    if (!this.carries(trade, userId)) return;
     this.deltas.event({ type: 'closed', trade });
   }
 
   updated(trade: TradeJson, userId: number | null): void {
-    if (!inScope(PUBLIC_SCOPE, userId)) return;
+    if (!this.carries(trade, userId)) return;
     this.deltas.event({ type: 'updated', trade });
+  }
+
+  /** Which bots the record counts changed: a new epoch, so every viewer takes a fresh snapshot. */
+  restart(): void {
+    if (!this.stopped) this.deltas.renew();
+  }
+
+  /** The wall (user trades never reach the public stream), then the record's bots. */
+  private carries(trade: TradeJson, userId: number | null): boolean {
+    return inScope(PUBLIC_SCOPE, userId) && (this.state.inRecord?.(trade) ?? true);
   }
 
   price(symbol: string, price: number, ts: number): void {
