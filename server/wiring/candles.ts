@@ -23,6 +23,11 @@ export interface CandlesWiring {
   stop: Step;
 }
 
+/** The builder as a per-key tick job (also what benchmarks/book-bench.ts P1.candles runs). */
+export function candlesTickJob(service: CandleService): Job<TickArgs> {
+  return { name: 'candles', run: (key, price, ts, now, slot) => service.tick(key, price, ts, now, slot) };
+}
+
 export function wireCandles(d: { config: Config; log: Logger; core: Pick<EngineCore, 'orm'>; router: HttpRouter; stream: PublicStream }): CandlesWiring {
   const log = d.log.child({ module: 'candles' });
   const service = new CandleService(new PgCandleStore(new SqlRunner(d.core.orm)), {
@@ -35,7 +40,7 @@ export function wireCandles(d: { config: Config; log: Logger; core: Pick<EngineC
   const warn = (what: string) => (err: unknown) => log.warn({ err: String(err) }, `${what} (retried next sweep)`);
   return {
     service,
-    tickJob: { name: 'candles', run: (key, price, ts, now, slot) => service.tick(key, price, ts, now, slot) },
+    tickJob: candlesTickJob(service),
     sweepJob: {
       name: 'candles',
       run: () => {

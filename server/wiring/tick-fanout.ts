@@ -14,12 +14,15 @@ export type TickArgs = [key: string, price: number, ts: number, now: number, slo
 
 export type FeedTick = PriceSink['tick'];
 
-/** The feed's tick handler: `onTick` once per tick, then `jobs` in order for each of its keys. */
-export function tickFanout(jobs: readonly Job<TickArgs>[], onTick: () => void, log: Logger): FeedTick {
+/**
+ * The feed's tick handler: `onTick` once per tick, then `jobs` in order for each of its keys.
+ * `clock` gives each tick's arrival time (`Date.now`; the book bench passes its own tick clock).
+ */
+export function tickFanout(jobs: readonly Job<TickArgs>[], onTick: () => void, log: Logger, clock: () => number = Date.now): FeedTick {
   const perKey = isolatedJobs(jobs, log.child({ module: 'tick' }), 'tick');
   return (symbol, price, ts, market) => {
     onTick();
-    const now = Date.now();
+    const now = clock();
     const { keys, slots } = tickKeySlots(symbol, market);
     for (let i = 0; i < keys.length; i++) perKey(keys[i]!, price, ts, now, slots[i]!);
   };
