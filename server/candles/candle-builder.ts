@@ -129,9 +129,12 @@ export class CandleBuilder {
     }
     const i = this.closedLen++;
     const c = i * C_STRIDE;
-    this.closedBuf.set(this.hot.subarray(ord * STRIDE, ord * STRIDE + STRIDE), c);
-    this.closedBuf[c + C.ord] = ord;
-    this.closedBuf[c + C.prev] = this.lastClosed[ord] as number;
+    const buf = this.closedBuf;
+    const hot = this.hot;
+    // A loop, not `set(subarray)`: a subarray is a new object per closing minute.
+    for (let f = 0, h = ord * STRIDE; f < STRIDE; f++) buf[c + f] = hot[h + f] as number;
+    buf[c + C.ord] = ord;
+    buf[c + C.prev] = this.lastClosed[ord] as number;
     this.lastClosed[ord] = i;
   }
 

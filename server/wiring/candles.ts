@@ -23,6 +23,15 @@ export interface CandlesWiring {
   stop: Step;
 }
 
+/**
+ * The builder as a per-key tick job (also what benchmarks/book-bench.ts P1.candles runs): the
+ * builder itself, not through `service.tick`, so a tick costs the fan-out one call (P1.candles).
+ */
+export function candlesTickJob(service: CandleService): Job<TickArgs> {
+  const builder = service.builder;
+  return { name: 'candles', run: (key, price, ts, now, slot) => builder.tick(key, price, ts, now, slot) };
+}
+
 export function wireCandles(d: { config: Config; log: Logger; core: Pick<EngineCore, 'orm'>; router: HttpRouter; stream: PublicStream }): CandlesWiring {
   const log = d.log.child({ module: 'candles' });
   const service = new CandleService(new PgCandleStore(new SqlRunner(d.core.orm)), {
@@ -35,7 +44,7 @@ export function wireCandles(d: { config: Config; log: Logger; core: Pick<EngineC
   const warn = (what: string) => (err: unknown) => log.warn({ err: String(err) }, `${what} (retried next sweep)`);
   return {
     service,
-    tickJob: { name: 'candles', run: (key, price, ts, now, slot) => service.tick(key, price, ts, now, slot) },
+    tickJob: candlesTickJob(service),
     sweepJob: {
       name: 'candles',
       run: () => {
