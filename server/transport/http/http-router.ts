@@ -164,12 +164,12 @@ export class HttpRouter {
       // A handler that returns without answering must not leave the client hanging (and holding a socket).
       const answered = () => {
         if (ex.done || ex.aborted) return;
-        this.log.error({ path: ex.path, method: ex.method }, 'handler returned without a response');
+        this.log.error({ path: loggedPath(ex.path), method: ex.method }, 'handler returned without a response');
         ex.error(INTERNAL_ERROR.status, INTERNAL_ERROR.error);
       };
       if (r instanceof Promise) {
         r.then(answered, (err: unknown) => this.fail(ex, err)).catch((err: unknown) =>
-          this.log.error({ err, path: ex.path }, 'request failed after its handler'),
+          this.log.error({ err, path: loggedPath(ex.path) }, 'request failed after its handler'),
         );
       } else answered();
     } catch (err) {
@@ -179,12 +179,17 @@ export class HttpRouter {
 
   private fail(ex: Exchange, err: unknown): void {
     const { status, error, expected } = toHttpError(err);
-    if (!expected) this.log.error({ err, path: ex.path }, 'request failed');
+    if (!expected) this.log.error({ err, path: loggedPath(ex.path) }, 'request failed');
     try {
       ex.error(status, error);
     } catch (writeErr) {
       // The socket is gone or uWS refused the write: the request is lost, the process is not.
-      this.log.warn({ err: writeErr, path: ex.path }, 'could not answer a failed request');
+      this.log.warn({ err: writeErr, path: loggedPath(ex.path) }, 'could not answer a failed request');
     }
   }
+}
+
+/** A path as logged: a token in it (TradingView's webhook carries one, SPEC §14) never reaches the logs. */
+export function loggedPath(path: string): string {
+  return path.replace(/^(\/api\/webhooks\/[^/]+\/)[^/]+/, '$1[token]');
 }

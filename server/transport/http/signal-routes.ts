@@ -7,6 +7,7 @@ import { textToSignalPayload } from '../../engine/text-intake.ts';
 import type { BotPort } from '../socket/bot-namespace.ts';
 import type { Exchange } from './http-io.ts';
 import type { HttpRouter } from './http-router.ts';
+import { tradingViewSignal } from './tradingview-alert.ts';
 
 /** Parses a JSON body; a syntax error is a VALIDATION_ERROR, not a 500. Null = already answered (413). */
 export async function jsonBody(ex: Exchange): Promise<unknown | null> {
@@ -82,6 +83,19 @@ export function registerSignalRoutes(router: HttpRouter, auth: TokenAuth, bot: B
       return { signal_id: id };
     }),
   );
+
+  // TradingView alerts (SPEC §14): the token in the path (TradingView sets no headers), the body a
+  // signal payload whatever its content type; then the same intake, idempotency and ack.
+  router.post('/api/webhooks/tradingview/:token', async (ex) => {
+    const bodyPromise = ex.readBody();
+    bodyPromise.catch(mootAfterRefusal);
+    const identity = await auth.verify(ex.params.token, 'bot');
+    const body = await bodyPromise;
+    if (body === null) return;
+    if (!identity) throw new UnauthorizedError('the path must end in a valid bot token: /api/webhooks/tradingview/TOKEN');
+    const ack = await bot.ingestSignal(tradingViewSignal(body), identity);
+    ex.json(ack.ok && !ack.duplicate ? 201 : 200, ack);
+  });
 
   // Text signals: body text/plain (UTF-8); idempotency key in `?external_id=` or `X-External-Id`
   // (the query wins when both are given); then the same intake as a JSON signal.
