@@ -23,6 +23,8 @@ export interface RouterLimits {
 
 interface Route {
   method: string;
+  /** As registered (`/api/signals/:id`): what the API description is checked against. */
+  path: string;
   segments: string[];
   handler: Handler;
 }
@@ -70,8 +72,13 @@ export class HttpRouter {
   }
 
   on(method: string, path: string, handler: Handler): this {
-    this.routes.push({ method: method.toUpperCase(), segments: pathSegments(path), handler });
+    this.routes.push({ method: method.toUpperCase(), path, segments: pathSegments(path), handler });
     return this;
+  }
+
+  /** Every route as registered, in order (tests check the API description against it). */
+  registered(): Array<{ method: string; path: string }> {
+    return this.routes.map((r) => ({ method: r.method, path: r.path }));
   }
 
   get(path: string, h: Handler): this {

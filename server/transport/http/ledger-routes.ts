@@ -15,8 +15,9 @@ export interface LedgerReads {
   verified(): Promise<VerifyReport | null>;
 }
 
-const botParam = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), botNameSchema.optional());
-const pageSchema = z.object({
+export const botParam = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), botNameSchema.optional());
+/** `GET /api/public/ledger/`'s query (also what the API description shows). */
+export const ledgerPageQuerySchema = z.object({
   after: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   bot: botParam,
@@ -24,7 +25,7 @@ const pageSchema = z.object({
 
 export function registerLedgerRoutes(router: HttpRouter, reads: LedgerReads): void {
   router.get('/api/public/ledger/', async (ex) => {
-    const r = parseWith(pageSchema, queryObject(ex.query));
+    const r = parseWith(ledgerPageQuerySchema, queryObject(ex.query));
     if (!r.ok) throw new ValidationError(r.error);
     const results = await reads.page(r.value.after, r.value.limit, r.value.bot);
     const nextAfter = results.length === r.value.limit ? results[results.length - 1]!.seq : null;

@@ -38,8 +38,8 @@ export interface PublicLive {
 
 const CACHE_PUBLIC = 'public, max-age=1';
 
-/** `?bot=` alone (SPEC §11), for the reads that take no other filter. */
-const botQuerySchema = z.object({ bot: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), botNameSchema.optional()) });
+/** `?bot=` alone (SPEC §11), for the reads that take no other filter (also what the API description shows). */
+export const botQuerySchema = z.object({ bot: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), botNameSchema.optional()) });
 
 /** The public answers' headers: any origin may read them, caches may keep them a second. */
 export function cors(ex: Exchange): Exchange {
