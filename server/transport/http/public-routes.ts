@@ -138,7 +138,7 @@ export function registerPublicRoutes(router: HttpRouter, reads: PublicReads, liv
     const open = live.openPositions().filter((p) => p.bot === bot);
     const r = await budgeted(ex, () => reads.performance.body({ bot }, () => open.reduce((s, p) => s + (p.unrealized_pnl ?? 0), 0)));
     if (!r) return;
-    const perf = JSON.parse(r.json) as SummaryJson;
+    const perf = JSON.parse(r.body.toString('utf8')) as SummaryJson;
     const performance: SummaryJson = {
       ...pick(perf, SUMMARY_KEYS),
       open_realized_profit_loss: roundMoney(open.reduce((s, p) => s + p.realized_profit_loss, 0)),
@@ -155,7 +155,7 @@ export function registerPublicRoutes(router: HttpRouter, reads: PublicReads, liv
     if (!r) return;
     cors(ex)
       .header('x-cache', r.outcome satisfies CacheOutcome)
-      .send(200, r.json, 'application/json; charset=utf-8');
+      .send(200, r.body, 'application/json; charset=utf-8');
   });
 
   router.get(`${base}/export.csv`, async (ex) => {
