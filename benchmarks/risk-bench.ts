@@ -27,6 +27,8 @@ import { rowId, type BenchResult } from './row-ids.ts';
 import { benchDatabases } from './support/bench-db.ts';
 import { percentile } from './support/fleet.ts';
 import { seedSystemTrades } from './support/seed-system-trades.ts';
+import { spawnChild } from './support/child.ts';
+import { DEFAULT_EQUITY_POINTS } from '../shared/metrics/equity-curve.ts';
 
 export interface RiskOptions {
   /** Closed trades wanted (the seed closes 19 of 20). */
@@ -112,9 +114,10 @@ export async function riskBench(o: RiskOptions = {}): Promise<BenchResult> {
     const fromSql: number[] = [];
     await sql.body(asks[0]!, unrealized);
     for (let i = 0; i < 12; i++) fromSql.push(await timedMs(() => sql.body(asks[i % 2]!, unrealized)));
-    const { json } = await memory.body(asks[1]!, unrealized);
-    const http = await httpWarm(url, ['', '?tz=Asia/Tokyo', '?tz=America/New_York&direction=LONG', '?symbol=S007USDT']);
-    const body = JSON.parse(json) as { closed_trades: number; daily: unknown[]; monthly: unknown[]; sharpe: number | null };
+    const json = (await memory.body(asks[1]!, unrealized)).body.toString('utf8');
+    const httpQueries = ['', '?tz=Asia/Tokyo', '?tz=America/New_York&direction=LONG', '?symbol=S007USDT'];
+    const { http, httpBytes, full, fullBytes } = await httpWarm(url, httpQueries);
+    const body = JSON.parse(json) as { closed_trades: number; daily: unknown[]; monthly: unknown[]; sharpe: number | null; equity_curve_full_points: number };
 
     // percentile() takes a percentage (95, not 0.95).
     const at = (xs: number[], p: number) =>
@@ -134,7 +137,8 @@ export async function riskBench(o: RiskOptions = {}): Promise<BenchResult> {
           : 'no --expose-gc: record memory not measured',
         `warm: ${warm.length} requests over ${asks.length} (filters, tz) in turn: p50 ${at(warm, 50).toFixed(3)} ms, p95 ${warmP95.toFixed(3)} ms, max ${at(warm, 100).toFixed(3)} ms, mean ${meanUs(warm)} µs/request`,
         `after each close (${afterClose.length}): p50 ${at(afterClose, 50).toFixed(1)} ms, p95 ${closeP95.toFixed(1)} ms, mean ${meanUs(afterClose)} µs/request`,
-        `over HTTP (the real app on the same database, ${http.length} warm requests, 2 MB bodies read in full): p50 ${at(http, 50).toFixed(1)} ms, p95 ${at(http, 95).toFixed(1)} ms, mean ${meanUs(http)} µs/request`,
+        `over HTTP (the real app on the same database, a keep-alive client in another process, ${http.length} warm requests, default equity_points=${DEFAULT_EQUITY_POINTS} of ${body.equity_curve_full_points.toLocaleString('en')} points, bodies ${kb(httpBytes)} read in full): p50 ${at(http, 50).toFixed(2)} ms, p95 ${at(http, 95).toFixed(2)} ms, mean ${meanUs(http)} µs/request, ${(sqlP95 / at(http, 95)).toFixed(0)}× the SQL recompute's p95`,
+        `over HTTP with equity_points=all (full resolution opt-in, ${full.length} warm requests, bodies ${kb(fullBytes)}): p50 ${at(full, 50).toFixed(1)} ms, p95 ${at(full, 95).toFixed(1)} ms, mean ${meanUs(full)} µs/request`,
         `SQL recompute (${fromSql.length}): p50 ${at(fromSql, 50).toFixed(1)} ms, p95 ${sqlP95.toFixed(1)} ms, mean ${meanUs(fromSql)} µs/request; body ${(json.length / 1e6).toFixed(2)} MB, ${body.monthly.length} months, sharpe ${String(body.sharpe)}`,
       ],
       rows: [
@@ -149,7 +153,7 @@ export async function riskBench(o: RiskOptions = {}): Promise<BenchResult> {
         },
         {
           id: rowId('risk', 'P9.http'),
-          measure: 'p95 ms, warm performance/ over HTTP from the real app, body read (vs SQL recompute in-process)',
+          measure: 'p95 ms, warm performance/ over loopback HTTP from the real app, client in another process, body read (vs SQL recompute in-process)',
           ours: at(http, 95),
           baseline: sqlP95,
           ratio: sqlP95 / at(http, 95),
@@ -172,8 +176,18 @@ export async function riskBench(o: RiskOptions = {}): Promise<BenchResult> {
   }
 }
 
-/** The real app on `url` (PRICE_FEED=bot: no ticks, nothing closes): warm performance/ requests, queries in turn. */
-async function httpWarm(url: string, queries: string[]): Promise<number[]> {
+const kb = (xs: number[]): string => {
+  const lo = Math.min(...xs);
+  const hi = Math.max(...xs);
+  return lo === hi ? `${(lo / 1000).toFixed(1)} kB` : `${(lo / 1000).toFixed(1)}–${(hi / 1000).toFixed(1)} kB`;
+};
+
+/**
+ * The real app on `url` (PRICE_FEED=bot: no ticks, nothing closes), asked by a client in another
+ * process over loopback: warm performance/ requests, queries in turn, with the default bound on
+ * the equity curve and with `equity_points=all`.
+ */
+async function httpWarm(url: string, queries: string[]): Promise<{ http: number[]; httpBytes: number[]; full: number[]; fullBytes: number[] }> {
   const config = loadConfig({
     DATABASE_URL: url,
     PORT: '0',
@@ -184,17 +198,20 @@ async function httpWarm(url: string, queries: string[]): Promise<number[]> {
     HTTP_RATE_LIMIT: '0',
   });
   const app = await startApp(config, { log: createLogger('silent') });
+  const client = spawnChild('./http-get-proc.ts', []);
   try {
+    await client.ready;
     const base = `http://127.0.0.1:${app.port}/api/public/paper-trading/performance/`;
-    for (const q of queries) await (await fetch(base + q)).text();
-    const out: number[] = [];
-    for (let i = 0; i < 200; i++) {
-      const t = performance.now();
-      await (await fetch(base + queries[i % queries.length]!)).text();
-      out.push(performance.now() - t);
-    }
-    return out;
+    const urls = queries.map((q) => base + q);
+    const fullUrls = queries.map((q) => `${base}${q === '' ? '?' : `${q}&`}equity_points=all`);
+    type Got = { ms: number[]; bytes: number[] };
+    // Computes each answer once (and warms the JIT on both sides), then measures.
+    await client.call<Got>('get', { urls: [...urls, ...fullUrls], n: 3 * (urls.length + fullUrls.length) });
+    const bounded = await client.call<Got>('get', { urls, n: 400 });
+    const fullRes = await client.call<Got>('get', { urls: fullUrls, n: 100 });
+    return { http: bounded.ms, httpBytes: bounded.bytes, full: fullRes.ms, fullBytes: fullRes.bytes };
   } finally {
+    await client.stop();
     await app.close();
   }
 }
