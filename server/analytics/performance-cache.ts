@@ -5,6 +5,7 @@
 // open trades and a three-buffer concat. `equity_curve` is bounded (boundEquityCurve, default
 // DEFAULT_EQUITY_POINTS points): at 100k closes it was ~98 % of a 2 MB body (docs/decisions.md).
 import { roundMoney } from '../../shared/trade-math.ts';
+import { tradePriceKey } from '../../shared/price-key.ts';
 import {
   computePerformance,
   computeRiskMetrics,
@@ -37,11 +38,14 @@ export interface PerformanceSource {
   metricTrades(filters: PerformanceQuery, now: number): Promise<MetricTrade[]>;
 }
 
+/** Open trades a filtered answer's unrealised P/L sums over: id → price key (shared/price-key.ts). */
+export type OpenTradeKeys = ReadonlyMap<number, string>;
+
 /** The body's UTF-8 bytes around `unrealized_profit_loss`, and which open trades it sums over (null: all of them). */
 export interface CachedPerformance {
   before: Buffer;
   after: Buffer;
-  openIds: ReadonlySet<number> | null;
+  openIds: OpenTradeKeys | null;
 }
 
 /** A `days` window is recomputed at least this often, so its edge moves in steps of at most a minute. */
@@ -60,13 +64,13 @@ export class PerformanceCache {
     private readonly extras?: PerformanceExtras,
     private readonly accountSize = DEFAULT_ACCOUNT_SIZE,
   ) {
-    this.cache = new VersionedCache(limits, (v) => v.before.length + v.after.length + (v.openIds?.size ?? 0) * 16);
+    this.cache = new VersionedCache(limits, (v) => v.before.length + v.after.length + (v.openIds?.size ?? 0) * 64);
   }
 
   /** The body for `filters`, with `unrealized(openIds)` spliced in. Throws BusyError past the computation budget. */
   async body(
     filters: PerformanceQuery,
-    unrealized: (openIds: ReadonlySet<number> | null) => number,
+    unrealized: (openIds: OpenTradeKeys | null) => number,
     now = Date.now(),
   ): Promise<{ body: Buffer; outcome: CacheOutcome }> {
     // Both parts only grow, so their sum changes whenever either does.
@@ -92,7 +96,7 @@ export class PerformanceCache {
     body.unrealized_profit_loss = MARKER;
     const json = JSON.stringify(body);
     const at = json.indexOf(MARKER_JSON);
-    const openIds = isUnfiltered(filters) ? null : new Set(trades.filter((t) => isOpenStatus(t.status)).map((t) => t.id));
+    const openIds = isUnfiltered(filters) ? null : new Map(trades.filter((t) => isOpenStatus(t.status)).map((t) => [t.id, tradePriceKey(t)]));
     return { before: Buffer.from(json.slice(0, at)), after: Buffer.from(json.slice(at + MARKER_JSON.length)), openIds };
   }
 }

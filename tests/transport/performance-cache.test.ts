@@ -11,6 +11,7 @@ import { connectBot, connected, waitFor } from '../helpers/sockets.ts';
 import { call, register, TEST_APP_OPTIONS } from '../users/user-client.ts';
 import { seedSystemTrades } from '../../benchmarks/support/seed-system-trades.ts';
 import { DEFAULT_EQUITY_POINTS } from '../../shared/metrics/equity-curve.ts';
+import { roundMoney } from '../../shared/trade-math.ts';
 
 const TRADES = 30_000;
 let server: TestServer;
@@ -130,5 +131,27 @@ describe('performance/ equity_curve is bounded by equity_points', { timeout: 120
     const bad = await perf('?equity_points=3');
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatchObject({ code: 'VALIDATION_ERROR', field: 'equity_points' });
+  });
+});
+
+describe('a filtered performance/ keeps its unrealised P/L live', { timeout: 120_000 }, () => {
+  it('equals open-positions/ summed over the filtered open trades that have a price', async () => {
+    await tick('S020USDT', 103.5);
+    const sumOpen = async (pick: (p: { symbol: string; direction: string; unrealized_pnl: number | null }) => boolean) => {
+      const open = (await (await fetch(`${server.url}/api/public/paper-trading/open-positions/`)).json()) as {
+        symbol: string;
+        direction: string;
+        unrealized_pnl: number | null;
+      }[];
+      return roundMoney(open.filter((p) => pick(p) && p.unrealized_pnl !== null).reduce((s, p) => s + p.unrealized_pnl!, 0));
+    };
+    await waitFor(async () => (await sumOpen((p) => p.symbol === 'S020USDT')) !== 0, 5000, 'S020USDT to have a live P/L');
+    const expected = await sumOpen((p) => p.symbol === 'S020USDT');
+    expect((await perf('?symbol=S020USDT')).body.unrealized_profit_loss).toBe(expected);
+    // LONG across every symbol: those without a price count nothing.
+    expect((await perf('?direction=LONG')).body.unrealized_profit_loss).toBe(await sumOpen((p) => p.direction === 'LONG'));
+    await tick('S020USDT', 98);
+    await waitFor(async () => (await sumOpen((p) => p.symbol === 'S020USDT')) !== expected, 5000, 'the price to move');
+    expect((await perf('?symbol=S020USDT')).body.unrealized_profit_loss).toBe(await sumOpen((p) => p.symbol === 'S020USDT'));
   });
 });
