@@ -115,7 +115,7 @@ export async function riskBench(o: RiskOptions = {}): Promise<BenchResult> {
     for (let i = 0; i < 12; i++) fromSql.push(await timedMs(() => sql.body(asks[i % 2]!, unrealized)));
     const json = (await memory.body(asks[1]!, unrealized)).body.toString('utf8');
     const httpQueries = ['', '?tz=Asia/Tokyo', '?tz=America/New_York&direction=LONG', '?symbol=S007USDT'];
-    const { http, httpBytes, full, fullBytes, startupMs, loopP99, loopMax, cache } = await httpWarm(url, httpQueries);
+    const { http, httpBytes, full, fullBytes, startupMs, loopP99, loopMax, gc: serverGc, cache } = await httpWarm(url, httpQueries);
     const body = JSON.parse(json) as { closed_trades: number; daily: unknown[]; monthly: unknown[]; sharpe: number | null; equity_curve_full_points: number };
 
     // percentile() takes a percentage (95, not 0.95).
@@ -137,7 +137,7 @@ export async function riskBench(o: RiskOptions = {}): Promise<BenchResult> {
         `warm: ${warm.length} requests over ${asks.length} (filters, tz) in turn: p50 ${at(warm, 50).toFixed(3)} ms, p95 ${warmP95.toFixed(3)} ms, max ${at(warm, 100).toFixed(3)} ms, mean ${meanUs(warm)} µs/request`,
         `after each close (${afterClose.length}): p50 ${at(afterClose, 50).toFixed(1)} ms, p95 ${closeP95.toFixed(1)} ms, mean ${meanUs(afterClose)} µs/request`,
         `over HTTP (the real app in its own process on the same database, a keep-alive client in another process, ${http.length} warm requests, default equity_points=${DEFAULT_EQUITY_POINTS} of ${body.equity_curve_full_points.toLocaleString('en')} points, bodies ${kb(httpBytes)} read in full): p50 ${at(http, 50).toFixed(2)} ms, p95 ${at(http, 95).toFixed(2)} ms, mean ${meanUs(http)} µs/request, ${(sqlP95 / at(http, 95)).toFixed(0)}× the SQL recompute's p95`,
-        `HTTP server: measured after its start-up work (${(startupMs / 1000).toFixed(1)} s: the first ledger verification, awaited through GET /api/public/ledger/verify); its event-loop delay while measured: p99 ${loopP99.toFixed(1)} ms, max ${loopMax.toFixed(1)} ms; x-cache ${JSON.stringify(cache)}`,
+        `HTTP server: measured after its start-up work (${(startupMs / 1000).toFixed(1)} s: the first ledger verification, awaited through GET /api/public/ledger/verify); its event-loop delay while measured: p99 ${loopP99.toFixed(1)} ms, max ${loopMax.toFixed(1)} ms; ${serverGc}; x-cache ${JSON.stringify(cache)}`,
         `over HTTP with equity_points=all (full resolution opt-in, ${full.length} warm requests, bodies ${kb(fullBytes)}): p50 ${at(full, 50).toFixed(1)} ms, p95 ${at(full, 95).toFixed(1)} ms, mean ${meanUs(full)} µs/request`,
         `SQL recompute (${fromSql.length}): p50 ${at(fromSql, 50).toFixed(1)} ms, p95 ${sqlP95.toFixed(1)} ms, mean ${meanUs(fromSql)} µs/request; body ${(json.length / 1e6).toFixed(2)} MB, ${body.monthly.length} months, sharpe ${String(body.sharpe)}`,
       ],
@@ -198,6 +198,7 @@ async function httpWarm(
   startupMs: number;
   loopP99: number;
   loopMax: number;
+  gc: string;
   cache: Record<string, number>;
 }> {
   const t0 = performance.now();
@@ -219,7 +220,7 @@ async function httpWarm(
     await client.call<Got>('get', { urls: [...urls, ...fullUrls], n: 3 * (urls.length + fullUrls.length) });
     await server.child.call('loopDelay', { reset: true });
     const bounded = await client.call<Got>('get', { urls, n: 400 });
-    const loop = await server.child.call<{ p99: number; max: number }>('loopDelay', { reset: true });
+    const loop = await server.child.call<{ p99: number; max: number; gcCount: number; gcTotalMs: number; gcMaxMs: number }>('loopDelay', { reset: true });
     const fullRes = await client.call<Got>('get', { urls: fullUrls, n: 100 });
     return {
       http: bounded.ms,
@@ -229,6 +230,7 @@ async function httpWarm(
       startupMs,
       loopP99: loop.p99,
       loopMax: loop.max,
+      gc: `${loop.gcCount} GCs, ${loop.gcTotalMs.toFixed(0)} ms in all, longest ${loop.gcMaxMs.toFixed(1)} ms`,
       cache: bounded.cache,
     };
   } finally {
