@@ -4,7 +4,9 @@
 // (a full recompute from the in-memory record, server/analytics/public-trade-record.ts), against
 // (c) the SQL recompute it replaces (every close bumped the version, and each read loaded every
 // system trade from PostgreSQL before folding it). Both with the server's signal-quality and
-// benchmark extras. Money and rounding as the server serves them.
+// benchmark extras. Money and rounding as the server serves them. P9.http: the real app (startApp,
+// uWS) in its own process on the same database, asked over loopback by a keep-alive client in
+// another process once the server's start-up work is over, with the default `equity_points` and with `equity_points=all`.
 import { initOrm } from '../server/persistence/orm.ts';
 import { withAdmin } from '../server/persistence/database.ts';
 import { SqlRunner } from '../server/persistence/sql-runner.ts';
@@ -20,13 +22,12 @@ import { BenchmarkService } from '../server/analytics/benchmark-service.ts';
 import { PriceExtremes } from '../server/analytics/price-extremes.ts';
 import { performanceQuerySchema, type PerformanceQuery } from '../shared/metrics/index.ts';
 import type { TradeJson } from '../shared/protocol-types.ts';
-import { startApp } from '../server/app.ts';
-import { loadConfig } from '../server/config.ts';
-import { createLogger } from '../server/logger.ts';
 import { rowId, type BenchResult } from './row-ids.ts';
 import { benchDatabases } from './support/bench-db.ts';
-import { percentile } from './support/fleet.ts';
+import { percentile, startServerProc } from './support/fleet.ts';
 import { seedSystemTrades } from './support/seed-system-trades.ts';
+import { spawnChild } from './support/child.ts';
+import { DEFAULT_EQUITY_POINTS } from '../shared/metrics/equity-curve.ts';
 
 export interface RiskOptions {
   /** Closed trades wanted (the seed closes 19 of 20). */
@@ -112,9 +113,10 @@ export async function riskBench(o: RiskOptions = {}): Promise<BenchResult> {
     const fromSql: number[] = [];
     await sql.body(asks[0]!, unrealized);
     for (let i = 0; i < 12; i++) fromSql.push(await timedMs(() => sql.body(asks[i % 2]!, unrealized)));
-    const { json } = await memory.body(asks[1]!, unrealized);
-    const http = await httpWarm(url, ['', '?tz=Asia/Tokyo', '?tz=America/New_York&direction=LONG', '?symbol=S007USDT']);
-    const body = JSON.parse(json) as { closed_trades: number; daily: unknown[]; monthly: unknown[]; sharpe: number | null };
+    const json = (await memory.body(asks[1]!, unrealized)).body.toString('utf8');
+    const httpQueries = ['', '?tz=Asia/Tokyo', '?tz=America/New_York&direction=LONG', '?symbol=S007USDT'];
+    const { http, httpBytes, full, fullBytes, startupMs, loopP99, loopMax, gc: serverGc, cache } = await httpWarm(url, httpQueries);
+    const body = JSON.parse(json) as { closed_trades: number; daily: unknown[]; monthly: unknown[]; sharpe: number | null; equity_curve_full_points: number };
 
     // percentile() takes a percentage (95, not 0.95).
     const at = (xs: number[], p: number) =>
@@ -134,7 +136,9 @@ export async function riskBench(o: RiskOptions = {}): Promise<BenchResult> {
           : 'no --expose-gc: record memory not measured',
         `warm: ${warm.length} requests over ${asks.length} (filters, tz) in turn: p50 ${at(warm, 50).toFixed(3)} ms, p95 ${warmP95.toFixed(3)} ms, max ${at(warm, 100).toFixed(3)} ms, mean ${meanUs(warm)} µs/request`,
         `after each close (${afterClose.length}): p50 ${at(afterClose, 50).toFixed(1)} ms, p95 ${closeP95.toFixed(1)} ms, mean ${meanUs(afterClose)} µs/request`,
-        `over HTTP (the real app on the same database, ${http.length} warm requests, 2 MB bodies read in full): p50 ${at(http, 50).toFixed(1)} ms, p95 ${at(http, 95).toFixed(1)} ms, mean ${meanUs(http)} µs/request`,
+        `over HTTP (the real app in its own process on the same database, a keep-alive client in another process, ${http.length} warm requests, default equity_points=${DEFAULT_EQUITY_POINTS} of ${body.equity_curve_full_points.toLocaleString('en')} points, bodies ${kb(httpBytes)} read in full): p50 ${at(http, 50).toFixed(2)} ms, p95 ${at(http, 95).toFixed(2)} ms, mean ${meanUs(http)} µs/request, ${(sqlP95 / at(http, 95)).toFixed(0)}× the SQL recompute's p95`,
+        `HTTP server: measured after its start-up work (${(startupMs / 1000).toFixed(1)} s: the first ledger verification, awaited through GET /api/public/ledger/verify); its event-loop delay while measured: p99 ${loopP99.toFixed(1)} ms, max ${loopMax.toFixed(1)} ms; ${serverGc}; x-cache ${JSON.stringify(cache)}`,
+        `over HTTP with equity_points=all (full resolution opt-in, ${full.length} warm requests, bodies ${kb(fullBytes)}): p50 ${at(full, 50).toFixed(1)} ms, p95 ${at(full, 95).toFixed(1)} ms, mean ${meanUs(full)} µs/request`,
         `SQL recompute (${fromSql.length}): p50 ${at(fromSql, 50).toFixed(1)} ms, p95 ${sqlP95.toFixed(1)} ms, mean ${meanUs(fromSql)} µs/request; body ${(json.length / 1e6).toFixed(2)} MB, ${body.monthly.length} months, sharpe ${String(body.sharpe)}`,
       ],
       rows: [
@@ -149,7 +153,7 @@ export async function riskBench(o: RiskOptions = {}): Promise<BenchResult> {
         },
         {
           id: rowId('risk', 'P9.http'),
-          measure: 'p95 ms, warm performance/ over HTTP from the real app, body read (vs SQL recompute in-process)',
+          measure: 'p95 ms, warm performance/ over loopback HTTP from the real app, client in another process, body read (vs SQL recompute in-process)',
           ours: at(http, 95),
           baseline: sqlP95,
           ratio: sqlP95 / at(http, 95),
@@ -172,29 +176,65 @@ export async function riskBench(o: RiskOptions = {}): Promise<BenchResult> {
   }
 }
 
-/** The real app on `url` (PRICE_FEED=bot: no ticks, nothing closes): warm performance/ requests, queries in turn. */
-async function httpWarm(url: string, queries: string[]): Promise<number[]> {
-  const config = loadConfig({
-    DATABASE_URL: url,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    PRICE_FEED: 'bot',
-    LOG_LEVEL: 'silent',
-    BOT_TOKEN: 'bench-risk-token',
-    HTTP_RATE_LIMIT: '0',
-  });
-  const app = await startApp(config, { log: createLogger('silent') });
+const kb = (xs: number[]): string => {
+  const lo = Math.min(...xs);
+  const hi = Math.max(...xs);
+  return lo === hi ? `${(lo / 1000).toFixed(1)} kB` : `${(lo / 1000).toFixed(1)}–${(hi / 1000).toFixed(1)} kB`;
+};
+
+/**
+ * The real app on `url` in its own process (PRICE_FEED=bot: no ticks, nothing closes), asked by a
+ * client in another process over loopback: warm performance/ requests, queries in turn, with the
+ * default bound on the equity curve and with `equity_points=all`.
+ */
+async function httpWarm(
+  url: string,
+  queries: string[],
+): Promise<{
+  http: number[];
+  httpBytes: number[];
+  full: number[];
+  fullBytes: number[];
+  startupMs: number;
+  loopP99: number;
+  loopMax: number;
+  gc: string;
+  cache: Record<string, number>;
+}> {
+  const t0 = performance.now();
+  const server = await startServerProc('app', { databaseUrl: url, httpRateLimit: '0' });
+  const client = spawnChild('./http-get-proc.ts', []);
   try {
-    const base = `http://127.0.0.1:${app.port}/api/public/paper-trading/performance/`;
-    for (const q of queries) await (await fetch(base + q)).text();
-    const out: number[] = [];
-    for (let i = 0; i < 200; i++) {
-      const t = performance.now();
-      await (await fetch(base + queries[i % queries.length]!)).text();
-      out.push(performance.now() - t);
-    }
-    return out;
+    await client.ready;
+    // Warm means the steady state: the start-up ledger verification (seconds of hashing on the
+    // server's loop at 100k trades) is over. This answers once that first run has finished.
+    const verify = await fetch(`${server.url}/api/public/ledger/verify`);
+    if (!verify.ok) throw new Error(`ledger/verify: HTTP ${verify.status}`);
+    await verify.text();
+    const startupMs = performance.now() - t0;
+    const base = `${server.url}/api/public/paper-trading/performance/`;
+    const urls = queries.map((q) => base + q);
+    const fullUrls = queries.map((q) => `${base}${q === '' ? '?' : `${q}&`}equity_points=all`);
+    type Got = { ms: number[]; bytes: number[]; cache: Record<string, number> };
+    // Computes each answer once (and warms the JIT on both sides), then measures.
+    await client.call<Got>('get', { urls: [...urls, ...fullUrls], n: 3 * (urls.length + fullUrls.length) });
+    await server.child.call('loopDelay', { reset: true });
+    const bounded = await client.call<Got>('get', { urls, n: 400 });
+    const loop = await server.child.call<{ p99: number; max: number; gcCount: number; gcTotalMs: number; gcMaxMs: number }>('loopDelay', { reset: true });
+    const fullRes = await client.call<Got>('get', { urls: fullUrls, n: 100 });
+    return {
+      http: bounded.ms,
+      httpBytes: bounded.bytes,
+      full: fullRes.ms,
+      fullBytes: fullRes.bytes,
+      startupMs,
+      loopP99: loop.p99,
+      loopMax: loop.max,
+      gc: `${loop.gcCount} GCs, ${loop.gcTotalMs.toFixed(0)} ms in all, longest ${loop.gcMaxMs.toFixed(1)} ms`,
+      cache: bounded.cache,
+    };
   } finally {
-    await app.close();
+    await client.stop();
+    await server.child.stop();
   }
 }

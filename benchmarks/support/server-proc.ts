@@ -3,6 +3,7 @@
 // `bare-uws` (the ceiling: bare Socket.IO attached to uWS with the product's limits).
 // Argv: mode, then JSON options. Reports {type:'ready', port, startMs, peakRss}.
 import http from 'node:http';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { Server } from 'socket.io';
 import uWS from 'uWebSockets.js';
 import { SOCKET_LIMITS } from '../../server/transport/socket/io-server.ts';
@@ -17,6 +18,8 @@ interface Options {
   /** Below the 10 ms the env allows: set on the Config object (the product path is unchanged). */
   broadcastIntervalMs?: number;
   webRoot?: string;
+  /** HTTP_RATE_LIMIT (e.g. '0': off, for a client asking many times from 127.0.0.1). */
+  httpRateLimit?: string;
 }
 
 const mode = process.argv[2];
@@ -40,6 +43,7 @@ async function main(): Promise<void> {
       // Every bench viewer comes from 127.0.0.1: the per-IP socket limits would cap the fleet at 64.
       MAX_SOCKETS_PER_IP: '0',
       SOCKET_CONNECTS_PER_IP: '0',
+      ...(opts.httpRateLimit === undefined ? {} : { HTTP_RATE_LIMIT: opts.httpRateLimit }),
     });
     if (opts.broadcastIntervalMs !== undefined) config.broadcastIntervalMs = opts.broadcastIntervalMs;
     app = await startApp(config, { log: createLogger(config.logLevel), signalsPerSecond: 1_000_000, ...(opts.webRoot ? { webRoot: opts.webRoot } : {}) });
@@ -69,8 +73,27 @@ async function main(): Promise<void> {
     throw new Error(`unknown mode ${mode}`);
   }
   const startMs = performance.now() - t0;
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  const gc = { count: 0, totalMs: 0, maxMs: 0 };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gc.count++;
+      gc.totalMs += e.duration;
+      gc.maxMs = Math.max(gc.maxMs, e.duration);
+    }
+  }).observe({ entryTypes: ['gc'] });
 
   serveCommands({
+    /** This process's event-loop delay and its GC pauses (ms) since the last `reset`. */
+    loopDelay: (m) => {
+      const r = { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6, gcCount: gc.count, gcTotalMs: gc.totalMs, gcMaxMs: gc.maxMs };
+      if (m.reset) {
+        loop.reset();
+        Object.assign(gc, { count: 0, totalMs: 0, maxMs: 0 });
+      }
+      return r;
+    },
     rss: () => ({ rss: settledRss(), peakRss: peakRss() }),
     cpu: () => process.cpuUsage(),
     /** The public stream's last measured fan-out (app only). */

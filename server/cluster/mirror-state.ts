@@ -51,6 +51,18 @@ export class MirrorState {
     return totalUnrealized(this.filled(), this.prices, this.feeRate).total;
   }
 
+  /** openPositions()' unrealized_pnl summed over `open` (id → price key), without building the positions. */
+  unrealizedOf(open: ReadonlyMap<number, string>): number {
+    let sum = 0;
+    for (const id of open.keys()) {
+      const t = this.open.get(id);
+      const p = t && this.prices.get(tradePriceKey(t));
+      if (!t || t.status === 'PENDING' || !p || !Number.isFinite(p.price)) continue;
+      sum += roundMoney(livePnl(t, p.price, this.feeRate).profitLoss);
+    }
+    return sum;
+  }
+
   /** The engine's stream carries the all-bots record only: every trade mirrored is in it. */
   inRecord(): boolean {
     return true;

@@ -65,6 +65,17 @@ export class PublicLiveView {
     return this.state.ticker(this.unrealized());
   }
 
+  /** openPositions()' unrealized_pnl summed over `open` (id → price key), without building the positions. */
+  unrealizedOf(open: ReadonlyMap<number, string>): number {
+    let sum = 0;
+    for (const [id, key] of open) {
+      if (this.book.lastPrice(key) === undefined) continue;
+      const u = this.engine.unrealizedOf(id);
+      if (u) sum += roundMoney(u.profitLoss);
+    }
+    return sum;
+  }
+
   /** Every open system trade with its live P/L (`?bot=` narrows it; unfiltered readers take `inRecord`). */
   openPositions(): OpenPositionJson[] {
     return this.engine.openTrades(PUBLIC_SCOPE).map((t) => {

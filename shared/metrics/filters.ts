@@ -5,6 +5,7 @@ import { DIRECTIONS, MARKET_TYPES, TIMEFRAMES } from '../constants.ts';
 import { botNameSchema, symbolSchema } from '../signal-schema.ts';
 import type { MetricTrade } from './metric-trade.ts';
 import { canonicalTimeZone, isTimeZone } from './time-zone.ts';
+import { MAX_EQUITY_POINTS, MIN_EQUITY_POINTS } from './equity-curve.ts';
 
 const MS_PER_DAY = 86_400_000;
 const MAX_DAYS = 36_500;
@@ -53,6 +54,27 @@ export const performanceQuerySchema = z.object({
     blankToUndefined,
     z.string().trim().max(64).refine(isTimeZone, 'must be an IANA time zone name such as Europe/Paris').transform(canonicalTimeZone).optional(),
   ),
+  /** Not a filter: how many points of `equity_curve` at most (boundEquityCurve), or `all`; the default is DEFAULT_EQUITY_POINTS. */
+  equity_points: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^(all|\d{1,7})$/, `must be a whole number of points (${MIN_EQUITY_POINTS} to ${MAX_EQUITY_POINTS}) or "all"`)
+      .transform((v) => (v === 'all' ? ('all' as const) : Number(v)))
+      .pipe(
+        z.union([
+          z.literal('all'),
+          z
+            .number()
+            .int()
+            .min(MIN_EQUITY_POINTS, `must be at least ${MIN_EQUITY_POINTS}`)
+            .max(MAX_EQUITY_POINTS, `must be at most ${MAX_EQUITY_POINTS} (or "all")`),
+        ]),
+      )
+      .optional(),
+  ),
 });
 
 export type PerformanceQuery = z.output<typeof performanceQuerySchema>;
@@ -61,12 +83,12 @@ export type PerformanceQuery = z.output<typeof performanceQuerySchema>;
 export const PERFORMANCE_QUERY_KEYS = Object.keys(performanceQuerySchema.shape).sort() as (keyof PerformanceQuery)[];
 
 /** Keys that change how the chosen trades are shown, not which trades are chosen. */
-const PRESENTATION_KEYS: ReadonlySet<string> = new Set(['tz']);
+const PRESENTATION_KEYS: ReadonlySet<string> = new Set(['tz', 'equity_points']);
 
 /** Filters matched by equality against the MetricTrade field of the same name. */
 const EQUALITY_KEYS = PERFORMANCE_QUERY_KEYS.filter((k) => k !== 'days' && !PRESENTATION_KEYS.has(k)) as (keyof PerformanceFilters & keyof MetricTrade)[];
 
-/** True when no key picks trades (a `tz` alone still covers every trade). */
+/** True when no key picks trades (a `tz` or `equity_points` alone still covers every trade). */
 export function isUnfiltered(f: PerformanceQuery): boolean {
   return PERFORMANCE_QUERY_KEYS.every((k) => PRESENTATION_KEYS.has(k) || f[k] === undefined);
 }

@@ -1,7 +1,8 @@
 // `performance/` over 30,000 seeded system trades on the real server: identical requests share one
 // computation, distinct uncached ones are all answered from memory,
 // the cache is an LRU of PERFORMANCE_CACHE_ENTRIES, it moves with system closes and not with
-// users' trades, and unrealised P/L stays live on a cached answer.
+// users' trades, and unrealised P/L stays live on a cached answer; `equity_curve` is bounded by
+// `equity_points` (default DEFAULT_EQUITY_POINTS) and whole with `equity_points=all`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { createTestDatabase } from '../helpers/db.ts';
@@ -9,6 +10,8 @@ import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { connectBot, connected, waitFor } from '../helpers/sockets.ts';
 import { call, register, TEST_APP_OPTIONS } from '../users/user-client.ts';
 import { seedSystemTrades } from '../../benchmarks/support/seed-system-trades.ts';
+import { DEFAULT_EQUITY_POINTS } from '../../shared/metrics/equity-curve.ts';
+import { roundMoney } from '../../shared/trade-math.ts';
 
 const TRADES = 30_000;
 let server: TestServer;
@@ -91,5 +94,64 @@ describe('performance/ is computed once per (filters, version)', { timeout: 120_
     await tick('S006USDT', 106);
     await waitFor(async () => (await perf()).body.closed_trades === first.body.closed_trades + 1, 10_000, 'the close to show');
     expect((await perf()).body.total_trades).toBe(first.body.total_trades + 1);
+  });
+});
+
+describe('performance/ equity_curve is bounded by equity_points', { timeout: 120_000 }, () => {
+  type Point = { time: number; value: number };
+  it('sends at most DEFAULT_EQUITY_POINTS points by default, every point with "all", and the rest of the body alike', async () => {
+    const byDefault = await perf('?timeframe=4h');
+    const all = await perf('?timeframe=4h&equity_points=all');
+    expect([byDefault.status, all.status]).toEqual([200, 200]);
+    const full = all.body.equity_curve as Point[];
+    const bounded = byDefault.body.equity_curve as Point[];
+    // 10,000 trades of this timeframe, 19 of 20 closed: far more points than the bound.
+    expect(full.length).toBeGreaterThan(DEFAULT_EQUITY_POINTS);
+    expect(all.body.equity_curve_full_points).toBe(full.length);
+    expect(byDefault.body.equity_curve_full_points).toBe(full.length);
+    expect(bounded.length).toBeLessThanOrEqual(DEFAULT_EQUITY_POINTS);
+    // Four per bucket at most; a monotone stretch keeps two (its first and last are its extremes).
+    expect(bounded.length).toBeGreaterThan(DEFAULT_EQUITY_POINTS / 4);
+    expect(bounded.at(-1)).toEqual(full.at(-1));
+    expect(bounded[0]).toEqual(full[0]);
+    const fullByTime = new Map(full.map((p) => [p.time, p.value]));
+    expect(bounded.every((p) => fullByTime.get(p.time) === p.value)).toBe(true);
+    // Only the curve differs.
+    const { equity_curve: _a, ...restDefault } = byDefault.body as Record<string, unknown>;
+    const { equity_curve: _b, ...restAll } = all.body as Record<string, unknown>;
+    expect(restDefault).toEqual(restAll);
+    // Absent and the default value are one cache entry.
+    expect((await perf(`?timeframe=4h&equity_points=${DEFAULT_EQUITY_POINTS}`)).cache).toBe('hit');
+  });
+
+  it('takes a smaller bound, and refuses one out of range naming the field', async () => {
+    const small = await perf('?equity_points=100');
+    expect(small.status).toBe(200);
+    expect((small.body.equity_curve as Point[]).length).toBeLessThanOrEqual(100);
+    const bad = await perf('?equity_points=3');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ code: 'VALIDATION_ERROR', field: 'equity_points' });
+  });
+});
+
+describe('a filtered performance/ keeps its unrealised P/L live', { timeout: 120_000 }, () => {
+  it('equals open-positions/ summed over the filtered open trades that have a price', async () => {
+    await tick('S020USDT', 103.5);
+    const sumOpen = async (pick: (p: { symbol: string; direction: string; unrealized_pnl: number | null }) => boolean) => {
+      const open = (await (await fetch(`${server.url}/api/public/paper-trading/open-positions/`)).json()) as {
+        symbol: string;
+        direction: string;
+        unrealized_pnl: number | null;
+      }[];
+      return roundMoney(open.filter((p) => pick(p) && p.unrealized_pnl !== null).reduce((s, p) => s + p.unrealized_pnl!, 0));
+    };
+    await waitFor(async () => (await sumOpen((p) => p.symbol === 'S020USDT')) !== 0, 5000, 'S020USDT to have a live P/L');
+    const expected = await sumOpen((p) => p.symbol === 'S020USDT');
+    expect((await perf('?symbol=S020USDT')).body.unrealized_profit_loss).toBe(expected);
+    // LONG across every symbol: those without a price count nothing.
+    expect((await perf('?direction=LONG')).body.unrealized_profit_loss).toBe(await sumOpen((p) => p.direction === 'LONG'));
+    await tick('S020USDT', 98);
+    await waitFor(async () => (await sumOpen((p) => p.symbol === 'S020USDT')) !== expected, 5000, 'the price to move');
+    expect((await perf('?symbol=S020USDT')).body.unrealized_profit_loss).toBe(await sumOpen((p) => p.symbol === 'S020USDT'));
   });
 });

@@ -10,7 +10,7 @@ import type { BotDirectory } from '../../queries/bot-directory.ts';
 import { botNameSchema } from '../../../shared/signal-schema.ts';
 import { z } from 'zod';
 import { BusyError, type CacheOutcome } from '../../cache/versioned-cache.ts';
-import { isUnfiltered, type PerformanceCache } from '../../analytics/performance-cache.ts';
+import { isUnfiltered, type OpenTradeKeys, type PerformanceCache } from '../../analytics/performance-cache.ts';
 import type { Exchange } from './http-io.ts';
 import type { HttpRouter } from './http-router.ts';
 import { badgeSvg } from './badge-svg.ts';
@@ -34,6 +34,12 @@ export interface PublicLive {
   inRecord(t: Pick<TradeJson, 'bot'>): boolean;
   recentClosed(): TradeJson[];
   unrealized(): number;
+  /**
+   * Σ unrealised P/L of these open system trades (id → price key), each rounded as openPositions()
+   * shows it, over those that have a price and are still open: what summing openPositions() over
+   * the ids gives, without building every open position (a filtered performance/ asks per request).
+   */
+  unrealizedOf(open: OpenTradeKeys): number;
 }
 
 const CACHE_PUBLIC = 'public, max-age=1';
@@ -143,7 +149,7 @@ export function registerPublicRoutes(router: HttpRouter, reads: PublicReads, liv
     const open = live.openPositions().filter((p) => p.bot === bot);
     const r = await budgeted(ex, () => reads.performance.body({ bot }, () => open.reduce((s, p) => s + (p.unrealized_pnl ?? 0), 0)));
     if (!r) return;
-    const perf = JSON.parse(r.json) as SummaryJson;
+    const perf = JSON.parse(r.body.toString('utf8')) as SummaryJson;
     const performance: SummaryJson = {
       ...pick(perf, SUMMARY_KEYS),
       open_realized_profit_loss: roundMoney(open.reduce((s, p) => s + p.realized_profit_loss, 0)),
@@ -154,13 +160,12 @@ export function registerPublicRoutes(router: HttpRouter, reads: PublicReads, liv
   router.get(`${base}/performance/`, async (ex) => {
     const filters = parsed(parseWith(performanceQuerySchema, queryObject(ex.query)));
     // Unrealised P/L is live over all open system trades; with filters, over the filtered open ones.
-    const unrealized = (openIds: ReadonlySet<number> | null) =>
-      openIds === null || isUnfiltered(filters) ? live.unrealized() : filteredUnrealized(live.openPositions(), openIds);
+    const unrealized = (openIds: OpenTradeKeys | null) => (openIds === null || isUnfiltered(filters) ? live.unrealized() : live.unrealizedOf(openIds));
     const r = await budgeted(ex, () => reads.performance.body(filters, unrealized));
     if (!r) return;
     cors(ex)
       .header('x-cache', r.outcome satisfies CacheOutcome)
-      .send(200, r.json, 'application/json; charset=utf-8');
+      .send(200, r.body, 'application/json; charset=utf-8');
   });
 
   router.get(`${base}/export.csv`, async (ex) => {
@@ -228,10 +233,4 @@ function tradeIdParam(text: string | undefined): number {
   if (!Number.isSafeInteger(id) || id < 1)
     throw new ValidationError({ code: 'VALIDATION_ERROR', message: 'must be a trade id (a positive whole number)', field: 'id' });
   return id;
-}
-
-function filteredUnrealized(open: OpenPositionJson[], ids: ReadonlySet<number>): number {
-  let sum = 0;
-  for (const p of open) if (ids.has(p.id) && p.unrealized_pnl !== null) sum += p.unrealized_pnl;
-  return sum;
 }

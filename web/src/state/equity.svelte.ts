@@ -1,6 +1,8 @@
 // Equity curve from REST (`equity_curve` of the performance endpoint), refetched after closes; the
 // same answer carries the SPEC §12 risk and calendar fields, in the viewer's chosen zone (one
-// request for both: at 100k closes the body is ~2 MB).
+// request for both). The server sends at most 2000 points of the curve by default (`equity_points`,
+// docs/protocol.md: ends, extremes and the largest fall kept), plenty for a chart this wide; at
+// 100k closes the full curve alone was ~2 MB.
 import { toEpochSeconds } from '../lib/format.ts';
 import { browserTimeZone } from '../lib/time-zones.ts';
 import type { RiskMetricsJson } from '../../../shared/protocol-types.ts';
