@@ -48,6 +48,8 @@ export interface AppHandle {
   userStreams: UserStreams;
   /** Graceful stop (SPEC §7): not ready, stop listening, flush writes, close sockets, ORM and database. */
   close(): Promise<void>;
+  /** Every HTTP route as registered (the API description is checked against it). */
+  routes(): Array<{ method: string; path: string }>;
 }
 
 export interface AppOptions {
@@ -215,5 +217,16 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
     log,
   );
 
-  return { port: listening.port, url: listening.url, database, engine, book, io, stream: pub.stream, userStreams: users.userStreams, close };
+  return {
+    port: listening.port,
+    url: listening.url,
+    database,
+    engine,
+    book,
+    io,
+    stream: pub.stream,
+    userStreams: users.userStreams,
+    close,
+    routes: () => router.registered(),
+  };
 }

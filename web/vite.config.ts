@@ -24,6 +24,8 @@ export default defineConfig({
         'embed/ticker': `${root}embed/ticker.html`,
         bots: `${root}bots.html`,
         trade: `${root}trade.html`,
+        // The API reference (/api/docs): its own bundle, nothing of the dashboard's.
+        'api/docs': `${root}api/docs.html`,
       },
     },
   },

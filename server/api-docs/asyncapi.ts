@@ -35,7 +35,11 @@ const CHANNELS: Record<string, { address: string; description: string; send: Mes
     send: [
       msg('snapshot', 'On connect and after each resync', SNAPSHOT),
       msg('delta', 'seq + 1 per delta; prices coalesced per BROADCAST_INTERVAL_MS, events at once and in order', DELTA),
-      msg('ticker', 'At most once a second (ticker viewers)', fields('The widget’s figures', ['win_rate', 'total_profit_loss', 'unrealized_profit_loss', 'open_trades', 'closed_trades', 'last_closed'])),
+      msg(
+        'ticker',
+        'At most once a second (ticker viewers)',
+        fields('The widget’s figures', ['win_rate', 'total_profit_loss', 'unrealized_profit_loss', 'open_trades', 'closed_trades', 'last_closed']),
+      ),
       msg('candles', 'Closed 1m candles of public price keys', fields('Outside the seq’d deltas', ['candles'])),
     ],
     receive: [msg('resync', 'Asks for a fresh snapshot (after a seq gap or a new epoch)', { type: 'null' })],
@@ -46,9 +50,19 @@ const CHANNELS: Record<string, { address: string; description: string; send: Mes
     send: [],
     receive: [
       { ...msg('signal', 'A signal (SPEC §1): opens a system paper trade', d7(signalSchema)), reply: msg('signalAck', 'The ack, after commit', ACK) },
-      { ...msg('signal:text', 'A signal as a channel writes it (SPEC §9)', d7(z.object({ text: z.string().max(4000), external_id: z.string().max(128).optional() }))), reply: msg('signalTextAck', 'The ack; a refusal carries line and line_text', ACK) },
+      {
+        ...msg(
+          'signal:text',
+          'A signal as a channel writes it (SPEC §9)',
+          d7(z.object({ text: z.string().max(4000), external_id: z.string().max(128).optional() })),
+        ),
+        reply: msg('signalTextAck', 'The ack; a refusal carries line and line_text', ACK),
+      },
       { ...msg('signal:update', 'New terms for an open signal (SPEC §9)', d7(signalUpdateSchema)), reply: msg('signalUpdateAck', 'The ack', ACK) },
-      { ...msg('signal:cancel', 'Closes the signal’s open trade at the last price', d7(signalCancelSchema)), reply: msg('signalCancelAck', '{ok} or {ok: false, error}', fields('The answer', ['ok'])) },
+      {
+        ...msg('signal:cancel', 'Closes the signal’s open trade at the last price', d7(signalCancelSchema)),
+        reply: msg('signalCancelAck', '{ok} or {ok: false, error}', fields('The answer', ['ok'])),
+      },
       { ...msg('prices', 'Price ticks (PRICE_FEED=bot)', d7(pricesPayloadSchema)), reply: msg('pricesAck', '{ok, accepted}', fields('The answer', ['ok'])) },
     ],
   },
@@ -75,7 +89,12 @@ export function asyncApiDocument(version: string): JsonSchema {
     }
     channels[id] = { address: ch.address, description: ch.description, messages };
     const ref = (m: Message) => ({ $ref: `#/channels/${id}/messages/${key(m.name)}` });
-    for (const m of ch.send) operations[`${id}Send${key(m.name).replace(/^./, (c) => c.toUpperCase())}`] = { action: 'send', channel: { $ref: `#/channels/${id}` }, messages: [ref(m)] };
+    for (const m of ch.send)
+      operations[`${id}Send${key(m.name).replace(/^./, (c) => c.toUpperCase())}`] = {
+        action: 'send',
+        channel: { $ref: `#/channels/${id}` },
+        messages: [ref(m)],
+      };
     for (const m of ch.receive) {
       const op: JsonSchema = { action: 'receive', channel: { $ref: `#/channels/${id}` }, messages: [ref(m)] };
       if (m.reply) op.reply = { channel: { $ref: `#/channels/${id}` }, messages: [ref(m.reply)] };
@@ -89,7 +108,9 @@ export function asyncApiDocument(version: string): JsonSchema {
       version,
       description: 'Socket.IO v4 namespaces over WebSocket (path /socket.io/). Client payloads are generated from the validators. HTTP: /api/openapi.json.',
     },
-    servers: { paperbook: { host: 'localhost:3000', protocol: 'ws', description: 'Socket.IO v4 (Engine.IO 4) at /socket.io/; the namespace is the channel address' } },
+    servers: {
+      paperbook: { host: 'localhost:3000', protocol: 'ws', description: 'Socket.IO v4 (Engine.IO 4) at /socket.io/; the namespace is the channel address' },
+    },
     channels,
     operations,
   };

@@ -20,7 +20,8 @@ export const openApiPath = (path: string): string => path.replace(/:([A-Za-z_]+)
 
 function operation(op: HttpOperation): JsonSchema {
   const parameters: JsonSchema[] = [];
-  for (const [name, description] of Object.entries(op.params ?? {})) parameters.push({ name, in: 'path', required: true, description, schema: { type: 'string' } });
+  for (const [name, description] of Object.entries(op.params ?? {}))
+    parameters.push({ name, in: 'path', required: true, description, schema: { type: 'string' } });
   if (op.query) parameters.push(...queryParameters(op.query));
   const out: JsonSchema = {
     operationId: `${op.method.toLowerCase()}${openApiPath(op.path).replace(/[^A-Za-z0-9]+(.)?/g, (_, c?: string) => (c ? c.toUpperCase() : ''))}`,
@@ -30,7 +31,14 @@ function operation(op: HttpOperation): JsonSchema {
     responses: Object.fromEntries(
       Object.entries(op.responses).map(([status, r]) => {
         const type = r.type ?? 'application/json';
-        const schema = status.startsWith('4') || status.startsWith('5') ? (type === 'application/json' ? ERROR_SCHEMA : { type: 'string' }) : type === 'application/json' ? {} : { type: 'string' };
+        const schema =
+          status.startsWith('4') || status.startsWith('5')
+            ? type === 'application/json'
+              ? ERROR_SCHEMA
+              : { type: 'string' }
+            : type === 'application/json'
+              ? {}
+              : { type: 'string' };
         return [status, { description: r.description, content: { [type]: { schema } } }];
       }),
     ),

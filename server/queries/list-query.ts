@@ -57,3 +57,13 @@ export const publicListQuerySchema = listQuerySchema.extend({
 });
 
 export type PublicListQuery = z.output<typeof publicListQuerySchema>;
+
+/** `?bot=` alone (SPEC §11): the reads that take no other filter (summary/, open-positions/, badge, ledger verify). */
+export const botQuerySchema = z.object({ bot: z.preprocess(blank, botNameSchema.optional()) });
+
+/** `GET /api/public/ledger/`'s query: a page of rows after a seq, optionally one bot's. */
+export const ledgerPageQuerySchema = z.object({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  bot: z.preprocess(blank, botNameSchema.optional()),
+});

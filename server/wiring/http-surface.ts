@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import type { HttpRouter } from '../transport/http/http-router.ts';
 import { publicStatics } from '../transport/http/http-front.ts';
 import { registerTradePage } from '../transport/http/trade-page.ts';
+import { registerApiDocsRoutes } from '../transport/http/api-docs-routes.ts';
 import type { TradeJson } from '../../shared/protocol-types.ts';
 
 /** Serves the built page for GETs no route matched (a trade's page with its preview tags), then mounts the router. */
@@ -17,6 +18,7 @@ export function mountWithPage(
 ): void {
   const statics = publicStatics(config, webRoot);
   registerTradePage(router, statics, tradeOf, config.publicUrl);
+  registerApiDocsRoutes(router, statics);
   router.otherwise((ex) => statics.serve(ex));
   router.mount(app);
 }

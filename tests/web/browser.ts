@@ -48,7 +48,14 @@ function newestMtime(dir: string): number {
 
 /** Builds web/dist when it is missing or older than web/ or shared/ sources. */
 export async function ensureBuilt(): Promise<void> {
-  const outputs = [join(DIST, 'index.html'), join(DIST, 'bots.html'), join(DIST, 'trade.html'), join(DIST, 'widget.js'), join(DIST, 'embed', 'ticker.html')];
+  const outputs = [
+    join(DIST, 'index.html'),
+    join(DIST, 'bots.html'),
+    join(DIST, 'trade.html'),
+    join(DIST, 'api', 'docs.html'),
+    join(DIST, 'widget.js'),
+    join(DIST, 'embed', 'ticker.html'),
+  ];
   const fresh = () => {
     if (!outputs.every((f) => existsSync(f))) return false;
     const built = Math.min(...outputs.map((f) => statSync(f).mtimeMs));

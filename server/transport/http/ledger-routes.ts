@@ -1,11 +1,9 @@
 // Public ledger (docs/ledger.md): pages of the hash-chained event record and the last full verification.
-import { z } from 'zod';
 import { parseWith } from '../../../shared/validation.ts';
 import { UnavailableError, ValidationError } from '../../errors.ts';
 import type { LedgerRecord } from '../../ledger/ledger-chain.ts';
 import type { VerifyReport } from '../../ledger/verify-schedule.ts';
-import { queryObject } from '../../queries/list-query.ts';
-import { botNameSchema } from '../../../shared/signal-schema.ts';
+import { botQuerySchema, ledgerPageQuerySchema, queryObject } from '../../queries/list-query.ts';
 import type { HttpRouter } from './http-router.ts';
 
 export interface LedgerReads {
@@ -14,14 +12,6 @@ export interface LedgerReads {
   /** The last background verification (server/ledger/verify-schedule.ts); null if none could run yet. */
   verified(): Promise<VerifyReport | null>;
 }
-
-export const botParam = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), botNameSchema.optional());
-/** `GET /api/public/ledger/`'s query (also what the API description shows). */
-export const ledgerPageQuerySchema = z.object({
-  after: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  bot: botParam,
-});
 
 export function registerLedgerRoutes(router: HttpRouter, reads: LedgerReads): void {
   router.get('/api/public/ledger/', async (ex) => {
@@ -36,7 +26,7 @@ export function registerLedgerRoutes(router: HttpRouter, reads: LedgerReads): vo
   // With `bot`: the chain is one, so its verification is the whole chain's, plus how much of it is
   // that bot's (its rows are checked with every other row; they cannot be checked apart).
   router.get('/api/public/ledger/verify', async (ex) => {
-    const q = parseWith(z.object({ bot: botParam }), queryObject(ex.query));
+    const q = parseWith(botQuerySchema, queryObject(ex.query));
     if (!q.ok) throw new ValidationError(q.error);
     const report = await reads.verified();
     if (!report) throw new UnavailableError('ledger verification has not completed yet; retry');

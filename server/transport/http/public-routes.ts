@@ -4,11 +4,10 @@ import type { ApiError, OpenPositionJson, PublicTradeDetail, SummaryJson, TradeJ
 import { parseWith } from '../../../shared/validation.ts';
 import { performanceQuerySchema, SUMMARY_KEYS } from '../../../shared/metrics/index.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
-import { publicListQuerySchema, queryObject, type PublicListQuery } from '../../queries/list-query.ts';
+import { botQuerySchema, publicListQuerySchema, queryObject, type PublicListQuery } from '../../queries/list-query.ts';
 import type { PublicTradeList } from '../../queries/public-list.ts';
 import type { BotDirectory } from '../../queries/bot-directory.ts';
 import { botNameSchema } from '../../../shared/signal-schema.ts';
-import { z } from 'zod';
 import { BusyError, type CacheOutcome } from '../../cache/versioned-cache.ts';
 import { isUnfiltered, type OpenTradeKeys, type PerformanceCache } from '../../analytics/performance-cache.ts';
 import type { Exchange } from './http-io.ts';
@@ -43,9 +42,6 @@ export interface PublicLive {
 }
 
 const CACHE_PUBLIC = 'public, max-age=1';
-
-/** `?bot=` alone (SPEC §11), for the reads that take no other filter (also what the API description shows). */
-export const botQuerySchema = z.object({ bot: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), botNameSchema.optional()) });
 
 /** The public answers' headers: any origin may read them, caches may keep them a second. */
 export function cors(ex: Exchange): Exchange {
