@@ -38,6 +38,13 @@ const ack = {
   '503': err('UNAVAILABLE: nothing was stored, retry'),
 };
 
+const updateAnswers = {
+  '200': { description: 'The ack' },
+  '400': err('VALIDATION_ERROR'),
+  '401': err('No valid bot token'),
+  '404': err('No such open signal of this bot'),
+};
+
 export const HTTP_OPERATIONS: readonly HttpOperation[] = [
   {
     method: 'GET',
@@ -171,12 +178,7 @@ export const HTTP_OPERATIONS: readonly HttpOperation[] = [
     auth: 'bot',
     params: { id: 'Signal id' },
     body: { schema: signalUpdateSchema },
-    responses: {
-      '200': { description: 'The ack' },
-      '400': err('VALIDATION_ERROR'),
-      '401': err('No valid bot token'),
-      '404': err('No such open signal of this bot'),
-    },
+    responses: updateAnswers,
   },
   {
     method: 'PATCH',
@@ -186,12 +188,7 @@ export const HTTP_OPERATIONS: readonly HttpOperation[] = [
     auth: 'bot',
     params: { external_id: 'The signal’s external_id' },
     body: { schema: signalUpdateSchema },
-    responses: {
-      '200': { description: 'The ack' },
-      '400': err('VALIDATION_ERROR'),
-      '401': err('No valid bot token'),
-      '404': err('No such open signal of this bot'),
-    },
+    responses: updateAnswers,
   },
   {
     method: 'POST',

@@ -4,7 +4,7 @@ import type { TokenAuth } from '../../auth/token-auth.ts';
 import type { TokenWatch } from '../../auth/token-watch.ts';
 import type { Logger } from '../../logger.ts';
 import type { SnapshotJson } from '../../../shared/protocol-types.ts';
-import { answerResyncs } from './resync-throttle.ts';
+import { followStream } from './follow-stream.ts';
 import { meNamespace, type IoServer, type MeNamespace } from './io-server.ts';
 
 /** A user's stream, from the engine's UserStreams or (ROLE=edge) a mirror of the engine's. */
@@ -39,27 +39,11 @@ export function registerMeNamespace(io: IoServer, deps: { auth: TokenAuth; strea
     const userId = socket.data.userId;
     // Set by the middleware above for every socket it admits.
     if (userId === undefined) return void socket.disconnect(true);
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      deps.streams.release(userId);
-    };
-    socket.on('disconnect', release);
-    deps.streams.acquire(userId).then(
-      (stream) => {
-        if (!socket.connected) return release();
-        // Snapshot first (it flushes queued deltas to the room), then join: no delta falls between.
-        const first = stream.snapshot();
-        void socket.join(stream.room);
-        socket.emit('snapshot', first);
-        answerResyncs(socket, () => stream.snapshot());
-      },
-      (err: unknown) => {
-        log.warn({ err: String(err), userId }, 'could not open the user stream');
-        release();
-        socket.disconnect(true);
-      },
+    followStream(
+      socket,
+      () => deps.streams.acquire(userId),
+      () => deps.streams.release(userId),
+      (err) => log.warn({ err: String(err), userId }, 'could not open the user stream'),
     );
   });
   return nsp;

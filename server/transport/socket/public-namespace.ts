@@ -2,7 +2,8 @@
 // `bot` narrows either to one bot (SPEC §11: its ticker room, or its own stream in bot-streams.ts).
 // Snapshots (a viewer's first and every resync) come from one cache per stream head and go out
 // within a process-wide byte budget (snapshot-cache.ts, snapshot-budget.ts).
-import { answerResyncs, answerResyncsWith } from './resync-throttle.ts';
+import { answerResyncsWith } from './resync-throttle.ts';
+import { followStream } from './follow-stream.ts';
 import { NAMESPACES } from '../../../shared/socket-events.ts';
 import { publicNamespace, type IoServer, type PublicNamespace, type PublicSocket } from './io-server.ts';
 import { writePreEncoded } from './socket-io-internals.ts';
@@ -82,38 +83,20 @@ export function registerPublicNamespace(
       socket.emit('ticker', stream.snapshotTicker());
       return;
     }
-    if (bot !== undefined && opts.botStreams) return joinBotStream(socket, bot, opts.botStreams, log);
+    const botStreams = opts.botStreams;
+    if (bot !== undefined && botStreams) {
+      return followStream(
+        socket,
+        () => botStreams.acquire(bot),
+        () => botStreams.release(bot),
+        (err) => log?.warn({ err: String(err), bot }, 'could not open the bot stream'),
+      );
+    }
     sendSnapshot(socket, true);
     answerResyncsWith(socket, (done) => sendSnapshot(socket, false, done));
   });
   botTickers?.start();
   return { nsp, cache, budget, botTickers };
-}
-
-/** A bot's stream: its snapshot, then its room's deltas, resyncs answered from the same stream. */
-function joinBotStream(socket: PublicSocket, bot: string, streams: BotStreamSource, log: Logger | undefined): void {
-  let released = false;
-  const release = () => {
-    if (released) return;
-    released = true;
-    streams.release(bot);
-  };
-  socket.on('disconnect', release);
-  streams.acquire(bot).then(
-    (s) => {
-      if (!socket.connected) return release();
-      // Snapshot first (it flushes queued deltas to the room), then join: no delta falls between.
-      const first = s.snapshot();
-      void socket.join(s.room);
-      socket.emit('snapshot', first);
-      answerResyncs(socket, () => s.snapshot());
-    },
-    (err: unknown) => {
-      log?.warn({ err: String(err), bot }, 'could not open the bot stream');
-      release();
-      socket.disconnect(true);
-    },
-  );
 }
 
 /** `channels: ['ticker']` without the stream: ticker frames only (the widget). */
