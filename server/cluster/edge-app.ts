@@ -4,6 +4,7 @@
 // it reuses the wiring modules (server/wiring/) for what it shares with ROLE=all.
 import { PUBLIC_SCOPE } from '../privacy/trade-scope.ts';
 import { ListedBots } from '../engine/listed-bots.ts';
+import { SIGNAL_DOORS } from '../transport/http/signal-routes.ts';
 import { BotRepository } from '../persistence/bot-repository.ts';
 import { watchBotListing } from '../wiring/bot-listing.ts';
 import uWS from 'uWebSockets.js';
@@ -108,9 +109,12 @@ export async function startEdge(config: Config, opts: { log: Logger; webRoot?: s
     }),
   );
   // Bots talk to the engine; a misrouted one gets a retryable answer that says where to go.
-  router.post('/api/signals', (ex) => {
-    ex.json(503, { error: { code: 'UNAVAILABLE', message: 'this is an edge node (ROLE=edge): send signals to the engine; nothing was stored' } });
-  });
+  // Each signal door says where to go (JSON, text, TradingView).
+  for (const path of SIGNAL_DOORS) {
+    router.post(path, (ex) => {
+      ex.json(503, { error: { code: 'UNAVAILABLE', message: 'this is an edge node (ROLE=edge): send signals to the engine; nothing was stored' } });
+    });
+  }
   wireOps(
     router,
     metrics,

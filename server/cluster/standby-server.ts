@@ -6,6 +6,7 @@ import uWS from 'uWebSockets.js';
 import type { Logger } from '../logger.ts';
 import { HttpRouter } from '../transport/http/http-router.ts';
 import { registerOpsRoutes } from '../transport/http/ops-routes.ts';
+import { SIGNAL_DOORS } from '../transport/http/signal-routes.ts';
 import { closeUwsApp } from '../transport/socket/socket-io-internals.ts';
 import { listen } from '../wiring/http-surface.ts';
 
@@ -27,7 +28,7 @@ export async function startStandbyServer(o: { host: string; port: number; log: L
   );
   const unavailable = (ex: Parameters<Parameters<HttpRouter['otherwise']>[0]>[0]) =>
     ex.json(503, { error: { code: 'UNAVAILABLE', message: 'standby engine: not the leader; nothing was stored, retry on the active engine' } });
-  router.post('/api/signals', unavailable);
+  for (const path of SIGNAL_DOORS) router.post(path, unavailable);
   router.otherwise(unavailable);
   router.mount(app);
   const listening = await listen(app, o.host, o.port);

@@ -99,8 +99,11 @@ describe.skipIf(unavailable !== null)('edges relay the engine stream', () => {
     const { unrealized_profit_loss: ua, ...restEdge } = edgeSummary.performance as Record<string, number>;
     expect(restEdge).toEqual(restEngine);
     expect(ua!).toBeCloseTo(ue!, 5);
-    const misrouted = await fetch(`${edgeA}/api/signals`, { method: 'POST', body: '{}' });
-    expect(misrouted.status).toBe(503);
+    // Every signal door (JSON, text, TradingView) on an edge says where to go; nothing is stored.
+    for (const path of ['/api/signals', '/api/signals/text', '/api/webhooks/tradingview/some-token']) {
+      const misrouted = await fetch(`${edgeA}${path}`, { method: 'POST', body: '{}' });
+      expect([path, misrouted.status, ((await misrouted.json()) as { error: { code: string } }).error.code]).toEqual([path, 503, 'UNAVAILABLE']);
+    }
 
     bot.close();
     a.socket.close();

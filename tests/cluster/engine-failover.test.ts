@@ -32,7 +32,9 @@ describe.skipIf(unavailable !== null)('engine failover', () => {
     const notReady = await fetch(`${standbyUrl}/readyz`);
     expect(notReady.status).toBe(503);
     expect(await notReady.json()).toMatchObject({ ready: false, role: 'engine', leader: false, checks: { leader: expect.stringContaining('standby') } });
-    expect((await fetch(`${standbyUrl}/api/signals`, { method: 'POST', body: '{}' })).status).toBe(503);
+    for (const path of ['/api/signals', '/api/signals/text', '/api/webhooks/tradingview/t']) {
+      expect((await fetch(`${standbyUrl}${path}`, { method: 'POST', body: '{}' })).status, path).toBe(503);
+    }
     expect((await fetch(`${activeUrl}/readyz`)).status).toBe(200);
     const edgeUrl = await cluster.start('edge').url;
 

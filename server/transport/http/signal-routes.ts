@@ -9,6 +9,9 @@ import type { Exchange } from './http-io.ts';
 import type { HttpRouter } from './http-router.ts';
 import { tradingViewSignal } from './tradingview-alert.ts';
 
+/** The POST routes that take a new signal (JSON, text, TradingView): an edge or a standby answers each with where to go. */
+export const SIGNAL_DOORS = ['/api/signals', '/api/signals/text', '/api/webhooks/tradingview/:token'] as const;
+
 /** Parses a JSON body; a syntax error is a VALIDATION_ERROR, not a 500. Null = already answered (413). */
 export async function jsonBody(ex: Exchange): Promise<unknown | null> {
   const body = await ex.readBody();
