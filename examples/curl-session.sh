@@ -5,15 +5,16 @@
 #   PAPERBOOK_URL=http://localhost:3000 PAPERBOOK_TOKEN=<bot token> bash examples/curl-session.sh
 #
 # Optional: PAPERBOOK_BOT (the token's bot name, to narrow the public reads to it), PAPERBOOK_SYMBOL
-# (default SOLUSDT), PAPERBOOK_ENTRY (default 100: put it near the symbol's live price), PAPERBOOK_RUN_ID
-# (prefix of the external ids; default the time). Each answer is printed after its request line.
+# (default BTCUSDT), PAPERBOOK_ENTRY (default 95000, about where the simulated feed starts BTCUSDT:
+# put it near the symbol's live price), PAPERBOOK_RUN_ID (prefix of the external ids; default the
+# time). Each request line is printed, then the JSON answer, then `< STATUS`.
 set -euo pipefail
 
 URL="${PAPERBOOK_URL:-http://localhost:3000}"
 URL="${URL%/}"
 TOKEN="${PAPERBOOK_TOKEN:?set PAPERBOOK_TOKEN to a bot token (npm run cli -- token:create --kind bot --name NAME)}"
-SYMBOL="${PAPERBOOK_SYMBOL:-SOLUSDT}"
-ENTRY="${PAPERBOOK_ENTRY:-100}"
+SYMBOL="${PAPERBOOK_SYMBOL:-BTCUSDT}"
+ENTRY="${PAPERBOOK_ENTRY:-95000}"
 RUN="${PAPERBOOK_RUN_ID:-curl-$(date +%s)}"
 # Levels around the entry (awk: the shell has no floating point).
 lvl() { awk -v e="$ENTRY" -v f="$1" 'BEGIN { printf "%.6g", e * f }'; }

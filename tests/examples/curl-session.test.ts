@@ -1,5 +1,6 @@
 // examples/curl-session.sh (issue 21, item 4): the HTTP doors with curl, run by bash as a bot author
 // would, against a real server with a CLI-made bot token; its answers and what it left in the database.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TradeJson } from '../../shared/protocol-types.ts';
 import { runExample, startExampleServer, type ExampleServer } from './example-run.ts';
@@ -19,6 +20,8 @@ describe('the curl session example', { timeout: 120_000 }, () => {
       PAPERBOOK_URL: ex.server.url,
       PAPERBOOK_TOKEN: token,
       PAPERBOOK_BOT: 'curl-bot',
+      PAPERBOOK_SYMBOL: 'SOLUSDT',
+      PAPERBOOK_ENTRY: '100',
       PAPERBOOK_RUN_ID: 'c1',
     });
     expect(run.code, run.stderr).toBe(0);
@@ -64,5 +67,56 @@ describe('the curl session example', { timeout: 120_000 }, () => {
     expect(tv).toMatchObject({ symbol: 'SOLUSDT', direction: 'LONG', timeframe: '1h', entry_price: 100, take_profit: 103, stop_loss: 97 });
     expect((answers[6]!.body as { performance: { open_trades: number } }).performance.open_trades).toBe(3);
     expect(answers[7]!.body).toHaveLength(3);
+  });
+});
+
+/** The `curl …` commands (with their `\` continuation lines) of the README's "Connect your bot" section. */
+function readmeCurls(): string[] {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = /^## Connect your bot\n([\s\S]*?)^## /m.exec(readme)?.[1];
+  if (!section) throw new Error('README has no "Connect your bot" section');
+  const commands: string[] = [];
+  for (const block of section.matchAll(/```sh\n([\s\S]*?)```/g)) {
+    let current: string | null = null;
+    for (const line of block[1]!.split('\n')) {
+      if (current === null && !line.startsWith('curl ')) continue;
+      current = current === null ? line : `${current}\n${line}`;
+      if (!line.endsWith('\\')) {
+        commands.push(current);
+        current = null;
+      }
+    }
+  }
+  return commands;
+}
+
+describe("the README's curl commands", { timeout: 120_000 }, () => {
+  let ex: ExampleServer;
+  beforeAll(async () => {
+    ex = await startExampleServer();
+  });
+  afterAll(async () => {
+    await ex?.stop();
+  });
+
+  it('open the trades they show, as shown', async () => {
+    const commands = readmeCurls();
+    expect(commands).toHaveLength(2);
+    const env = { PAPERBOOK_URL: ex.server.url, PAPERBOOK_TOKEN: await ex.botToken('my-bot') };
+    const acks: { ok: boolean; trade_id: number; duplicate: boolean }[] = [];
+    for (const command of commands) {
+      const run = await runExample('bash', ['-c', command], env);
+      expect(run.code, `${command}\n${run.stderr}`).toBe(0);
+      acks.push(JSON.parse(run.stdout) as (typeof acks)[number]);
+    }
+    for (const ack of acks) expect(ack).toMatchObject({ ok: true, duplicate: false, trade_id: expect.any(Number) });
+    const trade = async (id: number) => (await (await fetch(`${ex.server.url}/api/public/paper-trading/${id}/`)).json()) as TradeJson;
+    const [json, text] = [await trade(acks[0]!.trade_id), await trade(acks[1]!.trade_id)];
+    expect(json).toMatchObject({ bot: 'my-bot', symbol: 'BTCUSDT', direction: 'LONG', entry_price: 95000, take_profit: 98800, stop_loss: 93100 });
+    expect(json.targets.map((t) => t.level)).toEqual([96900, 98800]);
+    expect(text).toMatchObject({ bot: 'my-bot', symbol: 'BTCUSDT', direction: 'LONG', entry_price: 95000, take_profit: 98000, stop_loss: 94000 });
+    expect(text.targets.map((t) => t.level)).toEqual([96000, 97000, 98000]);
+    const ids = (await ex.sql.raw(`select external_id from signals where source = 'my-bot' order by external_id`)).rows;
+    expect(ids).toEqual([{ external_id: 'my-1' }, { external_id: 'my-2' }]);
   });
 });
