@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { expect } from 'vitest';
 import knex from 'knex';
 import type { SignalAck, TradeJson } from '../../shared/protocol-types.ts';
+import { NAMESPACES } from '../../shared/socket-events.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { REPO_ROOT, runCli } from '../cli/run-cli.ts';
@@ -15,6 +16,8 @@ export interface ExampleServer {
   sql: ReturnType<typeof knex>;
   /** A stored bot token named `name`, from `token:create`. */
   botToken(name: string): Promise<string>;
+  /** How many /bot connections the server admitted for the bot `name` (a reconnect counts again). */
+  botConnections(name: string): number;
   stop(): Promise<void>;
 }
 
@@ -24,6 +27,11 @@ export async function startExampleServer(): Promise<ExampleServer> {
   expect(migrated.code, migrated.stderr).toBe(0);
   const server = await startTestServer({}, { db, keepDatabase: true });
   const sql = knex({ client: 'pg', connection: db.url, pool: { min: 0, max: 2 } });
+  const connections = new Map<string, number>();
+  server.app.io.of(NAMESPACES.bot).on('connection', (socket) => {
+    const name = socket.data.identity?.name;
+    if (name) connections.set(name, (connections.get(name) ?? 0) + 1);
+  });
   return {
     server,
     db,
@@ -33,6 +41,7 @@ export async function startExampleServer(): Promise<ExampleServer> {
       expect(created.code, created.stderr).toBe(0);
       return created.stdout.trim();
     },
+    botConnections: (name) => connections.get(name) ?? 0,
     async stop() {
       await sql.destroy();
       await server.stop();
@@ -82,6 +91,8 @@ export async function expectExampleOutcome(ex: ExampleServer, bot: string, runId
   expect(ack('signal-resend')).toEqual({ ...long, duplicate: true });
   expect(ack('update-resend')).toEqual({ ok: true, signal_id: long.signal_id, trade_id: long.trade_id, duplicate: true });
   expect(ack('text-resend')).toEqual({ ...text, duplicate: true });
+  // The resends went over a second connection: the link really was dropped and made again.
+  expect(ex.botConnections(bot)).toBe(2);
 
   // In the database: exactly two signals of this bot, one trade each, one stop update applied.
   const signals = (

@@ -41,7 +41,9 @@ describe.runIf(hasPython)('the Python bot example', { timeout: 120_000 }, () => 
     await expectExampleOutcome(ex, 'py-bot', 'py-run', run);
   });
 
-  it('a wrong token is refused at the handshake', async () => {
+  it('a wrong token is refused at the handshake, nothing sent', async () => {
+    const signals = () => ex.sql.raw(`select count(*)::int as n from signals`).then((r) => r.rows[0].n as number);
+    const before = await signals();
     const run = await runExample(PYTHON, ['examples/python/paperbook_bot.py'], {
       PAPERBOOK_URL: ex.server.url,
       PAPERBOOK_TOKEN: 'not-a-token',
@@ -50,5 +52,6 @@ describe.runIf(hasPython)('the Python bot example', { timeout: 120_000 }, () => 
     expect(run.code).not.toBe(0);
     expect(run.stderr).toMatch(/unauthorized/);
     expect(run.acks.size).toBe(0);
+    expect(await signals()).toBe(before);
   });
 });
