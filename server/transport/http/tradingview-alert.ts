@@ -7,13 +7,15 @@
 //   {{exchange}}:{{ticker}}   "BINANCE:BTCUSDT" → BTCUSDT; a ".P" perpetual → market_type FUTURES
 //   {{interval}}              "1", "5", "15", "30", "60", "240", "1D"/"D", "1W"/"W" → 1m … 1w
 //   {{strategy.order.action}} "buy" / "sell" → LONG / SHORT
-//   a placeholder in quotes   "67432.5" → 67432.5 (entry, tp, sl, confidence, leverage)
+//   a placeholder in quotes   "0.7" → 0.7 for confidence and leverage (prices in quotes the
+//                             signal schema itself takes: shared/signal-schema.ts priceSchema)
 // Anything else passes through untouched, so the signal's own validation names the field.
 import { ValidationError } from '../../errors.ts';
 
 const INTERVALS: Record<string, string> = { '1': '1m', '5': '5m', '15': '15m', '30': '30m', '60': '1h', '240': '4h', '1D': '1d', D: '1d', '1W': '1w', W: '1w' };
 const ACTIONS: Record<string, string> = { buy: 'LONG', sell: 'SHORT', long: 'LONG', short: 'SHORT' };
-const NUMERIC_FIELDS = ['entry', 'tp', 'sl', 'confidence', 'leverage'] as const;
+/** Number fields the signal schema takes only as numbers (its prices also take decimal strings). */
+const NUMERIC_FIELDS = ['confidence', 'leverage'] as const;
 const NUMBER = /^\s*-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i;
 
 const num = (v: unknown): unknown => (typeof v === 'string' && NUMBER.test(v) ? Number(v) : v);
@@ -33,7 +35,7 @@ export function tradingViewSignal(body: Buffer): unknown {
     throw new ValidationError({ code: 'VALIDATION_ERROR', message: 'the alert message must be a JSON object (a signal payload)' });
   }
   const s: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-  for (const k of NUMERIC_FIELDS) if (k in s) s[k] = Array.isArray(s[k]) ? (s[k] as unknown[]).map(num) : num(s[k]);
+  for (const k of NUMERIC_FIELDS) if (k in s) s[k] = num(s[k]);
   if (typeof s.timeframe === 'string' && s.timeframe in INTERVALS) s.timeframe = INTERVALS[s.timeframe];
   if (typeof s.direction === 'string' && s.direction.toLowerCase() in ACTIONS) s.direction = ACTIONS[s.direction.toLowerCase()];
   if (typeof s.symbol === 'string') {
