@@ -79,10 +79,18 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 
 const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
+/**
+ * How long a new socket may wait for its first snapshot. A wait, not a speed check (speed is the
+ * benches'): in CI this file shares 2 cores and one PostgreSQL with other files, and a /me snapshot
+ * once took over 5 s there (auth lookup, then the user's stored trades) while passing in every
+ * local run, the same seed included.
+ */
+const FIRST_SNAPSHOT_WAIT_MS = 20_000;
+
 async function addUser(): Promise<UserModel> {
   const { token, user_id } = await register(server.url, `prop_user_${++userSeq}`);
   const me = new Recorder(connectMe(server.url, token));
-  await me.until(() => me.snapshots.length === 1, 5000, '/me snapshot');
+  await me.until(() => me.snapshots.length === 1, FIRST_SNAPSHOT_WAIT_MS, '/me snapshot');
   const u: UserModel = { id: user_id, token, me, trades: new Set() };
   users.push(u);
   stats.registrations++;
@@ -285,7 +293,7 @@ async function checkPublic(): Promise<void> {
   // Nothing public names a user trade.
   if (!botViewer && stats.signals > 0) {
     botViewer = new Recorder(connectPublic(server.url, { bot: 'default' }));
-    await botViewer.until(() => botViewer!.snapshots.length === 1, 5000, "the public bot's stream");
+    await botViewer.until(() => botViewer!.snapshots.length === 1, FIRST_SNAPSHOT_WAIT_MS, "the public bot's stream");
   }
   // Frames are scanned once each, as they arrive.
   const botFrames = botViewer ? botViewer.raw.slice(scanned.botViewer) : [];
@@ -441,7 +449,7 @@ beforeAll(async () => {
   await Promise.all([connected(bot), connected(privateBot)]);
   viewer = new Recorder(connectPublic(server.url));
   ticker = new Recorder(connectPublic(server.url, { channels: ['ticker'] }));
-  await viewer.until(() => viewer.snapshots.length === 1);
+  await viewer.until(() => viewer.snapshots.length === 1, FIRST_SNAPSHOT_WAIT_MS, 'the public snapshot');
 });
 afterAll(async () => {
   bot?.close();
@@ -484,7 +492,7 @@ describe('the privacy wall (property)', () => {
     expect(stats.signals).toBeGreaterThan(0);
     expect(privateTradeIds.size).toBeGreaterThan(0);
     const late = new Recorder(connectPublic(server.url));
-    await late.until(() => late.snapshots.length === 1);
+    await late.until(() => late.snapshots.length === 1, FIRST_SNAPSHOT_WAIT_MS, 'the late public snapshot');
     for (const id of tradeIds(late.snapshots[0])) expect(userTradeIds.has(id) || privateTradeIds.has(id)).toBe(false);
     late.socket.close();
     // The public bot's stream was watched, and the private bot (no public trade) has none.
