@@ -46,16 +46,24 @@ export interface Job<A extends unknown[]> {
  * every 1,000th, so a job broken for good cannot flood the log once per tick) and the others run.
  */
 export function isolatedJobs<A extends unknown[]>(jobs: readonly Job<A>[], log: Logger, what: string): (...args: A) => void {
-  const failures = new Array<number>(jobs.length).fill(0);
+  const failed = jobFailures(jobs, log, what);
   return (...args: A) => {
     for (let i = 0; i < jobs.length; i++) {
       try {
         jobs[i]!.run(...args);
       } catch (err) {
-        const n = (failures[i] ?? 0) + 1;
-        failures[i] = n;
-        if (n % 1000 === 1) log.error({ err, job: jobs[i]!.name, failures: n }, `${what}: job failed`);
+        failed(i, err);
       }
     }
+  };
+}
+
+/** Counts job `i`'s failures and logs its 1st, then every 1,000th (a failing job never floods the log). */
+export function jobFailures(jobs: readonly { name: string }[], log: Logger, what: string): (i: number, err: unknown) => void {
+  const failures = new Array<number>(jobs.length).fill(0);
+  return (i, err) => {
+    const n = (failures[i] ?? 0) + 1;
+    failures[i] = n;
+    if (n % 1000 === 1) log.error({ err, job: jobs[i]!.name, failures: n }, `${what}: job failed`);
   };
 }

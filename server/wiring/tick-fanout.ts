@@ -4,7 +4,7 @@
 import type { Logger } from '../logger.ts';
 import { tickKeySlots } from '../../shared/price-key.ts';
 import type { PriceSink } from '../feeds/price-feed.ts';
-import type { Job } from './lifecycle.ts';
+import { jobFailures, type Job } from './lifecycle.ts';
 
 /**
  * What each per-key job is given: the price key, the price, its timestamp, the time it arrived, and
@@ -17,17 +17,10 @@ export type FeedTick = PriceSink['tick'];
 /**
  * The feed's tick handler: `onTick` once per tick, then `jobs` in order for each of its keys.
  * `clock` gives each tick's arrival time (`Date.now`; the book bench passes its own tick clock).
- * Each job fails alone, logged like lifecycle.ts `isolatedJobs` (its 1st failure, then every
- * 1,000th); the jobs are called with their five arguments, not spread from an array (benchmarks P1.candles).
+ * Each job fails alone, counted and logged as lifecycle.ts `isolatedJobs` does (`jobFailures`); the jobs are called with their five arguments, not spread from an array (benchmarks P1.candles).
  */
 export function tickFanout(jobs: readonly Job<TickArgs>[], onTick: () => void, log: Logger, clock: () => number = Date.now): FeedTick {
-  const tickLog = log.child({ module: 'tick' });
-  const failures = new Array<number>(jobs.length).fill(0);
-  const failed = (i: number, err: unknown): void => {
-    const n = (failures[i] as number) + 1;
-    failures[i] = n;
-    if (n % 1000 === 1) tickLog.error({ err, job: jobs[i]!.name, failures: n }, 'tick: job failed');
-  };
+  const failed = jobFailures(jobs, log.child({ module: 'tick' }), 'tick');
   return (symbol, price, ts, market) => {
     onTick();
     const now = clock();
