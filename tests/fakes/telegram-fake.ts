@@ -50,6 +50,8 @@ export interface TelegramFakeOptions {
   tokens: string[];
   /** Chats the bots may write to (ids as strings, or @channelusername). */
   chats: string[];
+  /** Private chats whose user blocked the bot: 403 "Forbidden: bot was blocked by the user". */
+  blockedChats?: string[];
 }
 
 type Params = Record<string, unknown>;
@@ -79,6 +81,7 @@ const str = (v: unknown): string => (v === undefined || v === null ? '' : typeof
 export async function startTelegramFake(opts: TelegramFakeOptions): Promise<TelegramFake> {
   const tokens = new Set(opts.tokens);
   const chats = new Set(opts.chats);
+  const blocked = new Set(opts.blockedChats ?? []);
   const messages: TelegramReceived[] = [];
   const failures: TelegramFailure[] = [];
   let requests = 0;
@@ -126,6 +129,7 @@ export async function startTelegramFake(opts: TelegramFakeOptions): Promise<Tele
       return fail(res, 400, "Bad Request: can't parse link preview options JSON object");
     const chatId = str(params.chat_id);
     if (chatId.length === 0) return fail(res, 400, 'Bad Request: chat_id is empty');
+    if (blocked.has(chatId)) return fail(res, 403, 'Forbidden: bot was blocked by the user');
     if (!chats.has(chatId)) return fail(res, 400, 'Bad Request: chat not found');
 
     messages.push({ token, chatId, text, raw, parseMode, entities, linkPreviewOptions, params });

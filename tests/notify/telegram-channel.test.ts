@@ -14,7 +14,7 @@ let fake: TelegramFake;
 let target: TelegramTarget;
 let deliver: ReturnType<typeof createDeliver>;
 beforeAll(async () => {
-  fake = await startTelegramFake({ tokens: [TOKEN], chats: [CHAT] });
+  fake = await startTelegramFake({ tokens: [TOKEN], chats: [CHAT], blockedChats: ['777'] });
   target = { kind: 'telegram', botToken: TOKEN, chatId: CHAT };
   deliver = createDeliver({ telegramApiBase: fake.apiBase, discordApiBase: 'http://127.0.0.1:9', timeoutMs: 2_000 });
 });
@@ -110,6 +110,19 @@ describe('telegram channel', () => {
     expect(out).toEqual({ ok: false, retry: false, status: 400, error: 'telegram 400: Bad Request: chat not found' });
   });
 
+  it('a bot blocked by the user (403) and a wrong API path (404) are final', async () => {
+    expect(await deliver(notification('trade.opened'), { ...target, chatId: '777' })).toEqual({
+      ok: false,
+      retry: false,
+      status: 403,
+      error: 'telegram 403: Forbidden: bot was blocked by the user',
+    });
+    const misrouted = createDeliver({ telegramApiBase: `${fake.apiBase}/v2`, discordApiBase: 'http://127.0.0.1:9', timeoutMs: 2_000 });
+    const out = await misrouted(notification('trade.opened'), target);
+    expect(out).toMatchObject({ ok: false, retry: false, status: 404 });
+    if (!out.ok) expect(out.error).not.toContain(TOKEN);
+  });
+
   it('a timeout is a retry and names no token', async () => {
     fake.failNext(1, { kind: 'hang', ms: 1_000 });
     const slow = createDeliver({ telegramApiBase: fake.apiBase, discordApiBase: 'http://127.0.0.1:9', timeoutMs: 150 });
@@ -126,5 +139,15 @@ describe('telegram channel', () => {
     const out = await down(notification('trade.opened'), target);
     expect(out).toMatchObject({ ok: false, retry: true });
     if (!out.ok) expect(out.error).not.toContain(TOKEN.split(':')[1]);
+  });
+
+  it('a formatting bug is reported as final, not retried, and names no token', async () => {
+    const broken = { ...notification('trade.opened'), trade: undefined } as unknown as Parameters<typeof deliver>[0];
+    const out = await deliver(broken, target);
+    expect(out).toMatchObject({ ok: false, retry: false });
+    if (!out.ok) {
+      expect(out.error).toMatch(/^internal error formatting telegram delivery/);
+      expect(out.error).not.toContain(TOKEN);
+    }
   });
 });

@@ -1,5 +1,7 @@
 // The webhook channel against a local receiver over real HTTP: body, headers and signature as a
 // receiver sees them, and which answers are retried (all but 2xx) with what delay.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeliver } from '../../server/notify/channels/deliver.ts';
 import { signWebhookBody, verifyWebhookSignature } from '../../server/notify/channels/webhook-channel.ts';
@@ -67,10 +69,10 @@ describe('webhook channel', () => {
   });
 
   it('keeps failing through a failure window, then succeeds', async () => {
-    receiver.failFor(300, { status: 503 });
+    receiver.failFor(600, { status: 503 });
     const n = notification('trade.opened');
     expect((await deliver(n, target)).ok).toBe(false);
-    await new Promise((r) => setTimeout(r, 350));
+    await new Promise((r) => setTimeout(r, 650));
     expect(await deliver(n, target)).toEqual({ ok: true, status: 200 });
   });
 
@@ -103,5 +105,27 @@ describe('webhook channel', () => {
     const out = await deliver(notification('trade.opened'), { ...target, url: 'http://127.0.0.1:9/hook' });
     expect(out).toMatchObject({ ok: false, retry: true });
     if (!out.ok) expect(out.error).toMatch(/network error/);
+  });
+
+  it('stops reading a receiver that streams an endless error body', async () => {
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const endless = http.createServer((_req, res) => {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      const pump = () => {
+        while (res.write(chunk));
+      };
+      res.on('drain', pump);
+      pump();
+    });
+    await new Promise<void>((resolve) => endless.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(endless.address() as AddressInfo).port}/hook`;
+      const out = await deliver(notification('trade.opened'), { ...target, url });
+      expect(out).toMatchObject({ ok: false, retry: true, status: 500 });
+      if (!out.ok) expect(out.error.length).toBeLessThan(400);
+    } finally {
+      endless.closeAllConnections();
+      await new Promise((resolve) => endless.close(resolve));
+    }
   });
 });

@@ -13,7 +13,7 @@ const COLORS: Record<Tone, number> = { open: 0x3b82f6, up: 0x16a34a, down: 0xdc2
 export interface DiscordEmbed {
   title: string;
   description?: string;
-  url: string;
+  url?: string;
   color: number;
   fields: { name: string; value: string; inline: boolean }[];
   timestamp: string;
@@ -38,6 +38,8 @@ function fit(s: string, max: number): string {
   return out.length === 0 ? '—' : out;
 }
 
+const isHttpUrl = (u: string): boolean => /^https?:\/\/\S+$/.test(u) && URL.canParse(u);
+
 const count = (s: string | undefined): number => (s === undefined ? 0 : Array.from(s.trim()).length);
 
 export function embedSize(e: DiscordEmbed): number {
@@ -47,7 +49,8 @@ export function embedSize(e: DiscordEmbed): number {
 export function discordEmbed(s: MessageSummary, n: Notification): DiscordEmbed {
   const embed: DiscordEmbed = {
     title: fit(s.title, EMBED_LIMITS.title),
-    url: s.url,
+    // Discord refuses the whole message for a malformed url, so a misconfigured base URL only loses the link.
+    ...(isHttpUrl(s.url) ? { url: s.url } : {}),
     color: COLORS[s.tone],
     fields: s.lines.slice(0, EMBED_LIMITS.fields).map((l) => ({
       name: fit(l.label, EMBED_LIMITS.fieldName),

@@ -10,17 +10,17 @@ export interface ChannelHttp {
   timeoutMs: number;
 }
 
-/** Longest response body a channel reads: receivers' error pages can be large, and we keep only a line of them. */
-const MAX_BODY_CHARS = 64 * 1024;
+/** Longest response body a channel reads (bytes): receivers' error pages can be large, and we keep only a line of them. */
+const MAX_BODY_BYTES = 64 * 1024;
 /** Longest receiver-supplied text kept in an error string. */
 const MAX_ERROR_DETAIL = 300;
 
 export type Sent = { kind: 'response'; res: Response; body: string } | { kind: 'failed'; outcome: DeliveryOutcome & { ok: false } };
 
 /**
- * POSTs once with a timeout and reads the body; a network error or a timeout becomes a retry outcome
- * (nothing reached the receiver, or we cannot know that it did, and every channel here is idempotent
- * on the receiver's side or harmless to repeat).
+ * POSTs once with a timeout and reads the body; a network error or a timeout becomes a retry outcome.
+ * After a timeout the request may have arrived: a webhook receiver dedupes on idempotency-key, while
+ * Telegram and Discord have no such key and may then show the message twice, which beats losing it.
  */
 export async function postOnce(http: ChannelHttp, url: string, init: RequestInit, secrets: readonly string[]): Promise<Sent> {
   try {
@@ -32,9 +32,20 @@ export async function postOnce(http: ChannelHttp, url: string, init: RequestInit
   }
 }
 
+/** Reads at most MAX_BODY_BYTES bytes and stops the transfer there: a user's receiver may stream without end. */
 async function readCapped(res: Response): Promise<string> {
-  const text = await res.text();
-  return text.length > MAX_BODY_CHARS ? text.slice(0, MAX_BODY_CHARS) : text;
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size < MAX_BODY_BYTES) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  if (size >= MAX_BODY_BYTES) await reader.cancel();
+  return Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString('utf8');
 }
 
 function networkError(err: unknown, timeoutMs: number): string {
@@ -52,7 +63,8 @@ export function parseRetryAfter(header: string | null, nowMs: number): number | 
   if (header === null) return undefined;
   const v = header.trim();
   if (/^\d+(\.\d+)?$/.test(v)) return Math.ceil(Number(v) * 1000);
-  const at = Date.parse(v);
+  // An HTTP-date names its day and month; Date.parse alone would also take "-5" as a year.
+  const at = /^[A-Za-z]{3}, /.test(v) ? Date.parse(v) : NaN;
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - nowMs);
 }

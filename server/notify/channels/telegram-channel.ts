@@ -2,7 +2,7 @@
 // {ok, result} or {ok:false, error_code, description, parameters?}; 429 carries parameters.retry_after.
 // The bot token is in the URL path, so every error string is redacted of it.
 import type { DeliveryOutcome, Notification, TelegramTarget } from '../notification.ts';
-import { type ChannelHttp, detail, jsonObject, postOnce, redact, secondsToMs } from './http-outcome.ts';
+import { type ChannelHttp, detail, jsonObject, parseRetryAfter, postOnce, redact, secondsToMs } from './http-outcome.ts';
 import { telegramMessage } from './telegram-text.ts';
 
 /** The sendMessage body. Bot API 7.0 replaced disable_web_page_preview with link_preview_options. */
@@ -34,7 +34,8 @@ export async function deliverTelegram(n: Notification, target: TelegramTarget, h
   const migrated = params.migrate_to_chat_id === undefined ? '' : ` (chat migrated to ${String(params.migrate_to_chat_id)})`;
   const error = redact(`telegram ${res.status}: ${description}${migrated}`, secrets);
   if (res.status === 429) {
-    const retryAfterMs = secondsToMs(params.retry_after);
+    // parameters.retry_after is the API's; Retry-After covers a 429 from a proxy in front of it.
+    const retryAfterMs = secondsToMs(params.retry_after) ?? parseRetryAfter(res.headers.get('retry-after'), Date.now());
     return { ok: false, retry: true, status: 429, ...(retryAfterMs === undefined ? {} : { retryAfterMs }), error };
   }
   if (PERMANENT.has(res.status)) return { ok: false, retry: false, status: res.status, error };

@@ -1,6 +1,10 @@
-// The user's own HTTPS receiver (SPEC §14): the Notification as camelCase JSON, exactly the
-// `Notification` interface, signed with the target's secret. Like Stripe's webhooks, anything but a 2xx
-// is retried: the receiver is the user's code, and it dedupes on `idempotency-key`.
+// The user's own HTTPS receiver (SPEC §14). What a receiver gets, one POST per event and target:
+//   body     the Notification as JSON, camelCase exactly as the `Notification` interface (no envelope)
+//   headers  content-type: application/json; user-agent: Paperbook-Webhook/1; x-paperbook-event: <kind>;
+//            idempotency-key and x-paperbook-delivery: <n.id>, the same on every try;
+//            x-paperbook-signature: sha256=<hex HMAC-SHA256(secret, the exact body bytes)>
+// Like Stripe's webhooks, anything but a 2xx is retried (the receiver is the user's code and dedupes
+// on idempotency-key); redirects are not followed; Retry-After is honoured on 429 and 503.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { DeliveryOutcome, Notification, WebhookTarget } from '../notification.ts';
 import { type ChannelHttp, detail, parseRetryAfter, postOnce, redact } from './http-outcome.ts';
