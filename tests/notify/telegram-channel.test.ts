@@ -2,7 +2,7 @@
 // kind, the 4096 limit, and which refusals are retried (429 with its delay, 5xx, timeouts) or final.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeliver } from '../../server/notify/channels/deliver.ts';
-import { escapeTelegramHtml, telegramMessage } from '../../server/notify/channels/telegram-text.ts';
+import { escapeTelegramHtml, telegramHtml, telegramMessage } from '../../server/notify/channels/telegram-text.ts';
 import type { TelegramTarget } from '../../server/notify/notification.ts';
 import { startTelegramFake, type TelegramFake } from '../fakes/telegram-fake.ts';
 import { KINDS, notification } from './notification-factory.ts';
@@ -64,6 +64,12 @@ describe('telegram channel', () => {
     expect(lastText()).toContain('P/L: \u22123.50 USDT (\u22123.50%)');
   });
 
+  it('keeps a link with & and " intact through the href attribute', async () => {
+    const url = 'https://paperbook.example/trades/42?ref=tg&x="y"';
+    expect(await deliver(notification('trade.opened', { tradeUrl: url }), target)).toEqual({ ok: true, status: 200 });
+    expect(fake.messages.at(-1)!.entities).toContainEqual(expect.objectContaining({ type: 'text_link', url }));
+  });
+
   it('escapes only & < > (the HTML style rules)', () => {
     expect(escapeTelegramHtml(`a & b < c > d "e" 'f'`)).toBe(`a &amp; b &lt; c &gt; d "e" 'f'`);
   });
@@ -77,6 +83,19 @@ describe('telegram channel', () => {
     expect(Array.from(lastText()).length).toBeLessThanOrEqual(4096);
     expect(lastText()).toContain('…');
     expect(telegramMessage(n).length).toBeGreaterThan(0);
+  });
+
+  it('drops whole lines, never a tag, when a summary would pass 4096', async () => {
+    const lines = Array.from({ length: 100 }, (_, k) => ({ label: `Line ${k}`, value: '<&>'.repeat(40) }));
+    const html = telegramHtml({ title: 'Big', botLabel: 'b', lines, url: 'https://paperbook.example/trades/1', tone: 'open' });
+    const res = await fetch(`${fake.apiBase}/bot${TOKEN}/sendMessage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ chat_id: CHAT, text: html, parse_mode: 'HTML' }),
+    });
+    expect(res.status).toBe(200);
+    expect(lastText().length).toBeLessThanOrEqual(4096);
+    expect(lastText()).toMatch(/View trade on Paperbook$/);
   });
 
   it('429 is a retry after parameters.retry_after', async () => {

@@ -38,6 +38,13 @@ describe('webhook channel', () => {
     expect(d.headers['user-agent']).toBe('Paperbook-Webhook/1');
   });
 
+  it('signs the exact UTF-8 bytes sent, whatever the text', async () => {
+    const n = notification('trade.opened', { botDisplayName: 'Ålpha 🚀 “quotes” \u2028 <b>' });
+    expect(await deliver(n, target)).toEqual({ ok: true, status: 200 });
+    expect(last().signatureValid).toBe(true);
+    expect(JSON.parse(last().body)).toEqual(n);
+  });
+
   it('signs with the target secret only: the receiver refuses a delivery signed with another, and the refusal is retried', async () => {
     const out = await deliver(notification('trade.opened'), { ...target, secret: 'someone-elses-secret' });
     expect(last().signatureValid).toBe(false);
