@@ -4,7 +4,7 @@
 // e.g. P1 (ticks/s vs per-symbol scan), P1.keyed, P7.book; page bundle rows are P8.bundle.<file>, e.g. P8.bundle.widget-js.
 // New measures take the next free number; a row's id never changes meaning (retire it instead).
 
-export const ROW_ID_PATTERN = /^(P[1-9]|C[1-9])(\.[a-z0-9]+(-[a-z0-9]+)*)*$/;
+export const ROW_ID_PATTERN = /^(P[1-9][0-9]?|C[1-9])(\.[a-z0-9]+(-[a-z0-9]+)*)*$/;
 
 /** Every row each bench emits, in its order (bundle rows aside: one per built file, see bundleRowId). */
 export const BENCH_ROWS = {
@@ -18,6 +18,7 @@ export const BENCH_ROWS = {
   cluster: ['C1'],
   risk: ['P9', 'P9.http', 'P9.after-close'],
   tradePage: ['P8.trade-page'],
+  notify: ['P10.p50', 'P10', 'P10.cpu'],
 } as const;
 
 export type BenchName = keyof typeof BENCH_ROWS;

@@ -11,6 +11,7 @@ import { pageBench } from './page-bench.ts';
 import { clusterBench } from './cluster-bench.ts';
 import { riskBench } from './risk-bench.ts';
 import { tradePageBench } from './trade-page-bench.ts';
+import { notifyBench } from './notify-bench.ts';
 import { benchDatabasesIfOpen } from './support/bench-db.ts';
 import { BENCH_ROWS, measuresOf, type BenchResult } from './row-ids.ts';
 
@@ -63,6 +64,7 @@ const BENCHES: Array<{ ids: string[]; run: () => Promise<BenchResult> }> = [
   },
   { ids: measuresOf(BENCH_ROWS.risk), run: () => riskBench({ closed: num('risk-closed') }) },
   { ids: measuresOf(BENCH_ROWS.tradePage), run: () => tradePageBench() },
+  { ids: measuresOf(BENCH_ROWS.notify), run: () => notifyBench({ signals: num('signals') }) },
 ];
 
 const json = argv.includes('--json');

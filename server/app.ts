@@ -32,6 +32,7 @@ import { listen, mountWithPage } from './wiring/http-surface.ts';
 import { rebuildOnListingChange, watchBotListing } from './wiring/bot-listing.ts';
 import { BotRepository } from './persistence/bot-repository.ts';
 import { SqlRunner } from './persistence/sql-runner.ts';
+import { wireNotifications } from './wiring/notifications.ts';
 
 export const WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta.url));
 
@@ -189,6 +190,9 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
 
   const listening = await listen(app, config.host, config.port);
   core.phases.lap('transport');
+  // SPEC §14: the outbox is drained by this engine; trade links point at PUBLIC_URL, else here.
+  const notifications = wireNotifications({ config, log, core, metrics, baseUrl: () => config.publicUrl ?? listening.url });
+  await startSteps([notifications.start]);
   log.debug({ ms: core.phases.summary() }, 'start-up phases');
 
   const close = shutdownSequence(
@@ -209,6 +213,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
         },
       },
       { name: 'flush store', run: () => store.flush() },
+      notifications.stop,
       { name: 'sockets', run: () => void io.close() },
       { name: 'metrics', run: () => metrics.stop() },
       { name: 'orm', run: () => orm.close(true) },

@@ -35,6 +35,21 @@ function parseOrigin(schemes: string[]) {
   };
 }
 
+/** An http(s) API base: origin plus an optional path, no query; kept without a trailing slash. */
+function parseApiBase(v: string, ctx: z.RefinementCtx): string {
+  let u: URL | null = null;
+  try {
+    u = new URL(v);
+  } catch {
+    // reported below
+  }
+  if (!u || !['http:', 'https:'].includes(u.protocol) || u.username || u.password || u.search || u.hash) {
+    ctx.addIssue({ code: 'custom', message: `must be an http(s) URL without query, e.g. https://api.telegram.org: got ${JSON.stringify(v)}` });
+    return z.NEVER;
+  }
+  return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
+}
+
 function parseOrigins(v: string, ctx: z.RefinementCtx): string[] {
   const one = parseOrigin(['http:', 'https:', 'ws:', 'wss:']);
   return v
@@ -115,6 +130,16 @@ export const configSchema = z.object({
   LEDGER_VERIFY_INTERVAL_MS: int(300_000, 100, 86_400_000),
   // SPEC §13: 1m candles are kept at least 30 days (larger intervals are derived from them).
   CANDLE_RETENTION_DAYS: int(35, 30, 36_500),
+  // SPEC §14 notifications (docs/notifications.md): the APIs' bases (tests point them at fakes),
+  // the per-request timeout, the idle poll, the backoff and how long a notification is retried.
+  TELEGRAM_API_BASE: z.string().transform(parseApiBase).default('https://api.telegram.org'),
+  DISCORD_API_BASE: z.string().transform(parseApiBase).default('https://discord.com/api'),
+  NOTIFY_TIMEOUT_MS: int(10_000, 100, 120_000),
+  NOTIFY_POLL_MS: int(1_000, 10, 60_000),
+  NOTIFY_BACKOFF_BASE_MS: int(1_000, 1, 3_600_000),
+  NOTIFY_BACKOFF_MAX_MS: int(1_800_000, 1, 86_400_000),
+  NOTIFY_RETRY_HOURS: num(24, 0.0001, 24 * 30),
+  NOTIFY_KEEP_SENT_DAYS: int(7, 1, 3_650),
 });
 
 export interface Config {
@@ -174,6 +199,20 @@ export interface Config {
   ledgerVerifyIntervalMs: number;
   /** 1m candles older than this many days are deleted (≥ 30). */
   candleRetentionDays: number;
+  /** SPEC §14 outbound notifications. */
+  notify: NotifyConfig;
+}
+
+export interface NotifyConfig {
+  telegramApiBase: string;
+  discordApiBase: string;
+  timeoutMs: number;
+  pollMs: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** A notification is retried this long after it was queued, then dead-lettered. */
+  retryWindowMs: number;
+  keepSentDays: number;
 }
 
 export interface PublicReadLimits {
@@ -260,5 +299,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     ledgerVerifyIntervalMs: c.LEDGER_VERIFY_INTERVAL_MS,
     candleRetentionDays: c.CANDLE_RETENTION_DAYS,
+    notify: {
+      telegramApiBase: c.TELEGRAM_API_BASE,
+      discordApiBase: c.DISCORD_API_BASE,
+      timeoutMs: c.NOTIFY_TIMEOUT_MS,
+      pollMs: c.NOTIFY_POLL_MS,
+      backoffBaseMs: c.NOTIFY_BACKOFF_BASE_MS,
+      backoffMaxMs: c.NOTIFY_BACKOFF_MAX_MS,
+      retryWindowMs: Math.round(c.NOTIFY_RETRY_HOURS * 3_600_000),
+      keepSentDays: c.NOTIFY_KEEP_SENT_DAYS,
+    },
   };
 }

@@ -18,6 +18,14 @@ Usage: npm run cli -- <command> [options]
   bot:list                               list bots (a bot is a token name its signals came with) and their figures
   bot:set NAME [--display-name TEXT] [--description TEXT] [--visibility public|unlisted|private]
                                          what the bot pages show for NAME, and who sees its new signals
+  notify:add BOT --webhook URL [--secret S] | --telegram-token TOKEN --chat-id ID | --discord WEBHOOK_URL
+                                         send BOT's public opened/leg/closed events there (a webhook
+                                         secret is generated and printed once unless given)
+  notify:list [--bot BOT]                targets (never their secrets) with queued/sent/dead counts
+  notify:remove ID                       stop sending to a target (its queued notifications are dropped)
+  notify:test ID                         send one test notification to a target now and show the answer
+  notify:dead [--bot BOT]                dead-lettered notifications and why
+  notify:retry [--bot BOT]               put the dead letters back in the queue
   trades:export [--out FILE] [--scope system|all]
                                          trades as CSV (stdout without --out); system trades by default
   trades:import --in FILE                import system trades from such a CSV; idempotent by trade id
@@ -39,6 +47,12 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'token:list': async () => (await import('./token-commands.ts')).tokenList,
   'bot:list': async () => (await import('./bot-commands.ts')).botList,
   'bot:set': async () => (await import('./bot-commands.ts')).botSet,
+  'notify:add': async () => (await import('./notify-commands.ts')).notifyAdd,
+  'notify:list': async () => (await import('./notify-commands.ts')).notifyList,
+  'notify:remove': async () => (await import('./notify-commands.ts')).notifyRemove,
+  'notify:test': async () => (await import('./notify-commands.ts')).notifyTest,
+  'notify:dead': async () => (await import('./notify-commands.ts')).notifyDead,
+  'notify:retry': async () => (await import('./notify-commands.ts')).notifyRetry,
   'trades:export': async () => (await import('./trade-commands.ts')).tradesExport,
   'trades:import': async () => (await import('./trade-commands.ts')).tradesImport,
   'ledger:export': async () => (await import('./ledger-commands.ts')).ledgerExport,

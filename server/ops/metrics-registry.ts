@@ -35,6 +35,43 @@ export class AppMetrics {
     help: 'Event-loop delay p99 over the scrape interval',
     registers: [this.registry],
   });
+  // SPEC §14 notifications: outcomes as they happen, the queue's state read at scrape time.
+  readonly notificationsSent = new Counter({
+    name: 'paperbook_notifications_sent_total',
+    help: 'Notifications delivered',
+    labelNames: ['channel'],
+    registers: [this.registry],
+  });
+  readonly notificationsFailed = new Counter({
+    name: 'paperbook_notifications_failed_total',
+    help: 'Failed notification deliveries (each try; retried or dead-lettered)',
+    labelNames: ['channel'],
+    registers: [this.registry],
+  });
+  readonly notificationsDeadLettered = new Counter({
+    name: 'paperbook_notifications_dead_lettered_total',
+    help: 'Notifications given up on (permanent refusal or retry window over)',
+    labelNames: ['channel'],
+    registers: [this.registry],
+  });
+  readonly notificationLatency = new Histogram({
+    name: 'paperbook_notification_delivery_seconds',
+    help: 'From queueing (the event commit) to a successful delivery',
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60, 600, 3600],
+    registers: [this.registry],
+  });
+  readonly notificationsQueued = new Gauge({
+    name: 'paperbook_notifications_queued',
+    help: 'Notifications waiting to be delivered',
+    registers: [this.registry],
+  });
+  readonly notificationsDead = new Gauge({ name: 'paperbook_notifications_dead', help: 'Dead-lettered notifications kept', registers: [this.registry] });
+  readonly notificationsOldestAge = new Gauge({
+    name: 'paperbook_notifications_oldest_queued_age_seconds',
+    help: 'Age of the oldest queued notification (0 when none)',
+    registers: [this.registry],
+  });
+  private notificationState: (() => Promise<{ queued: number; dead: number; oldestQueuedAgeSeconds: number }>) | null = null;
   private loop = monitorEventLoopDelay({ resolution: 10 });
 
   constructor() {
@@ -46,9 +83,22 @@ export class AppMetrics {
     this.loop.enable();
   }
 
+  /** The outbox's state, read at each scrape (the engine that drains it sets this). */
+  watchNotifications(read: () => Promise<{ queued: number; dead: number; oldestQueuedAgeSeconds: number }>): void {
+    this.notificationState = read;
+  }
+
   async render(): Promise<string> {
     this.eventLoopLag.set(this.loop.percentile(99) / 1e9);
     this.loop.reset();
+    if (this.notificationState) {
+      const s = await this.notificationState().catch(() => null);
+      if (s) {
+        this.notificationsQueued.set(s.queued);
+        this.notificationsDead.set(s.dead);
+        this.notificationsOldestAge.set(s.oldestQueuedAgeSeconds);
+      }
+    }
     return this.registry.metrics();
   }
 

@@ -1,11 +1,12 @@
 // Appends ledger rows inside the caller's transaction. One append at a time per process (a turn
 // held from the insert until the transaction has committed), with the chain head kept in memory,
-// so an append is one INSERT. Across processes: every insert takes the transaction-scoped advisory
+// so an append is one INSERT (and the INSERT of its notifications' outbox rows, SPEC §14). Across processes: every insert takes the transaction-scoped advisory
 // lock before its first row, and rows are written at head.seq + 1…, so a process whose cached head
 // is stale hits the `seq` primary key (unique violation) and retries the whole transaction; the
 // retry takes the lock first and reads the head under it, so it cannot lose again. No fork.
 import { sqlLiteral, type BatchTx, type Query } from './sql-runner.ts';
 import { GENESIS_HASH, chain, type LedgerEventDraft } from '../ledger/ledger-chain.ts';
+import { outboxEnqueueSql } from './notify-outbox.ts';
 
 interface Head {
   seq: number;
@@ -42,6 +43,8 @@ export class LedgerWriter {
   private turnTail: Promise<void> = Promise.resolve();
   /** Whole-transaction retries after a conflict with another process. */
   conflicts = 0;
+  /** Called after each commit that appended rows (the notification worker wakes on it). */
+  private readonly committed: Array<() => void> = [];
 
   constructor(private readonly run: RunBatchTx) {}
 
@@ -72,6 +75,7 @@ export class LedgerWriter {
           () => pending,
         );
         (release as ((h: Head | null) => void) | null)?.(staged);
+        if (staged) for (const listener of this.committed) listener();
         return out;
       } catch (err) {
         // Rolled back or outcome unknown: the next turn reads the head from the table.
@@ -83,6 +87,19 @@ export class LedgerWriter {
         throw err;
       }
     }
+  }
+
+  /** `listener` runs after every commit that appended ledger rows (never throws into the writer). */
+  onCommitted(listener: () => void): () => void {
+    const guarded = () => {
+      try {
+        listener();
+      } catch {
+        // a listener's failure is its own; the rows are committed
+      }
+    };
+    this.committed.push(guarded);
+    return () => void this.committed.splice(this.committed.indexOf(guarded), 1);
   }
 
   /** Forget the cached head (e.g. after the table was changed outside this writer). */
@@ -115,7 +132,10 @@ export class LedgerWriter {
       prev_hash: links[i]!.prevHash,
       hash: links[i]!.hash,
     }));
-    return { sql: insertSql(JSON.stringify(rows)), head: { seq: head.seq + drafts.length, hash: links[links.length - 1]!.hash } };
+    // SPEC §14: the outbox rows of these events travel with them (same batch, same COMMIT).
+    const enqueue = outboxEnqueueSql(rows);
+    const sql = insertSql(JSON.stringify(rows)) + (enqueue ? `; ${enqueue}` : '');
+    return { sql, head: { seq: head.seq + drafts.length, hash: links[links.length - 1]!.hash } };
   }
 }
 

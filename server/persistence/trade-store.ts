@@ -88,6 +88,11 @@ export class PgTradeStore {
     return this.closes.submit(close);
   }
 
+  /** `listener` runs after each commit that appended ledger rows (and so maybe queued notifications). */
+  onLedgerCommitted(listener: () => void): () => void {
+    return this.ledger.onCommitted(listener);
+  }
+
   /** Waits until every queued write has committed (shutdown). */
   async flush(): Promise<void> {
     await Promise.all([this.ingests.drain(), this.closes.drain()]);

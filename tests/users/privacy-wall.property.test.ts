@@ -3,7 +3,8 @@
 // (a) no public surface — REST lists (with filters), summary, open positions, performance (with
 //     filters), the /public snapshot/delta stream, the ticker, /metrics — contains, counts or is
 //     influenced by a user trade or a private bot's: public figures equal those computed from
-//     `user_id IS NULL` rows alone, and the ledger holds no row of a private bot's trade;
+//     `user_id IS NULL` rows alone, and the ledger holds no row of a private bot's trade; no
+//     notification (SPEC §14: both bots have a webhook target) is queued or sent for either;
 // (b) every user sees exactly their own trades on GET /api/paper-trades and on /me, with their own figures.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -17,6 +18,7 @@ import { connectBot, connected, connectPublic, once, Recorder, waitFor } from '.
 import { call, connectMe, register, TEST_APP_OPTIONS } from './user-client.ts';
 import { warnIfFails } from '../helpers/best-effort.ts';
 import { runCli } from '../cli/run-cli.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../fakes/webhook-receiver.ts';
 
 const SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'] as const;
 /** Traded by the private bot alone: no public price may name it. */
@@ -37,6 +39,10 @@ let privateBot: Socket;
 let db: ReturnType<typeof knex>;
 let viewer: Recorder;
 let ticker: Recorder;
+/** Both bots' webhook target (SPEC §14): it may hear of the public bot's trades only. */
+let hooks: WebhookReceiver;
+let hooksScanned = 0;
+const HOOK_SECRET = 'privacy-wall-hook-secret-0123456789';
 /** The public bot's own stream (SPEC §11 `auth: {bot}`), opened once it has a public trade. */
 let botViewer: Recorder | null = null;
 const users: UserModel[] = [];
@@ -313,6 +319,22 @@ async function checkPublic(): Promise<void> {
     const held = (await db.raw('SELECT count(*)::int AS n FROM ledger WHERE trade_id = ANY(?::bigint[])', [[...privateTradeIds]])).rows[0].n;
     expect(held, 'ledger rows of private trades').toBe(0);
   }
+  // No notification of a private bot's or a user's trade is queued or delivered (SPEC §14).
+  const queuedWalled = (
+    await db.raw('SELECT count(*)::int AS n FROM notify_outbox o JOIN ledger l ON l.seq = o.ledger_seq WHERE l.trade_id = ANY(?::bigint[])', [
+      [...privateTradeIds, ...userTradeIds],
+    ])
+  ).rows[0].n;
+  expect(queuedWalled, 'outbox rows of walled trades').toBe(0);
+  expect(
+    (await db.raw(`SELECT count(*)::int AS n FROM notify_outbox o JOIN notify_targets t ON t.id = o.target_id WHERE t.bot = 'wall-private'`)).rows[0].n,
+  ).toBe(0);
+  for (const d of hooks.deliveries.slice(hooksScanned)) {
+    const id = (JSON.parse(d.body) as { trade: { id: number } }).trade.id;
+    expect(userTradeIds.has(id), `user trade ${id} notified`).toBe(false);
+    expect(privateTradeIds.has(id), `private bot's trade ${id} notified`).toBe(false);
+  }
+  hooksScanned = hooks.deliveries.length;
   for (const id of [...privateTradeIds].slice(-5)) expect((await fetch(`${server.url}${base}/${id}/`)).status, `private trade ${id} page`).toBe(404);
   // Lists hold exactly the system trades that match.
   const match = (p: string, pred: (t: TradeRow) => boolean) => {
@@ -444,6 +466,11 @@ beforeAll(async () => {
   const created = await runCli(['token:create', '--kind', 'bot', '--name', 'wall-private'], { DATABASE_URL: server.db.url });
   expect(created.code, created.stderr).toBe(0);
   await db.raw(`INSERT INTO bots (name, visibility) VALUES ('wall-private', 'private')`);
+  hooks = await startWebhookReceiver(HOOK_SECRET);
+  for (const name of ['default', 'wall-private']) {
+    const added = await runCli(['notify:add', name, '--webhook', hooks.url, '--secret', HOOK_SECRET], { DATABASE_URL: server.db.url });
+    expect(added.code, added.stderr).toBe(0);
+  }
   bot = connectBot(server.url, server.botToken);
   privateBot = connectBot(server.url, created.stdout.trim());
   await Promise.all([connected(bot), connected(privateBot)]);
@@ -460,6 +487,7 @@ afterAll(async () => {
   for (const u of users) u.me.socket.close();
   await db?.destroy();
   await server?.stop();
+  await hooks?.close();
 });
 
 describe('the privacy wall (property)', () => {
@@ -491,6 +519,8 @@ describe('the privacy wall (property)', () => {
     expect(userTradeIds.size).toBeGreaterThan(0);
     expect(stats.signals).toBeGreaterThan(0);
     expect(privateTradeIds.size).toBeGreaterThan(0);
+    // The public bot's events were notified (the wall was tested against a working channel).
+    await waitFor(() => hooks.deliveries.some((d) => d.status === 200), 10_000, 'a notification of the public bot');
     const late = new Recorder(connectPublic(server.url));
     await late.until(() => late.snapshots.length === 1, FIRST_SNAPSHOT_WAIT_MS, 'the late public snapshot');
     for (const id of tradeIds(late.snapshots[0])) expect(userTradeIds.has(id) || privateTradeIds.has(id)).toBe(false);

@@ -3,13 +3,27 @@ import { ApiTokenSchema } from './api-token.entity.ts';
 import { BotSchema } from './bot.entity.ts';
 import { CandleSchema } from './candle.entity.ts';
 import { LedgerEntrySchema } from './ledger-entry.entity.ts';
+import { NotifyOutboxSchema } from './notify-outbox.entity.ts';
+import { NotifyTargetSchema } from './notify-target.entity.ts';
 import { PaperTradeSchema } from './paper-trade.entity.ts';
 import { SignalSchema } from './signal.entity.ts';
 import { SignalUpdateSchema } from './signal-update.entity.ts';
 import { TradeLegSchema } from './trade-leg.entity.ts';
 import { UserSchema } from './user.entity.ts';
 
-export { ApiTokenSchema, BotSchema, CandleSchema, LedgerEntrySchema, PaperTradeSchema, SignalSchema, SignalUpdateSchema, TradeLegSchema, UserSchema };
+export {
+  ApiTokenSchema,
+  BotSchema,
+  CandleSchema,
+  LedgerEntrySchema,
+  NotifyOutboxSchema,
+  NotifyTargetSchema,
+  PaperTradeSchema,
+  SignalSchema,
+  SignalUpdateSchema,
+  TradeLegSchema,
+  UserSchema,
+};
 export const ENTITIES = [
   UserSchema,
   ApiTokenSchema,
@@ -20,4 +34,6 @@ export const ENTITIES = [
   SignalUpdateSchema,
   CandleSchema,
   BotSchema,
+  NotifyTargetSchema,
+  NotifyOutboxSchema,
 ];

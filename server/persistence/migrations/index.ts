@@ -8,6 +8,7 @@ import { Migration20261202000000TradeLegs } from './Migration20261202000000Trade
 import { Migration20261203000000Candles } from './Migration20261203000000Candles.ts';
 import { Migration20261203000100Bots } from './Migration20261203000100Bots.ts';
 import { Migration20261203000200BotVisibility } from './Migration20261203000200BotVisibility.ts';
+import { Migration20261204000000Notifications } from './Migration20261204000000Notifications.ts';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20250101000000Initial', class: Migration20250101000000Initial },
@@ -18,4 +19,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203000000Candles', class: Migration20261203000000Candles },
   { name: 'Migration20261203000100Bots', class: Migration20261203000100Bots },
   { name: 'Migration20261203000200BotVisibility', class: Migration20261203000200BotVisibility },
+  { name: 'Migration20261204000000Notifications', class: Migration20261204000000Notifications },
 ];
