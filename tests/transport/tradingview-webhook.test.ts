@@ -3,7 +3,6 @@
 // content-type application/json when the message is valid JSON, text/plain otherwise, no headers of
 // the user's). The README's template is taken from the README itself, its placeholders filled as
 // TradingView expands them, so the template a user pastes is the one tested.
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import knex from 'knex';
 import type { TradeJson } from '../../shared/protocol-types.ts';
@@ -11,18 +10,7 @@ import { loggedPath } from '../../server/transport/http/http-router.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { runCli } from '../cli/run-cli.ts';
-
-/** The README's alert message, placeholders filled with what TradingView would write. */
-function readmeAlert(values: Record<string, string>): string {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const block = /<!-- tradingview-template[^>]*-->\s*```json\n([\s\S]*?)```/.exec(readme)?.[1];
-  if (!block) throw new Error('README has no TradingView template block');
-  return block.replace(/\{\{([^}]+)\}\}/g, (_, name: string) => {
-    const v = values[name];
-    if (v === undefined) throw new Error(`no value for the placeholder {{${name}}}`);
-    return v;
-  });
-}
+import { readmeAlert } from '../helpers/readme-blocks.ts';
 
 describe('TradingView alerts', { timeout: 120_000 }, () => {
   let db: TestDatabase;
