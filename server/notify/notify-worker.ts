@@ -17,6 +17,8 @@ export interface ClaimedDelivery {
 
 /** The outbox as the worker uses it (server/persistence/notify-outbox.ts, notify-targets.ts, notify-events.ts). */
 export interface OutboxPort {
+  /** Whether any live target exists (a commit wakes the worker only then). */
+  hasTargets(): Promise<boolean>;
   releaseLeases(): Promise<void>;
   claim(limit: number, leaseMs: number): Promise<ClaimedDelivery[]>;
   notifications(seqs: readonly number[]): Promise<Map<number, Notification>>;
@@ -53,6 +55,8 @@ export class NotifyWorker {
   private wake: (() => void) | null = null;
   private kicked = false;
   private loop: Promise<void> | null = null;
+  /** Read at each poll: with no target, a commit has nothing to wake the worker for (its SQL queued nothing). */
+  private targets = false;
   private readonly now: () => number;
   private readonly random: () => number;
 
@@ -72,8 +76,13 @@ export class NotifyWorker {
     this.loop = this.run();
   }
 
-  /** Something may have been queued: look now rather than at the next poll. */
+  /**
+   * Something may have been queued: look now rather than at the next poll. Ignored while no
+   * target exists (as of the last poll), so a deployment without notifications pays no claim per
+   * commit; a target added since is seen at the next poll, and its rows are queued regardless.
+   */
   kick(): void {
+    if (!this.targets) return;
     this.kicked = true;
     this.wake?.();
   }
@@ -114,10 +123,15 @@ export class NotifyWorker {
   }
 
   private async run(): Promise<void> {
+    let lastLook = -Infinity;
     while (this.running) {
       this.kicked = false;
       let claimed = 0;
       try {
+        if (this.now() - lastLook >= this.opts.pollMs) {
+          lastLook = this.now();
+          this.targets = await this.port.hasTargets();
+        }
         claimed = await this.drainOnce();
       } catch (err) {
         this.opts.log.warn({ err: String(err) }, 'notification outbox not drained (retried at the next poll)');

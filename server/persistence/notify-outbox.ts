@@ -26,6 +26,8 @@ export function outboxEnqueueSql(rows: ReadonlyArray<{ seq: number; kind: string
     `select t.id, x.seq from json_to_recordset(${sqlLiteral(JSON.stringify(notified))}::json) as x(seq bigint, trade_id bigint) ` +
     `join paper_trades p on p.id = x.trade_id and ${systemTradeSql('p')} ` +
     'join notify_targets t on t.bot = p.bot and t.removed_at is null ' +
+    // A one-time filter: with no live target at all (most deployments) nothing is joined.
+    'where exists (select 1 from notify_targets l where l.removed_at is null) ' +
     'order by x.seq, t.id on conflict do nothing'
   );
 }

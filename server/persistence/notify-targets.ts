@@ -55,6 +55,10 @@ export class NotifyTargetStore {
     return storedOf(rows[0]!);
   }
 
+  async any(): Promise<boolean> {
+    return (await this.q(`select exists (select 1 from notify_targets where removed_at is null) as any`))[0]?.any === true;
+  }
+
   /** Live targets (of one bot), oldest first. */
   async list(bot?: string): Promise<StoredTarget[]> {
     const rows = await this.q(

@@ -36,6 +36,7 @@ export function wireNotifications(d: {
   const outbox = new NotifyOutboxStore(q);
   const targets = new NotifyTargetStore(q);
   const port: OutboxPort = {
+    hasTargets: () => targets.any(),
     releaseLeases: () => outbox.releaseLeases(),
     claim: (limit, leaseMs) => outbox.claim(limit, leaseMs),
     notifications: (seqs) => loadNotifications(q, seqs, d.baseUrl()),
