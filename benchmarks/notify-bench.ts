@@ -111,6 +111,7 @@ export async function notifyBench(o: NotifyBenchOptions = {}): Promise<BenchResu
     await db.raw(`insert into notify_targets (bot, kind, config) values ('default', 'webhook', ?::jsonb)`, [
       JSON.stringify({ url: receiver.url, secret: 'b'.repeat(32) }),
     ]);
+    await sleep(1_500); // the worker sees the new target at its next poll (NOTIFY_POLL_MS, 1 s); until then a commit does not wake it
     const withTarget = await phase(server, bot, 'notified', n, intervalMs);
     const fromAck: number[] = [];
     const fromSend: number[] = [];
