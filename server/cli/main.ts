@@ -31,8 +31,16 @@ Usage: npm run cli -- <command> [options]
   trades:import --in FILE                import system trades from such a CSV; idempotent by trade id
   ledger:export [--out FILE]             the hash-chained ledger as JSONL (stdout without --out)
   ledger:verify [--file FILE]            verify an exported ledger offline, or the database's ledger and rows
+  witness URL --state FILE [--watch SECONDS]
+                                         check a server's ledger (any origin) against the checkpoints and
+                                         row hashes kept in FILE: exit 1 naming the first seq that differs
+                                         if the past was rewritten, re-signed or cut, or the key changed;
+                                         --watch repeats every SECONDS until SIGINT/SIGTERM (no database)
+  witness --ledger-file EXPORT.jsonl --state FILE [--checkpoints FILE]
+                                         the same offline, against a ledger:export file (and checkpoints
+                                         saved from GET /api/public/ledger/checkpoints/)
 
-The database is the server's: DATABASE_URL, else the embedded PostgreSQL under DATA_DIR (default
+The database (every command but witness) is the server's: DATABASE_URL, else the embedded PostgreSQL under DATA_DIR (default
 .data). If a server is running on that DATA_DIR, the CLI connects to its PostgreSQL.
 LOG_LEVEL (default warn for the CLI) sets how much the CLI logs to stderr.
 Exit codes: 0 ok, 1 failure, 2 usage error. See docs/operations.md.`;
@@ -57,6 +65,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'trades:import': async () => (await import('./trade-commands.ts')).tradesImport,
   'ledger:export': async () => (await import('./ledger-commands.ts')).ledgerExport,
   'ledger:verify': async () => (await import('./ledger-commands.ts')).ledgerVerify,
+  witness: async () => (await import('./witness-command.ts')).witness,
 };
 
 async function migrate(ctx: CommandContext, flags: Flags): Promise<void> {

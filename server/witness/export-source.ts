@@ -1,0 +1,90 @@
+// A ledger offline: a `ledger:export` JSONL file, and optionally checkpoints saved from the server
+// (`GET /api/public/ledger/checkpoints/`: one page, an array of pages or of checkpoints, or
+// `{key, results}` with the `GET /api/public/ledger/key` answer beside them).
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import type { CheckpointJson, LedgerKeyJson } from '../../shared/ledger-checkpoint.ts';
+import type { LedgerRecord } from '../ledger/ledger-chain.ts';
+import type { LedgerSource } from './ledger-source.ts';
+
+const PAGE = 1000;
+
+interface SavedCheckpoints {
+  key: LedgerKeyJson | null;
+  checkpoints: CheckpointJson[];
+}
+
+export class ExportLedgerSource implements LedgerSource {
+  readonly name: string;
+
+  private saved: Promise<SavedCheckpoints> | undefined;
+
+  constructor(
+    private readonly ledgerFile: string,
+    private readonly checkpointsFile?: string,
+  ) {
+    this.name = ledgerFile;
+  }
+
+  async key(): Promise<LedgerKeyJson | null> {
+    return (await this.load()).key;
+  }
+
+  async *checkpoints(after?: number): AsyncIterable<CheckpointJson[]> {
+    const all = (await this.load()).checkpoints.filter((c) => after === undefined || c.seq > after);
+    all.sort((a, b) => a.seq - b.seq);
+    if (all.length > 0) yield all;
+  }
+
+  async *rows(after: number): AsyncIterable<LedgerRecord[]> {
+    const lines = createInterface({ input: createReadStream(this.ledgerFile), crlfDelay: Infinity });
+    let page: LedgerRecord[] = [];
+    let lineNo = 0;
+    for await (const line of lines) {
+      lineNo++;
+      if (line.trim() === '') continue;
+      let rec: LedgerRecord;
+      try {
+        rec = JSON.parse(line) as LedgerRecord;
+      } catch {
+        throw new Error(`${this.ledgerFile} line ${lineNo} is not JSON`);
+      }
+      if (!(rec.seq > after)) continue;
+      page.push(rec);
+      if (page.length >= PAGE) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length > 0) yield page;
+  }
+
+  private load(): Promise<SavedCheckpoints> {
+    this.saved ??= this.checkpointsFile === undefined ? Promise.resolve({ key: null, checkpoints: [] }) : readSaved(this.checkpointsFile);
+    return this.saved;
+  }
+}
+
+async function readSaved(file: string): Promise<SavedCheckpoints> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file}: ${err instanceof SyntaxError ? 'not JSON' : (err as Error).message}`, { cause: err });
+  }
+  const checkpoints: CheckpointJson[] = [];
+  let key: LedgerKeyJson | null = null;
+  const take = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(take);
+    if (typeof v !== 'object' || v === null) throw new Error(`${file}: not checkpoints`);
+    const o = v as Record<string, unknown>;
+    if ('signature' in o) checkpoints.push(v as CheckpointJson);
+    else if (Array.isArray(o.results) || Array.isArray(o.checkpoints)) {
+      if (o.key !== undefined) key = o.key as LedgerKeyJson;
+      take(o.results ?? o.checkpoints);
+    } else throw new Error(`${file}: not checkpoints`);
+  };
+  take(json);
+  return { key, checkpoints };
+}
