@@ -40,7 +40,8 @@ async function createKeyFile(file: string): Promise<void> {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     // another process made it first: use theirs
   } finally {
-    await unlink(tmp).catch(() => {});
+    // The temporary name goes whether or not the link succeeded (the key is under `file` now).
+    await unlink(tmp);
   }
 }
 

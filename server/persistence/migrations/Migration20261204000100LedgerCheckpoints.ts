@@ -19,7 +19,9 @@ export class Migration20261204000100LedgerCheckpoints extends Migration {
       "signature" text not null,
       "key_fingerprint" varchar(64) not null
     );`);
-    this.addSql(`alter table "ledger_checkpoints" add constraint "ledger_checkpoints_key_fingerprint_foreign" foreign key ("key_fingerprint") references "ledger_keys" ("fingerprint") on update cascade;`);
+    this.addSql(
+      `alter table "ledger_checkpoints" add constraint "ledger_checkpoints_key_fingerprint_foreign" foreign key ("key_fingerprint") references "ledger_keys" ("fingerprint") on update cascade;`,
+    );
   }
 
   override down(): void {
