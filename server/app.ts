@@ -33,6 +33,7 @@ import { rebuildOnListingChange, watchBotListing } from './wiring/bot-listing.ts
 import { BotRepository } from './persistence/bot-repository.ts';
 import { SqlRunner } from './persistence/sql-runner.ts';
 import { wireNotifications } from './wiring/notifications.ts';
+import { wireCheckpoints } from './wiring/checkpoints.ts';
 
 export const WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta.url));
 
@@ -186,7 +187,8 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
     Math.min(1000, config.priceStaleMs),
   );
   watch();
-  await startSteps([...pub.start, users.start, tokens.start, listing.start]);
+  const checkpoints = wireCheckpoints({ config, log, core });
+  await startSteps([...pub.start, users.start, tokens.start, listing.start, checkpoints.start]);
 
   const listening = await listen(app, config.host, config.port);
   core.phases.lap('transport');
@@ -214,6 +216,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
       },
       { name: 'flush store', run: () => store.flush() },
       notifications.stop,
+      checkpoints.stop,
       { name: 'sockets', run: () => void io.close() },
       { name: 'metrics', run: () => metrics.stop() },
       { name: 'orm', run: () => orm.close(true) },

@@ -1,5 +1,6 @@
 // Configuration (SPEC §7): parsed once from the environment into a typed object; a bad value
 // stops start-up with a message naming the variable.
+import path from 'node:path';
 import { z } from 'zod';
 import { ENTRY_MODES } from '../shared/constants.ts';
 
@@ -140,6 +141,9 @@ export const configSchema = z.object({
   NOTIFY_BACKOFF_MAX_MS: int(1_800_000, 1, 86_400_000),
   NOTIFY_RETRY_HOURS: num(24, 0.0001, 24 * 30),
   NOTIFY_KEEP_SENT_DAYS: int(7, 1, 3_650),
+  // SPEC §15 signed checkpoints: the Ed25519 key's file (default DATA_DIR/ledger-key.pem) and how often the head is signed.
+  LEDGER_KEY_FILE: z.string().min(1).optional(),
+  CHECKPOINT_INTERVAL_S: int(60, 1, 86_400),
 });
 
 export interface Config {
@@ -201,6 +205,8 @@ export interface Config {
   candleRetentionDays: number;
   /** SPEC §14 outbound notifications. */
   notify: NotifyConfig;
+  /** SPEC §15: the checkpoint signing key's file and the signing interval. */
+  checkpoints: { keyFile: string; intervalMs: number };
 }
 
 export interface NotifyConfig {
@@ -309,5 +315,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retryWindowMs: Math.round(c.NOTIFY_RETRY_HOURS * 3_600_000),
       keepSentDays: c.NOTIFY_KEEP_SENT_DAYS,
     },
+    checkpoints: { keyFile: c.LEDGER_KEY_FILE ?? path.join(c.DATA_DIR, 'ledger-key.pem'), intervalMs: c.CHECKPOINT_INTERVAL_S * 1000 },
   };
 }

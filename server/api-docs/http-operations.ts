@@ -8,7 +8,7 @@ import { signalUpdateSchema } from '../../shared/signal-update.ts';
 import { performanceQuerySchema } from '../../shared/metrics/filters.ts';
 import { candleQuerySchema } from '../../shared/candle-query.ts';
 import { credentialsSchema, loginSchema, manualTradeSchema } from '../../shared/manual-trade-schema.ts';
-import { botQuerySchema, ledgerPageQuerySchema, listQuerySchema, publicListQuerySchema } from '../queries/list-query.ts';
+import { botQuerySchema, checkpointPageQuerySchema, ledgerPageQuerySchema, listQuerySchema, publicListQuerySchema } from '../queries/list-query.ts';
 
 export type Auth = 'none' | 'bot' | 'user';
 
@@ -134,6 +134,23 @@ export const HTTP_OPERATIONS: readonly HttpOperation[] = [
     auth: 'none',
     query: botQuerySchema,
     responses: { '200': { description: 'The verification report' } },
+  },
+  {
+    method: 'GET',
+    path: '/api/public/ledger/key',
+    tag: 'Public record',
+    summary: 'The Ed25519 public key that signs the checkpoints, with its fingerprint (SPEC §15)',
+    auth: 'none',
+    responses: { '200': { description: '{algorithm, public_key, fingerprint, created_at}' }, '503': err('No key recorded yet') },
+  },
+  {
+    method: 'GET',
+    path: '/api/public/ledger/checkpoints/',
+    tag: 'Public record',
+    summary: 'Signed checkpoints of the ledger head, ascending by seq (SPEC §15)',
+    auth: 'none',
+    query: checkpointPageQuerySchema,
+    responses: { '200': { description: '{next_after, latest, results: [{seq, head_hash, at, signature, key_fingerprint}]}' } },
   },
   {
     method: 'GET',

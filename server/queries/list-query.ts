@@ -62,6 +62,12 @@ export type PublicListQuery = z.output<typeof publicListQuerySchema>;
 export const botQuerySchema = z.object({ bot: z.preprocess(blank, botNameSchema.optional()) });
 
 /** `GET /api/public/ledger/`'s query: a page of rows after a seq, optionally one bot's. */
+/** `GET /api/public/ledger/checkpoints/`: checkpoints with seq > after, ascending. */
+export const checkpointPageQuerySchema = z.object({
+  after: z.coerce.number().int().min(-1).default(-1),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
 export const ledgerPageQuerySchema = z.object({
   after: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),

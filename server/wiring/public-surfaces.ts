@@ -12,6 +12,7 @@ import { FeedHealth, type FeedHealthRow } from '../analytics/feed-health.ts';
 import type { HttpRouter } from '../transport/http/http-router.ts';
 import { registerPublicRoutes } from '../transport/http/public-routes.ts';
 import { registerLedgerRoutes } from '../transport/http/ledger-routes.ts';
+import { CheckpointStore } from '../persistence/checkpoint-store.ts';
 import { registerFeedHealthRoutes, type UpstreamHealth } from '../transport/http/feed-health-routes.ts';
 import { publicNamespace, type IoServer } from '../transport/socket/io-server.ts';
 import { PublicStream } from '../transport/socket/public-stream.ts';
@@ -87,10 +88,14 @@ export function wirePublicSurfaces(d: {
     intervalMs: config.ledgerVerifyIntervalMs,
     log: log.child({ module: 'ledger-verify' }),
   });
+  const checkpointStore = new CheckpointStore((sql, b) => ledgerDb.query(sql, b));
   registerLedgerRoutes(router, {
     page: (after, limit, bot) => ledgerPage(ledgerDb, after, limit, bot),
     botShare: (bot) => ledgerBotShare(ledgerDb, bot),
     verified: () => verifySchedule.current(),
+    key: () => checkpointStore.currentKey(),
+    checkpoints: (after, limit) => checkpointStore.page(after, limit),
+    latestCheckpoint: () => checkpointStore.latest(),
   });
 
   const feedHealth = new FeedHealth();

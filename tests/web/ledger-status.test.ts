@@ -1,5 +1,6 @@
 // The page states how far the public record is verified (issue 10): "Record verified through event N (hash …)",
-// with N and the hash the verify endpoint reports for the real ledger.
+// with N and the hash the verify endpoint reports for the real ledger; and (SPEC §15) the signing
+// key's fingerprint with the last signed checkpoint, as /key and /checkpoints/ serve them.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -12,7 +13,7 @@ describe.skipIf(!hasChromium)('ledger status on the page', () => {
 
   beforeAll(async () => {
     await ensureBuilt();
-    server = await startTestServer({ LEDGER_VERIFY_INTERVAL_MS: '100' });
+    server = await startTestServer({ LEDGER_VERIFY_INTERVAL_MS: '100', CHECKPOINT_INTERVAL_S: '1' });
     const bot = connectBot(server.url, server.botToken);
     await connected(bot);
     for (let i = 0; i < 3; i++) {
@@ -42,6 +43,13 @@ describe.skipIf(!hasChromium)('ledger status on the page', () => {
       .poll(() => page.getByTestId('ledger-status').textContent(), { timeout: 10_000 })
       .toContain(`Record verified through event ${verify.verified_through}`);
     expect(await page.getByTestId('ledger-status').textContent()).toContain(verify.head_hash.slice(0, 12));
+    // The checkpoint of the head (signed within a second) and the key's fingerprint.
+    const key = (await (await fetch(`${server.url}/api/public/ledger/key`)).json()) as { fingerprint: string };
+    await page.reload();
+    await expect
+      .poll(() => page.getByTestId('ledger-signing').textContent(), { timeout: 10_000 })
+      .toContain(`Signed checkpoint at event ${verify.verified_through}`);
+    expect(await page.getByTestId('ledger-signing').textContent()).toContain(key.fingerprint.slice(0, 16));
     await page.close();
   });
 });

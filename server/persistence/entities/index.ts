@@ -3,6 +3,8 @@ import { ApiTokenSchema } from './api-token.entity.ts';
 import { BotSchema } from './bot.entity.ts';
 import { CandleSchema } from './candle.entity.ts';
 import { LedgerEntrySchema } from './ledger-entry.entity.ts';
+import { LedgerCheckpointSchema } from './ledger-checkpoint.entity.ts';
+import { LedgerKeySchema } from './ledger-key.entity.ts';
 import { NotifyOutboxSchema } from './notify-outbox.entity.ts';
 import { NotifyTargetSchema } from './notify-target.entity.ts';
 import { PaperTradeSchema } from './paper-trade.entity.ts';
@@ -36,4 +38,6 @@ export const ENTITIES = [
   BotSchema,
   NotifyTargetSchema,
   NotifyOutboxSchema,
+  LedgerKeySchema,
+  LedgerCheckpointSchema,
 ];

@@ -9,6 +9,7 @@ import { Migration20261203000000Candles } from './Migration20261203000000Candles
 import { Migration20261203000100Bots } from './Migration20261203000100Bots.ts';
 import { Migration20261203000200BotVisibility } from './Migration20261203000200BotVisibility.ts';
 import { Migration20261204000000Notifications } from './Migration20261204000000Notifications.ts';
+import { Migration20261204000100LedgerCheckpoints } from './Migration20261204000100LedgerCheckpoints.ts';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20250101000000Initial', class: Migration20250101000000Initial },
@@ -20,4 +21,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203000100Bots', class: Migration20261203000100Bots },
   { name: 'Migration20261203000200BotVisibility', class: Migration20261203000200BotVisibility },
   { name: 'Migration20261204000000Notifications', class: Migration20261204000000Notifications },
+  { name: 'Migration20261204000100LedgerCheckpoints', class: Migration20261204000100LedgerCheckpoints },
 ];
