@@ -34,7 +34,8 @@ export class CheckpointStore {
 
   /** The ledger's committed head (seq 0 and the genesis hash when empty). */
   async head(): Promise<{ seq: number; hash: string }> {
-    const r = (await this.q(`select seq::text as seq, hash from ledger order by seq desc limit 1`))[0];
+    // `ledger.seq`: a bare `seq` is the text output column, ordered as text ('9' > '12').
+    const r = (await this.q(`select seq::text as seq, hash from ledger order by ledger.seq desc limit 1`))[0];
     return r ? { seq: Number(r.seq), hash: String(r.hash) } : { seq: 0, hash: GENESIS_HASH };
   }
 
