@@ -19,6 +19,7 @@ export const BENCH_ROWS = {
   risk: ['P9', 'P9.http', 'P9.after-close'],
   tradePage: ['P8.trade-page'],
   notify: ['P10.p50', 'P10', 'P10.cpu'],
+  witness: ['P11', 'P11.incremental', 'P11.rows-per-s', 'P11.state-bytes'],
 } as const;
 
 export type BenchName = keyof typeof BENCH_ROWS;

@@ -12,12 +12,13 @@ import { clusterBench } from './cluster-bench.ts';
 import { riskBench } from './risk-bench.ts';
 import { tradePageBench } from './trade-page-bench.ts';
 import { notifyBench } from './notify-bench.ts';
+import { witnessBench } from './witness-bench.ts';
 import { benchDatabasesIfOpen } from './support/bench-db.ts';
 import { BENCH_ROWS, measuresOf, type BenchResult } from './row-ids.ts';
 
 // Flags: --json, --only P3,P5, and sizes: --trades N --symbols N (P1/P2/P7), --viewers N
 // --viewer-procs N (P3/P4/P7), --signals N (P4), --in-flight N (P5), --hydrate N (P6), --page-trades N (P8),
-// --risk-closed N (P9), --seconds N (measure window of P3/P5), --interval-ms N --burst N --viewer-kind net|ws (P3).
+// --risk-closed N (P9), --ledger-rows N (P11), --seconds N (measure window of P3/P5), --interval-ms N --burst N --viewer-kind net|ws (P3).
 const argv = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
   const i = argv.indexOf(`--${name}`);
@@ -65,6 +66,7 @@ const BENCHES: Array<{ ids: string[]; run: () => Promise<BenchResult> }> = [
   { ids: measuresOf(BENCH_ROWS.risk), run: () => riskBench({ closed: num('risk-closed') }) },
   { ids: measuresOf(BENCH_ROWS.tradePage), run: () => tradePageBench() },
   { ids: measuresOf(BENCH_ROWS.notify), run: () => notifyBench({ signals: num('signals') }) },
+  { ids: measuresOf(BENCH_ROWS.witness), run: () => witnessBench({ rows: num('ledger-rows') }) },
 ];
 
 const json = argv.includes('--json');

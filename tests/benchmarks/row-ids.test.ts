@@ -15,6 +15,7 @@ const SOURCES: Record<BenchName, string> = {
   risk: 'benchmarks/risk-bench.ts',
   tradePage: 'benchmarks/trade-page-bench.ts',
   notify: 'benchmarks/notify-bench.ts',
+  witness: 'benchmarks/witness-bench.ts',
 };
 
 describe('bench row ids', () => {
@@ -26,7 +27,7 @@ describe('bench row ids', () => {
   });
 
   it('cover every measure number the docs name, each with one headline row', () => {
-    for (const measure of ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P8', 'P10', 'C1']) expect(all).toContain(measure);
+    for (const measure of ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P8', 'P10', 'P11', 'C1']) expect(all).toContain(measure);
     expect(all.filter((id) => id.startsWith('P7'))).toEqual(['P7.book', 'P7.managed', 'P7.viewer']);
   });
 
