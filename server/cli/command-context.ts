@@ -2,7 +2,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import { openCliDatabase } from './cli-database.ts';
 
 export interface CommandContext {
   config: Config;
@@ -22,6 +21,8 @@ export function createCommandContext(config: Config, log: Logger): CommandContex
     out: (line) => process.stdout.write(line + '\n'),
     err: (line) => process.stderr.write(line + '\n'),
     async withDatabase(fn, opts = {}) {
+      // Loaded here: a command without a database (witness) does not load the ORM (≈1 s).
+      const { openCliDatabase } = await import('./cli-database.ts');
       const db = await openCliDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log, migrate: opts.migrate ?? true });
       log.debug({ via: db.via }, 'database open');
       try {
