@@ -31,12 +31,13 @@ Usage: npm run cli -- <command> [options]
   trades:import --in FILE                import system trades from such a CSV; idempotent by trade id
   ledger:export [--out FILE]             the hash-chained ledger as JSONL (stdout without --out)
   ledger:verify [--file FILE]            verify an exported ledger offline, or the database's ledger and rows
-  witness URL --state FILE [--watch SECONDS]
+  witness URL --state FILE [--watch SECONDS] [--fingerprint HEX]
                                          check a server's ledger (any origin) against the checkpoints and
                                          row hashes kept in FILE: exit 1 naming the first seq that differs
                                          if the past was rewritten, re-signed or cut, or the key changed;
-                                         --watch repeats every SECONDS until SIGINT/SIGTERM (no database)
-  witness --ledger-file EXPORT.jsonl --state FILE [--checkpoints FILE]
+                                         --watch repeats every SECONDS until SIGINT/SIGTERM; --fingerprint:
+                                         the key's published sha256, else the first run's key is pinned
+  witness --ledger-file EXPORT.jsonl --state FILE [--checkpoints FILE] [--fingerprint HEX]
                                          the same offline, against a ledger:export file (and checkpoints
                                          saved from GET /api/public/ledger/checkpoints/)
 

@@ -1,4 +1,4 @@
-// `witness URL --state FILE [--watch SECONDS]` and `witness --ledger-file EXPORT.jsonl --state FILE
+// `witness URL --state FILE [--watch SECONDS] [--fingerprint HEX]` and `witness --ledger-file EXPORT.jsonl --state FILE
 // [--checkpoints FILE]` (SPEC §15, docs/witness.md): a third party's check that the ledger only grows.
 // Needs no database. One summary line on stdout; each problem on stderr; exit 1 when one is found.
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,6 +18,8 @@ export async function witness(ctx: CommandContext, flags: Flags): Promise<void> 
   const stateFile = flags.required('state');
   const checkpointsFile = flags.optional('checkpoints');
   const watchText = flags.optional('watch');
+  const fingerprint = flags.optional('fingerprint')?.toLowerCase();
+  if (fingerprint !== undefined && !/^[0-9a-f]{64}$/.test(fingerprint)) throw new UsageError("--fingerprint must be the key's sha256, 64 hex digits");
   let source: LedgerSource;
   if (ledgerFile === undefined) {
     if (checkpointsFile !== undefined) throw new UsageError('witness: --checkpoints goes with --ledger-file (a server serves its own)');
@@ -46,7 +48,7 @@ export async function witness(ctx: CommandContext, flags: Flags): Promise<void> 
     while (!stop.signal.aborted) {
       let outcome;
       try {
-        outcome = await runWitness(source, prior);
+        outcome = await runWitness(source, prior, { fingerprint });
       } catch (err) {
         // A server that cannot be read is no proof of anything: a single run fails, a watch retries.
         if (watchS === undefined) throw err;

@@ -25,9 +25,15 @@ interface ChainRead {
   broken: boolean;
 }
 
-export async function runWitness(source: LedgerSource, prior: WitnessState | null, now: Date = new Date()): Promise<WitnessOutcome> {
+export interface WitnessOptions {
+  /** The fingerprint the key must have (published by the operator elsewhere), instead of trusting the first run's. */
+  fingerprint?: string;
+  now?: Date;
+}
+
+export async function runWitness(source: LedgerSource, prior: WitnessState | null, opts: WitnessOptions = {}): Promise<WitnessOutcome> {
   const problems: WitnessProblem[] = [];
-  const key = await pinKey(source, prior, problems);
+  const key = await pinKey(source, prior, opts.fingerprint, problems);
   const held = prior?.checkpoints ?? [];
   const known = prior?.rows.seq ?? 0;
 
@@ -61,11 +67,11 @@ export async function runWitness(source: LedgerSource, prior: WitnessState | nul
   };
   if (problems.length > 0) return { report, state: null };
   const checkpoints = [...held, ...accepted].sort((a, b) => a.seq - b.seq || a.at.localeCompare(b.at));
-  return { report, state: { source: source.name, key: key?.pinned ?? null, checkpoints, rows: chain.rows, updatedAt: now.toISOString() } };
+  return { report, state: { source: source.name, key: key?.pinned ?? null, checkpoints, rows: chain.rows, updatedAt: (opts.now ?? new Date()).toISOString() } };
 }
 
 /** The key checkpoints must be signed by: the one pinned at the first run, else the served one. */
-async function pinKey(source: LedgerSource, prior: WitnessState | null, problems: WitnessProblem[]): Promise<LedgerKey | null> {
+async function pinKey(source: LedgerSource, prior: WitnessState | null, expected: string | undefined, problems: WitnessProblem[]): Promise<LedgerKey | null> {
   const served = await source.key();
   let servedKey: LedgerKey | null = null;
   if (served) {
@@ -75,6 +81,9 @@ async function pinKey(source: LedgerSource, prior: WitnessState | null, problems
       problems.push({ kind: 'bad-key', seq: null, message: (err as Error).message });
     }
   }
+  const pinned = prior?.key?.fingerprint ?? servedKey?.pinned.fingerprint;
+  if (expected !== undefined && pinned !== undefined && pinned !== expected)
+    problems.push({ kind: 'key-changed', seq: null, message: `the ${prior?.key ? 'pinned' : 'served'} key is ${pinned}, not the expected ${expected}` });
   if (!prior?.key) return servedKey;
   if (served && served.fingerprint !== prior.key.fingerprint)
     problems.push({

@@ -124,6 +124,20 @@ describe('witness run', () => {
     expect(run.state).toBeNull();
   });
 
+  it('pins a published fingerprint from the first run on, refusing any other key', async () => {
+    const rows = makeChain(100);
+    srv = await startFakeLedgerServer({ rows, checkpoints: checkpointsOf(rows, signer, 50), key: signer.key });
+    const good = await runWitness(new HttpLedgerSource(srv.url), null, { fingerprint: signer.key.fingerprint });
+    expect(good.report.ok).toBe(true);
+    const other = makeSigner().key.fingerprint;
+    const first = await runWitness(new HttpLedgerSource(srv.url), null, { fingerprint: other });
+    expect(first.report.problems.map((p) => p.kind)).toEqual(['key-changed']);
+    expect(first.report.problems[0]!.message).toBe(`the served key is ${signer.key.fingerprint}, not the expected ${other}`);
+    const later = await runWitness(new HttpLedgerSource(srv.url), good.state, { fingerprint: other });
+    expect(later.report.problems.map((p) => p.kind)).toEqual(['key-changed']);
+    expect(later.state).toBeNull();
+  });
+
   it('reports a chain that does not verify by itself at the broken row', async () => {
     const { srv, state } = await witnessed();
     srv.rows = makeChain(3000, srv.rows).map((r) => (r.seq === 2800 ? { ...r, kind: 'trade_closed' } : r));
