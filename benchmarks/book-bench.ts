@@ -71,6 +71,9 @@ export async function bookBench(options: BookBenchOptions = {}): Promise<BenchRe
   // sides: the metrics counter (a no-op here) and Date.now (the clock is the tick's ts, as a live
   // feed's, 1 ms apart, so a key's minute rolls every ~60 of its ticks). The closed minutes are
   // taken every 100,000 ticks (the sweep's flush, ~100 s of ticks); and the builder alone, for µs per tick.
+  // Both fan-outs are built as server/app.ts builds its own (`TickJobs`: the engine, and the
+  // candles job, each at the fan-out's call site for it); app.ts's other per-key jobs (`each`)
+  // are left out of both sides, as before.
   const log = createLogger('silent');
   const service = new CandleService(NO_STORE, { retentionDays: 35, log });
   const candles = service.builder;
@@ -78,13 +81,13 @@ export async function bookBench(options: BookBenchOptions = {}): Promise<BenchRe
   let fanClosed = 0;
   const engineJob: Job<TickArgs> = { name: 'engine', run: (key, price, at) => void (fanClosed += Math.max(0, book.tick(key, price, at))) };
   const plainTick = tickFanout(
-    [engineJob],
+    { each: [], engine: engineJob },
     () => {},
     log,
     () => clock,
   );
   const candledTick = tickFanout(
-    [engineJob, candlesTickJob(service)],
+    { each: [], candles: candlesTickJob(service), engine: engineJob },
     () => {},
     log,
     () => clock,

@@ -142,14 +142,16 @@ export async function startApp(config: Config, opts: AppOptions): Promise<AppHan
   // Price feed → engine, per price key, with staleness tracking.
   await feed.start({
     tick: tickFanout(
-      [
-        pub.feedHealthJob,
-        analytics.tickJobs.extremes,
-        analytics.tickJobs.benchmark,
-        { name: 'staleness', run: (key, _p, _ts, now) => staleness.seen(key, now) && events.staleness(key, false) },
-        { name: 'engine', run: (key, price, ts) => engine.tick(key, price, ts) },
-        pub.candles.tickJob,
-      ],
+      {
+        each: [
+          pub.feedHealthJob,
+          analytics.tickJobs.extremes,
+          analytics.tickJobs.benchmark,
+          { name: 'staleness', run: (key, _p, _ts, now) => staleness.seen(key, now) && events.staleness(key, false) },
+        ],
+        candles: pub.candles.tickJob,
+        engine: { name: 'engine', run: (key, price, ts) => engine.tick(key, price, ts) },
+      },
       () => metrics.ticks.inc(),
       log,
     ),

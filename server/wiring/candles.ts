@@ -15,7 +15,7 @@ import type { TickArgs } from './tick-fanout.ts';
 
 export interface CandlesWiring {
   service: CandleService;
-  /** Per-key tick job: the builder. */
+  /** Per-key tick job: the builder (the tick fan-out's `candles`, called from a site of its own). */
   tickJob: Job<TickArgs>;
   /** Sweep job: flush closed minutes (one batch, not per tick), hourly retention. */
   sweepJob: Job<[]>;

@@ -133,3 +133,57 @@ describe('CandleBuilder with fanout slots', () => {
     expect(b.inMemory('AAAUSDT').map((c) => c.open)).toEqual([20]);
   });
 });
+
+describe('CandleBuilder hot path (by slot) against the slow path (by key)', () => {
+  it('gives the same candles and counters for in-order, late, bad, ahead and rolling ticks, and new slots', () => {
+    // A seeded walk over 3 keys and ~6 minutes: mostly in order (the hot path), some late within
+    // or before the minute, some NaN/±Infinity/0/negative prices, some stamped far ahead, a key
+    // given a new slot midway; the slow path alone (no slot) must agree at every flush.
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const keys = ['HOTAUSDT', 'HOTBUSDT', 'HOTBUSDT.P'];
+    const slotOf = [100, 101, 102];
+    const hot = new CandleBuilder();
+    const slow = new CandleBuilder();
+    let now = T0;
+    const bad = [Number.NaN, Infinity, -Infinity, 0, -5];
+    for (let i = 0; i < 4_000; i++) {
+      now += 90;
+      const k = Math.floor(rnd() * keys.length);
+      if (i === 2_000) slotOf[0] = 200; // the key cache started afresh: a new slot for HOTAUSDT
+      const r = rnd();
+      const ts = r < 0.05 ? now - 70_000 * rnd() : r < 0.07 ? now + 3_600_000 : now - 500 * rnd();
+      const price = rnd() < 0.01 ? (bad[Math.floor(rnd() * bad.length)] as number) : 100 + 10 * rnd();
+      hot.tick(keys[k]!, price, ts, now, slotOf[k]!);
+      slow.tick(keys[k]!, price, ts, now);
+      if (i % 500 === 499) {
+        expect(hot.takeClosed(now)).toEqual(slow.takeClosed(now));
+        for (const key of keys) expect(hot.inMemory(key)).toEqual(slow.inMemory(key));
+      }
+    }
+    expect(hot.takeAll()).toEqual(slow.takeAll());
+    expect([hot.lateDropped, hot.aheadDropped]).toEqual([slow.lateDropped, slow.aheadDropped]);
+    expect(hot.lateDropped).toBeGreaterThan(0);
+    expect(hot.aheadDropped).toBeGreaterThan(0);
+  });
+
+  it('rolls to the next minute on the first tick at or past its end, by slot', () => {
+    const b = new CandleBuilder();
+    b.tick('ROLLUSDT', 1, T0 + 59_999, T0 + 59_999, 300);
+    b.tick('ROLLUSDT', 2, T0 + 60_000, T0 + 60_000, 300);
+    b.tick('ROLLUSDT', 3, T0 + 60_001, T0 + 60_001, 300);
+    expect(b.inMemory('ROLLUSDT').map(candleJson)).toEqual([
+      { start: T0, open: 1, high: 1, low: 1, close: 1, ticks: 1 },
+      { start: T0 + 60_000, open: 2, high: 3, low: 2, close: 3, ticks: 2 },
+    ]);
+  });
+
+  it('a late tick by slot within the open minute updates high/low and count but not the close', () => {
+    const b = new CandleBuilder();
+    b.tick('LATEUSDT', 10, s(10), s(10), 301);
+    b.tick('LATEUSDT', 11, s(20), s(20), 301);
+    b.tick('LATEUSDT', 30, s(15), s(21), 301);
+    b.tick('LATEUSDT', 1, s(5), s(21), 301);
+    expect(b.inMemory('LATEUSDT').map(candleJson)).toEqual([{ start: T0, open: 1, high: 30, low: 1, close: 11, ticks: 4 }]);
+  });
+});

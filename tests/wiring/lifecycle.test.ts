@@ -115,3 +115,50 @@ describe('isolatedJobs / tickFanout', () => {
     expect(lines.filter((l) => l.msg === 'tick: job failed')).toHaveLength(1);
   });
 });
+
+describe('tickFanout with its candles and engine jobs', () => {
+  it('runs each, then candles, then engine, per key; a throwing candles job does not stall the engine, nor the engine the candles', () => {
+    const { log, lines } = capture();
+    const seen: string[] = [];
+    let candlesThrow = true;
+    let engineThrow = false;
+    const tick = tickFanout(
+      {
+        each: [{ name: 'first', run: (key) => void seen.push(`first ${key}`) }],
+        candles: {
+          name: 'candles',
+          run: (key, _p, _ts, _now, slot) => {
+            if (candlesThrow) throw new Error('candle bug');
+            seen.push(`candles ${key} ${typeof slot}`);
+          },
+        },
+        engine: {
+          name: 'engine',
+          run: (key, price) => {
+            if (engineThrow) throw new Error('engine bug');
+            seen.push(`engine ${key} ${price}`);
+          },
+        },
+      },
+      () => void seen.push('tick'),
+      log,
+    );
+    tick('BTCUSDT', 100, 1);
+    expect(seen).toEqual(['tick', 'first BTCUSDT', 'engine BTCUSDT 100', 'first BTCUSDT.P', 'engine BTCUSDT.P 100']);
+    expect(lines.filter((l) => l.msg === 'tick: job failed').map((l) => l.job)).toEqual(['candles']);
+    seen.length = 0;
+    candlesThrow = false;
+    engineThrow = true;
+    tick('BTCUSDT', 101, 2, 'SPOT');
+    expect(seen).toEqual(['tick', 'first BTCUSDT', 'candles BTCUSDT number']);
+    expect(lines.filter((l) => l.msg === 'tick: job failed').map((l) => l.job)).toEqual(['candles', 'engine']);
+  });
+
+  it('either may be left out', () => {
+    const { log } = capture();
+    const seen: string[] = [];
+    tickFanout({ each: [], engine: { name: 'engine', run: (key) => void seen.push(`engine ${key}`) } }, () => {}, log)('ETHUSDT', 1, 1, 'FUTURES');
+    tickFanout({ each: [], candles: { name: 'candles', run: (key) => void seen.push(`candles ${key}`) } }, () => {}, log)('ETHUSDT', 1, 1, 'SPOT');
+    expect(seen).toEqual(['engine ETHUSDT.P', 'candles ETHUSDT']);
+  });
+});
