@@ -1,8 +1,9 @@
 // End to end: a real server (its own key, a checkpoint every second), signals from a bot, the
 // witness as a child process (`npm run cli -- witness URL --state FILE`); then one ledger row's
 // event edited in the database and the chain re-hashed after it, as an operator with write access
-// could: the witness's next run exits 1 naming that row's seq.
-import { mkdtemp, rm } from 'node:fs/promises';
+// could: the witness's next run exits 1 naming that row's seq; offline against the server's
+// `ledger:export`, the same before and after.
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import knex from 'knex';
@@ -81,10 +82,24 @@ describe('witness against a real server', () => {
     expect(second.code).toBe(0);
     expect(second.stdout).toContain(`${h2 - h1 + 1} rows checked, ${h2 - h1} new, head seq ${h2}`);
 
+    // Offline, against the server's own export, from a copy of that state.
+    const offlineState = path.join(dir, 'offline.json');
+    await copyFile(state, offlineState);
+    const exported = path.join(dir, 'ledger.jsonl');
+    expect((await runCli(['ledger:export', '--out', exported], { DATABASE_URL: server.db.url })).code).toBe(0);
+    const offline = await runCli(['witness', '--ledger-file', exported, '--state', offlineState], {});
+    expect(offline.code).toBe(0);
+    expect(offline.stdout).toContain(`1 rows checked, 0 new, head seq ${h2}`);
+
     await rewriteFrom(3); // the second signal's signal_received
     const third = await runCli(['witness', server.url, '--state', state], {});
     expect(third.code).toBe(1);
     expect(third.stdout).toContain('first differing seq 3');
     expect(third.stderr.split('\n')[0]).toMatch(/^rewritten at seq 3: /);
+
+    expect((await runCli(['ledger:export', '--out', exported], { DATABASE_URL: server.db.url })).code).toBe(0);
+    const offlineAfter = await runCli(['witness', '--ledger-file', exported, '--state', offlineState], {});
+    expect(offlineAfter.code).toBe(1);
+    expect(offlineAfter.stderr.split('\n')[0]).toMatch(/^rewritten at seq 3: /);
   });
 });
