@@ -130,6 +130,24 @@ export async function startFakeBackend(): Promise<FakeBackend> {
       res.end(JSON.stringify({ ok: true, verified_through: 0, head_hash: '0'.repeat(64), events: 0, trades: 0 }));
       return;
     }
+    // SPEC §15: the key and the last checkpoint, as the page shows them under the verification line.
+    if (path === '/api/public/ledger/key') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          algorithm: 'Ed25519',
+          public_key: Buffer.alloc(32).toString('base64'),
+          fingerprint: 'f'.repeat(64),
+          created_at: new Date(0).toISOString(),
+        }),
+      );
+      return;
+    }
+    if (path === '/api/public/ledger/checkpoints/') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ next_after: null, latest: null, results: [] }));
+      return;
+    }
     if (path === '/api/public/paper-trading/performance/') {
       backend.performanceRequests++;
       if (backend.performanceBusy > 0) {
