@@ -1,12 +1,11 @@
 // ledger:export and ledger:verify (docs/ledger.md). An export is JSONL, one ledger row per line,
 // and verifies offline: the hash chain and every close's P/L recomputed from the recorded events.
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { SqlRunner } from '../persistence/sql-runner.ts';
 import { forEachLedgerRecord, verifyLedger } from '../persistence/ledger-reads.ts';
-import type { LedgerRecord } from '../ledger/ledger-chain.ts';
+import { ExportLineError, ledgerExportRecords } from '../ledger/ledger-export-file.ts';
 import { LedgerVerifier, type VerifyResult } from '../ledger/ledger-verifier.ts';
 import type { Flags } from './cli-args.ts';
 import type { CommandContext } from './command-context.ts';
@@ -60,18 +59,11 @@ export async function ledgerVerify(ctx: CommandContext, flags: Flags): Promise<v
 
 export async function verifyFile(file: string): Promise<VerifyResult> {
   const v = new LedgerVerifier();
-  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-  let lineNo = 0;
-  for await (const line of lines) {
-    lineNo++;
-    if (line.trim() === '') continue;
-    let rec: LedgerRecord;
-    try {
-      rec = JSON.parse(line) as LedgerRecord;
-    } catch {
-      return { ok: false, seq: null, reason: `line ${lineNo} is not JSON` };
-    }
-    if (!v.push(rec)) break;
+  try {
+    for await (const rec of ledgerExportRecords(file)) if (!v.push(rec)) break;
+  } catch (err) {
+    if (err instanceof ExportLineError) return { ok: false, seq: null, reason: err.message };
+    throw err;
   }
   return v.result();
 }

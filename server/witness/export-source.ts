@@ -1,12 +1,11 @@
 // A ledger offline: a `ledger:export` JSONL file, and optionally checkpoints saved from the server
 // (`GET /api/public/ledger/checkpoints/`: one page, an array of pages or of checkpoints, or
 // `{key, results}` with the `GET /api/public/ledger/key` answer beside them).
-import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import type { CheckpointJson, LedgerKeyJson } from '../../shared/ledger-checkpoint.ts';
 import type { LedgerRecord } from '../ledger/ledger-chain.ts';
 import type { LedgerSource } from './ledger-source.ts';
+import { ExportLineError, ledgerExportRecords } from '../ledger/ledger-export-file.ts';
 
 const PAGE = 1000;
 
@@ -38,18 +37,9 @@ export class ExportLedgerSource implements LedgerSource {
   }
 
   async *rows(after: number): AsyncIterable<LedgerRecord[]> {
-    const lines = createInterface({ input: createReadStream(this.ledgerFile), crlfDelay: Infinity });
     let page: LedgerRecord[] = [];
-    let lineNo = 0;
-    for await (const line of lines) {
-      lineNo++;
-      if (line.trim() === '') continue;
-      let rec: LedgerRecord;
-      try {
-        rec = JSON.parse(line) as LedgerRecord;
-      } catch {
-        throw new Error(`${this.ledgerFile} line ${lineNo} is not JSON`);
-      }
+    const records = ledgerExportRecords(this.ledgerFile);
+    for await (const rec of withFileName(records, this.ledgerFile)) {
       if (!(rec.seq > after)) continue;
       page.push(rec);
       if (page.length >= PAGE) {
@@ -63,6 +53,16 @@ export class ExportLedgerSource implements LedgerSource {
   private load(): Promise<SavedCheckpoints> {
     this.saved ??= this.checkpointsFile === undefined ? Promise.resolve({ key: null, checkpoints: [] }) : readSaved(this.checkpointsFile);
     return this.saved;
+  }
+}
+
+/** The export's rows, a bad line named with the file. */
+async function* withFileName(records: AsyncGenerator<LedgerRecord>, file: string): AsyncGenerator<LedgerRecord> {
+  try {
+    yield* records;
+  } catch (err) {
+    if (err instanceof ExportLineError) throw new Error(`${file} ${err.message}`, { cause: err });
+    throw err;
   }
 }
 

@@ -2,10 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgTradeStore } from '../../server/persistence/trade-store.ts';
 import type { TradeRow } from '../../server/persistence/rows.ts';
-import type { CloseRecord } from '../../server/engine/ports.ts';
 import type { TradeRecord } from '../../shared/trade-json.ts';
 import { openTestStore, type TestStore } from '../helpers/db.ts';
-import { INGEST, longSignal } from './fixtures.ts';
+import { closeOf, INGEST, longSignal } from './fixtures.ts';
 
 let t: TestStore;
 beforeAll(async () => {
@@ -18,18 +17,6 @@ afterAll(async () => {
 async function openTrade(): Promise<TradeRow> {
   return (await t.store.ingestSignal(longSignal(), INGEST)).trade!;
 }
-
-const closeOf = (id: number, over: Partial<CloseRecord> = {}): CloseRecord => ({
-  id,
-  status: 'CLOSED_TP',
-  exitPrice: 52_000,
-  exitTime: new Date('2025-03-02T00:00:00Z'),
-  fees: 0.204,
-  profitLoss: 3.796,
-  profitLossPercentage: 3.796,
-  priceGap: false,
-  ...over,
-});
 
 describe('closeTrade', () => {
   it('stores the exit and bumps the version', async () => {

@@ -4,30 +4,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { knex } from '@mikro-orm/knex';
 import { openTestStore, type TestStore } from '../helpers/db.ts';
-import { INGEST, longSignal } from './fixtures.ts';
+import { closeOf, INGEST, longSignal } from './fixtures.ts';
 import { NotifyTargetStore } from '../../server/persistence/notify-targets.ts';
 import { NotifyOutboxStore } from '../../server/persistence/notify-outbox.ts';
 import { loadNotifications } from '../../server/persistence/notify-events.ts';
 import { SqlRunner } from '../../server/persistence/sql-runner.ts';
-import type { CloseRecord } from '../../server/engine/ports.ts';
 
 let t: TestStore;
 let other: ReturnType<typeof knex>;
 let targets: NotifyTargetStore;
 let outbox: NotifyOutboxStore;
 const q = (sql: string, b?: readonly unknown[]) => new SqlRunner(t.orm).query(sql, b);
-
-const closeOf = (id: number, over: Partial<CloseRecord> = {}): CloseRecord => ({
-  id,
-  status: 'CLOSED_TP',
-  exitPrice: 52_000,
-  exitTime: new Date('2025-03-02T00:00:00Z'),
-  fees: 0.204,
-  profitLoss: 3.796,
-  profitLossPercentage: 3.796,
-  priceGap: false,
-  ...over,
-});
 
 const rowsOf = async (tradeId: number) =>
   (

@@ -1,6 +1,7 @@
 // What a trade notification says to a person, as label/value lines that both chat channels render
 // (Telegram as HTML, Discord as an embed). Display rounding only: every amount was computed in shared/.
 import { roundTo } from '../../../shared/trade-math.ts';
+import { fixedDecimals, priceDecimals } from '../../../shared/number-format.ts';
 import type { Notification } from '../notification.ts';
 
 const MINUS = '\u2212';
@@ -24,25 +25,8 @@ export interface MessageSummary {
   tone: Tone;
 }
 
-// One formatter per decimals: building an ICU formatter per call is slow (see web/src/lib/format.ts).
-const formatters = new Map<number, Intl.NumberFormat>();
 function fixed(v: number, decimals: number): string {
-  let f = formatters.get(decimals);
-  if (!f) {
-    f = new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
-    formatters.set(decimals, f);
-  }
-  return f.format(Math.abs(roundTo(v, decimals)));
-}
-
-/** Decimals for a price, chosen from a reference (the entry) so every level of one trade lines up; the page's rule. */
-export function priceDecimals(reference: number): number {
-  const a = Math.abs(reference);
-  if (a >= 1000) return 2;
-  if (a >= 10) return 3;
-  if (a >= 1) return 4;
-  if (a >= 0.01) return 5;
-  return 8;
+  return fixedDecimals(roundTo(v, decimals), decimals);
 }
 
 export function formatPrice(v: number | null, reference: number): string {

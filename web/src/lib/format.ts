@@ -1,6 +1,9 @@
 // Display formatting: fixed decimals, a real minus sign, and a non-colour cue (▲/▼) beside colour.
 import type { TradeJson } from '../../../shared/protocol-types.ts';
 import { legTitle } from './trade-plan.ts';
+import { fixedDecimals, priceDecimals } from '../../../shared/number-format.ts';
+
+export { priceDecimals };
 
 const MINUS = '\u2212';
 
@@ -16,18 +19,7 @@ export function arrow(v: number | null | undefined): string {
   return t === 'up' ? '▲' : t === 'down' ? '▼' : '•';
 }
 
-// One formatter per decimals: `toLocaleString` with options builds a new ICU formatter on every
-// call (~20 µs), which made formatting the open-positions table most of a price batch's frame.
-const formatters = new Map<number, Intl.NumberFormat>();
-
-function fixed(v: number, decimals: number): string {
-  let f = formatters.get(decimals);
-  if (!f) {
-    f = new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
-    formatters.set(decimals, f);
-  }
-  return f.format(Math.abs(v));
-}
+const fixed = fixedDecimals;
 
 /** Signed money, e.g. "+12.34" / "−0.50" / "0.00". */
 export function money(v: number | null | undefined, decimals = 2): string {
@@ -46,16 +38,6 @@ export function amount(v: number | null | undefined, decimals = 2): string {
 export function pct(v: number | null | undefined, decimals = 2, signed = true): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
   return (signed ? money(v, decimals) : amount(v, decimals)) + '%';
-}
-
-/** Decimals for a price, chosen once from a reference (the entry) so a row never jitters. */
-export function priceDecimals(reference: number): number {
-  const a = Math.abs(reference);
-  if (a >= 1000) return 2;
-  if (a >= 10) return 3;
-  if (a >= 1) return 4;
-  if (a >= 0.01) return 5;
-  return 8;
 }
 
 export function price(v: number | null | undefined, reference: number): string {
