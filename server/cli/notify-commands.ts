@@ -9,7 +9,7 @@ import { NotifyOutboxStore } from '../persistence/notify-outbox.ts';
 import { loadNotifications } from '../persistence/notify-events.ts';
 import { createDeliver } from '../notify/channels/deliver.ts';
 import { describeTarget, discordTarget, telegramTarget, TargetInputError, webhookTarget } from '../notify/target-input.ts';
-import type { Notification, NotifyTarget } from '../notify/notification.ts';
+import { TARGET_REMOVED, type Notification, type NotifyTarget } from '../notify/notification.ts';
 import { UsageError, type Flags } from './cli-args.ts';
 import type { CommandContext } from './command-context.ts';
 import { printTable } from './table-output.ts';
@@ -131,7 +131,7 @@ export async function notifyRetry(ctx: CommandContext, flags: Flags): Promise<vo
   await ctx.withDatabase(async (orm) => {
     const outbox = new NotifyOutboxStore(query(orm));
     const dead = await outbox.deadLetters(1_000_000, bot);
-    const n = await outbox.requeue(dead.filter((d) => d.lastError !== 'target removed').map((d) => d.id));
+    const n = await outbox.requeue(dead.filter((d) => d.lastError !== TARGET_REMOVED).map((d) => d.id));
     ctx.out(`Requeued ${n} notification${n === 1 ? '' : 's'}.`);
   });
 }

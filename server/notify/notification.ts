@@ -97,4 +97,7 @@ export interface ChannelOptions {
   timeoutMs: number;
 }
 
+/** The dead letter's error of a row whose target was removed while it waited (never requeued). */
+export const TARGET_REMOVED = 'target removed';
+
 export type Deliver = (n: Notification, target: NotifyTarget) => Promise<DeliveryOutcome>;

@@ -4,7 +4,7 @@
 // key. Per target, rows go in ledger order: when one fails, the target's later rows wait for it (the
 // claim skips them) until it is delivered or dead-lettered; other targets go on.
 import type { Logger } from '../logger.ts';
-import type { Deliver, Notification, NotifyTarget } from './notification.ts';
+import { TARGET_REMOVED, type Deliver, type Notification, type NotifyTarget } from './notification.ts';
 import { retryDelayMs, type RetryPolicy } from './retry-policy.ts';
 
 export interface ClaimedDelivery {
@@ -94,8 +94,8 @@ export class NotifyWorker {
     await this.loop;
   }
 
-  /** One claim and its deliveries; the number of rows claimed (tests and the CLI drive it directly). */
-  async drainOnce(): Promise<number> {
+  /** One claim and its deliveries; the number of rows claimed. */
+  private async drainOnce(): Promise<number> {
     const claimed = await this.port.claim(this.opts.batch, this.opts.leaseMs);
     if (claimed.length === 0) return 0;
     const [events, targets] = await Promise.all([
@@ -103,7 +103,11 @@ export class NotifyWorker {
       this.port.targets([...new Set(claimed.map((c) => c.targetId))]),
     ]);
     const byTarget = new Map<number, ClaimedDelivery[]>();
-    for (const c of claimed) byTarget.set(c.targetId, [...(byTarget.get(c.targetId) ?? []), c]);
+    for (const c of claimed) {
+      const q = byTarget.get(c.targetId);
+      if (q) q.push(c);
+      else byTarget.set(c.targetId, [c]);
+    }
     const queues = [...byTarget.values()];
     const lanes = Array.from({ length: Math.min(this.opts.concurrency, queues.length) }, async () => {
       for (let q = queues.shift(); q; q = queues.shift()) {
@@ -157,7 +161,7 @@ export class NotifyWorker {
     t: { target: NotifyTarget; removedAt: Date | null } | undefined,
   ): Promise<'done' | 'held'> {
     try {
-      if (!t || t.removedAt) return (await this.port.markDead(c.id, null, 'target removed'), 'done');
+      if (!t || t.removedAt) return (await this.port.markDead(c.id, null, TARGET_REMOVED), 'done');
       if (!n) return (await this.port.markDead(c.id, null, `ledger row ${c.ledgerSeq} is not a notified event of a system trade`), 'done');
       const channel = t.target.kind;
       let outcome;

@@ -120,11 +120,6 @@ export class NotifyOutboxStore {
     ]);
   }
 
-  /** Rows whose target was removed while they waited are dropped, not delivered. */
-  async markRemoved(id: number): Promise<void> {
-    await this.markDead(id, null, 'target removed');
-  }
-
   async stats(): Promise<OutboxStats> {
     const rows = await this.q(
       `select count(*) filter (where state = 'queued') as queued, count(*) filter (where state = 'dead') as dead,

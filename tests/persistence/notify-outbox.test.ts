@@ -109,6 +109,14 @@ describe('notification outbox', () => {
     expect((await rowsOf(trade.id)).length).toBe(2);
   });
 
+  it('prunes delivered rows past the keep window, never queued or dead ones', async () => {
+    await other.raw(`update notify_outbox set state = 'sent', sent_at = now() - interval '8 days' where id = (select min(id) from notify_outbox)`);
+    const before = Number((await other.raw(`select count(*) as n from notify_outbox`)).rows[0].n);
+    expect(await outbox.pruneSent(7)).toBe(1);
+    expect(Number((await other.raw(`select count(*) as n from notify_outbox`)).rows[0].n)).toBe(before - 1);
+    expect(await outbox.pruneSent(7)).toBe(0);
+  });
+
   it("keeps a target's events in ledger order: a later one waits while an earlier one awaits its retry", async () => {
     await other.raw(`update notify_outbox set state = 'sent'`);
     const trade = (await t.store.ingestSignal(longSignal(), INGEST)).trade!;
