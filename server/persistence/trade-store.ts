@@ -78,7 +78,11 @@ export class PgTradeStore {
     if (!(opts.positionSize > 0 && Number.isFinite(opts.positionSize)) || Number.isNaN(opts.now.getTime())) {
       return Promise.reject(new RangeError('positionSize must be a positive finite number and now a valid date'));
     }
-    return this.ingests.submit({ p, opts });
+    return this.ingests.submit({ p, opts }).then(async (r) => {
+      // A resend of a managed trade that has filled legs since: its JSON needs them (SPEC §9).
+      if (!r.duplicate || !r.trade || r.trade.exitReason === null || r.trade.legs !== undefined) return r;
+      return { ...r, trade: (await attachLegs(this.db, [r.trade]))[0]! };
+    });
   }
 
   /** Closes an OPEN/PENDING trade once; false if it was already closed (by anyone). */

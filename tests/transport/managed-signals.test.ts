@@ -263,4 +263,23 @@ describe('managed signals (SPEC §9) over /bot, the stream and REST', () => {
       c.close();
     }
   });
+
+  it('a resend of a signal whose trade has filled a leg is a duplicate with its legs, over the socket and REST', async () => {
+    const payload = { external_id: `resend-${Date.now()}`, symbol: 'SOLUSDT', direction: 'LONG', entry: 100, tp: [110, 120], sl: 90 };
+    const first = (await bot.timeout(5000).emitWithAck('signal', payload)) as SignalAck & { trade_id: number };
+    expect(first.ok).toBe(true);
+    await tick('SOLUSDT', 111);
+    await waitFor(() => eventsOf(first.trade_id, 'updated').length > 0, 5000, 'TP1');
+    await server.app.engine.flush(5000);
+    // Found by the hostile-input suite (seed 419755269): the duplicate's row had no legs attached → 500.
+    const again = (await bot.timeout(5000).emitWithAck('signal', payload)) as SignalAck;
+    expect(again).toMatchObject({ ok: true, duplicate: true, trade_id: first.trade_id });
+    const rest = await fetch(`${server.url}/api/signals`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.botToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
+    });
+    expect(rest.status).toBe(200);
+    expect(await rest.json()).toMatchObject({ ok: true, duplicate: true, trade_id: first.trade_id });
+  });
 });
