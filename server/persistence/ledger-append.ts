@@ -1,9 +1,10 @@
 // Appends ledger rows inside the caller's transaction. One append at a time per process (a turn
 // held from the insert until the transaction has committed), with the chain head kept in memory,
 // so an append is one INSERT (and the INSERT of its notifications' outbox rows, SPEC §14).
-// Across processes: every insert takes the transaction-scoped advisory lock before its first row, and rows are written at head.seq + 1…, so a process whose cached head
-// is stale hits the `seq` primary key (unique violation) and retries the whole transaction; the
-// retry takes the lock first and reads the head under it, so it cannot lose again. No fork.
+// Across processes: every insert takes the transaction-scoped advisory lock before its first
+// row, and rows are written at head.seq + 1…, so a process whose cached head is stale hits the
+// `seq` primary key (unique violation) and retries the whole transaction; the retry takes the lock
+// first and reads the head under it, so it cannot lose again. No fork.
 import { sqlLiteral, type BatchTx, type Query } from './sql-runner.ts';
 import { GENESIS_HASH, chain, type LedgerEventDraft } from '../ledger/ledger-chain.ts';
 import { outboxEnqueueSql } from './notify-outbox.ts';
